@@ -1,0 +1,54 @@
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as PostgresPrismaClient } from '@/lib/generated/postgres/client';
+import { PrismaClient } from '@/lib/generated/sqlite/client';
+import { getEnv, sqliteFilePath } from '@/lib/env';
+
+/**
+ * The app is typed against the SQLite client; the PostgreSQL client is
+ * generated from the same model (prisma/postgres/schema.prisma is derived),
+ * so code that compiles against one runs on both. The cast happens here, once.
+ */
+export type Db = PrismaClient;
+
+/** SQLite busy timeout: concurrent writers wait this long for the lock. */
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+const createDb = (databaseUrl: string): Db => {
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
+
+    return new PostgresPrismaClient({ adapter }) as unknown as Db;
+  }
+  const adapter = new PrismaBetterSqlite3({ url: sqliteFilePath(databaseUrl), timeout: SQLITE_BUSY_TIMEOUT_MS });
+
+  return new PrismaClient({ adapter });
+};
+
+const globalForDb = globalThis as unknown as { backchannelDb?: { url: string; db: Db; ready: Promise<void> } };
+
+/**
+ * The process-wide Prisma client for DATABASE_URL. On SQLite it switches the
+ * file to WAL so readers never block the writer (the setting is persistent).
+ */
+export const getDb = (): Db => {
+  const { databaseUrl, databaseKind } = getEnv();
+  const cached = globalForDb.backchannelDb;
+  if (cached && cached.url === databaseUrl) return cached.db;
+  const db = createDb(databaseUrl);
+  const ready =
+    databaseKind === 'sqlite'
+      ? db.$queryRawUnsafe('PRAGMA journal_mode = WAL').then(() => undefined)
+      : Promise.resolve();
+  ready.catch(() => undefined);
+  globalForDb.backchannelDb = { url: databaseUrl, db, ready };
+
+  return db;
+};
+
+/** Closes the process-wide client (CLI commands and tests call this before exiting). */
+export const disconnectDb = async (): Promise<void> => {
+  const cached = globalForDb.backchannelDb;
+  globalForDb.backchannelDb = undefined;
+  if (cached) await cached.db.$disconnect();
+};
