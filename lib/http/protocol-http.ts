@@ -1,0 +1,106 @@
+import { invalidRequest, OAuthError, truncate } from '@/lib/oauth/errors';
+
+/**
+ * A protocol request as every HTTP layer can produce it: the Next.js route
+ * adapters and the fast-path server both build one of these, so no protocol
+ * code depends on a framework's request object.
+ */
+export type ProtocolRequest = {
+  method: string;
+  /** Path without the query string, e.g. `/t/acme/oauth/token`. */
+  path: string;
+  /** Header names lower-cased; repeated headers joined with ", ". */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** Raw request body (empty when there is none). */
+  body: Buffer;
+  /** The request's arrival time; protocol timing (slow_down, expiry) is measured from it. */
+  receivedAt: Date;
+};
+
+export type ProtocolResponse = {
+  status: number;
+  headers: Record<string, string>;
+  /** Serialised body (JSON for every protocol endpoint). */
+  body: string;
+};
+
+/** Requests larger than this are refused before parsing. */
+export const MAX_FORM_BODY_BYTES = 64 * 1024;
+
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+/** A JSON response; `noStore` for anything carrying tokens or per-request state. */
+export const jsonResponse = (
+  status: number,
+  body: unknown,
+  options: { noStore?: boolean; headers?: Record<string, string> } = {},
+): ProtocolResponse => ({
+  status,
+  headers: {
+    'Content-Type': 'application/json; charset=utf-8',
+    ...(options.noStore ? NO_STORE : {}),
+    ...options.headers,
+  },
+  body: JSON.stringify(body),
+});
+
+/**
+ * The one place OAuth errors become responses: `{ error, error_description }`
+ * plus any public extras, the error's status and headers, never cached.
+ * Anything that is not an OAuthError is logged and answered with a generic
+ * `server_error`, so no stack trace or internal detail ever reaches a client.
+ */
+export const oauthErrorResponse = (error: unknown): ProtocolResponse => {
+  if (error instanceof OAuthError) {
+    return jsonResponse(
+      error.status,
+      { error: error.error, error_description: error.description, ...error.extra },
+      { noStore: true, headers: error.headers },
+    );
+  }
+  console.error('[backchannel] unexpected error in a protocol endpoint:', error);
+
+  return jsonResponse(
+    500,
+    { error: 'server_error', error_description: 'The server could not complete the request.' },
+    { noStore: true },
+  );
+};
+
+/** A parsed form: one value per name, empty values dropped (RFC 6749 §3.1). */
+export type FormParams = ReadonlyMap<string, string>;
+
+const isFormContentType = (contentType: string | undefined): boolean =>
+  contentType?.split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
+
+/**
+ * Parses an `application/x-www-form-urlencoded` body (RFC 6749 §3.2,
+ * CIBA §7.1). Throws invalid_request for another content type, an oversized
+ * or non-UTF-8 body, or any parameter given more than once. Parameters sent
+ * without a value are treated as omitted (RFC 6749 §3.1).
+ */
+export const parseFormBody = (request: ProtocolRequest): FormParams => {
+  if (!isFormContentType(request.headers['content-type'])) {
+    throw invalidRequest('The request body must be application/x-www-form-urlencoded.');
+  }
+  if (request.body.length > MAX_FORM_BODY_BYTES) {
+    throw invalidRequest('The request body is too large.');
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(request.body);
+  } catch {
+    throw invalidRequest('The request body is not valid UTF-8.');
+  }
+  const params = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (seen.has(name)) {
+      throw invalidRequest(`The parameter "${truncate(name)}" must not be repeated.`);
+    }
+    seen.add(name);
+    if (value !== '') params.set(name, value);
+  }
+
+  return params;
+};

@@ -1,0 +1,145 @@
+/**
+ * The closed set of OAuth / CIBA errors the protocol endpoints return.
+ * Each carries a public `description` (sent as `error_description`) and an
+ * optional private `detail` (logged, never sent). Where the precise reason
+ * would help an attacker (invalid_client, invalid_grant) the public text is
+ * fixed and the reason goes in `detail`.
+ *
+ * Error codes and statuses: CIBA Core §11 (token endpoint) and §13
+ * (backchannel authentication endpoint); RFC 6749 §5.2.
+ */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'invalid_scope'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'access_denied'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
+  | 'unknown_user_id'
+  | 'expired_login_hint_token'
+  | 'invalid_binding_message'
+  | 'missing_user_code'
+  | 'invalid_user_code'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'server_error';
+
+export class OAuthError extends Error {
+  readonly error: OAuthErrorCode;
+  readonly status: number;
+  readonly description: string;
+  readonly detail: string | undefined;
+  /** Extra response headers (WWW-Authenticate, Retry-After, Allow). */
+  readonly headers: Record<string, string>;
+  /** Extra public members of the error body (slow_down's `interval`). */
+  readonly extra: Record<string, string | number>;
+
+  constructor(
+    error: OAuthErrorCode,
+    status: number,
+    description: string,
+    options: { detail?: string; headers?: Record<string, string>; extra?: Record<string, string | number> } = {},
+  ) {
+    super(`${error}: ${description}${options.detail ? ` (${options.detail})` : ''}`);
+    this.name = 'OAuthError';
+    this.error = error;
+    this.status = status;
+    this.description = description;
+    this.detail = options.detail;
+    this.headers = options.headers ?? {};
+    this.extra = options.extra ?? {};
+  }
+}
+
+/** 400: missing, repeated or malformed parameter; zero or several hints (CIBA §13). */
+export const invalidRequest = (description: string, detail?: string) =>
+  new OAuthError('invalid_request', 400, description, { detail });
+
+/** 405 with `Allow`: the endpoint exists but not for this method. */
+export const methodNotAllowed = (allowed: readonly string[]) =>
+  new OAuthError('invalid_request', 405, `The request method must be ${allowed.join(' or ')}.`, {
+    headers: { Allow: allowed.join(', ') },
+  });
+
+/**
+ * 401: client authentication failed, for any reason. The public text never
+ * says which (unknown client, wrong secret, wrong method). When the client
+ * tried HTTP Basic, the challenge is repeated (RFC 6749 §5.2).
+ */
+export const invalidClient = (detail: string, options: { basicAttempted: boolean }) =>
+  new OAuthError('invalid_client', 401, 'Client authentication failed.', {
+    detail,
+    headers: options.basicAttempted ? { 'WWW-Authenticate': 'Basic realm="backchannel", charset="UTF-8"' } : {},
+  });
+
+/** 400: auth_req_id unknown, issued to another client, or already redeemed (CIBA §11). */
+export const invalidGrant = (detail: string) =>
+  new OAuthError('invalid_grant', 400, 'The auth_req_id is invalid, was issued to another client, or was already used.', {
+    detail,
+  });
+
+export const invalidScope = (description: string) => new OAuthError('invalid_scope', 400, description);
+
+/** 400: the client may not use this flow or grant (CIBA §11, §13). */
+export const unauthorizedClient = (description: string) => new OAuthError('unauthorized_client', 400, description);
+
+export const unsupportedGrantType = (grantType: string) =>
+  new OAuthError('unsupported_grant_type', 400, `The grant type "${truncate(grantType)}" is not supported.`);
+
+/** 400: the end-user denied the request (CIBA §11). */
+export const accessDenied = () => new OAuthError('access_denied', 400, 'The end-user denied the authorization request.');
+
+/** 400: keep polling (CIBA §11). */
+export const authorizationPending = () =>
+  new OAuthError('authorization_pending', 400, 'The end-user has not yet approved or denied the request.');
+
+/**
+ * 400: the client polled faster than the interval; the interval for this and
+ * every later poll is now `interval` seconds (CIBA §11).
+ */
+export const slowDown = (interval: number) =>
+  new OAuthError('slow_down', 400, `Polling too fast: wait at least ${interval} seconds between polls.`, {
+    headers: { 'Retry-After': String(interval) },
+    extra: { interval },
+  });
+
+/** 400: the auth_req_id has expired; start a new request (CIBA §11). */
+export const expiredToken = () =>
+  new OAuthError('expired_token', 400, 'The auth_req_id has expired. Start a new authentication request.');
+
+/** 400: the hint does not identify a user of this tenant (CIBA §13). */
+export const unknownUserId = () => new OAuthError('unknown_user_id', 400, 'The hint does not identify a known user.');
+
+export const invalidBindingMessage = (description: string) =>
+  new OAuthError('invalid_binding_message', 400, description);
+
+/** 401 at userinfo, with the RFC 6750 §3 challenge. */
+export const invalidToken = (detail: string) =>
+  new OAuthError('invalid_token', 401, 'The access token is invalid, expired or revoked.', {
+    detail,
+    headers: { 'WWW-Authenticate': 'Bearer realm="backchannel", error="invalid_token"' },
+  });
+
+/** 400 at userinfo when no token was sent at all (RFC 6750 §3.1: no error code in the challenge). */
+export const missingBearerToken = () =>
+  new OAuthError('invalid_request', 401, 'A bearer access token is required.', {
+    headers: { 'WWW-Authenticate': 'Bearer realm="backchannel"' },
+  });
+
+export const insufficientScope = () =>
+  new OAuthError('insufficient_scope', 403, 'The access token does not carry the openid scope.', {
+    headers: { 'WWW-Authenticate': 'Bearer realm="backchannel", error="insufficient_scope", scope="openid"' },
+  });
+
+export const notFound = () => new OAuthError('invalid_request', 404, 'No such endpoint.');
+
+/** Keeps echoed client input short and printable (RFC 6749 §5.2 error_description charset). */
+export const truncate = (value: string, max = 40): string => {
+  const printable = value.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
+
+  return printable.length > max ? `${printable.slice(0, max)}...` : printable;
+};

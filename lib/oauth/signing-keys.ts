@@ -1,0 +1,118 @@
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type { Db } from '@/lib/db/client';
+import { getEnv } from '@/lib/env';
+import { randomToken } from '@/lib/oauth/crypto';
+
+/** Signing algorithms a tenant holds a key for. RS256 is the default (OIDC Core §15.1). */
+export const SIGNING_ALGS = ['RS256', 'ES256', 'PS256'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+export const DEFAULT_SIGNING_ALG: SigningAlg = 'RS256';
+
+export const isSigningAlg = (value: string): value is SigningAlg => (SIGNING_ALGS as readonly string[]).includes(value);
+
+const ENVELOPE_VERSION = 'v1';
+
+/**
+ * AES-256-GCM envelope for a private JWK: `v1.<iv>.<ciphertext>.<tag>`, the
+ * kid bound as associated data so a ciphertext cannot be moved to another key row.
+ */
+export const encryptPrivateJwk = (jwk: JWK, kid: string, keyEncryptionKey: Buffer): string => {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', keyEncryptionKey, iv);
+  cipher.setAAD(Buffer.from(kid, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(jwk), 'utf8'), cipher.final()]);
+
+  return [ENVELOPE_VERSION, iv, ciphertext, cipher.getAuthTag()]
+    .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+    .join('.');
+};
+
+export const decryptPrivateJwk = (envelope: string, kid: string, keyEncryptionKey: Buffer): JWK => {
+  const [version, iv, ciphertext, tag] = envelope.split('.');
+  if (version !== ENVELOPE_VERSION || !iv || !ciphertext || !tag) {
+    throw new Error(`Signing key ${kid}: unknown private key envelope.`);
+  }
+  const decipher = createDecipheriv('aes-256-gcm', keyEncryptionKey, Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(kid, 'utf8'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  try {
+    const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+
+    return JSON.parse(plaintext.toString('utf8')) as JWK;
+  } catch {
+    throw new Error(
+      `Signing key ${kid} cannot be decrypted: BACKCHANNEL_KEY_ENCRYPTION_KEY (or data/key-encryption-key) is not the key it was encrypted with.`,
+    );
+  }
+};
+
+const generateKeyParams = (alg: SigningAlg) => (alg === 'ES256' ? { extractable: true } : { extractable: true, modulusLength: 2048 });
+
+/** The rows for a fresh key of each supported algorithm, private halves encrypted. */
+export const generateSigningKeyRows = async (tenantId: string) => {
+  const { keyEncryptionKey } = getEnv();
+
+  return Promise.all(
+    SIGNING_ALGS.map(async (alg) => {
+      const { publicKey, privateKey } = await generateKeyPair(alg, generateKeyParams(alg));
+      const kid = randomToken(12);
+      const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+      const privateJwk = { ...(await exportJWK(privateKey)), kid, alg };
+
+      return {
+        id: randomUUID(),
+        tenantId,
+        kid,
+        alg,
+        publicJwk: JSON.stringify(publicJwk),
+        encryptedPrivateJwk: encryptPrivateJwk(privateJwk, kid, keyEncryptionKey),
+      };
+    }),
+  );
+};
+
+export type TenantKeys = {
+  /** The active signing key for each algorithm. */
+  signing: Map<SigningAlg, { kid: string; privateKey: CryptoKey }>;
+  /** Public JWKs of every non-retired key: the tenant's JWKS. */
+  jwks: { keys: JWK[] };
+};
+
+const keyCache = new Map<string, Promise<TenantKeys>>();
+
+const loadTenantKeys = async (db: Db, tenantId: string): Promise<TenantKeys> => {
+  const rows = await db.signingKey.findMany({
+    where: { tenantId, retiredAt: null },
+    orderBy: { createdAt: 'desc' },
+  });
+  const { keyEncryptionKey } = getEnv();
+  const signing = new Map<SigningAlg, { kid: string; privateKey: CryptoKey }>();
+  for (const row of rows) {
+    if (!isSigningAlg(row.alg) || signing.has(row.alg)) continue;
+    const privateKey = (await importJWK(decryptPrivateJwk(row.encryptedPrivateJwk, row.kid, keyEncryptionKey), row.alg)) as CryptoKey;
+    signing.set(row.alg, { kid: row.kid, privateKey });
+  }
+
+  return { signing, jwks: { keys: rows.map((row) => JSON.parse(row.publicJwk) as JWK) } };
+};
+
+/**
+ * A tenant's keys, decrypted and imported once per process and cached.
+ * Keys are only ever added with a new tenant (rotation will call
+ * `forgetTenantKeys`), so the cache needs no other invalidation yet.
+ */
+export const getTenantKeys = (db: Db, tenantId: string): Promise<TenantKeys> => {
+  let keys = keyCache.get(tenantId);
+  if (!keys) {
+    keys = loadTenantKeys(db, tenantId);
+    keys.catch(() => keyCache.delete(tenantId));
+    keyCache.set(tenantId, keys);
+  }
+
+  return keys;
+};
+
+export const forgetTenantKeys = (tenantId: string): void => {
+  keyCache.delete(tenantId);
+};
