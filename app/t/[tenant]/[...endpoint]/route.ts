@@ -1,0 +1,24 @@
+// /t/<tenant>/{.well-known/openid-configuration, .well-known/jwks.json, bc-authorize, oauth/token, userinfo}
+// Thin adapter: Next.js request → ProtocolRequest → the shared protocol router (CIBA §7, §10, §11; OIDC Core §5.3).
+import { handleProtocolRequest } from '@/lib/http/protocol-router';
+
+export const dynamic = 'force-dynamic';
+
+const serve = async (request: Request): Promise<Response> => {
+  const receivedAt = new Date();
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const response = await handleProtocolRequest({
+    method: request.method,
+    path: new URL(request.url).pathname,
+    headers,
+    body: Buffer.from(await request.arrayBuffer()),
+    receivedAt,
+  });
+
+  return new Response(response.body, { status: response.status, headers: response.headers });
+};
+
+export { serve as GET, serve as POST, serve as PUT, serve as PATCH, serve as DELETE, serve as OPTIONS };

@@ -1,0 +1,139 @@
+import { POLL_SPACING_GRACE_MS, SLOW_DOWN_INCREMENT_SECONDS } from '@/lib/ciba/constants';
+import type { Db } from '@/lib/db/client';
+import type { ClientRecord } from '@/lib/oauth/client-auth';
+import { sha256Base64Url } from '@/lib/oauth/crypto';
+import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown } from '@/lib/oauth/errors';
+import { DEFAULT_SIGNING_ALG, isSigningAlg } from '@/lib/oauth/signing-keys';
+import { mintTokens } from '@/lib/oauth/tokens';
+import type { TenantRecord } from '@/lib/tenants/find-tenant';
+import { issuerFor } from '@/lib/tenants/issuer';
+
+export type CibaTokenResponse = {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  id_token: string;
+  scope: string;
+};
+
+/** What the poll reads: one indexed lookup by the hash of auth_req_id. */
+const POLL_SELECT = {
+  id: true,
+  clientId: true,
+  userId: true,
+  status: true,
+  scope: true,
+  acr: true,
+  interval: true,
+  lastPolledAt: true,
+  expiresAt: true,
+  decidedAt: true,
+} as const;
+
+/**
+ * Answers a poll of a pending request (CIBA §11) with one conditional write:
+ * the poll time is recorded, and when the client came sooner than the
+ * interval in force, the interval grows by 5 s for this and every later poll
+ * (slow_down). The write is conditional on the poll time we read, so two
+ * overlapping polls cannot both pass as well-spaced.
+ */
+const answerPendingPoll = async (
+  db: Db,
+  pending: { id: string; interval: number; lastPolledAt: Date | null },
+  now: Date,
+): Promise<never> => {
+  const tooSoon =
+    pending.lastPolledAt !== null &&
+    now.getTime() - pending.lastPolledAt.getTime() + POLL_SPACING_GRACE_MS < pending.interval * 1000;
+  const recorded = await db.backchannelRequest.updateMany({
+    where: { id: pending.id, lastPolledAt: pending.lastPolledAt },
+    data: tooSoon
+      ? { lastPolledAt: now, interval: { increment: SLOW_DOWN_INCREMENT_SECONDS } }
+      : { lastPolledAt: now },
+  });
+  if (tooSoon) throw slowDown(pending.interval + SLOW_DOWN_INCREMENT_SECONDS);
+  if (recorded.count === 0) {
+    // Another poll for the same auth_req_id landed in between: overlapping
+    // polls are forbidden (CIBA §10.1), so this one is too fast.
+    await db.backchannelRequest.update({
+      where: { id: pending.id },
+      data: { lastPolledAt: now, interval: { increment: SLOW_DOWN_INCREMENT_SECONDS } },
+    });
+    throw slowDown(pending.interval + SLOW_DOWN_INCREMENT_SECONDS);
+  }
+  throw authorizationPending();
+};
+
+/**
+ * A redeemed auth_req_id presented again: refuse it and revoke the tokens it
+ * produced, since either the client is confused or its identifier leaked.
+ */
+const refuseReplay = async (db: Db, requestId: string, now: Date): Promise<never> => {
+  await db.backchannelRequest.updateMany({
+    where: { id: requestId, status: 'redeemed', tokensRevokedAt: null },
+    data: { tokensRevokedAt: now },
+  });
+  throw invalidGrant('auth_req_id already redeemed; issued tokens revoked');
+};
+
+/**
+ * The CIBA grant at the token endpoint (CIBA §10.1, §11) for an authenticated
+ * client: `authorization_pending` / `slow_down` while the user has not
+ * decided, `access_denied` after a denial, `expired_token` after expiry,
+ * `invalid_grant` for an unknown, foreign or already-redeemed auth_req_id.
+ *
+ * Tokens are issued at most once (CIBA §10.1.1): they are minted, then the
+ * request moves approved → redeemed in one conditional update; only the
+ * caller whose update wins returns them. Minting before the update means a
+ * crash can never leave a request redeemed without its tokens having been sent.
+ */
+export const redeemCibaGrant = async (
+  db: Db,
+  options: { tenant: TenantRecord; client: ClientRecord; authReqId: string; now: Date },
+): Promise<CibaTokenResponse> => {
+  const { tenant, client, now } = options;
+  const unsafeRequest = await db.backchannelRequest.findUnique({
+    where: { authReqIdHash: sha256Base64Url(options.authReqId) },
+    select: POLL_SELECT,
+  });
+  if (!unsafeRequest) throw invalidGrant('unknown auth_req_id');
+  if (unsafeRequest.clientId !== client.id) throw invalidGrant('auth_req_id was issued to another client');
+  const request = unsafeRequest;
+
+  if (request.status === 'redeemed') return refuseReplay(db, request.id, now);
+  if (request.expiresAt.getTime() <= now.getTime()) throw expiredToken();
+  if (request.status === 'denied') throw accessDenied();
+  if (request.status === 'pending') return answerPendingPoll(db, request, now);
+
+  const user = await db.user.findUniqueOrThrow({ where: { id: request.userId }, select: { sub: true } });
+  const tokens = await mintTokens(db, {
+    tenantId: tenant.id,
+    issuer: issuerFor(tenant.slug),
+    clientId: client.clientId,
+    sub: user.sub,
+    scope: request.scope,
+    authTime: request.decidedAt ?? now,
+    acr: request.acr,
+    idTokenAlg: isSigningAlg(client.idTokenSignedResponseAlg) ? client.idTokenSignedResponseAlg : DEFAULT_SIGNING_ALG,
+    accessTokenLifetime: client.accessTokenLifetime,
+    idTokenLifetime: client.idTokenLifetime,
+    now,
+  });
+  const redeemed = await db.backchannelRequest.updateMany({
+    where: { id: request.id, status: 'approved', expiresAt: { gt: now } },
+    data: { status: 'redeemed', redeemedAt: now, accessTokenJti: tokens.accessTokenJti },
+  });
+  if (redeemed.count === 0) {
+    const current = await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id }, select: { status: true } });
+    if (current.status === 'redeemed') return refuseReplay(db, request.id, now);
+    throw expiredToken();
+  }
+
+  return {
+    access_token: tokens.accessToken,
+    token_type: 'Bearer',
+    expires_in: tokens.expiresIn,
+    id_token: tokens.idToken,
+    scope: request.scope,
+  };
+};

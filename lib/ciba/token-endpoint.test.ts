@@ -1,0 +1,298 @@
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '@/lib/admin/create-client';
+import { createTenant } from '@/lib/admin/create-tenant';
+import { createUser } from '@/lib/admin/create-user';
+import { flushBackgroundTasks } from '@/lib/background-tasks';
+import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
+import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
+import type { Db } from '@/lib/db/client';
+import { sha256Base64Url } from '@/lib/oauth/crypto';
+import { accessTokenHash } from '@/lib/oauth/tokens';
+import { call, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
+import { useTestDatabase } from '@/lib/testing/test-database';
+
+const ISSUER = 'http://localhost:3999/t/acme';
+const TOKEN = '/t/acme/oauth/token';
+let db: Db;
+let cleanup: () => Promise<void>;
+let client: ClientCredentials;
+let secondClient: ClientCredentials;
+let noCibaClient: ClientCredentials;
+let globexClient: ClientCredentials;
+let alice: { sub: string; email: string };
+
+const credentials = (created: { client_id: string; client_secret: string }): ClientCredentials => ({
+  clientId: created.client_id,
+  clientSecret: created.client_secret,
+});
+
+beforeAll(async () => {
+  ({ db, cleanup } = await useTestDatabase());
+  await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
+  await createTenant(db, { slug: 'globex', name: 'Globex' });
+  client = credentials(await createClient(db, { tenantSlug: 'acme', name: 'Support desk' }));
+  secondClient = credentials(await createClient(db, { tenantSlug: 'acme', name: 'Kiosk' }));
+  noCibaClient = credentials(await createClient(db, { tenantSlug: 'acme', name: 'No CIBA', grantTypes: [] }));
+  globexClient = credentials(await createClient(db, { tenantSlug: 'globex', name: 'Globex desk' }));
+  alice = await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com', name: 'Alice Doe' });
+});
+
+afterAll(async () => {
+  await flushBackgroundTasks();
+  await cleanup();
+});
+
+const start = async (
+  options: { by?: ClientCredentials; params?: Record<string, string>; at?: Date } = {},
+): Promise<{ authReqId: string; requestId: string }> => {
+  const result = await call(
+    formRequest('/t/acme/bc-authorize', { scope: 'openid profile email', login_hint: alice.email, ...options.params }, {
+      auth: options.by ?? client,
+      receivedAt: options.at,
+    }),
+  );
+  expect(result.status).toBe(200);
+  const authReqId = result.json.auth_req_id as string;
+  const stored = await db.backchannelRequest.findUniqueOrThrow({ where: { authReqIdHash: sha256Base64Url(authReqId) } });
+
+  return { authReqId, requestId: stored.id };
+};
+
+const poll = (authReqId: string, options: { by?: ClientCredentials; at?: Date; path?: string } = {}) =>
+  call(
+    formRequest(options.path ?? TOKEN, { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId }, {
+      auth: options.by ?? client,
+      receivedAt: options.at,
+    }),
+  );
+
+const expectError = (result: Awaited<ReturnType<typeof call>>, status: number, error: string) => {
+  expect({ status: result.status, error: result.json.error }).toEqual({ status, error });
+  expect(typeof result.json.error_description).toBe('string');
+  expect(result.headers['Cache-Control']).toBe('no-store');
+};
+
+const seconds = (base: Date, offset: number) => new Date(base.getTime() + offset * 1000);
+
+describe('token endpoint: polling a pending request (CIBA §11)', () => {
+  it('authorization_pending while pending, when polls respect the interval', async () => {
+    const t0 = new Date();
+    const { authReqId } = await start({ at: t0 });
+    expectError(await poll(authReqId, { at: seconds(t0, 1) }), 400, 'authorization_pending');
+    expectError(await poll(authReqId, { at: seconds(t0, 6) }), 400, 'authorization_pending');
+    expectError(await poll(authReqId, { at: seconds(t0, 11) }), 400, 'authorization_pending');
+  });
+
+  it('slow_down when polled faster than the interval, raising it by 5 s each time, persisted', async () => {
+    const t0 = new Date();
+    const { authReqId, requestId } = await start({ at: t0 });
+    expectError(await poll(authReqId, { at: seconds(t0, 1) }), 400, 'authorization_pending');
+    const first = await poll(authReqId, { at: seconds(t0, 2) });
+    expectError(first, 400, 'slow_down');
+    expect(first.json.interval).toBe(10);
+    expect(first.headers['Retry-After']).toBe('10');
+    // 6 s later is enough for the old 5 s interval but not the new 10 s one.
+    const second = await poll(authReqId, { at: seconds(t0, 8) });
+    expectError(second, 400, 'slow_down');
+    expect(second.json.interval).toBe(15);
+    expect((await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId } })).interval).toBe(15);
+    expectError(await poll(authReqId, { at: seconds(t0, 24) }), 400, 'authorization_pending');
+  });
+
+  it('expired_token after expiry (not access_denied), also once approved', async () => {
+    const t0 = new Date();
+    const { authReqId } = await start({ at: t0, params: { requested_expiry: '30' } });
+    expectError(await poll(authReqId, { at: seconds(t0, 31) }), 400, 'expired_token');
+    const approved = await start({ params: { requested_expiry: '1' } });
+    expect(await completeBackchannelRequest(db, { requestId: approved.requestId, decision: 'approve' })).toEqual({ ok: true, status: 'approved' });
+    expectError(await poll(approved.authReqId, { at: seconds(new Date(), 5) }), 400, 'expired_token');
+  });
+
+  it('access_denied after the user denies', async () => {
+    const { authReqId, requestId } = await start();
+    await completeBackchannelRequest(db, { requestId, decision: 'deny' });
+    expectError(await poll(authReqId), 400, 'access_denied');
+  });
+
+  it('invalid_grant for an unknown auth_req_id', async () => {
+    expectError(await poll('no-such-request-id-at-all-0000000000000000'), 400, 'invalid_grant');
+  });
+
+  it('invalid_grant for an auth_req_id issued to another client of the same tenant', async () => {
+    const { authReqId } = await start();
+    expectError(await poll(authReqId, { by: secondClient }), 400, 'invalid_grant');
+  });
+
+  it('tenant isolation: another tenant\'s client cannot redeem, at either tenant\'s endpoint', async () => {
+    const { authReqId, requestId } = await start();
+    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    expectError(await poll(authReqId, { by: globexClient }), 401, 'invalid_client');
+    expectError(await poll(authReqId, { by: globexClient, path: '/t/globex/oauth/token' }), 400, 'invalid_grant');
+    expectError(await poll(authReqId, { path: '/t/globex/oauth/token' }), 401, 'invalid_client');
+    expect((await poll(authReqId)).status).toBe(200);
+  });
+});
+
+describe('token endpoint: redemption (CIBA §10.1.1)', () => {
+  it('issues a verifiable ID token and RFC 9068 access token once', async () => {
+    const { authReqId, requestId } = await start({ params: { acr_values: 'urn:backchannel:acr:email-link' } });
+    const decidedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    await completeBackchannelRequest(db, { requestId, decision: 'approve', now: decidedAt });
+    const result = await poll(authReqId);
+    expect(result.status).toBe(200);
+    expect(result.headers['Cache-Control']).toBe('no-store');
+    expect(result.headers.Pragma).toBe('no-cache');
+    expect(result.json).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      id_token: expect.any(String),
+      scope: 'openid profile email',
+    });
+    const jwks = await call({ method: 'GET', path: '/t/acme/.well-known/jwks.json', headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+    const keySet = createLocalJWKSet(jwks.json as never);
+    const idToken = await jwtVerify(result.json.id_token as string, keySet, { issuer: ISSUER, audience: client.clientId });
+    expect(decodeProtectedHeader(result.json.id_token as string)).toMatchObject({ alg: 'RS256', kid: expect.any(String) });
+    expect(idToken.payload).toMatchObject({
+      sub: alice.sub,
+      auth_time: decidedAt.getTime() / 1000,
+      acr: 'urn:backchannel:acr:email-link',
+      at_hash: accessTokenHash(result.json.access_token as string),
+    });
+    const accessToken = await jwtVerify(result.json.access_token as string, keySet, { issuer: ISSUER, typ: 'at+jwt' });
+    expect(accessToken.payload).toMatchObject({ sub: alice.sub, client_id: client.clientId, scope: 'openid profile email', jti: expect.any(String) });
+
+    const info = await call({
+      method: 'GET',
+      path: '/t/acme/userinfo',
+      headers: { authorization: `Bearer ${result.json.access_token as string}` },
+      body: Buffer.alloc(0),
+      receivedAt: new Date(),
+    });
+    expect(info.status).toBe(200);
+    expect(info.json).toEqual({ sub: alice.sub, name: 'Alice Doe', email: 'alice@example.com', email_verified: true });
+  });
+
+  it('a replayed auth_req_id is invalid_grant and revokes the tokens it produced', async () => {
+    const { authReqId, requestId } = await start();
+    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    const first = await poll(authReqId);
+    expect(first.status).toBe(200);
+    expectError(await poll(authReqId), 400, 'invalid_grant');
+    const info = await call({
+      method: 'POST',
+      path: '/t/acme/userinfo',
+      headers: { authorization: `Bearer ${first.json.access_token as string}` },
+      body: Buffer.alloc(0),
+      receivedAt: new Date(),
+    });
+    expectError(info, 401, 'invalid_token');
+    expect(info.headers['WWW-Authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('20 concurrent redemptions: exactly one gets tokens, the rest invalid_grant', async () => {
+    const { authReqId, requestId } = await start();
+    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    const results = await Promise.all(Array.from({ length: 20 }, () => poll(authReqId)));
+    expect(results.filter((result) => result.status === 200)).toHaveLength(1);
+    expect(results.filter((result) => result.json.error === 'invalid_grant')).toHaveLength(19);
+  });
+
+  it('ID tokens are signed with the client\'s registered algorithm', async () => {
+    await db.client.update({ where: { clientId: secondClient.clientId }, data: { idTokenSignedResponseAlg: 'ES256' } });
+    const { authReqId, requestId } = await start({ by: secondClient });
+    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    const result = await poll(authReqId, { by: secondClient });
+    expect(decodeProtectedHeader(result.json.id_token as string).alg).toBe('ES256');
+  });
+});
+
+describe('token endpoint: request validation (RFC 6749 §5.2, CIBA §11)', () => {
+  it('400 invalid_request without grant_type or without auth_req_id', async () => {
+    expectError(await call(formRequest(TOKEN, { auth_req_id: 'x' }, { auth: client })), 400, 'invalid_request');
+    expectError(await call(formRequest(TOKEN, { grant_type: CIBA_GRANT_TYPE }, { auth: client })), 400, 'invalid_request');
+  });
+
+  it('400 unsupported_grant_type for any other grant', async () => {
+    expectError(await call(formRequest(TOKEN, { grant_type: 'authorization_code', code: 'x' }, { auth: client })), 400, 'unsupported_grant_type');
+  });
+
+  it('400 unauthorized_client for a client without the CIBA grant', async () => {
+    expectError(await poll('whatever', { by: noCibaClient }), 400, 'unauthorized_client');
+  });
+
+  it('401 invalid_client for failed client authentication', async () => {
+    expectError(await poll('whatever', { by: { ...client, clientSecret: 'nope' } }), 401, 'invalid_client');
+    expectError(await call(formRequest(TOKEN, { grant_type: CIBA_GRANT_TYPE, auth_req_id: 'x' })), 401, 'invalid_client');
+  });
+
+  it('400 invalid_request for repeated parameters, 405 for GET', async () => {
+    expectError(await call(formRequest(TOKEN, `grant_type=${CIBA_GRANT_TYPE}&auth_req_id=a&auth_req_id=b`, { auth: client })), 400, 'invalid_request');
+    const get = await call(formRequest(TOKEN, {}, { method: 'GET' }));
+    expectError(get, 405, 'invalid_request');
+    expect(get.headers.Allow).toBe('POST');
+  });
+});
+
+describe('userinfo (OIDC Core §5.3, RFC 6750 §3)', () => {
+  const userinfo = (headers: Record<string, string>) =>
+    call({ method: 'GET', path: '/t/acme/userinfo', headers, body: Buffer.alloc(0), receivedAt: new Date() });
+
+  it('401 without a token, with a bare Bearer challenge', async () => {
+    const result = await userinfo({});
+    expect(result.status).toBe(401);
+    expect(result.headers['WWW-Authenticate']).toBe('Bearer realm="backchannel"');
+  });
+
+  it('401 invalid_token for a forged or foreign-tenant token', async () => {
+    expectError(await userinfo({ authorization: 'Bearer abc.def.ghi' }), 401, 'invalid_token');
+    const { authReqId, requestId } = await start();
+    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    const tokens = await poll(authReqId);
+    const foreign = await call({
+      method: 'GET',
+      path: '/t/globex/userinfo',
+      headers: { authorization: `Bearer ${tokens.json.access_token as string}` },
+      body: Buffer.alloc(0),
+      receivedAt: new Date(),
+    });
+    expectError(foreign, 401, 'invalid_token');
+  });
+});
+
+describe('discovery and JWKS (CIBA §4)', () => {
+  it('publishes the CIBA metadata', async () => {
+    const result = await call({ method: 'GET', path: '/t/acme/.well-known/openid-configuration', headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+    expect(result.status).toBe(200);
+    expect(result.json).toMatchObject({
+      issuer: ISSUER,
+      backchannel_authentication_endpoint: `${ISSUER}/bc-authorize`,
+      token_endpoint: `${ISSUER}/oauth/token`,
+      jwks_uri: `${ISSUER}/.well-known/jwks.json`,
+      userinfo_endpoint: `${ISSUER}/userinfo`,
+      backchannel_token_delivery_modes_supported: ['poll'],
+      grant_types_supported: [CIBA_GRANT_TYPE],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256'],
+      scopes_supported: ['openid', 'profile', 'email'],
+    });
+  });
+
+  it('publishes only public key material, one key per algorithm, distinct per tenant', async () => {
+    const get = (slug: string) =>
+      call({ method: 'GET', path: `/t/${slug}/.well-known/jwks.json`, headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+    const acme = (await get('acme')).json.keys as Array<Record<string, string>>;
+    const globex = (await get('globex')).json.keys as Array<Record<string, string>>;
+    expect(acme.map((key) => key.alg).sort()).toEqual(['ES256', 'PS256', 'RS256']);
+    for (const key of acme) expect(key).not.toHaveProperty('d');
+    expect(acme.map((key) => key.kid)).not.toContain(globex[0].kid);
+  });
+
+  it('404 for an unknown tenant or endpoint', async () => {
+    const unknownTenant = await call({ method: 'GET', path: '/t/nope/.well-known/openid-configuration', headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+    expect(unknownTenant.status).toBe(404);
+    const unknownEndpoint = await call({ method: 'GET', path: '/t/acme/authorize', headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+    expect(unknownEndpoint.status).toBe(404);
+  });
+});

@@ -1,0 +1,80 @@
+import { startBackchannelAuthentication } from '@/lib/ciba/start-backchannel-authentication';
+import { exchangeToken } from '@/lib/ciba/token-endpoint';
+import { getDb, type Db } from '@/lib/db/client';
+import { jsonResponse, oauthErrorResponse, parseFormBody, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
+import { buildDiscoveryDocument } from '@/lib/oauth/discovery';
+import { methodNotAllowed, notFound, OAuthError } from '@/lib/oauth/errors';
+import { getTenantKeys } from '@/lib/oauth/signing-keys';
+import { getUserInfo, readBearerToken } from '@/lib/oauth/userinfo';
+import { findTenantBySlug, type TenantRecord } from '@/lib/tenants/find-tenant';
+
+type EndpointContext = { db: Db; tenant: TenantRecord; request: ProtocolRequest };
+type EndpointHandler = (context: EndpointContext) => Promise<ProtocolResponse>;
+
+/** Public metadata: cacheable, readable cross-origin. */
+const PUBLIC_METADATA_HEADERS = { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' };
+
+/** Protocol endpoints under `<APP_URL>/t/<slug>/`, by path and method. */
+const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
+  '.well-known/openid-configuration': {
+    GET: async ({ tenant }) => jsonResponse(200, buildDiscoveryDocument(tenant.slug), { headers: PUBLIC_METADATA_HEADERS }),
+  },
+  '.well-known/jwks.json': {
+    GET: async ({ db, tenant }) =>
+      jsonResponse(200, (await getTenantKeys(db, tenant.id)).jwks, { headers: PUBLIC_METADATA_HEADERS }),
+  },
+  'bc-authorize': {
+    POST: ({ db, tenant, request }) => startBackchannelAuthentication(db, { tenant, request }),
+  },
+  'oauth/token': {
+    POST: ({ db, tenant, request }) => exchangeToken(db, { tenant, request }),
+  },
+  userinfo: {
+    GET: async ({ db, tenant, request }) => userInfoResponse(db, tenant, request, null),
+    POST: async ({ db, tenant, request }) =>
+      userInfoResponse(db, tenant, request, request.body.length > 0 ? parseFormBody(request) : null),
+  },
+};
+
+const userInfoResponse = async (
+  db: Db,
+  tenant: TenantRecord,
+  request: ProtocolRequest,
+  form: ReturnType<typeof parseFormBody> | null,
+) => {
+  const token = readBearerToken(request.headers.authorization, form);
+
+  return jsonResponse(200, await getUserInfo(db, { tenant, token, now: request.receivedAt }), { noStore: true });
+};
+
+const TENANT_PATH = /^\/t\/([^/]+)\/(.+)$/;
+
+/** Whether a path is one of the protocol endpoints (the fast path serves these itself). */
+export const isProtocolPath = (path: string): boolean => {
+  const match = TENANT_PATH.exec(path);
+
+  return match !== null && match[2] in ENDPOINTS;
+};
+
+/**
+ * Serves one protocol request, whatever HTTP layer received it. Never throws:
+ * every failure becomes the spec's OAuth JSON error (405 with Allow for a
+ * wrong method, 404 for an unknown tenant or endpoint, 500 server_error for
+ * the unexpected — logged, never detailed to the client).
+ */
+export const handleProtocolRequest = async (request: ProtocolRequest): Promise<ProtocolResponse> => {
+  try {
+    const match = TENANT_PATH.exec(request.path);
+    const methods = match ? ENDPOINTS[match[2]] : undefined;
+    if (!match || !methods) throw notFound();
+    const handler = methods[request.method];
+    if (!handler) throw methodNotAllowed(Object.keys(methods));
+    const db = getDb();
+    const tenant = await findTenantBySlug(db, match[1]);
+    if (!tenant) throw new OAuthError('invalid_request', 404, 'Unknown tenant.');
+
+    return await handler({ db, tenant, request });
+  } catch (error) {
+    return oauthErrorResponse(error);
+  }
+};

@@ -1,0 +1,35 @@
+import { CIBA_GRANT_TYPE, SUPPORTED_ACR_VALUES, SUPPORTED_SCOPES } from '@/lib/ciba/constants';
+import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth';
+import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
+import { endpointsFor } from '@/lib/tenants/issuer';
+
+/**
+ * The tenant's OpenID Provider metadata (OIDC Discovery §3, CIBA §4).
+ * A CIBA-only provider: no authorization endpoint, poll delivery, unsigned
+ * requests, no user_code.
+ */
+export const buildDiscoveryDocument = (tenantSlug: string) => {
+  const endpoints = endpointsFor(tenantSlug);
+
+  return {
+    issuer: endpoints.issuer,
+    token_endpoint: endpoints.token,
+    jwks_uri: endpoints.jwks,
+    userinfo_endpoint: endpoints.userinfo,
+    backchannel_authentication_endpoint: endpoints.backchannelAuthentication,
+    backchannel_token_delivery_modes_supported: ['poll'],
+    backchannel_user_code_parameter_supported: false,
+    grant_types_supported: [CIBA_GRANT_TYPE],
+    response_types_supported: [],
+    scopes_supported: [...SUPPORTED_SCOPES],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'name', 'email', 'email_verified'],
+    acr_values_supported: [...SUPPORTED_ACR_VALUES],
+    subject_types_supported: ['public'],
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    id_token_signing_alg_values_supported: [...SIGNING_ALGS],
+    userinfo_signing_alg_values_supported: [],
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    claims_parameter_supported: false,
+  };
+};

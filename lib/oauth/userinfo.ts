@@ -1,0 +1,55 @@
+import type { Db } from '@/lib/db/client';
+import type { FormParams } from '@/lib/http/protocol-http';
+import { insufficientScope, invalidRequest, invalidToken, missingBearerToken } from '@/lib/oauth/errors';
+import { verifyAccessToken } from '@/lib/oauth/tokens';
+import type { TenantRecord } from '@/lib/tenants/find-tenant';
+import { issuerFor } from '@/lib/tenants/issuer';
+
+/**
+ * The bearer token of a userinfo request (RFC 6750 §2.1 header, or §2.2 form
+ * body on POST); sending it both ways, or twice, is invalid_request.
+ */
+export const readBearerToken = (authorization: string | undefined, form: FormParams | null): string => {
+  const fromHeader = authorization?.match(/^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i)?.[1];
+  const fromBody = form?.get('access_token');
+  if (authorization !== undefined && fromHeader === undefined && /^Bearer\b/i.test(authorization)) {
+    throw invalidToken('malformed Bearer authorization header');
+  }
+  if (fromHeader !== undefined && fromBody !== undefined) {
+    throw invalidRequest('Send the access token in one place only.');
+  }
+  const token = fromHeader ?? fromBody;
+  if (token === undefined) throw missingBearerToken();
+
+  return token;
+};
+
+/**
+ * GET|POST <issuer>/userinfo (OIDC Core §5.3): the standard claims of the
+ * token's subject, limited to the token's scopes. The token must be one this
+ * tenant issued, unexpired, and not revoked by an auth_req_id replay.
+ */
+export const getUserInfo = async (db: Db, options: { tenant: TenantRecord; token: string; now: Date }) => {
+  const { tenant } = options;
+  let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
+  try {
+    claims = await verifyAccessToken(db, { tenantId: tenant.id, issuer: issuerFor(tenant.slug), token: options.token });
+  } catch (error) {
+    throw invalidToken(`access token verification failed: ${(error as Error).message}`);
+  }
+  const grant = await db.backchannelRequest.findUnique({
+    where: { accessTokenJti: claims.jti },
+    select: { tenantId: true, tokensRevokedAt: true, user: { select: { sub: true, email: true, emailVerified: true, name: true } } },
+  });
+  if (!grant || grant.tenantId !== tenant.id) throw invalidToken('no grant for this access token');
+  if (grant.tokensRevokedAt) throw invalidToken('tokens revoked');
+  if (grant.user.sub !== claims.sub) throw invalidToken('subject mismatch');
+  const scopes = (claims.scope ?? '').split(' ');
+  if (!scopes.includes('openid')) throw insufficientScope();
+
+  return {
+    sub: grant.user.sub,
+    ...(scopes.includes('profile') && grant.user.name ? { name: grant.user.name } : {}),
+    ...(scopes.includes('email') ? { email: grant.user.email, email_verified: grant.user.emailVerified } : {}),
+  };
+};
