@@ -51,6 +51,16 @@ const create = async (name: string | undefined): Promise<number> => {
   return 0;
 };
 
+const EXCERPT_LINES = 40;
+
+/** The first lines of a script, noting how many more there are. */
+const excerpt = (script: string): string => {
+  const lines = script.trimEnd().split('\n');
+  if (lines.length <= EXCERPT_LINES) return lines.join('\n');
+
+  return [...lines.slice(0, EXCERPT_LINES), `... (${lines.length - EXCERPT_LINES} more lines)`].join('\n');
+};
+
 /** Runs the derived-schema check of scripts/prisma-generate.mjs; true when current. */
 const postgresSchemaIsCurrent = (): boolean => {
   const script = join(projectRoot(), 'scripts/prisma-generate.mjs');
@@ -71,7 +81,7 @@ const check = async (): Promise<number> => {
     console.error(
       `${kind}: prisma/schema.prisma has changes not covered by any migration. ` +
         'Run `npm run db:migration -- <name>` and commit the new folders. Missing SQL:\n' +
-        script,
+        excerpt(script),
     );
   }
 

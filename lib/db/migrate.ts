@@ -25,7 +25,8 @@
  *   shadow databases are created and dropped here, with `WITH (FORCE)`;
  * - adapter errors reach the engine as "External error id#N": the real error
  *   is recovered from the bound factory's error registry and reported;
- * - every pool is closed before a call returns, so processes exit promptly.
+ * - every pool is closed before a call returns, and the engine's own timeout
+ *   timers (never cleared) are unref'd, so processes exit promptly.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -78,6 +79,8 @@ const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 /** OIDs of PostgreSQL's internal single-byte `"char"` type and of `text`. */
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
+/** Same busy timeout as the app (lib/db/client.ts): wait for a concurrent writer. */
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 // ---------------------------------------------------------------------------
 // Paths
@@ -151,26 +154,75 @@ type BoundFactory = ReturnType<typeof bindMigrationAwareSqlAdapterFactory>;
 let engineModuleReady: Promise<void> | undefined;
 
 /**
- * Instantiates the engine's WASM module once per process. The `.wasm` file is
- * resolved from the project root, not from this module, so that bundling
- * this file (Next.js) does not break the lookup.
+ * The engine arms timers for its timeouts (e.g. 10 s around PostgreSQL's
+ * advisory lock) and never clears them, which would keep a finished process
+ * alive. Its timers are unref'd here; `holdEventLoop` keeps the process alive
+ * while a session runs instead.
  */
+const glueWithUnrefTimers = (): WebAssembly.ModuleImports => {
+  const imports: WebAssembly.ModuleImports = { ...(engineGlue as unknown as WebAssembly.ModuleImports) };
+  for (const name of Object.keys(imports)) {
+    if (!name.startsWith('__wbg_setTimeout_')) continue;
+    imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+  }
+
+  return imports;
+};
+
+let activeSessions = 0;
+let keepAlive: NodeJS.Timeout | undefined;
+
+/** Keeps the event loop alive until the returned release function is called. */
+const holdEventLoop = (): (() => void) => {
+  if (activeSessions++ === 0) keepAlive = setInterval(() => undefined, 1 << 30);
+  let released = false;
+
+  return () => {
+    if (released) return;
+    released = true;
+    if (--activeSessions === 0) clearInterval(keepAlive);
+  };
+};
+
+/**
+ * Path of the engine's `.wasm` file. Resolved from this module first, then
+ * from the project root, in case bundling (Next.js) moved this module away
+ * from node_modules.
+ */
+const engineWasmPath = (): string => {
+  const bases = [import.meta.url, join(projectRoot(), 'package.json')];
+  for (const base of bases) {
+    try {
+      const gluePath = createRequire(base).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+
+      return join(dirname(gluePath), 'schema_engine_bg.wasm');
+    } catch {
+      // Try the next base.
+    }
+  }
+  throw new Error('Cannot find @prisma/schema-engine-wasm: is it installed?');
+};
+
+const instantiateEngine = async (): Promise<void> => {
+  const bytes = readFileSync(engineWasmPath());
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glueWithUnrefTimers() });
+  engineGlue.__wbg_set_wasm(instance.exports);
+  (instance.exports.__wbindgen_start as () => void)();
+};
+
+/** Instantiates the engine's WASM module, once per process (retried after a failure). */
 const loadEngineModule = (): Promise<void> =>
-  (engineModuleReady ??= (async () => {
-    const requireFromRoot = createRequire(join(projectRoot(), 'package.json'));
-    const gluePath = requireFromRoot.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
-    const bytes = readFileSync(join(dirname(gluePath), 'schema_engine_bg.wasm'));
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': engineGlue });
-    engineGlue.__wbg_set_wasm(instance.exports);
-    (instance.exports.__wbindgen_start as () => void)();
-  })());
+  (engineModuleReady ??= instantiateEngine().catch((error: unknown) => {
+    engineModuleReady = undefined;
+    throw error;
+  }));
 
 /** Turns an engine log record (JSON) into one line, or undefined for noise. */
 const formatEngineLog = (raw: unknown): string | undefined => {
   try {
     const record = JSON.parse(String(raw)) as { level?: string; fields?: { message?: string } };
     const level = record.level?.toUpperCase();
-    if (level !== 'WARN' && level !== 'ERROR' && level !== 'INFO') return undefined;
+    if (level !== 'WARN' && level !== 'ERROR') return undefined;
     const message = record.fields?.message;
 
     return message ? `schema engine ${level.toLowerCase()}: ${message}` : undefined;
@@ -183,7 +235,7 @@ const formatEngineLog = (raw: unknown): string | undefined => {
  * Rewrites an engine error so it carries the adapter's real error: the engine
  * only sees "External error id#N", the error itself waits in the registry.
  */
-const explainEngineError = (error: unknown, registry: ErrorRegistry): Error => {
+const explainEngineError = (action: string, error: unknown, registry: ErrorRegistry): Error => {
   const message = error instanceof Error ? error.message : String(error);
   const details: string[] = [];
   for (const match of message.matchAll(/External error id#(\d+)/g)) {
@@ -192,24 +244,41 @@ const explainEngineError = (error: unknown, registry: ErrorRegistry): Error => {
     const cause = record.error;
     details.push(cause instanceof Error ? cause.stack ?? cause.message : String(cause));
   }
-  const explained = new Error(details.length > 0 ? `${message}\nCaused by: ${details.join('\nCaused by: ')}` : message);
+  const causes = details.map((detail) => `\nCaused by: ${detail}`).join('');
+  const explained = new Error(`${action} failed: ${message}${causes}`);
   explained.cause = error;
 
   return explained;
 };
 
+/** A database to run the engine against, and how to release its connections. */
+type EngineTarget = {
+  kind: DatabaseKind;
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  /** Closes every connection the factory opened (idempotent). */
+  close: () => Promise<void>;
+};
+
+type EngineSession = {
+  /** What the session does, for error messages ("Applying migrations to sqlite"). */
+  action: string;
+  target: EngineTarget;
+  /** Schema files the engine loads at start (only needed by commands that read a schema). */
+  datamodels?: [string, string][];
+  log?: (line: string) => void;
+};
+
 /**
- * Runs `work` against a fresh engine bound to `factory`, then frees the engine
- * and calls `cleanup` (closing pools), whatever happens.
+ * Runs `work` against a fresh engine bound to the target's factory, then frees
+ * the engine and closes the target's connections, whatever happens. Errors are
+ * rethrown with the action and the adapter's underlying error.
  */
 const withEngine = async <T>(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  cleanup: () => Promise<void>,
-  datamodels: [string, string][] | undefined,
-  log: ((line: string) => void) | undefined,
+  { action, target, datamodels, log }: EngineSession,
   work: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> => {
-  const bound: BoundFactory = bindMigrationAwareSqlAdapterFactory(factory);
+  const bound: BoundFactory = bindMigrationAwareSqlAdapterFactory(target.factory);
+  const release = holdEventLoop();
   let engine: SchemaEngine | undefined;
   try {
     await loadEngineModule();
@@ -221,10 +290,14 @@ const withEngine = async <T>(
 
     return await work(engine);
   } catch (error) {
-    throw explainEngineError(error, bound.errorRegistry);
+    throw explainEngineError(action, error, bound.errorRegistry);
   } finally {
     engine?.free();
-    await cleanup();
+    try {
+      await target.close();
+    } finally {
+      release();
+    }
   }
 };
 
@@ -273,23 +346,45 @@ const withSqliteScriptFallback = (inner: SqlDriverAdapter): SqlDriverAdapter =>
     },
   });
 
-/** Adapter factory for SQLite: the real file (created if missing) or `:memory:`, shadow in memory. */
+/**
+ * Adapter factory for SQLite: the file at `path` (created if missing) or
+ * `:memory:`; shadow databases in memory. `close()` closes every connection
+ * the engine did not dispose itself.
+ */
 class SqliteMigrationFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'sqlite';
   readonly adapterName: string;
   readonly #stock: PrismaBetterSqlite3;
+  readonly #open = new Set<SqlDriverAdapter>();
 
   constructor(path: string) {
-    this.#stock = new PrismaBetterSqlite3({ url: path, timeout: 10_000 }, { shadowDatabaseUrl: ':memory:' });
+    this.#stock = new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS }, { shadowDatabaseUrl: ':memory:' });
     this.adapterName = this.#stock.adapterName;
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    return withSqliteScriptFallback(await this.#stock.connect());
+    return this.#track(await this.#stock.connect());
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
-    return withSqliteScriptFallback(await this.#stock.connectToShadowDb());
+    return this.#track(await this.#stock.connectToShadowDb());
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#open].map((adapter) => adapter.dispose()));
+  }
+
+  #track(inner: SqlDriverAdapter): SqlDriverAdapter {
+    const adapter = withSqliteScriptFallback(inner);
+    const tracked = overrideAdapter(adapter, {
+      dispose: async () => {
+        if (!this.#open.delete(tracked)) return;
+        await inner.dispose();
+      },
+    });
+    this.#open.add(tracked);
+
+    return tracked;
   }
 }
 
@@ -311,7 +406,6 @@ const retypeCharFields = <R>(result: R): R => {
  */
 class CharAsTextClient extends pg.Client {
   // pg's `query` has many overloads (callback, promise, submittable); all are forwarded.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
     const last = args.at(-1);
     const base = pg.Client.prototype.query as (...a: unknown[]) => unknown;
@@ -443,20 +537,15 @@ class PgMigrationFactory implements SqlMigrationAwareDriverAdapterFactory {
   }
 }
 
-type EngineTarget = {
-  kind: DatabaseKind;
-  factory: SqlMigrationAwareDriverAdapterFactory;
-  close: () => Promise<void>;
-};
-
 /** Factory for the database at `databaseUrl`; SQLite files get their directory created. */
 const targetFor = (databaseUrl: string, shadowAdminUrl?: string): EngineTarget => {
   const kind = databaseKindOf(databaseUrl);
   if (kind === 'sqlite') {
     const path = sqliteFilePath(databaseUrl);
     mkdirSync(dirname(path), { recursive: true });
+    const factory = new SqliteMigrationFactory(path);
 
-    return { kind, factory: new SqliteMigrationFactory(path), close: async () => undefined };
+    return { kind, factory, close: () => factory.close() };
   }
   const factory = new PgMigrationFactory(databaseUrl, shadowAdminUrl ?? databaseUrl);
 
@@ -466,7 +555,9 @@ const targetFor = (databaseUrl: string, shadowAdminUrl?: string): EngineTarget =
 /** Factory for diffing only: no real database, just a shadow one. */
 const shadowOnlyTarget = (kind: DatabaseKind, shadowAdminUrl: string): EngineTarget => {
   if (kind === 'sqlite') {
-    return { kind, factory: new SqliteMigrationFactory(':memory:'), close: async () => undefined };
+    const factory = new SqliteMigrationFactory(':memory:');
+
+    return { kind, factory, close: () => factory.close() };
   }
   const factory = new PgMigrationFactory(shadowAdminUrl, shadowAdminUrl);
 
@@ -486,10 +577,11 @@ const shadowOnlyTarget = (kind: DatabaseKind, shadowAdminUrl: string): EngineTar
  */
 export const applyMigrations = async (options: MigrateOptions = {}): Promise<{ applied: string[] }> => {
   const databaseUrl = options.databaseUrl ?? defaultDatabaseUrl();
-  const { kind, factory, close } = targetFor(databaseUrl);
-  const migrationsList = readMigrationList(kind);
+  const target = targetFor(databaseUrl);
+  const migrationsList = readMigrationList(target.kind);
+  const session: EngineSession = { action: `Applying migrations to the ${target.kind} database`, target, log: options.log };
 
-  const { appliedMigrationNames } = await withEngine(factory, close, undefined, options.log, (engine) =>
+  const { appliedMigrationNames } = await withEngine(session, (engine) =>
     engine.applyMigrations({ migrationsList, filters: NO_FILTER }),
   );
   for (const name of appliedMigrationNames) options.log?.(`Applied migration ${name}`);
@@ -514,11 +606,17 @@ export const diffSchemaAgainstMigrations = async (kind: DatabaseKind, options: D
   const schemaPath = schemaPathOf(kind);
   const schema = readFileSync(schemaPath, 'utf8');
   const adminUrl = options.shadowAdminUrl ?? (process.env.SHADOW_DATABASE_URL?.trim() || DEFAULT_SHADOW_ADMIN_URL);
-  const { factory, close } = shadowOnlyTarget(kind, adminUrl);
+  const target = shadowOnlyTarget(kind, adminUrl);
+  const session: EngineSession = {
+    action: `Diffing the ${kind} migrations against ${schemaPath}`,
+    target,
+    datamodels: [[schemaPath, schema]],
+    log: options.log,
+  };
   const from: DiffTarget = { tag: 'migrations', ...readMigrationList(kind) };
   const to: DiffTarget = { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] };
 
-  const result = await withEngine(factory, close, [[schemaPath, schema]], options.log, (engine) =>
+  const result = await withEngine(session, (engine) =>
     engine.diff({ from, to, script: true, exitCode: null, filters: NO_FILTER }),
   );
   const script = result.stdout ?? '';
