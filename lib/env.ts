@@ -91,7 +91,7 @@ const parseKeyEncryptionKey = (encoded: string, source: string): Buffer => {
 
 const loadEnv = (): Env => {
   const port = parsePort(readVar('PORT'));
-  const dataDir = resolve(readVar('BACKCHANNEL_DATA_DIR') ?? 'data');
+  const dataDir = resolve(/*turbopackIgnore: true*/ readVar('BACKCHANNEL_DATA_DIR') ?? 'data');
   const databaseUrl = readVar('DATABASE_URL') ?? `file:${join(dataDir, 'backchannel.db')}`;
   const databaseKind = databaseKindOf(databaseUrl);
   const needsDataDir = () => mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -139,5 +139,5 @@ export const getEnv = (): Env => (globalForEnv.backchannelEnv ??= loadEnv());
 export const sqliteFilePath = (databaseUrl: string): string => {
   const path = databaseUrl.slice('file:'.length).split('?')[0];
 
-  return isAbsolute(path) ? path : resolve(path);
+  return isAbsolute(path) ? path : resolve(/*turbopackIgnore: true*/ path);
 };

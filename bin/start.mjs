@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// `npm start` launcher: production mode, no telemetry, TypeScript through tsx.
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.env.NODE_ENV = 'production';
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+process.env.BACKCHANNEL_ROOT ||= root;
+process.chdir(root);
+
+register({ tsconfig: join(root, 'tsconfig.json') });
+const { main } = await import(pathToFileURL(join(root, 'scripts/start.ts')).href);
+await main();
