@@ -1,0 +1,200 @@
+/**
+ * The `backchannel` command line: provisioning tenants, clients and users.
+ * Run through bin/backchannel.mjs (`npx backchannel <resource> <action> ...`).
+ *
+ * Output contract:
+ * - `--json`: stdout carries exactly one JSON document and nothing else;
+ * - otherwise a human-readable text on stdout;
+ * - everything else (migration log lines, errors) goes to stderr;
+ * - exit codes: 0 success, 1 failure (AdminError, database, environment),
+ *   2 usage error (unknown command or option, missing or malformed value).
+ *   On failure nothing is written to stdout.
+ */
+import { parseArgs } from 'node:util';
+import { isAdminError } from '@/lib/admin/errors';
+import { disconnectDb, getDb } from '@/lib/db/client';
+import { applyMigrations } from '@/lib/db/migrate';
+import { COMMANDS, type CommandSpec } from './commands';
+import { isParseArgsError, UsageError } from './usage-error';
+
+export type CliIo = {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+};
+
+const PROCESS_IO: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+const isHelpFlag = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
+
+const formatTopHelp = (): string => {
+  const lines = ['Usage: backchannel <resource> <action> [options] [--json]', '', 'Commands:'];
+  for (const [resource, actions] of Object.entries(COMMANDS)) {
+    for (const [action, spec] of Object.entries(actions)) {
+      lines.push(`  ${`${resource} ${action}`.padEnd(16)} ${spec.summary}`);
+    }
+  }
+  lines.push(
+    '',
+    'Options for every command:',
+    '  --json       Print exactly one JSON document on stdout.',
+    '  -h, --help   Show help for the command.',
+    '',
+    'Environment: DATABASE_URL (default file:./data/backchannel.db), BACKCHANNEL_DATA_DIR, APP_URL.',
+    'Pending database migrations are applied before every command.',
+  );
+
+  return lines.join('\n') + '\n';
+};
+
+const formatResourceHelp = (resource: string): string => {
+  const lines = [`Usage: backchannel ${resource} <action> [options] [--json]`, '', 'Actions:'];
+  for (const [action, spec] of Object.entries(COMMANDS[resource])) lines.push(`  ${action.padEnd(8)} ${spec.summary}`);
+  lines.push('', `Run "backchannel ${resource} <action> --help" for its options.`);
+
+  return lines.join('\n') + '\n';
+};
+
+const formatCommandHelp = (command: string, spec: CommandSpec): string => {
+  const synopsis = Object.entries(spec.options)
+    .map(([name, option]) => (option.required ? `--${name} ${option.value}` : `[--${name} ${option.value}]`))
+    .join(' ');
+  const optionRows: [string, string][] = [
+    ...Object.entries(spec.options).map(([name, option]): [string, string] => [
+      `--${name} ${option.value}`,
+      option.required ? `${option.description} Required.` : option.description,
+    ]),
+    ['--json', 'Print exactly one JSON document on stdout.'],
+    ['-h, --help', 'Show this help.'],
+  ];
+  const width = Math.max(...optionRows.map(([flag]) => flag.length));
+
+  return [
+    `Usage: backchannel ${command} ${synopsis} [--json]`.replace(/ {2,}/g, ' '),
+    '',
+    spec.summary,
+    '',
+    'Options:',
+    ...optionRows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
+    '',
+    'Examples:',
+    ...spec.examples.map((example) => `  ${example}`),
+  ].join('\n') + '\n';
+};
+
+type ResolvedCommand =
+  | { kind: 'help'; text: string }
+  | { kind: 'run'; command: string; spec: CommandSpec; values: Record<string, string | undefined>; isJson: boolean };
+
+/** Resolves `<resource> <action> [options]` into a command and its option values, or help text. */
+const resolveCommand = (argv: readonly string[]): ResolvedCommand => {
+  const [resource, action, ...rest] = argv;
+  if (resource === undefined) throw new UsageError('No command given.');
+  if (isHelpFlag(resource)) return { kind: 'help', text: formatTopHelp() };
+  if (!Object.hasOwn(COMMANDS, resource)) throw new UsageError(`Unknown command "${resource}".`);
+  if (isHelpFlag(action)) return { kind: 'help', text: formatResourceHelp(resource) };
+  if (action === undefined) throw new UsageError(`"${resource}" needs an action.`, resource);
+  if (!Object.hasOwn(COMMANDS[resource], action)) {
+    throw new UsageError(`Unknown command "${resource} ${action}".`, resource);
+  }
+
+  const command = `${resource} ${action}`;
+  const spec = COMMANDS[resource][action];
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(Object.keys(spec.options).map((name) => [name, { type: 'string' as const }])),
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    if (isParseArgsError(error)) throw new UsageError(error.message, command);
+    throw error;
+  }
+  const { json, help, ...values } = parsed.values;
+  if (help) return { kind: 'help', text: formatCommandHelp(command, spec) };
+  for (const [name, option] of Object.entries(spec.options)) {
+    if (option.required && values[name] === undefined) throw new UsageError(`Missing required option --${name}.`, command);
+  }
+
+  return { kind: 'run', command, spec, values: values as Record<string, string | undefined>, isJson: json === true };
+};
+
+/**
+ * Runs one command line (without the `node` and script arguments) and
+ * returns the exit code. Applies pending migrations first and closes the
+ * database client before returning, so the process can end promptly.
+ */
+export const runCli = async (argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> => {
+  let resolved: ResolvedCommand;
+  try {
+    resolved = resolveCommand(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const hint = `Run "backchannel ${error.command ? `${error.command} ` : ''}--help" for usage.`;
+    io.stderr(`backchannel: ${error.message}\n${hint}\n`);
+
+    return 2;
+  }
+  if (resolved.kind === 'help') {
+    io.stdout(resolved.text);
+
+    return 0;
+  }
+
+  try {
+    await applyMigrations({ log: (line) => io.stderr(`backchannel: ${line}\n`) });
+    const result = await resolved.spec.run(getDb(), resolved.values);
+    io.stdout(resolved.isJson ? JSON.stringify(result) + '\n' : resolved.spec.formatHuman(result as never) + '\n');
+
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`backchannel: ${error.message}\nRun "backchannel ${resolved.command} --help" for usage.\n`);
+
+      return 2;
+    }
+    if (isAdminError(error)) {
+      io.stderr(`backchannel: ${error.message}\n`);
+
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`backchannel: ${resolved.command} failed: ${message}\n`);
+    if (process.env.BACKCHANNEL_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+
+    return 1;
+  } finally {
+    await disconnectDb();
+  }
+};
+
+/**
+ * Process entry point (bin/backchannel.mjs): keeps stdout for the command's
+ * output by sending any library console output to stderr, runs the command,
+ * and exits with its code once stdout has been flushed.
+ */
+export const main = async (argv: readonly string[] = process.argv.slice(2)): Promise<never> => {
+  const toStderr = (...args: unknown[]) => console.error(...args);
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+
+  let code: number;
+  try {
+    code = await runCli(argv);
+  } catch (error) {
+    process.stderr.write(`backchannel: ${error instanceof Error ? error.message : String(error)}\n`);
+    code = 1;
+  }
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+
+  process.exit(code);
+};

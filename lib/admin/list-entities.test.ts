@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '@/lib/admin/create-client';
+import { createTenant } from '@/lib/admin/create-tenant';
+import { createUser } from '@/lib/admin/create-user';
+import { listClients } from '@/lib/admin/list-clients';
+import { listTenants } from '@/lib/admin/list-tenants';
+import { listUsers } from '@/lib/admin/list-users';
+import { expectAdminError } from '@/lib/admin/test-helpers';
+import type { Db } from '@/lib/db/client';
+import { useTestDatabase } from '@/lib/testing/test-database';
+
+let db: Db;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ db, cleanup } = await useTestDatabase({ appUrl: 'https://op.example.test' }));
+});
+
+afterAll(async () => {
+  await cleanup();
+});
+
+describe('listing', () => {
+  it('returns empty lists for a fresh database and tenant', async () => {
+    expect(await listTenants(db)).toEqual([]);
+    await createTenant(db, { slug: 'empty', name: 'Empty' });
+
+    expect(await listClients(db, { tenantSlug: 'empty' })).toEqual([]);
+    expect(await listUsers(db, { tenantSlug: 'empty' })).toEqual([]);
+  });
+
+  it('lists tenants with their issuers', async () => {
+    await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
+    await createTenant(db, { slug: 'globex', name: 'Globex' });
+    const tenants = await listTenants(db);
+
+    expect(tenants.map((tenant) => tenant.slug).sort()).toEqual(['acme', 'empty', 'globex']);
+    expect(tenants.find((tenant) => tenant.slug === 'acme')).toEqual({
+      id: expect.any(String),
+      slug: 'acme',
+      name: 'Acme Corp',
+      issuer: 'https://op.example.test/t/acme',
+      createdAt: expect.any(Date),
+    });
+  });
+
+  it("keeps each tenant's clients and users to itself and never returns secrets", async () => {
+    const acmeClient = await createClient(db, { tenantSlug: 'acme', name: 'Acme desk' });
+    const globexClient = await createClient(db, { tenantSlug: 'globex', name: 'Globex desk', grantTypes: [] });
+    const acmeUser = await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com' });
+    const globexUser = await createUser(db, { tenantSlug: 'globex', email: 'alice@example.com' });
+
+    const acmeClients = await listClients(db, { tenantSlug: 'acme' });
+    const globexClients = await listClients(db, { tenantSlug: 'globex' });
+    expect(acmeClients.map((client) => client.client_id)).toEqual([acmeClient.client_id]);
+    expect(globexClients.map((client) => client.client_id)).toEqual([globexClient.client_id]);
+    expect(globexClients[0]).toEqual({
+      client_id: globexClient.client_id,
+      name: 'Globex desk',
+      tenant: 'globex',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: [],
+      backchannel_token_delivery_mode: 'poll',
+      binding_message_policy: 'optional',
+      created_at: expect.any(Date),
+    });
+    const listed = JSON.stringify([acmeClients, globexClients]);
+    expect(listed).not.toContain(acmeClient.client_secret);
+    const secretHash = (await db.client.findUniqueOrThrow({ where: { clientId: acmeClient.client_id } })).secretHash;
+    expect(listed).not.toContain(secretHash);
+    expect(Object.keys(acmeClients[0]).filter((key) => /secret|hash/i.test(key))).toEqual([]);
+
+    const acmeUsers = await listUsers(db, { tenantSlug: 'acme' });
+    const globexUsers = await listUsers(db, { tenantSlug: 'globex' });
+    expect(acmeUsers).toEqual([{ ...acmeUser, createdAt: expect.any(Date) }]);
+    expect(globexUsers).toEqual([{ ...globexUser, createdAt: expect.any(Date) }]);
+  });
+
+  it('reports an unknown tenant as not_found', async () => {
+    await expectAdminError(listClients(db, { tenantSlug: 'nope' }), 'not_found');
+    await expectAdminError(listUsers(db, { tenantSlug: 'nope' }), 'not_found');
+  });
+});

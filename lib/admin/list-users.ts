@@ -1,0 +1,29 @@
+import { getTenantOrThrow } from '@/lib/admin/get-tenant-or-throw';
+import type { Db } from '@/lib/db/client';
+
+export type ListUsersOptions = { tenantSlug: string };
+
+export type UserSummary = {
+  id: string;
+  sub: string;
+  email: string;
+  name: string | null;
+  tenant: string;
+  createdAt: Date;
+};
+
+/**
+ * The users of one tenant, ordered by email.
+ *
+ * @throws AdminError `not_found` for an unknown tenant.
+ */
+export const listUsers = async (db: Db, options: ListUsersOptions): Promise<UserSummary[]> => {
+  const tenant = await getTenantOrThrow(db, options.tenantSlug);
+  const users = await db.user.findMany({
+    where: { tenantId: tenant.id },
+    select: { id: true, sub: true, email: true, name: true, createdAt: true },
+    orderBy: { email: 'asc' },
+  });
+
+  return users.map((user) => ({ ...user, tenant: tenant.slug }));
+};
