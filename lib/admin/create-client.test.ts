@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIBA_GRANT_TYPE, createClient, SUPPORTED_GRANT_TYPES } from '@/lib/admin/create-client';
+import { createClient, SUPPORTED_GRANT_TYPES } from '@/lib/admin/create-client';
+import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { expectAdminError } from '@/lib/admin/test-helpers';
 import type { Db } from '@/lib/db/client';
