@@ -1,0 +1,111 @@
+// POST /t/<tenant>/approve/<token>/decision – the approval form's target (CIBA §8: the user's consent)
+import { decideApproval, type ApprovalOutcome } from '@/lib/ciba/decide-approval';
+import { getDb } from '@/lib/db/client';
+import { getEnv } from '@/lib/env';
+import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
+
+export const dynamic = 'force-dynamic';
+
+/** The form carries two short fields; anything bigger is not ours. */
+const MAX_BODY_BYTES = 4096;
+
+type RouteContext = { params: Promise<{ tenant: string; token: string }> };
+
+/** `done` also knows "error": something failed on our side, not in the user's request. */
+type DoneOutcome = ApprovalOutcome | 'error';
+
+const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+
+const redirectToDone = (tenantSlug: string, outcome: DoneOutcome): Response =>
+  new Response(null, {
+    status: 303,
+    headers: { ...NO_STORE, Location: `${getEnv().appUrl}/t/${tenantSlug}/approve/done?outcome=${outcome}` },
+  });
+
+const badRequest = (message: string, status = 400): Response =>
+  new Response(`${message}\n`, { status, headers: { ...NO_STORE, 'Content-Type': 'text/plain; charset=utf-8' } });
+
+/** Reads at most `limit` bytes of the body; null when it is longer. */
+const readBodyWithin = async (request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> => {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (Number.isFinite(declared) && declared > limit) return null;
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+
+      return null;
+    }
+    chunks.push(value);
+  }
+
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+
+  return body;
+};
+
+/** The form fields as strings; null when the body is not a form we can read. */
+const readForm = async (request: Request, body: Uint8Array<ArrayBuffer>): Promise<URLSearchParams | null> => {
+  const contentType = request.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
+  try {
+    if (contentType === 'application/x-www-form-urlencoded') {
+      return new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    }
+    if (contentType === 'multipart/form-data') {
+      const form = await new Response(body, { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
+      const params = new URLSearchParams();
+      for (const [name, value] of form.entries()) if (typeof value === 'string') params.append(name, value);
+
+      return params;
+    }
+  } catch {
+    return null;
+  }
+
+  return null;
+};
+
+/** A field sent exactly once, else undefined (a repeated field is ambiguous and refused). */
+const single = (form: URLSearchParams, name: string): string | undefined => {
+  const values = form.getAll(name);
+
+  return values.length === 1 ? values[0] : undefined;
+};
+
+export async function POST(request: Request, { params }: RouteContext): Promise<Response> {
+  const { tenant, token } = await params;
+  if (!TENANT_SLUG_PATTERN.test(tenant)) return badRequest('Unknown tenant.', 404);
+
+  try {
+    const body = await readBodyWithin(request, MAX_BODY_BYTES);
+    if (body === null) return redirectToDone(tenant, 'invalid');
+    const form = await readForm(request, body);
+    if (form === null) return redirectToDone(tenant, 'invalid');
+
+    const { outcome, detail } = await decideApproval(getDb(), {
+      tenantSlug: tenant,
+      token,
+      decision: single(form, 'decision'),
+      csrfToken: single(form, 'csrf_token'),
+      headers: request.headers,
+    });
+    if (detail) console.warn(`[approval] decision refused: ${detail}`);
+
+    return redirectToDone(tenant, outcome);
+  } catch (error) {
+    console.error('[approval] deciding failed:', error);
+
+    return redirectToDone(tenant, 'error');
+  }
+}

@@ -1,0 +1,77 @@
+import { findApprovalByToken } from '@/lib/ciba/approval-page-data';
+import { completeBackchannelRequest, type BackchannelDecision } from '@/lib/ciba/complete-backchannel-request';
+import type { Db } from '@/lib/db/client';
+import { getEnv } from '@/lib/env';
+import { sha256Base64Url } from '@/lib/oauth/crypto';
+import { isSameOriginPost, verifyCsrfToken } from '@/lib/security/csrf';
+
+/** CSRF purpose for the approval form; the binding is the link's tokenHash. */
+export const APPROVAL_CSRF_PURPOSE = 'ciba-approval';
+
+/** What the decision handler tells the user (the `outcome` of the done page). */
+export const APPROVAL_OUTCOMES = ['approved', 'denied', 'invalid', 'expired', 'used'] as const;
+export type ApprovalOutcome = (typeof APPROVAL_OUTCOMES)[number];
+
+export type DecideApprovalInput = {
+  tenantSlug: string;
+  token: string;
+  /** Raw form value; anything but "approve" or "deny" is invalid. */
+  decision: unknown;
+  /** Raw form value of `csrf_token`. */
+  csrfToken: unknown;
+  headers: Pick<Headers, 'get'>;
+  now?: Date;
+};
+
+export type DecideApprovalResult = {
+  outcome: ApprovalOutcome;
+  /** Why an invalid outcome was chosen (for logs, never shown verbatim to the user). */
+  detail?: string;
+};
+
+const isDecision = (value: unknown): value is BackchannelDecision => value === 'approve' || value === 'deny';
+
+const invalid = (detail: string): DecideApprovalResult => ({ outcome: 'invalid', detail });
+
+/**
+ * Handles a POST from the approval page: same-origin and CSRF checks, then
+ * the link lookup, then the atomic completion (which also consumes the
+ * link). Every answer is an outcome; it never throws for bad input.
+ */
+export const decideApproval = async (db: Db, input: DecideApprovalInput): Promise<DecideApprovalResult> => {
+  const { tenantSlug, token, decision, csrfToken, headers } = input;
+  const now = input.now ?? new Date();
+  if (!isDecision(decision)) return invalid('missing or unknown decision');
+  if (!isSameOriginPost(headers, getEnv().appUrl)) return invalid('cross-origin POST');
+  if (!verifyCsrfToken(APPROVAL_CSRF_PURPOSE, sha256Base64Url(token), csrfToken)) return invalid('bad CSRF token');
+
+  const approval = await findApprovalByToken(db, tenantSlug, token, now);
+  switch (approval.state) {
+    case 'unknown':
+      return invalid('unknown link');
+    case 'used':
+    case 'decided':
+      return { outcome: 'used' };
+    case 'expired':
+      return { outcome: 'expired' };
+    case 'valid':
+      break;
+  }
+
+  const result = await completeBackchannelRequest(db, {
+    requestId: approval.request.id,
+    decision,
+    approvalLinkId: approval.link.id,
+    now,
+  });
+  if (result.ok) return { outcome: result.status };
+  switch (result.reason) {
+    case 'expired':
+      return { outcome: 'expired' };
+    case 'already_decided':
+    case 'link_used':
+      return { outcome: 'used' };
+    case 'not_found':
+      return invalid('request vanished');
+  }
+};

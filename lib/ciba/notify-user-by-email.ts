@@ -1,0 +1,124 @@
+import { approvalUrlFor } from '@/lib/ciba/approval-link';
+import { describeScopes } from '@/lib/ciba/approval-page-data';
+import type { Db } from '@/lib/db/client';
+import { sendEmail } from '@/lib/email/send-email';
+
+export type NotifyUserByEmailInput = {
+  tenant: { id: string; slug: string; name: string };
+  client: { name: string };
+  user: { email: string; name: string | null };
+  request: { id: string; bindingMessage: string | null; scope: string; expiresAt: Date };
+  /** The plaintext approval link token (its hash is already stored). */
+  approvalToken: string;
+};
+
+export type ApprovalEmail = { subject: string; text: string; html: string };
+
+/** Escapes text for HTML element content and double-quoted attribute values. */
+export const escapeHtml = (value: string): string =>
+  value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+
+/** `2026-11-25 14:03 UTC`: we do not know the reader's time zone, so say which one it is. */
+export const formatUtc = (date: Date): string => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** Subject lines are one line: strip control characters (header injection) and cap the length. */
+const singleLine = (value: string, max: number): string => {
+  const flat = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+/**
+ * The approval email: text and HTML with the same content. Everything the
+ * client or user controls (client name, binding message, user name, tenant
+ * name) is HTML-escaped in the HTML part. The wording follows CIBA §14's
+ * phishing concern: approve only if you started this yourself and the code
+ * matches the one on the other device.
+ */
+export const buildApprovalEmail = (input: Omit<NotifyUserByEmailInput, 'approvalToken'> & { url: string }): ApprovalEmail => {
+  const { tenant, client, user, request, url } = input;
+  const scopes = describeScopes(request.scope);
+  const expires = formatUtc(request.expiresAt);
+  const greeting = user.name ? `Hello ${user.name},` : 'Hello,';
+  const subject = singleLine(`${client.name} is asking you to approve a sign-in`, 150);
+
+  const text = [
+    greeting,
+    '',
+    `"${client.name}" is asking to sign you in through ${tenant.name}.`,
+    '',
+    request.bindingMessage
+      ? `Code shown on the other device: ${request.bindingMessage}`
+      : 'No code was shown for this request.',
+    '',
+    'It will be able to:',
+    ...scopes.map(({ description }) => `  - ${description}`),
+    '',
+    `Review and approve or deny (this link expires at ${expires}):`,
+    url,
+    '',
+    'Only approve if YOU started this on the other device just now and the code matches exactly.',
+    'If you did not start it, or the code is different, choose Deny: someone may be trying to get access to your account.',
+    'Never forward this email; anyone with the link can answer for you.',
+    '',
+    `— ${tenant.name}`,
+  ].join('\n');
+
+  const e = escapeHtml;
+  const bindingBlock = request.bindingMessage
+    ? `<p style="margin:0 0 8px;color:#475569;font-size:14px">Code shown on the other device</p>
+<p style="margin:0 0 24px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:26px;font-weight:700;letter-spacing:0.04em;background:#f1f5f9;border:1px solid #cbd5e1;border-radius:8px;padding:12px 16px;color:#0f172a">${e(request.bindingMessage)}</p>`
+    : '<p style="margin:0 0 24px;color:#475569">No code was shown for this request.</p>';
+  const html = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="referrer" content="no-referrer"><title>${e(subject)}</title></head>
+<body style="margin:0;padding:24px;background:#f8fafc;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#0f172a;line-height:1.5">
+<div style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #e2e8f0;border-radius:12px;padding:32px">
+<p style="margin:0 0 16px">${e(greeting)}</p>
+<p style="margin:0 0 24px"><strong>${e(client.name)}</strong> is asking to sign you in through ${e(tenant.name)}.</p>
+${bindingBlock}
+<p style="margin:0 0 8px">It will be able to:</p>
+<ul style="margin:0 0 24px;padding-left:20px">${scopes.map(({ description }) => `<li>${e(description)}</li>`).join('')}</ul>
+<p style="margin:0 0 24px"><a href="${e(url)}" style="display:inline-block;background:#0f172a;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 20px;border-radius:8px">Review the request</a></p>
+<p style="margin:0 0 24px;color:#475569;font-size:14px">The link expires at ${e(expires)}. If the button does not work, copy this address into your browser:<br><span style="word-break:break-all">${e(url)}</span></p>
+<div style="border-left:4px solid #d97706;background:#fffbeb;padding:12px 16px;border-radius:4px;font-size:14px">
+<p style="margin:0 0 8px"><strong>Only approve if you started this on the other device just now and the code matches exactly.</strong></p>
+<p style="margin:0">If you did not start it, or the code is different, choose <strong>Deny</strong>: someone may be trying to get access to your account. Never forward this email; anyone with the link can answer for you.</p>
+</div>
+</div>
+<p style="max-width:560px;margin:16px auto 0;color:#64748b;font-size:12px;text-align:center">${e(tenant.name)}</p>
+</body>
+</html>`;
+
+  return { subject, text, html };
+};
+
+/**
+ * Emails the user the approval link for a new CIBA request: the email
+ * channel of our authentication device (CIBA §5, §8). Called in the
+ * background after bc-authorize has answered (see trackBackgroundTask).
+ *
+ * Never throws: a failed send is recorded as a "failed" EmailMessage by
+ * sendEmail, and anything else is logged. The request itself stays pending
+ * and simply expires if the user never approves.
+ */
+export const notifyUserByEmail = async (db: Db, input: NotifyUserByEmailInput): Promise<void> => {
+  try {
+    const url = approvalUrlFor(input.tenant.slug, input.approvalToken);
+    const email = buildApprovalEmail({ ...input, url });
+    await sendEmail(db, {
+      tenantId: input.tenant.id,
+      requestId: input.request.id,
+      to: input.user.email,
+      ...email,
+      redact: [input.approvalToken],
+    });
+  } catch (error) {
+    console.error(`[email] could not notify the user of request ${input.request.id}:`, error);
+  }
+};
