@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import next from 'next';
 import { flushBackgroundTasks } from '@/lib/background-tasks';
 import { disconnectDb } from '@/lib/db/client';
+import { closeProtocolData } from '@/lib/store/get-protocol-store';
 import { MAX_FORM_BODY_BYTES, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { handleProtocolRequest, isProtocolPath } from '@/lib/http/protocol-router';
 
@@ -87,6 +88,7 @@ export const startServer = async (options: ServerOptions) => {
   const close = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await flushBackgroundTasks();
+    await closeProtocolData();
     await disconnectDb();
   };
 

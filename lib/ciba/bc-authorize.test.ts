@@ -245,6 +245,10 @@ describe('bc-authorize parameter validation (CIBA §7.1, §7.2, §13)', () => {
     expectError(await call({ ...bad, body: Buffer.alloc(70_000, 0x61) }), 400, 'invalid_request');
   });
 
+  it('400 invalid_request for a NUL character in any parameter', async () => {
+    expectError(await authorize({ scope: 'openid', login_hint: 'a\u0000b' }), 400, 'invalid_request');
+  });
+
   it('405 invalid_request with Allow for another method', async () => {
     const result = await call(formRequest(BC, {}, { method: 'GET' }));
     expectError(result, 405, 'invalid_request');

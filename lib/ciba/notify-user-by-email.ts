@@ -1,7 +1,6 @@
 import { approvalUrlFor } from '@/lib/ciba/approval-link';
 import { describeScopes } from '@/lib/ciba/approval-page-data';
-import type { Db } from '@/lib/db/client';
-import { sendEmail } from '@/lib/email/send-email';
+import { sendEmail, type EmailSink } from '@/lib/email/send-email';
 
 export type NotifyUserByEmailInput = {
   tenant: { id: string; slug: string; name: string };
@@ -107,11 +106,11 @@ ${bindingBlock}
  * sendEmail, and anything else is logged. The request itself stays pending
  * and simply expires if the user never approves.
  */
-export const notifyUserByEmail = async (db: Db, input: NotifyUserByEmailInput): Promise<void> => {
+export const notifyUserByEmail = async (sink: EmailSink, input: NotifyUserByEmailInput): Promise<void> => {
   try {
     const url = approvalUrlFor(input.tenant.slug, input.approvalToken);
     const email = buildApprovalEmail({ ...input, url });
-    await sendEmail(db, {
+    await sendEmail(sink, {
       tenantId: input.tenant.id,
       requestId: input.request.id,
       to: input.user.email,

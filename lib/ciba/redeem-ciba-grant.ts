@@ -1,5 +1,6 @@
 import { POLL_SPACING_GRACE_MS, SLOW_DOWN_INCREMENT_SECONDS } from '@/lib/ciba/constants';
 import type { Db } from '@/lib/db/client';
+import type { ProtocolStore } from '@/lib/store/protocol-store';
 import type { ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown } from '@/lib/oauth/errors';
@@ -16,20 +17,6 @@ export type CibaTokenResponse = {
   scope: string;
 };
 
-/** What the poll reads: one indexed lookup by the hash of auth_req_id. */
-const POLL_SELECT = {
-  id: true,
-  clientId: true,
-  userId: true,
-  status: true,
-  scope: true,
-  acr: true,
-  interval: true,
-  lastPolledAt: true,
-  expiresAt: true,
-  decidedAt: true,
-} as const;
-
 /**
  * Answers a poll of a pending request (CIBA §11) with one conditional write:
  * the poll time is recorded, and when the client came sooner than the
@@ -38,29 +25,22 @@ const POLL_SELECT = {
  * overlapping polls cannot both pass as well-spaced.
  */
 const answerPendingPoll = async (
-  db: Db,
+  store: ProtocolStore,
   pending: { id: string; interval: number; lastPolledAt: Date | null },
   now: Date,
 ): Promise<never> => {
   const tooSoon =
     pending.lastPolledAt !== null &&
     now.getTime() - pending.lastPolledAt.getTime() + POLL_SPACING_GRACE_MS < pending.interval * 1000;
-  const recorded = await db.backchannelRequest.updateMany({
-    where: { id: pending.id, lastPolledAt: pending.lastPolledAt },
-    data: tooSoon
-      ? { lastPolledAt: now, interval: { increment: SLOW_DOWN_INCREMENT_SECONDS } }
-      : { lastPolledAt: now },
+  const recorded = await store.recordPoll({
+    id: pending.id,
+    previousPolledAt: pending.lastPolledAt,
+    now,
+    intervalIncrement: tooSoon ? SLOW_DOWN_INCREMENT_SECONDS : 0,
   });
-  if (tooSoon) throw slowDown(pending.interval + SLOW_DOWN_INCREMENT_SECONDS);
-  if (recorded.count === 0) {
-    // Another poll for the same auth_req_id landed in between: overlapping
-    // polls are forbidden (CIBA §10.1), so this one is too fast.
-    await db.backchannelRequest.update({
-      where: { id: pending.id },
-      data: { lastPolledAt: now, interval: { increment: SLOW_DOWN_INCREMENT_SECONDS } },
-    });
-    throw slowDown(pending.interval + SLOW_DOWN_INCREMENT_SECONDS);
-  }
+  // Not recorded: another poll of the same auth_req_id landed in between.
+  // Overlapping polls are forbidden (CIBA §10.1), so this one is too fast too.
+  if (tooSoon || !recorded) throw slowDown(pending.interval + SLOW_DOWN_INCREMENT_SECONDS);
   throw authorizationPending();
 };
 
@@ -88,14 +68,11 @@ const refuseReplay = async (db: Db, requestId: string, now: Date): Promise<never
  * crash can never leave a request redeemed without its tokens having been sent.
  */
 export const redeemCibaGrant = async (
-  db: Db,
+  { db, store }: { db: Db; store: ProtocolStore },
   options: { tenant: TenantRecord; client: ClientRecord; authReqId: string; now: Date },
 ): Promise<CibaTokenResponse> => {
   const { tenant, client, now } = options;
-  const unsafeRequest = await db.backchannelRequest.findUnique({
-    where: { authReqIdHash: sha256Base64Url(options.authReqId) },
-    select: POLL_SELECT,
-  });
+  const unsafeRequest = await store.findRequestForPoll(sha256Base64Url(options.authReqId));
   if (!unsafeRequest) throw invalidGrant('unknown auth_req_id');
   if (unsafeRequest.clientId !== client.id) throw invalidGrant('auth_req_id was issued to another client');
   const request = unsafeRequest;
@@ -103,7 +80,7 @@ export const redeemCibaGrant = async (
   if (request.status === 'redeemed') return refuseReplay(db, request.id, now);
   if (request.expiresAt.getTime() <= now.getTime()) throw expiredToken();
   if (request.status === 'denied') throw accessDenied();
-  if (request.status === 'pending') return answerPendingPoll(db, request, now);
+  if (request.status === 'pending') return answerPendingPoll(store, request, now);
 
   const user = await db.user.findUniqueOrThrow({ where: { id: request.userId }, select: { sub: true } });
   const tokens = await mintTokens(db, {

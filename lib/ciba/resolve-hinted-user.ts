@@ -1,10 +1,10 @@
 import type { Db } from '@/lib/db/client';
-import type { User } from '@/lib/generated/sqlite/client';
 import type { FormParams } from '@/lib/http/protocol-http';
+import type { ProtocolStore, UserRow } from '@/lib/store/protocol-store';
 import { invalidRequest, unknownUserId } from '@/lib/oauth/errors';
 import { verifyIdTokenHint } from '@/lib/oauth/tokens';
 
-export type UserRecord = User;
+export type UserRecord = UserRow;
 
 export type Hint =
   | { kind: 'login_hint'; value: string }
@@ -62,18 +62,16 @@ const parseIssSubHint = (value: string): IssSubHint => {
  * (compared lower-cased), a subject identifier, or Auth0's JSON form
  * `{"format":"iss_sub","iss":…,"sub":…}` whose `iss` must be this tenant's issuer.
  */
-const findUserByLoginHint = async (db: Db, tenantId: string, issuer: string, loginHint: string) => {
+const findUserByLoginHint = async (store: ProtocolStore, tenantId: string, issuer: string, loginHint: string) => {
   if (loginHint.trimStart().startsWith('{')) {
     const { iss, sub } = parseIssSubHint(loginHint);
     if (iss !== issuer) return null;
 
-    return db.user.findUnique({ where: { tenantId_sub: { tenantId, sub } } });
+    return store.findUserBySub(tenantId, sub);
   }
-  if (loginHint.includes('@')) {
-    return db.user.findUnique({ where: { tenantId_email: { tenantId, email: loginHint.trim().toLowerCase() } } });
-  }
+  if (loginHint.includes('@')) return store.findUserByEmail(tenantId, loginHint.trim().toLowerCase());
 
-  return db.user.findUnique({ where: { tenantId_sub: { tenantId, sub: loginHint } } });
+  return store.findUserBySub(tenantId, loginHint);
 };
 
 /**
@@ -83,7 +81,7 @@ const findUserByLoginHint = async (db: Db, tenantId: string, issuer: string, log
  *   client, or a login_hint_token (not supported).
  */
 export const resolveHintedUser = async (
-  db: Db,
+  { db, store }: { db: Db; store: ProtocolStore },
   options: { tenantId: string; issuer: string; clientId: string; hint: Hint },
 ): Promise<UserRecord> => {
   const { tenantId, issuer, hint } = options;
@@ -91,7 +89,7 @@ export const resolveHintedUser = async (
   let user: UserRecord | null;
   switch (hint.kind) {
     case 'login_hint':
-      user = await findUserByLoginHint(db, tenantId, issuer, hint.value);
+      user = await findUserByLoginHint(store, tenantId, issuer, hint.value);
       break;
     case 'id_token_hint': {
       let sub: string;
@@ -100,7 +98,7 @@ export const resolveHintedUser = async (
       } catch {
         throw invalidRequest('The id_token_hint is not an ID token this provider issued to this client.');
       }
-      user = await db.user.findUnique({ where: { tenantId_sub: { tenantId, sub } } });
+      user = await store.findUserBySub(tenantId, sub);
       break;
     }
     case 'login_hint_token':

@@ -9,6 +9,7 @@ import { resolveExpiresIn } from '@/lib/ciba/resolve-expires-in';
 import { resolveHintedUser, selectExactlyOneHint } from '@/lib/ciba/resolve-hinted-user';
 import { selectAcr } from '@/lib/ciba/select-acr';
 import type { Db } from '@/lib/db/client';
+import type { ProtocolData } from '@/lib/store/get-protocol-store';
 import { jsonResponse, parseFormBody, type FormParams, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
 import { authenticateClient, grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
 import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
@@ -48,12 +49,16 @@ export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_i
  * Every failure is one of the §13 errors.
  */
 export const startBackchannelAuthentication = async (
-  db: Db,
+  { db, store, settings }: { db: Db } & ProtocolData,
   options: { tenant: TenantRecord; request: ProtocolRequest },
 ): Promise<ProtocolResponse> => {
   const { tenant, request } = options;
   const params = parseFormBody(request);
-  const client = await authenticateClient(db, { tenantId: tenant.id, authorization: request.headers.authorization, params });
+  const client = await authenticateClient(settings.findClientByClientId, {
+    tenantId: tenant.id,
+    authorization: request.headers.authorization,
+    params,
+  });
   checkClientMayUseCiba(client);
   rejectUnsupportedParameters(params);
   const scopes = parseRequestedScope(params.get('scope'));
@@ -62,35 +67,33 @@ export const startBackchannelAuthentication = async (
   const expiresIn = resolveExpiresIn(params.get('requested_expiry'), client);
   const acrValues = params.get('acr_values') ?? null;
   const issuer = issuerFor(tenant.slug);
-  const user = await resolveHintedUser(db, { tenantId: tenant.id, issuer, clientId: client.clientId, hint });
+  const user = await resolveHintedUser({ db, store }, { tenantId: tenant.id, issuer, clientId: client.clientId, hint });
 
   const authReqId = randomToken(AUTH_REQ_ID_BYTES);
   const approval = issueApprovalLinkToken();
   const expiresAt = new Date(request.receivedAt.getTime() + expiresIn * 1000);
-  const created = await db.backchannelRequest.create({
-    data: {
-      id: randomUUID(),
-      tenantId: tenant.id,
-      clientId: client.id,
-      userId: user.id,
-      authReqIdHash: sha256Base64Url(authReqId),
-      scope: scopes.join(' '),
-      bindingMessage,
-      acrValues,
-      acr: selectAcr(acrValues ?? undefined),
-      interval: client.pollInterval,
-      expiresAt,
-      createdAt: request.receivedAt,
-      approvalLinks: { create: { id: randomUUID(), tokenHash: approval.tokenHash, channel: 'email' } },
-    },
-    select: { id: true },
+  const requestId = randomUUID();
+  await store.createRequest({
+    id: requestId,
+    tenantId: tenant.id,
+    clientId: client.id,
+    userId: user.id,
+    authReqIdHash: sha256Base64Url(authReqId),
+    scope: scopes.join(' '),
+    bindingMessage,
+    acrValues,
+    acr: selectAcr(acrValues ?? undefined),
+    interval: client.pollInterval,
+    expiresAt,
+    createdAt: request.receivedAt,
+    approvalLink: { id: randomUUID(), tokenHash: approval.tokenHash, channel: 'email' },
   });
   trackBackgroundTask(
-    notifyUserByEmail(db, {
+    notifyUserByEmail(store, {
       tenant,
       client: { name: client.name },
       user: { email: user.email, name: user.name },
-      request: { id: created.id, bindingMessage, scope: scopes.join(' '), expiresAt },
+      request: { id: requestId, bindingMessage, scope: scopes.join(' '), expiresAt },
       approvalToken: approval.token,
     }),
   );

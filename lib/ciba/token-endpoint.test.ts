@@ -8,6 +8,7 @@ import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-requ
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
+import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { accessTokenHash } from '@/lib/oauth/tokens';
 import { call, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
@@ -200,7 +201,10 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
   });
 
   it('ID tokens are signed with the client\'s registered algorithm', async () => {
-    await db.client.update({ where: { clientId: secondClient.clientId }, data: { idTokenSignedResponseAlg: 'ES256' } });
+    await db.$transaction(async (tx) => {
+      await tx.client.update({ where: { clientId: secondClient.clientId }, data: { idTokenSignedResponseAlg: 'ES256' } });
+      await bumpSettingsEpoch(tx);
+    });
     const { authReqId, requestId } = await start({ by: secondClient });
     await completeBackchannelRequest(db, { requestId, decision: 'approve' });
     const result = await poll(authReqId, { by: secondClient });

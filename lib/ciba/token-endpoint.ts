@@ -1,6 +1,7 @@
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { redeemCibaGrant } from '@/lib/ciba/redeem-ciba-grant';
 import type { Db } from '@/lib/db/client';
+import type { ProtocolData } from '@/lib/store/get-protocol-store';
 import { jsonResponse, parseFormBody, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
 import { authenticateClient, grantTypesOf } from '@/lib/oauth/client-auth';
 import { invalidRequest, unauthorizedClient, unsupportedGrantType } from '@/lib/oauth/errors';
@@ -11,12 +12,16 @@ import type { TenantRecord } from '@/lib/tenants/find-tenant';
  * CIBA grant exists (CIBA §10.1); push-mode clients may not use it (§11).
  */
 export const exchangeToken = async (
-  db: Db,
+  { db, store, settings }: { db: Db } & ProtocolData,
   options: { tenant: TenantRecord; request: ProtocolRequest },
 ): Promise<ProtocolResponse> => {
   const { tenant, request } = options;
   const params = parseFormBody(request);
-  const client = await authenticateClient(db, { tenantId: tenant.id, authorization: request.headers.authorization, params });
+  const client = await authenticateClient(settings.findClientByClientId, {
+    tenantId: tenant.id,
+    authorization: request.headers.authorization,
+    params,
+  });
   const grantType = params.get('grant_type');
   if (grantType === undefined) throw invalidRequest('The grant_type parameter is required.');
   if (grantType !== CIBA_GRANT_TYPE) throw unsupportedGrantType(grantType);
@@ -28,7 +33,7 @@ export const exchangeToken = async (
   }
   const authReqId = params.get('auth_req_id');
   if (authReqId === undefined) throw invalidRequest('The auth_req_id parameter is required.');
-  const tokens = await redeemCibaGrant(db, { tenant, client, authReqId, now: request.receivedAt });
+  const tokens = await redeemCibaGrant({ db, store }, { tenant, client, authReqId, now: request.receivedAt });
 
   return jsonResponse(200, tokens, { noStore: true });
 };

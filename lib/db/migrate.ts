@@ -43,6 +43,7 @@ import {
 } from '@prisma/driver-adapter-utils';
 import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { DiffTarget, MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { databaseKindOf, sqliteFilePath } from '@/lib/env';
@@ -577,8 +578,11 @@ const shadowOnlyTarget = (kind: DatabaseKind, shadowAdminUrl: string): EngineTar
  */
 export const applyMigrations = async (options: MigrateOptions = {}): Promise<{ applied: string[] }> => {
   const databaseUrl = options.databaseUrl ?? defaultDatabaseUrl();
+  const kind = databaseKindOf(databaseUrl);
+  const migrationsList = readMigrationList(kind);
+  const names = migrationsList.migrationDirectories.map((directory) => directory.path);
+  if (await isEveryMigrationApplied(databaseUrl, names)) return { applied: [] };
   const target = targetFor(databaseUrl);
-  const migrationsList = readMigrationList(target.kind);
   const session: EngineSession = { action: `Applying migrations to the ${target.kind} database`, target, log: options.log };
 
   const { appliedMigrationNames } = await withEngine(session, (engine) =>
@@ -587,6 +591,55 @@ export const applyMigrations = async (options: MigrateOptions = {}): Promise<{ a
   for (const name of appliedMigrationNames) options.log?.(`Applied migration ${name}`);
 
   return { applied: appliedMigrationNames };
+};
+
+type MigrationRow = { migration_name: string; finished_at: unknown; rolled_back_at: unknown };
+
+const MIGRATION_ROWS_SQL = 'SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"';
+
+const readSqliteMigrationRows = (path: string): MigrationRow[] | null => {
+  if (!existsSync(path)) return null;
+  const db = new BetterSqlite3(path, { fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+
+    return table ? (db.prepare(MIGRATION_ROWS_SQL).all() as MigrationRow[]) : null;
+  } finally {
+    db.close();
+  }
+};
+
+const readPostgresMigrationRows = async (databaseUrl: string): Promise<MigrationRow[] | null> => {
+  const client = new pg.Client(pgPoolConfig(databaseUrl));
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ exists: boolean }>("SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists");
+    if (!rows[0]?.exists) return null;
+
+    return (await client.query<MigrationRow>(MIGRATION_ROWS_SQL)).rows;
+  } finally {
+    await client.end();
+  }
+};
+
+/**
+ * Whether every migration folder is recorded as applied, read with an
+ * ordinary connection. The schema engine is only started when this is false:
+ * on SQLite it takes an exclusive lock (`locking_mode = EXCLUSIVE`), which it
+ * cannot get while a server has the file open — so the CLI and a second start
+ * work beside a running server as long as nothing is pending. Any failed or
+ * unexpected state also returns false, leaving the verdict to the engine.
+ */
+const isEveryMigrationApplied = async (databaseUrl: string, names: string[]): Promise<boolean> => {
+  const rows =
+    databaseKindOf(databaseUrl) === 'sqlite'
+      ? readSqliteMigrationRows(sqliteFilePath(databaseUrl))
+      : await readPostgresMigrationRows(databaseUrl);
+  if (!rows) return false;
+  if (rows.some((row) => row.finished_at === null && row.rolled_back_at === null)) return false;
+  const applied = new Set(rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => row.migration_name));
+
+  return names.every((name) => applied.has(name));
 };
 
 /** True when a script has no statements (only comments and whitespace). */

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { getProtocolData } from '@/lib/store/get-protocol-store';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flushBackgroundTasks, trackBackgroundTask } from '@/lib/background-tasks';
@@ -83,7 +84,7 @@ describe('sendEmail: development outbox (no RESEND_API_KEY)', () => {
   it('stores the full message as "outbox" and prints it to the server log', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
 
-    const row = await sendEmail(db, { tenantId: tenant.id, ...message });
+    const row = await sendEmail(getProtocolData().store, { tenantId: tenant.id, ...message });
 
     expect(row).toMatchObject({ status: 'outbox', to: message.to, subject: message.subject, text: message.text, html: message.html });
     expect(row.providerMessageId).toBeNull();
@@ -100,7 +101,7 @@ describe('sendEmail: through Resend', () => {
     const resend = await startFakeResend({ status: 200, body: { id: 'msg_123' } });
     useResend(resend.baseUrl);
     try {
-      const row = await sendEmail(db, { tenantId: tenant.id, ...message });
+      const row = await sendEmail(getProtocolData().store, { tenantId: tenant.id, ...message });
 
       expect(resend.received).toHaveLength(1);
       const [call] = resend.received;
@@ -130,7 +131,7 @@ describe('sendEmail: through Resend', () => {
     useResend(resend.baseUrl);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const row = await sendEmail(db, { tenantId: tenant.id, ...message });
+      const row = await sendEmail(getProtocolData().store, { tenantId: tenant.id, ...message });
 
       expect(row).toMatchObject({ status: 'failed', providerMessageId: null, sentAt: null });
       expect(row.error).toContain('Boom');
@@ -146,7 +147,7 @@ describe('sendEmail: through Resend', () => {
     useResend(resend.baseUrl);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
 
-    const row = await sendEmail(db, { tenantId: tenant.id, ...message });
+    const row = await sendEmail(getProtocolData().store, { tenantId: tenant.id, ...message });
 
     expect(row.status).toBe('failed');
     expect(row.error).toBeTruthy();
@@ -168,7 +169,7 @@ describe('notifyUserByEmail', () => {
     // No such request: the EmailMessage row violates its foreign key.
     const input = { ...hostile, tenant: { ...hostile.tenant, id: tenant.id }, request: { ...hostile.request, id: 'no-such-request' } };
 
-    await expect(notifyUserByEmail(db, input)).resolves.toBeUndefined();
+    await expect(notifyUserByEmail(getProtocolData().store, input)).resolves.toBeUndefined();
     expect(error).toHaveBeenCalled();
   });
 
@@ -178,7 +179,7 @@ describe('notifyUserByEmail', () => {
     const user = await seedUser(db, tenant);
     const { request } = await seedPendingRequest(db, { tenant, client, user });
 
-    await notifyUserByEmail(db, { ...hostile, tenant: { ...hostile.tenant, id: tenant.id }, request: { ...hostile.request, id: request.id } });
+    await notifyUserByEmail(getProtocolData().store, { ...hostile, tenant: { ...hostile.tenant, id: tenant.id }, request: { ...hostile.request, id: request.id } });
 
     const row = await db.emailMessage.findFirstOrThrow({ where: { requestId: request.id } });
     const url = `https://op.example.test/t/acme/approve/${SECRET}`;
@@ -207,7 +208,7 @@ describe('notifyUserByEmail', () => {
     const { request, approvalToken } = await seedPendingRequest(db, { tenant, client, user });
 
     trackBackgroundTask(
-      notifyUserByEmail(db, { tenant, client, user, request, approvalToken }),
+      notifyUserByEmail(getProtocolData().store, { tenant, client, user, request, approvalToken }),
     );
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     trackBackgroundTask(Promise.reject(new Error('logged, never unhandled')));

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Resend } from 'resend';
-import type { Db } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
 import type { EmailMessage } from '@/lib/generated/sqlite/client';
+import type { ProtocolStore } from '@/lib/store/protocol-store';
+
+/** Where email records go: the protocol store (group-committed on SQLite). */
+export type EmailSink = Pick<ProtocolStore, 'recordEmail'>;
 
 /** How long we wait for the email provider before recording the attempt as failed. */
 export const EMAIL_SEND_TIMEOUT_MS = 10_000;
@@ -104,7 +107,7 @@ const printOutboxMessage = (message: { id: string; to: string; subject: string; 
  *
  * Only a failure to write the row itself (database unavailable) rejects.
  */
-export const sendEmail = async (db: Db, input: SendEmailInput): Promise<EmailMessage> => {
+export const sendEmail = async (sink: EmailSink, input: SendEmailInput): Promise<EmailMessage> => {
   const { resendApiKey } = getEnv();
   const id = randomUUID();
   const base = {
@@ -113,12 +116,21 @@ export const sendEmail = async (db: Db, input: SendEmailInput): Promise<EmailMes
     requestId: input.requestId ?? null,
     to: input.to,
     subject: input.subject,
+    providerMessageId: null,
+    error: null,
+    createdAt: new Date(),
+    sentAt: null,
+  };
+  const record = async (message: EmailMessage) => {
+    await sink.recordEmail(message);
+
+    return message;
   };
 
   if (!resendApiKey) {
     printOutboxMessage({ id, to: input.to, subject: input.subject, text: input.text });
 
-    return db.emailMessage.create({ data: { ...base, text: input.text, html: input.html, status: 'outbox' } });
+    return record({ ...base, text: input.text, html: input.html, status: 'outbox' });
   }
 
   const result = await deliverThroughResend(resendApiKey, { id, ...input });
@@ -127,10 +139,8 @@ export const sendEmail = async (db: Db, input: SendEmailInput): Promise<EmailMes
   if (result.status === 'failed') {
     console.error(`[email] sending message ${id} to ${input.to} failed: ${result.error}`);
 
-    return db.emailMessage.create({ data: { ...stored, status: 'failed', error: result.error.slice(0, 2000) } });
+    return record({ ...stored, status: 'failed', error: result.error.slice(0, 2000) });
   }
 
-  return db.emailMessage.create({
-    data: { ...stored, status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() },
-  });
+  return record({ ...stored, status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() });
 };

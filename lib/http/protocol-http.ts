@@ -76,7 +76,7 @@ const isFormContentType = (contentType: string | undefined): boolean =>
 /**
  * Parses an `application/x-www-form-urlencoded` body (RFC 6749 §3.2,
  * CIBA §7.1). Throws invalid_request for another content type, an oversized
- * or non-UTF-8 body, or any parameter given more than once. Parameters sent
+ * or non-UTF-8 body, a NUL character, or any parameter given more than once. Parameters sent
  * without a value are treated as omitted (RFC 6749 §3.1).
  */
 export const parseFormBody = (request: ProtocolRequest): FormParams => {
@@ -99,6 +99,10 @@ export const parseFormBody = (request: ProtocolRequest): FormParams => {
       throw invalidRequest(`The parameter "${truncate(name)}" must not be repeated.`);
     }
     seen.add(name);
+    // NUL is never meaningful in OAuth parameters, and PostgreSQL text cannot hold it.
+    if (name.includes('\u0000') || value.includes('\u0000')) {
+      throw invalidRequest('Parameters must not contain NUL characters.');
+    }
     if (value !== '') params.set(name, value);
   }
 

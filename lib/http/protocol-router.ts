@@ -6,9 +6,11 @@ import { buildDiscoveryDocument } from '@/lib/oauth/discovery';
 import { methodNotAllowed, notFound, OAuthError } from '@/lib/oauth/errors';
 import { getTenantKeys } from '@/lib/oauth/signing-keys';
 import { getUserInfo, readBearerToken } from '@/lib/oauth/userinfo';
-import { findTenantBySlug, type TenantRecord } from '@/lib/tenants/find-tenant';
+import { getProtocolData, type ProtocolData } from '@/lib/store/get-protocol-store';
+import type { TenantRecord } from '@/lib/tenants/find-tenant';
+import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
 
-type EndpointContext = { db: Db; tenant: TenantRecord; request: ProtocolRequest };
+type EndpointContext = { db: Db; data: ProtocolData; tenant: TenantRecord; request: ProtocolRequest };
 type EndpointHandler = (context: EndpointContext) => Promise<ProtocolResponse>;
 
 /** Public metadata: cacheable, readable cross-origin. */
@@ -24,10 +26,10 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
       jsonResponse(200, (await getTenantKeys(db, tenant.id)).jwks, { headers: PUBLIC_METADATA_HEADERS }),
   },
   'bc-authorize': {
-    POST: ({ db, tenant, request }) => startBackchannelAuthentication(db, { tenant, request }),
+    POST: ({ db, data, tenant, request }) => startBackchannelAuthentication({ db, ...data }, { tenant, request }),
   },
   'oauth/token': {
-    POST: ({ db, tenant, request }) => exchangeToken(db, { tenant, request }),
+    POST: ({ db, data, tenant, request }) => exchangeToken({ db, ...data }, { tenant, request }),
   },
   userinfo: {
     GET: async ({ db, tenant, request }) => userInfoResponse(db, tenant, request, null),
@@ -69,11 +71,12 @@ export const handleProtocolRequest = async (request: ProtocolRequest): Promise<P
     if (!match || !methods) throw notFound();
     const handler = methods[request.method];
     if (!handler) throw methodNotAllowed(Object.keys(methods));
-    const db = getDb();
-    const tenant = await findTenantBySlug(db, match[1]);
+    const data = getProtocolData();
+    await data.settings.validate();
+    const tenant = TENANT_SLUG_PATTERN.test(match[1]) ? await data.settings.findTenantBySlug(match[1]) : null;
     if (!tenant) throw new OAuthError('invalid_request', 404, 'Unknown tenant.');
 
-    return await handler({ db, tenant, request });
+    return await handler({ db: getDb(), data, tenant, request });
   } catch (error) {
     return oauthErrorResponse(error);
   }

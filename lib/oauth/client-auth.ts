@@ -1,4 +1,3 @@
-import type { Db } from '@/lib/db/client';
 import type { Client } from '@/lib/generated/sqlite/client';
 import type { FormParams } from '@/lib/http/protocol-http';
 import { constantEquals, sha256Base64Url } from '@/lib/oauth/crypto';
@@ -73,14 +72,14 @@ const UNKNOWN_CLIENT_SECRET_HASH = sha256Base64Url('backchannel:no-such-client')
  * text; the reason is kept in `detail`. A client of another tenant is unknown.
  */
 export const authenticateClient = async (
-  db: Db,
+  findClient: (clientId: string) => Promise<ClientRecord | null>,
   options: { tenantId: string; authorization: string | undefined; params: FormParams },
 ): Promise<ClientRecord> => {
   const presented = readClientCredentials(options.authorization, options.params);
   const basicAttempted = presented.method === 'client_secret_basic';
   const unsafeClient =
     presented.clientId.length <= 200
-      ? await db.client.findUnique({ where: { clientId: presented.clientId } })
+      ? await findClient(presented.clientId)
       : null;
   const secretMatches = constantEquals(
     sha256Base64Url(presented.clientSecret),

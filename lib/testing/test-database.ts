@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { disconnectDb, getDb, type Db } from '@/lib/db/client';
 import { applyMigrations } from '@/lib/db/migrate';
+import { closeProtocolData } from '@/lib/store/get-protocol-store';
 
 /**
  * A fresh, migrated database for one test file: a temporary SQLite file by
@@ -39,12 +40,14 @@ export const useTestDatabase = async (options: { appUrl?: string } = {}): Promis
   process.env.APP_URL = options.appUrl ?? 'http://localhost:3999';
   delete process.env.RESEND_API_KEY;
   (globalThis as { backchannelEnv?: unknown }).backchannelEnv = undefined;
+  await closeProtocolData();
   await disconnectDb();
   await applyMigrations();
 
   return {
     db: getDb(),
     cleanup: async () => {
+      await closeProtocolData();
       await disconnectDb();
       await dropDatabase();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,51 @@
+import type { ClientRow, ProtocolStore, TenantRow } from '@/lib/store/protocol-store';
+
+type Snapshot = { epoch: number; tenants: Map<string, TenantRow>; clients: Map<string, ClientRow> };
+
+const emptySnapshot = (epoch: number): Snapshot => ({ epoch, tenants: new Map(), clients: new Map() });
+
+export type SettingsCache = {
+  /**
+   * Reads the settings epoch and drops every cached record if it moved.
+   * Call once at the start of each protocol request: what the request then
+   * reads from the cache is exactly what the database held at that moment.
+   */
+  validate(): Promise<void>;
+  findTenantBySlug(slug: string): Promise<TenantRow | null>;
+  findClientByClientId(clientId: string): Promise<ClientRow | null>;
+};
+
+/**
+ * In-memory tenants and clients for the protocol endpoints, invalidated by
+ * the settings epoch (see the SettingsEpoch model): any process or instance
+ * that changes settings bumps it in the same transaction. Only records that
+ * exist are cached, so lookups of random identifiers cannot grow memory.
+ */
+export const createSettingsCache = (store: ProtocolStore): SettingsCache => {
+  let snapshot = emptySnapshot(Number.NaN);
+
+  const cached = async <T>(
+    pick: (from: Snapshot) => Map<string, T>,
+    key: string,
+    load: (key: string) => Promise<T | null>,
+  ): Promise<T | null> => {
+    const from = snapshot;
+    const hit = pick(from).get(key);
+    if (hit) return hit;
+    const loaded = await load(key);
+    // Stored into the snapshot the lookup began with: if the epoch moved
+    // meanwhile, that snapshot is already discarded.
+    if (loaded) pick(from).set(key, loaded);
+
+    return loaded;
+  };
+
+  return {
+    validate: async () => {
+      const epoch = await store.readSettingsEpoch();
+      if (epoch !== snapshot.epoch) snapshot = emptySnapshot(epoch);
+    },
+    findTenantBySlug: (slug) => cached((from) => from.tenants, slug, store.findTenantBySlug),
+    findClientByClientId: (clientId) => cached((from) => from.clients, clientId, store.findClientByClientId),
+  };
+};
