@@ -2,6 +2,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresPrismaClient } from '@/lib/generated/postgres/client';
 import { PrismaClient } from '@/lib/generated/sqlite/client';
+import { SQLITE_PRAGMAS } from '@/lib/db/sqlite-durability';
 import { getEnv, sqliteFilePath } from '@/lib/env';
 
 /**
@@ -28,8 +29,9 @@ const createDb = (databaseUrl: string): Db => {
 const globalForDb = globalThis as unknown as { backchannelDb?: { url: string; db: Db; ready: Promise<void> } };
 
 /**
- * The process-wide Prisma client for DATABASE_URL. On SQLite it switches the
- * file to WAL so readers never block the writer (the setting is persistent).
+ * The process-wide Prisma client for DATABASE_URL. On SQLite its connection
+ * gets SQLITE_PRAGMAS (WAL, synchronous = FULL) before any other statement:
+ * the adapter has one connection and runs statements in order.
  */
 export const getDb = (): Db => {
   const { databaseUrl, databaseKind } = getEnv();
@@ -38,7 +40,10 @@ export const getDb = (): Db => {
   const db = createDb(databaseUrl);
   const ready =
     databaseKind === 'sqlite'
-      ? db.$queryRawUnsafe('PRAGMA journal_mode = WAL').then(() => undefined)
+      ? SQLITE_PRAGMAS.reduce<Promise<unknown>>(
+          (previous, pragma) => previous.then(() => db.$queryRawUnsafe(`PRAGMA ${pragma}`)),
+          Promise.resolve(),
+        ).then(() => undefined)
       : Promise.resolve();
   ready.catch(() => undefined);
   globalForDb.backchannelDb = { url: databaseUrl, db, ready };

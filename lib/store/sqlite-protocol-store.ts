@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SQLITE_PRAGMAS } from '@/lib/db/sqlite-durability';
 import { GroupCommitter } from '@/lib/store/group-commit';
 import type { ClientRow, NewBackchannelRequest, PollRow, ProtocolStore, TenantRow, UserRow } from '@/lib/store/protocol-store';
 
@@ -23,8 +24,7 @@ const CLIENT_DATE_COLUMNS = ['createdAt', 'updatedAt'] as const;
  */
 export const createSqliteProtocolStore = (filePath: string): ProtocolStore => {
   const db = new Database(filePath);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  for (const pragma of SQLITE_PRAGMAS) db.pragma(pragma);
   db.pragma('busy_timeout = 0');
   const committer = new GroupCommitter(db);
 

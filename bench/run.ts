@@ -1,0 +1,724 @@
+// `npm run bench` — Backchannel vs node-oidc-provider (CIBA poll mode), one run.
+// See bench/README.md. Flags: --quick, --pg, --scale / --no-scale, --peer-sync=<LEVEL>, --keep.
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { bulkLoad } from './lib/scale';
+import { SQLITE_SYNCHRONOUS } from '../lib/db/sqlite-durability';
+import {
+  allowedCpus,
+  commandLine,
+  freePort,
+  machineBusyMs,
+  hasTaskset,
+  killAllChildrenNow,
+  pinned,
+  pinSelf,
+  processTree,
+  resetPeakRss,
+  spawnLogged,
+  stopAllChildren,
+  stopChild,
+  treeCpuMs,
+  treePeakRssMb,
+  treeRssMb,
+} from './lib/proc';
+
+// --- options -----------------------------------------------------------------------
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+if (flag('help')) {
+  console.log(`npm run bench [-- --quick] [--pg] [--scale | --no-scale] [--peer-sync=FULL|NORMAL] [--keep]
+  --quick       1 s warm-up, 3 s measured per scenario (smoke test of the harness)
+  --pg          Backchannel on PostgreSQL (127.0.0.1:5432, user postgres, a fresh database); the peer stays on SQLite
+  --scale       run the 1.1M-row scale check (Backchannel, SQLite) — default on, except with --quick or --pg
+  --no-scale    skip it
+  --peer-sync   override the peer's PRAGMA synchronous (default: the level Backchannel runs with)
+  --keep        keep the temporary directory (data, server logs)`);
+  process.exit(0);
+}
+const QUICK = flag('quick');
+const PG = flag('pg');
+const SCALE = flag('scale') || (!flag('no-scale') && !QUICK && !PG);
+const KEEP = flag('keep');
+const WARMUP_SEC = QUICK ? 1 : 3;
+const DURATION_SEC = QUICK ? 3 : 10;
+const CONNECTIONS = 50;
+const FLOW_CONCURRENCY = 50;
+const USERS = 10;
+const POLL_INTERVAL = 1; // the bench client's pollInterval (set by SQL before the server starts)
+/**
+ * Pending-poll pool: polls of one auth_req_id are pool/rate apart. CIBA wants
+ * ≥ interval (1 s here; Backchannel allows 250 ms of jitter) and one slow_down
+ * poisons a request for good (+5 s), so aim for ~3 intervals of spacing.
+ */
+const POLL_POOL_FACTOR = 3;
+const POLL_POOL_MIN = QUICK ? 6000 : 12_000;
+const SCALE_HISTORICAL = 1_000_000;
+const SCALE_PENDING = 100_000;
+const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
+
+const startedAt = Date.now();
+const tmp = mkdtempSync(join(tmpdir(), 'backchannel-bench-'));
+const elapsed = () => {
+  const s = Math.round((Date.now() - startedAt) / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+};
+const log = (line: string) => console.log(`[bench ${elapsed()}] ${line}`);
+
+// --- cleanup -------------------------------------------------------------------------
+let pgDatabase: string | undefined;
+const PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+const dropPgDatabase = async () => {
+  if (!pgDatabase) return;
+  const name = pgDatabase;
+  pgDatabase = undefined;
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.end();
+};
+let cleaningUp = false;
+const cleanup = async (keepTmp: boolean) => {
+  if (cleaningUp) return;
+  cleaningUp = true;
+  await stopAllChildren();
+  await dropPgDatabase().catch((error) => log(`could not drop ${pgDatabase}: ${error.message}`));
+  if (keepTmp) log(`temporary files kept in ${tmp}`);
+  else rmSync(tmp, { recursive: true, force: true });
+};
+process.on('exit', killAllChildrenNow);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping every child process…`);
+    cleanup(KEEP).finally(() => process.exit(130));
+  });
+}
+
+// --- helpers ----------------------------------------------------------------------------
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const waitForHttp = async (url: string, child: ChildProcess, logFile: string, timeoutMs = 90_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}); see ${logFile}:\n${tail(logFile)}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(200);
+  }
+  throw new Error(`server not ready at ${url} after ${timeoutMs / 1000} s; see ${logFile}`);
+};
+
+const tail = (file: string, lines = 30) => {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+};
+
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+/** SQLite `synchronous` level Backchannel runs with: the constant both of its SQLite connections use. */
+const detectBackchannelSync = (): { level: string; source: string } => ({
+  level: SQLITE_SYNCHRONOUS,
+  source: 'SQLITE_SYNCHRONOUS in lib/db/sqlite-durability.ts',
+});
+
+// --- measurement -------------------------------------------------------------------------
+type Measured = {
+  server: string;
+  scenario: string;
+  unit: 'req' | 'flow';
+  rate: number; // req/s or flows/s
+  p50: number;
+  p99: number;
+  cpuMsPerUnit: number;
+  cpuMs: number;
+  peakRssMb: number;
+  rssAfterMb: number;
+  units: number;
+  details: Record<string, unknown>;
+  /** % of one core used by other processes during the measured window (noise indicator). */
+  foreignCpuPct: number;
+  valid: boolean;
+  note?: string;
+};
+
+/**
+ * Runs a child driver (bench/load.mjs or bench/flow.ts) on core 1: warm-up,
+ * then server CPU and peak RSS are sampled around the measured run.
+ */
+const drive = async (
+  label: string,
+  serverPid: number,
+  script: string,
+  config: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = driverEnv,
+): Promise<{ result: any; cpuMs: number; peakRssMb: number; rssAfterMb: number; foreignCpuPct: number }> => {
+  const isTs = script.endsWith('.ts');
+  const nodeArgs = isTs ? ['--import', 'tsx', script] : [script];
+  const [command, args] = pinned(1, process.execPath, nodeArgs);
+  const logFile = join(tmp, `driver-${label.replace(/\W+/g, '_')}.log`);
+  const child = spawnLogged(command, args, { cwd: ROOT, env, logFile, ipc: true });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${label}: driver exited (${code}) before reporting; ${logFile}:\n${tail(logFile)}`))),
+  );
+  exited.catch(() => undefined);
+  const next = (type: string) =>
+    Promise.race([
+      new Promise<any>((resolve) => {
+        const onMessage = (message: any) => {
+          if (message?.type !== type) return;
+          child.off('message', onMessage);
+          resolve(message);
+        };
+        child.on('message', onMessage);
+      }),
+      exited,
+    ]);
+  child.send({ type: 'config', config });
+  log(`${label}: warm-up ${config.warmupSec} s…`);
+  await next('measure-start');
+  resetPeakRss(serverPid);
+  const cpuBefore = treeCpuMs(serverPid);
+  const driverBefore = treeCpuMs(child.pid!);
+  const machineBefore = machineBusyMs();
+  const windowStart = Date.now();
+  child.send({ type: 'go' });
+  log(`${label}: measuring ${config.durationSec} s…`);
+  const { result } = await next('result');
+  const cpuMs = treeCpuMs(serverPid) - cpuBefore;
+  const driverMs = treeCpuMs(child.pid!) - driverBefore;
+  // CPU used by anything else on the machine (other engineers' builds and
+  // tests, PostgreSQL with --pg) during the window, in % of one core.
+  const foreignCpuPct = (100 * (machineBusyMs() - machineBefore - cpuMs - driverMs)) / (Date.now() - windowStart);
+  const peakRssMb = treePeakRssMb(serverPid);
+  const rssAfterMb = treeRssMb(serverPid);
+  await stopChild(child, 10_000);
+  if (foreignCpuPct > 15) log(`${label}: note — ${foreignCpuPct.toFixed(0)} % of a core used by other processes during the window`);
+  return { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct };
+};
+
+type Target = {
+  name: 'backchannel' | 'peer' | 'floor';
+  url: string;
+  authorizePath: string;
+  tokenPath: string;
+  basic: string;
+  pid: number;
+};
+
+const formHeaders = (target: Target) => ({
+  authorization: target.basic,
+  'content-type': 'application/x-www-form-urlencoded',
+});
+
+const authorizeBody = (i: number) => `scope=openid&login_hint=u${i % USERS}%40bench.test&binding_message=BM${i % 10000}`;
+const pollBody = (authReqId: string) => `grant_type=${encodeURIComponent(CIBA_GRANT)}&auth_req_id=${authReqId}`;
+
+const writeLines = (name: string, lines: string[]) => {
+  const file = join(tmp, name);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+};
+
+const scenarioAuthorize = async (target: Target): Promise<{ measured: Measured; ids: string[] }> => {
+  const collectFile = join(tmp, `${target.name}-auth-req-ids.txt`);
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive(`${target.name} (a) bc-authorize`, target.pid, 'bench/load.mjs', {
+    url: target.url,
+    path: target.authorizePath,
+    headers: formHeaders(target),
+    poolFile: writeLines(`${target.name}-authorize-bodies.txt`, Array.from({ length: 1000 }, (_, i) => authorizeBody(i))),
+    connections: CONNECTIONS,
+    warmupSec: WARMUP_SEC,
+    durationSec: DURATION_SEC,
+    classify: 'json',
+    collect: true,
+    collectFile,
+  });
+  const ok = result.counts['200 ok'] ?? 0;
+  const ids = readFileSync(collectFile, 'utf8').split('\n').filter(Boolean);
+  return {
+    ids,
+    measured: {
+      server: target.name,
+      scenario: '(a) bc-authorize',
+      unit: 'req',
+      rate: result.reqPerSec,
+      p50: result.p50,
+      p99: result.p99,
+      cpuMs,
+      cpuMsPerUnit: cpuMs / result.requests,
+      peakRssMb,
+      rssAfterMb,
+      foreignCpuPct,
+      units: result.requests,
+      details: { counts: result.counts, errors: result.errors, timeouts: result.timeouts },
+      valid: result.requests > 0 && ok / result.requests >= 0.99,
+      note: ok === result.requests ? undefined : `${result.requests - ok} non-200`,
+    },
+  };
+};
+
+/** Creates more pending requests over HTTP (bounded concurrency) until the pool has `want`. */
+const topUpPool = async (target: Target, ids: string[], want: number) => {
+  if (ids.length >= want) return;
+  log(`${target.name}: topping up the pending pool ${ids.length} → ${want} through bc-authorize…`);
+  let i = ids.length;
+  let failures = 0;
+  const worker = async () => {
+    while (ids.length < want && failures < 100) {
+      const response = await fetch(target.url + target.authorizePath, {
+        method: 'POST',
+        headers: formHeaders(target),
+        body: authorizeBody(i++),
+      });
+      const json = (await response.json().catch(() => ({}))) as { auth_req_id?: string };
+      if (json.auth_req_id) ids.push(json.auth_req_id);
+      else failures += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, worker));
+  if (failures >= 100) throw new Error(`${target.name}: bc-authorize keeps failing while topping up the pool`);
+};
+
+const scenarioPoll = async (target: Target, ids: string[], label = '(b) pending poll'): Promise<Measured> => {
+  // Round-robin over the pool; shuffle so the order does not follow creation.
+  const pool = [...ids];
+  for (let i = pool.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive(`${target.name} ${label}`, target.pid, 'bench/load.mjs', {
+    url: target.url,
+    path: target.tokenPath,
+    headers: formHeaders(target),
+    poolFile: writeLines(`${target.name}-poll-bodies.txt`, pool.map(pollBody)),
+    connections: CONNECTIONS,
+    warmupSec: WARMUP_SEC,
+    durationSec: DURATION_SEC,
+    classify: 'json',
+  });
+  const pending = result.counts['400 authorization_pending'] ?? 0;
+  const other = result.requests - pending;
+  // Spacing of polls of one auth_req_id = pool / rate; Backchannel wants ≥ interval (1 s; 0.75 s with its grace).
+  const spacingSec = pool.length / Math.max(1, result.reqPerSec);
+  return {
+    server: target.name,
+    scenario: label,
+    unit: 'req',
+    rate: result.reqPerSec,
+    p50: result.p50,
+    p99: result.p99,
+    cpuMs,
+    cpuMsPerUnit: cpuMs / result.requests,
+    peakRssMb,
+    rssAfterMb,
+    foreignCpuPct,
+    units: result.requests,
+    details: { counts: result.counts, poolSize: pool.length, spacingSec, errors: result.errors, timeouts: result.timeouts },
+    valid: result.requests > 0 && other / result.requests <= 0.01,
+    note: other ? `${other} not authorization_pending (${Object.entries(result.counts).filter(([k]) => k !== '400 authorization_pending').map(([k, v]) => `${k}: ${v}`).join(', ')})` : undefined,
+  };
+};
+
+const scenarioFlow = async (target: Target, extra: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<Measured> => {
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive(`${target.name} (c) full flow`, target.pid, 'bench/flow.ts', {
+    target: target.name,
+    url: target.url,
+    authorizePath: target.authorizePath,
+    tokenPath: target.tokenPath,
+    basic: target.basic,
+    users: Array.from({ length: USERS }, (_, i) => `u${i}@bench.test`),
+    concurrency: FLOW_CONCURRENCY,
+    warmupSec: WARMUP_SEC,
+    durationSec: DURATION_SEC,
+    ...extra,
+  }, env);
+  const failed = Object.values(result.failures as Record<string, number>).reduce((a, b) => a + b, 0);
+  return {
+    server: target.name,
+    scenario: '(c) full flow',
+    unit: 'flow',
+    rate: result.flowsPerSec,
+    p50: result.p50,
+    p99: result.p99,
+    cpuMs,
+    cpuMsPerUnit: cpuMs / Math.max(1, result.flows),
+    peakRssMb,
+    rssAfterMb,
+    foreignCpuPct,
+    units: result.flows,
+    details: {
+      httpRequests: result.requests,
+      tokenRetries: result.tokenRetries,
+      failures: result.failures,
+      approveMsAvg: result.approveMsAvg,
+    },
+    valid: result.flows > 0 && failed / (result.flows + failed) <= 0.01,
+    note: failed ? `${failed} failed flows: ${JSON.stringify(result.failures)}` : result.tokenRetries ? `${result.tokenRetries} token retries` : undefined,
+  };
+};
+
+// --- servers -----------------------------------------------------------------------------------
+const driverEnv: NodeJS.ProcessEnv = { ...process.env };
+delete driverEnv.RESEND_API_KEY; // never send mail anywhere: the development outbox only
+delete driverEnv.RESEND_BASE_URL;
+
+const startServer = async (name: string, script: string[], env: NodeJS.ProcessEnv, readyUrl: string) => {
+  const logFile = join(tmp, `${name}.log`);
+  const [command, args] = pinned(0, process.execPath, script);
+  const child = spawnLogged(command, args, { cwd: ROOT, env, logFile });
+  await waitForHttp(readyUrl, child, logFile);
+  const pid = child.pid!;
+  const tree = processTree(pid);
+  log(
+    `${name}: pid ${pid} (${commandLine(pid).slice(0, 80)}), CPUs ${allowedCpus(pid)}` +
+      (tree.length > 1 ? `, children ${tree.slice(1).join(' ')}` : ', no child processes'),
+  );
+  return { child, pid, logFile, rssAtStartMb: treeRssMb(pid) };
+};
+
+const cli = (env: NodeJS.ProcessEnv, args: string[]) => {
+  const run = spawnSync(process.execPath, ['bin/backchannel.mjs', ...args, '--json'], { cwd: ROOT, env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`backchannel ${args.join(' ')} failed:\n${run.stderr}${run.stdout}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!);
+};
+
+const cliAsync = (env: NodeJS.ProcessEnv, args: string[]) =>
+  new Promise<any>((resolve, reject) => {
+    import('node:child_process').then(({ execFile }) =>
+      execFile(process.execPath, ['bin/backchannel.mjs', ...args, '--json'], { cwd: ROOT, env }, (error, stdout, stderr) =>
+        error ? reject(new Error(`backchannel ${args.join(' ')} failed:\n${stderr}${stdout}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()!)),
+      ),
+    );
+  });
+
+// --- the run ----------------------------------------------------------------------------------
+const results: Measured[] = [];
+const meta: Record<string, unknown> = {
+  startedAt: new Date(startedAt).toISOString(),
+  quick: QUICK,
+  database: PG ? 'postgresql' : 'sqlite',
+  warmupSec: WARMUP_SEC,
+  durationSec: DURATION_SEC,
+  connections: CONNECTIONS,
+  flowConcurrency: FLOW_CONCURRENCY,
+  node: process.version,
+  taskset: hasTaskset,
+};
+
+const main = async () => {
+  const pinnedSelf = pinSelf(1);
+  meta.pinning = hasTaskset
+    ? `servers on core 0 (taskset -c 0), load generators and this process on core 1${pinnedSelf ? '' : ' (self-pin failed)'}`
+    : 'taskset not found: NOTHING IS PINNED (numbers are less comparable)';
+  log(`temporary directory ${tmp}; ${meta.pinning}`);
+  // Another engineer's `next build` may be under way: wait for it rather than race it.
+  const buildRunning = () =>
+    readdirSync('/proc').some((pid) => /^\d+$/.test(pid) && /next(\.js)?\s+build\b|next\/dist\/bin\/next\s+build/.test(commandLine(Number(pid))));
+  for (let waited = 0; buildRunning() && waited < 600; waited += 5) {
+    if (waited % 30 === 0) log('a `next build` is running in this checkout: waiting for it to finish…');
+    await sleep(5000);
+  }
+  if (!existsSync(join(ROOT, '.next', 'BUILD_ID'))) {
+    log('no production build (.next/BUILD_ID): running `npx next build`…');
+    const build = spawnSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('next build failed');
+  }
+  const sync = detectBackchannelSync();
+  const peerSync = (option('peer-sync') ?? sync.level).toUpperCase();
+  meta.sqliteSynchronous = { backchannel: sync.level, backchannelSource: sync.source, peer: peerSync };
+  log(`SQLite: WAL; synchronous Backchannel=${sync.level} (${sync.source}); peer=${peerSync}${PG ? ' (Backchannel itself on PostgreSQL)' : ''}`);
+
+  // ---------------- Backchannel ----------------
+  const bcPort = await freePort();
+  const dataDir = join(tmp, 'backchannel-data');
+  mkdirSync(dataDir, { recursive: true });
+  const bcEnv: NodeJS.ProcessEnv = {
+    ...driverEnv,
+    PORT: String(bcPort),
+    HOST: '127.0.0.1',
+    APP_URL: `http://localhost:${bcPort}`,
+    BACKCHANNEL_DATA_DIR: dataDir,
+  };
+  delete bcEnv.DATABASE_URL;
+  if (PG) {
+    pgDatabase = `backchannel_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${pgDatabase}"`);
+    await admin.end();
+    bcEnv.DATABASE_URL = `postgresql://postgres@127.0.0.1:5432/${pgDatabase}`;
+    log(`PostgreSQL database ${pgDatabase} created`);
+  }
+  log('backchannel: provisioning through the CLI (tenant, client, users)…');
+  cli(bcEnv, ['tenant', 'create', '--slug', 'bench', '--name', 'Bench']);
+  const client = cli(bcEnv, ['client', 'create', '--tenant', 'bench', '--name', 'Bench']);
+  for (let i = 0; i < USERS; i += 5) {
+    await Promise.all(
+      Array.from({ length: Math.min(5, USERS - i) }, (_, k) =>
+        cliAsync(bcEnv, ['user', 'create', '--tenant', 'bench', '--email', `u${i + k}@bench.test`]),
+      ),
+    );
+  }
+  // Poll spacing: the bench client's interval is lowered to 1 s BEFORE the server starts (it caches clients).
+  const sqliteFile = join(dataDir, 'backchannel.db');
+  if (PG) {
+    const db = new pg.Client({ connectionString: bcEnv.DATABASE_URL });
+    await db.connect();
+    await db.query('UPDATE "Client" SET "pollInterval" = $1', [POLL_INTERVAL]);
+    await db.end();
+  } else {
+    const db = new Database(sqliteFile);
+    db.prepare('UPDATE "Client" SET "pollInterval" = ?').run(POLL_INTERVAL);
+    db.close();
+  }
+  const bcScript = ['bin/start.mjs'];
+  const bcReady = `http://127.0.0.1:${bcPort}/t/bench/.well-known/openid-configuration`;
+  let bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
+  const bcTarget = (pid: number): Target => ({
+    name: 'backchannel',
+    url: `http://127.0.0.1:${bcPort}`,
+    authorizePath: '/t/bench/bc-authorize',
+    tokenPath: '/t/bench/oauth/token',
+    basic: basic(client.client_id, client.client_secret),
+    pid,
+  });
+  let target = bcTarget(bc.pid);
+  const bcA = await scenarioAuthorize(target);
+  results.push(bcA.measured);
+  await topUpPool(target, bcA.ids, POLL_POOL_MIN);
+  let bcB = await scenarioPoll(target, bcA.ids);
+  if (!bcB.valid) {
+    // One early slow_down raises that request's interval by 5 s for good, so
+    // the retry uses only fresh requests, with ~3 intervals between polls.
+    const fresh: string[] = [];
+    const want = Math.ceil(bcB.rate * POLL_INTERVAL * POLL_POOL_FACTOR);
+    log(`backchannel: (b) INVALID with a pool of ${bcA.ids.length} at ${Math.round(bcB.rate)} req/s; re-running on ${want} fresh requests`);
+    await topUpPool(target, fresh, want);
+    const firstAttempt = { rate: bcB.rate, p50: bcB.p50, p99: bcB.p99, note: bcB.note, poolSize: bcA.ids.length };
+    bcB = await scenarioPoll(target, fresh);
+    bcB.details.firstAttempt = firstAttempt;
+    bcA.ids.push(...fresh);
+  }
+  results.push(bcB);
+  results.push(await scenarioFlow(target, {}, bcEnv));
+
+  let scale: Record<string, unknown> | undefined;
+  if (SCALE) {
+    // Baseline and scaled runs both on a freshly started server, so their RSS compare.
+    const rows = () => {
+      const db = new Database(sqliteFile, { readonly: true });
+      const n = (db.prepare('SELECT count(*) AS n FROM "BackchannelRequest"').get() as { n: number }).n;
+      db.close();
+      return n;
+    };
+    await stopChild(bc.child, 15_000);
+    const baselineRows = rows();
+    // The baseline polls only requests still at the client's interval (not slowed down earlier).
+    const clean = (() => {
+      const db = new Database(sqliteFile, { readonly: true });
+      const hashes = new Set(
+        (db.prepare('SELECT "authReqIdHash" AS h FROM "BackchannelRequest" WHERE "status" = \'pending\' AND "interval" = ?').all(POLL_INTERVAL) as { h: string }[]).map((r) => r.h),
+      );
+      db.close();
+      return bcA.ids.filter((id) => hashes.has(createHash('sha256').update(id, 'utf8').digest('base64url')));
+    })();
+    bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
+    target = bcTarget(bc.pid);
+    const baseline = await scenarioPoll(target, clean, '(b) pending poll, restarted, small db');
+    const baselineStartRss = bc.rssAtStartMb;
+    await stopChild(bc.child, 15_000);
+    log(`scale: bulk-inserting ${SCALE_HISTORICAL.toLocaleString('en')} finished + ${SCALE_PENDING.toLocaleString('en')} pending requests (server stopped)…`);
+    const load = bulkLoad(sqliteFile, { historical: SCALE_HISTORICAL, pending: SCALE_PENDING, interval: POLL_INTERVAL, progress: log });
+    log(`scale: ${load.totalRows.toLocaleString('en')} rows in ${load.seconds.toFixed(1)} s (DateTime format copied from "${load.dateFormatSample}")`);
+    bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
+    target = bcTarget(bc.pid);
+    const scaled = await scenarioPoll(target, load.pendingAuthReqIds, '(b) pending poll, 1.1M-row db');
+    const within = (value: number, base: number, worseIsHigher: boolean) =>
+      worseIsHigher ? value <= base * 1.2 : value >= base * 0.8;
+    scale = {
+      baselineRows,
+      scaledRows: load.totalRows,
+      inserted: load.inserted,
+      insertSeconds: load.seconds,
+      baseline: { rate: baseline.rate, p50: baseline.p50, p99: baseline.p99, rssAtStartMb: baselineStartRss, peakRssMb: baseline.peakRssMb, rssAfterMb: baseline.rssAfterMb, valid: baseline.valid, note: baseline.note },
+      noisy: baseline.foreignCpuPct > NOISY_PCT || scaled.foreignCpuPct > NOISY_PCT,
+      scaled: { rate: scaled.rate, p50: scaled.p50, p99: scaled.p99, rssAtStartMb: bc.rssAtStartMb, peakRssMb: scaled.peakRssMb, rssAfterMb: scaled.rssAfterMb, valid: scaled.valid, note: scaled.note },
+      withinTwentyPercent: {
+        rate: within(scaled.rate, baseline.rate, false),
+        p50: within(scaled.p50, baseline.p50, true),
+        p99: within(scaled.p99, baseline.p99, true),
+      },
+    };
+    results.push(baseline, scaled);
+  }
+  await stopChild(bc.child, 15_000);
+  if (PG) await dropPgDatabase();
+
+  // ---------------- node-oidc-provider ----------------
+  const peerPort = await freePort();
+  const peerDb = join(tmp, 'peer.db');
+  const peerEnv: NodeJS.ProcessEnv = {
+    ...driverEnv,
+    NODE_ENV: 'production',
+    PORT: String(peerPort),
+    HOST: '127.0.0.1',
+    PEER_DB: peerDb,
+    PEER_SYNCHRONOUS: peerSync,
+  };
+  const { PEER_CLIENT_ID, PEER_CLIENT_SECRET } = await import('./peer/client.mjs');
+  const peer = await startServer('peer', ['bench/peer/server.mjs'], peerEnv, `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`);
+  const peerTarget: Target = {
+    name: 'peer',
+    url: `http://127.0.0.1:${peerPort}`,
+    authorizePath: '/backchannel',
+    tokenPath: '/token',
+    basic: basic(PEER_CLIENT_ID, PEER_CLIENT_SECRET),
+    pid: peer.pid,
+  };
+  const peerA = await scenarioAuthorize(peerTarget);
+  results.push(peerA.measured);
+  await topUpPool(peerTarget, peerA.ids, POLL_POOL_MIN);
+  results.push(await scenarioPoll(peerTarget, peerA.ids));
+  results.push(
+    await scenarioFlow(
+      peerTarget,
+      { peer: { issuer: `http://localhost:${peerPort}`, dbFile: peerDb, synchronous: peerSync } },
+      { ...driverEnv, NODE_ENV: 'production' },
+    ),
+  );
+  await stopChild(peer.child, 10_000);
+
+  // ---------------- the floor ----------------
+  const floorPort = await freePort();
+  const floor = await startServer('floor', ['bench/floor.mjs'], { ...driverEnv, PORT: String(floorPort), HOST: '127.0.0.1' }, `http://127.0.0.1:${floorPort}/`);
+  const floorRun = await drive('floor (d) node:http', floor.pid, 'bench/load.mjs', {
+    url: `http://127.0.0.1:${floorPort}`,
+    path: '/',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: pollBody('x'),
+    connections: CONNECTIONS,
+    warmupSec: WARMUP_SEC,
+    durationSec: DURATION_SEC,
+    classify: 'status',
+  });
+  results.push({
+    server: 'floor',
+    scenario: '(d) node:http floor',
+    unit: 'req',
+    rate: floorRun.result.reqPerSec,
+    p50: floorRun.result.p50,
+    p99: floorRun.result.p99,
+    cpuMs: floorRun.cpuMs,
+    cpuMsPerUnit: floorRun.cpuMs / floorRun.result.requests,
+    peakRssMb: floorRun.peakRssMb,
+    rssAfterMb: floorRun.rssAfterMb,
+    foreignCpuPct: floorRun.foreignCpuPct,
+    units: floorRun.result.requests,
+    details: { counts: floorRun.result.counts },
+    valid: true,
+  });
+  await stopChild(floor.child, 5000);
+
+  report(scale);
+};
+
+// --- report -------------------------------------------------------------------------------------
+/** Above this much foreign CPU (% of a core) in a window, its figures are flagged NOISY. */
+const NOISY_PCT = 25;
+const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+
+const report = (scale: Record<string, any> | undefined) => {
+  const header = ['scenario', 'server', 'rate', 'p50 ms', 'p99 ms', 'CPU ms/unit', 'peak RSS MB', 'other CPU', 'valid / note'];
+  const rows: string[][] = results.map((r) => [
+    r.scenario,
+    r.server,
+    `${fmt(r.rate, 0)} ${r.unit}/s`,
+    fmt(r.p50, 1),
+    fmt(r.p99, 1),
+    fmt(r.cpuMsPerUnit, 3),
+    fmt(r.peakRssMb, 0),
+    `${fmt(r.foreignCpuPct, 0)} %`,
+    `${r.valid ? 'ok' : 'INVALID'}${r.foreignCpuPct > NOISY_PCT ? ' NOISY' : ''}${r.note ? ` — ${r.note}` : ''}`,
+  ]);
+  const ratios: Record<string, Record<string, number>> = {};
+  for (const scenario of ['(a) bc-authorize', '(b) pending poll', '(c) full flow']) {
+    const b = results.find((r) => r.server === 'backchannel' && r.scenario === scenario);
+    const p = results.find((r) => r.server === 'peer' && r.scenario === scenario);
+    if (!b || !p) continue;
+    ratios[scenario] = {
+      rate: b.rate / p.rate,
+      p50: b.p50 / p.p50,
+      p99: b.p99 / p.p99,
+      cpuMsPerUnit: b.cpuMsPerUnit / p.cpuMsPerUnit,
+      peakRssMb: b.peakRssMb / p.peakRssMb,
+    };
+    const q = ratios[scenario];
+    rows.push([scenario, 'bc / peer', `×${fmt(q.rate, 2)}`, `×${fmt(q.p50, 2)}`, `×${fmt(q.p99, 2)}`, `×${fmt(q.cpuMsPerUnit, 2)}`, `×${fmt(q.peakRssMb, 2)}`, '', '']);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  console.log('');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  console.log('');
+  console.log(`CPU ms/unit: server process CPU (utime+stime, /proc) during the measured window ÷ requests (or flows for (c)).`);
+  console.log(`Other CPU: % of one core used by processes outside the bench during the window (noise; ideally ~0).`);
+  console.log(`Peak RSS: VmHWM of the server during the measured window (reset with clear_refs before it).`);
+  console.log(`SQLite synchronous: Backchannel ${(meta.sqliteSynchronous as any).backchannel}, peer ${(meta.sqliteSynchronous as any).peer}; ${meta.pinning}.`);
+  if (scale) {
+    const w = scale.withinTwentyPercent;
+    console.log('');
+    console.log(
+      `Scale check (Backchannel, pending polls): ${scale.baselineRows.toLocaleString('en')} rows → ${scale.scaledRows.toLocaleString('en')} rows ` +
+        `(+${scale.inserted.redeemed.toLocaleString('en')} redeemed, ${scale.inserted.denied.toLocaleString('en')} denied, ${scale.inserted.expired.toLocaleString('en')} expired, ${scale.inserted.pending.toLocaleString('en')} pending; insert ${fmt(scale.insertSeconds)} s)`,
+    );
+    console.log(
+      `  req/s ${fmt(scale.baseline.rate, 0)} → ${fmt(scale.scaled.rate, 0)} ${w.rate ? 'ok' : 'WORSE >20%'}; ` +
+        `p50 ${fmt(scale.baseline.p50)} → ${fmt(scale.scaled.p50)} ms ${w.p50 ? 'ok' : 'WORSE >20%'}; ` +
+        `p99 ${fmt(scale.baseline.p99)} → ${fmt(scale.scaled.p99)} ms ${w.p99 ? 'ok' : 'WORSE >20%'}` +
+        (scale.noisy ? ' — INCONCLUSIVE: other processes used the CPU during a window (see "other CPU")' : ''),
+    );
+    console.log(
+      `  server RSS at start ${fmt(scale.baseline.rssAtStartMb, 0)} → ${fmt(scale.scaled.rssAtStartMb, 0)} MB; ` +
+        `peak while polling ${fmt(scale.baseline.peakRssMb, 0)} → ${fmt(scale.scaled.peakRssMb, 0)} MB; after ${fmt(scale.baseline.rssAfterMb, 0)} → ${fmt(scale.scaled.rssAfterMb, 0)} MB`,
+    );
+  } else {
+    console.log(`Scale check: skipped (${QUICK ? '--quick' : PG ? '--pg' : '--no-scale'}; run with --scale).`);
+  }
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${stamp}.json`);
+  writeFileSync(file, JSON.stringify({ meta: { ...meta, finishedAt: new Date().toISOString() }, results, ratios, scale }, null, 2) + '\n');
+  console.log('');
+  log(`results written to ${file}`);
+};
+
+main().then(
+  async () => {
+    await cleanup(KEEP);
+    process.exit(0);
+  },
+  async (error) => {
+    console.error(`[bench] FAILED: ${error instanceof Error ? error.stack : error}`);
+    await cleanup(true);
+    process.exit(1);
+  },
+);
