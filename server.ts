@@ -21,14 +21,19 @@ export type ServerOptions = {
   tls?: { certFile: string; keyFile: string; caFile?: string };
 };
 
-/** Reads the body, stopping once it exceeds the protocol limit (the router then refuses it). */
+/**
+ * Reads the body. Past the protocol limit it stops keeping chunks, but keeps
+ * the one that crosses it: the result is then longer than the limit, and the
+ * router refuses it whole — never a silently truncated body.
+ */
 const readBody = (request: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let size = 0;
+    let kept = 0;
     request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_FORM_BODY_BYTES + 1) chunks.push(chunk);
+      if (kept > MAX_FORM_BODY_BYTES) return;
+      chunks.push(chunk);
+      kept += chunk.length;
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);

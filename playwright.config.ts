@@ -1,0 +1,54 @@
+// End-to-end tests against the real production server (see e2e/support/global-setup.ts).
+//
+//   npx playwright test                                   fast server (bin/start.mjs), SQLite
+//   E2E_SERVER=next npx playwright test                   plain `next start`
+//   E2E_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/postgres npx playwright test
+//   E2E_PORT=4100 …                                       another port (default 3947)
+//
+// Needs a production build (`npx next build`; `npm test` makes sure of it) and
+// Debian's Chromium at /usr/bin/chromium (never `playwright install`).
+import { defineConfig, devices } from '@playwright/test';
+import { e2ePort, e2eRunLabel } from './e2e/support/run-options';
+
+const isCi = !!process.env.CI;
+
+export default defineConfig({
+  testDir: './e2e',
+  testMatch: '**/*.spec.ts',
+  globalSetup: './e2e/support/global-setup.ts',
+  // One server per run, shared by every test, on a 2-core machine.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: isCi,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  // Playwright empties test-results/ on every run: reports live in reports/.
+  outputDir: 'test-results',
+  reporter: [['list'], ['json', { outputFile: `reports/e2e-${e2eRunLabel()}.json` }]],
+  use: {
+    baseURL: `http://localhost:${e2ePort()}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-quic',
+          ],
+        },
+      },
+    },
+  ],
+});

@@ -1,0 +1,292 @@
+#!/usr/bin/env node
+// `npm test`: every check and test suite, in order, streamed live; exits
+// non-zero if anything failed and ends with ONE line `N passed, N failed`
+// (`, N skipped` when something was skipped), counted from the JSON reports
+// in reports/. Checks that are not test suites (schema, types, build) count
+// as one test each.
+//
+//   1. schema: prisma/postgres/schema.prisma current; migrations cover the schema
+//   2. types:  tsc --noEmit
+//   3. vitest on SQLite
+//   4. a production build (rebuilt on CI, when missing, or when app/, lib/, components/ changed)
+//   5. Playwright e2e on SQLite: fast server, then plain `next start`
+//   6. on PostgreSQL (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres):
+//      vitest, then Playwright (fast server). BACKCHANNEL_SKIP_POSTGRES=1 skips them.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const reportsDir = join(root, 'reports');
+const isCi = !!process.env.CI;
+const postgresUrl = process.env.TEST_POSTGRES_URL?.trim() || 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+/** @type {{ name: string; seconds: number; outcome: string }[]} */
+const timings = [];
+
+const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[22m` : text);
+const header = (text) => console.log(`\n${bold(`━━ ${text} ${'━'.repeat(Math.max(4, 76 - text.length))}`)}\n`);
+
+/** The environment for every child: ours, minus variables that would redirect a suite. */
+const baseEnv = () => {
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+  for (const name of ['TEST_POSTGRES_URL', 'E2E_POSTGRES_URL', 'E2E_SERVER', 'DATABASE_URL']) delete env[name];
+
+  return env;
+};
+
+/** Runs a command with live output; resolves with its exit code (never rejects). */
+const run = (command, args, env = baseEnv(), display = [command, ...args].join(' ')) =>
+  new Promise((resolve) => {
+    console.log(`$ ${display}`);
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
+    child.once('error', (error) => {
+      console.error(`could not run ${command}: ${error.message}`);
+      resolve(1);
+    });
+    child.once('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+
+/** Times one stage and records its outcome for the summary. */
+const stage = async (name, body) => {
+  header(name);
+  const started = performance.now();
+  const outcome = await body();
+  timings.push({ name, seconds: (performance.now() - started) / 1000, outcome });
+};
+
+/** A check (not a test suite) counts as one test. */
+const check = async (command, args, env, display) => {
+  const code = await run(command, args, env, display);
+  if (code === 0) totals.passed += 1;
+  else totals.failed += 1;
+
+  return code === 0 ? 'ok' : `FAILED (exit ${code})`;
+};
+
+const readJson = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+const freshReport = (name) => {
+  mkdirSync(reportsDir, { recursive: true });
+  const file = join(reportsDir, name);
+  rmSync(file, { force: true });
+
+  return file;
+};
+
+/** Adds a suite's counts; a non-zero exit with no failed test still counts as one failure. */
+const count = (label, code, counts) => {
+  const extra = code !== 0 && counts.failed === 0 ? 1 : 0;
+  totals.passed += counts.passed;
+  totals.failed += counts.failed + extra;
+  totals.skipped += counts.skipped;
+  const parts = [`${counts.passed} passed`, `${counts.failed + extra} failed`];
+  if (counts.skipped) parts.push(`${counts.skipped} skipped`);
+  if (extra) parts.push(`exit ${code} without a failed test: counted as 1 failure`);
+  console.log(`\n${label}: ${parts.join(', ')}`);
+
+  return counts.failed + extra === 0 ? `${counts.passed} passed` : `FAILED (${counts.failed + extra})`;
+};
+
+/** vitest with its readable reporter plus JSON; counts from the JSON. */
+const vitest = async (label, reportName, extraEnv = {}) => {
+  const file = freshReport(reportName);
+  const code = await run(
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${relative(root, file)}`, '--silent=passed-only'],
+    { ...baseEnv(), ...extraEnv },
+  );
+  const report = readJson(file);
+  const counts = report
+    ? {
+        passed: report.numPassedTests ?? 0,
+        failed: (report.numFailedTests ?? 0) + (report.numFailedTests ? 0 : (report.numFailedTestSuites ?? 0)),
+        skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+      }
+    : { passed: 0, failed: 0, skipped: 0 };
+
+  return { outcome: count(label, code, counts), total: report?.numTotalTests ?? 0 };
+};
+
+/** Playwright (config: playwright.config.ts) with the given env; counts from reports/e2e-<label>.json. */
+const playwright = async (label, extraEnv) => {
+  const runLabel = `${extraEnv.E2E_SERVER}-${extraEnv.E2E_POSTGRES_URL ? 'postgres' : 'sqlite'}`;
+  const file = freshReport(`e2e-${runLabel}.json`);
+  const code = await run('npx', ['playwright', 'test'], { ...baseEnv(), ...extraEnv });
+  const stats = readJson(file)?.stats;
+  const counts = stats
+    ? { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: stats.unexpected ?? 0, skipped: stats.skipped ?? 0 }
+    : { passed: 0, failed: 0, skipped: 0 };
+  if (stats?.flaky) console.log(`${label}: ${stats.flaky} test(s) passed only on retry (flaky)`);
+
+  return { outcome: count(label, code, counts), total: stats ? counts.passed + counts.failed + counts.skipped : 0 };
+};
+
+/** Whether a PostgreSQL server answers at `url` (3 s). */
+const postgresAnswers = async (url) => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
+
+/** Newest modification time (ms) of the build inputs, ignoring tests. */
+const newestSourceMtime = () => {
+  let newest = 0;
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (!/\.test\.[cm]?[jt]sx?$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  for (const dir of ['app', 'lib', 'components']) walk(join(root, dir));
+  for (const file of ['next.config.ts', 'postcss.config.mjs']) {
+    if (existsSync(join(root, file))) newest = Math.max(newest, statSync(join(root, file)).mtimeMs);
+  }
+
+  return newest;
+};
+
+const buildReason = () => {
+  const buildId = join(root, '.next', 'BUILD_ID');
+  if (isCi) return 'CI is set: always rebuild';
+  if (!existsSync(buildId)) return 'no .next/BUILD_ID';
+  if (newestSourceMtime() > statSync(buildId).mtimeMs) return 'app/, lib/ or components/ changed since the last build';
+
+  return null;
+};
+
+/** The SQLite half of `scripts/db.ts check` (its PostgreSQL half needs a server for the shadow database). */
+const SQLITE_ONLY_DB_CHECK = `
+import('@/lib/db/migrate')
+  .then(({ diffSchemaAgainstMigrations }) => diffSchemaAgainstMigrations('sqlite'))
+  .then((script) => {
+    if (script !== '') {
+      console.error('sqlite: prisma/schema.prisma has changes not covered by any migration. Missing SQL:\\n' + script);
+      process.exit(1);
+    }
+    console.log('sqlite: migrations match prisma/schema.prisma.');
+    process.exit(0);
+  }, (error) => {
+    console.error(error);
+    process.exit(1);
+  });
+`;
+
+const main = async () => {
+  const started = performance.now();
+  const skipPostgres = process.env.BACKCHANNEL_SKIP_POSTGRES === '1';
+  const hasPostgres = !skipPostgres && (await postgresAnswers(postgresUrl));
+  const postgresNote = skipPostgres ? 'BACKCHANNEL_SKIP_POSTGRES=1' : `no server at ${postgresUrl}`;
+
+  await stage('1/6 Schema: derived PostgreSQL schema and migrations', async () => {
+    const outcomes = [await check('node', ['scripts/prisma-generate.mjs', '--check'])];
+    if (hasPostgres) {
+      outcomes.push(await check('npx', ['tsx', 'scripts/db.ts', 'check'], { ...baseEnv(), SHADOW_DATABASE_URL: postgresUrl }));
+    } else {
+      console.log(`\nskipped: PostgreSQL not available (${postgresNote}); checking the SQLite migrations only.\n`);
+      outcomes.push(
+        await check('npx', ['tsx', '--eval', SQLITE_ONLY_DB_CHECK], baseEnv(), "npx tsx --eval '<scripts/db.ts check, SQLite only>'"),
+      );
+      totals.skipped += 1;
+    }
+
+    return outcomes.every((outcome) => outcome === 'ok') ? 'ok' : 'FAILED';
+  });
+
+  await stage('2/6 Types: tsc --noEmit', () => check('npx', ['tsc', '--noEmit', '-p', '.']));
+
+  let vitestTotal = 0;
+  await stage('3/6 Unit and integration tests (vitest, SQLite)', async () => {
+    const result = await vitest('vitest (SQLite)', 'vitest-sqlite.json');
+    vitestTotal = result.total;
+
+    return result.outcome;
+  });
+
+  let buildOk = true;
+  await stage('4/6 Production build', async () => {
+    const reason = buildReason();
+    if (!reason) {
+      console.log('.next/BUILD_ID is newer than app/, lib/ and components/: reusing the build.');
+
+      return 'reused';
+    }
+    console.log(`Building (${reason}).`);
+    const outcome = await check('npx', ['next', 'build']);
+    buildOk = outcome === 'ok';
+
+    return outcome;
+  });
+
+  let e2eTotal = 0;
+  for (const server of ['fast', 'next']) {
+    await stage(`5/6 End-to-end (Playwright, SQLite, ${server} server)`, async () => {
+      if (!buildOk) {
+        totals.failed += 1;
+
+        return 'FAILED (no build)';
+      }
+      const result = await playwright(`e2e (SQLite, ${server})`, { E2E_SERVER: server });
+      if (server === 'fast') e2eTotal = result.total;
+
+      return result.outcome;
+    });
+  }
+
+  await stage('6/6 PostgreSQL: vitest and end-to-end (fast server)', async () => {
+    if (!hasPostgres) {
+      const skipped = Math.max(vitestTotal, 1) + Math.max(e2eTotal, 1);
+      totals.skipped += skipped;
+      console.log(`PostgreSQL suites skipped: ${postgresNote} (${skipped} tests counted as skipped).`);
+
+      return 'skipped';
+    }
+    const unit = await vitest('vitest (PostgreSQL)', 'vitest-postgres.json', {
+      TEST_POSTGRES_URL: postgresUrl,
+      SHADOW_DATABASE_URL: postgresUrl,
+    });
+    if (!buildOk) {
+      totals.failed += 1;
+
+      return `vitest ${unit.outcome}; e2e FAILED (no build)`;
+    }
+    const e2e = await playwright('e2e (PostgreSQL, fast)', { E2E_SERVER: 'fast', E2E_POSTGRES_URL: postgresUrl });
+
+    return `vitest ${unit.outcome}; e2e ${e2e.outcome}`;
+  });
+
+  header('Summary');
+  for (const { name, seconds, outcome } of timings) {
+    console.log(`${name.padEnd(58)} ${seconds.toFixed(1).padStart(6)} s  ${outcome}`);
+  }
+  console.log(`${'total'.padEnd(58)} ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s`);
+  console.log('');
+  const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
+  console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+  process.exitCode = totals.failed > 0 ? 1 : 0;
+};
+
+main().catch((error) => {
+  console.error(error);
+  console.log(`${totals.passed} passed, ${totals.failed + 1} failed`);
+  process.exitCode = 1;
+});
