@@ -10,8 +10,8 @@ import { resolveHintedUser, selectExactlyOneHint } from '@/lib/ciba/resolve-hint
 import { selectAcr } from '@/lib/ciba/select-acr';
 import type { Db } from '@/lib/db/client';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
-import { jsonResponse, parseFormBody, type FormParams, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
-import { authenticateClient, grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
+import { jsonResponse, type FormParams, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
+import { grantTypesOf, readAuthenticatedForm, type ClientRecord } from '@/lib/oauth/client-auth';
 import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
 import { invalidRequest, unauthorizedClient } from '@/lib/oauth/errors';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
@@ -53,12 +53,7 @@ export const startBackchannelAuthentication = async (
   options: { tenant: TenantRecord; request: ProtocolRequest },
 ): Promise<ProtocolResponse> => {
   const { tenant, request } = options;
-  const params = parseFormBody(request);
-  const client = await authenticateClient(settings.findClientByClientId, {
-    tenantId: tenant.id,
-    authorization: request.headers.authorization,
-    params,
-  });
+  const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, { tenantId: tenant.id, request });
   checkClientMayUseCiba(client);
   rejectUnsupportedParameters(params);
   const scopes = parseRequestedScope(params.get('scope'));

@@ -2,8 +2,8 @@ import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { redeemCibaGrant } from '@/lib/ciba/redeem-ciba-grant';
 import type { Db } from '@/lib/db/client';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
-import { jsonResponse, parseFormBody, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
-import { authenticateClient, grantTypesOf } from '@/lib/oauth/client-auth';
+import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
+import { grantTypesOf, readAuthenticatedForm } from '@/lib/oauth/client-auth';
 import { invalidRequest, unauthorizedClient, unsupportedGrantType } from '@/lib/oauth/errors';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
@@ -16,12 +16,7 @@ export const exchangeToken = async (
   options: { tenant: TenantRecord; request: ProtocolRequest },
 ): Promise<ProtocolResponse> => {
   const { tenant, request } = options;
-  const params = parseFormBody(request);
-  const client = await authenticateClient(settings.findClientByClientId, {
-    tenantId: tenant.id,
-    authorization: request.headers.authorization,
-    params,
-  });
+  const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, { tenantId: tenant.id, request });
   const grantType = params.get('grant_type');
   if (grantType === undefined) throw invalidRequest('The grant_type parameter is required.');
   if (grantType !== CIBA_GRANT_TYPE) throw unsupportedGrantType(grantType);

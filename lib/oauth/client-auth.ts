@@ -1,5 +1,5 @@
 import type { Client } from '@/lib/generated/sqlite/client';
-import type { FormParams } from '@/lib/http/protocol-http';
+import { parseFormBody, type FormParams, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { constantEquals, sha256Base64Url } from '@/lib/oauth/crypto';
 import { invalidClient, invalidRequest } from '@/lib/oauth/errors';
 
@@ -94,6 +94,24 @@ export const authenticateClient = async (
   }
 
   return unsafeClient;
+};
+
+/**
+ * The first two steps of every client-authenticated endpoint (bc-authorize,
+ * token): parse the form, then authenticate the client against it.
+ */
+export const readAuthenticatedForm = async (
+  findClient: (clientId: string) => Promise<ClientRecord | null>,
+  options: { tenantId: string; request: ProtocolRequest },
+): Promise<{ params: FormParams; client: ClientRecord }> => {
+  const params = parseFormBody(options.request);
+  const client = await authenticateClient(findClient, {
+    tenantId: options.tenantId,
+    authorization: options.request.headers.authorization,
+    params,
+  });
+
+  return { params, client };
 };
 
 /** The client's grant types (stored space-separated). */
