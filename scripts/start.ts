@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { getDb } from '@/lib/db/client';
 import { applyMigrations } from '@/lib/db/migrate';
+import { failInterruptedEmails } from '@/lib/email/fail-interrupted-emails';
 import { getEnv } from '@/lib/env';
 
 const log = (line: string) => console.log(`[backchannel] ${line}`);
@@ -34,6 +36,8 @@ export const main = async () => {
   const env = getEnv();
   const { applied } = await applyMigrations({ log });
   log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
+  const interrupted = await failInterruptedEmails(getDb());
+  if (interrupted > 0) log(`${interrupted} email(s) interrupted by an earlier stop are now marked failed.`);
   buildIfMissing(root);
   const hostname = process.env.HOST?.trim() || '0.0.0.0';
   const { startServer } = await import('../server');

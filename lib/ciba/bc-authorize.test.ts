@@ -68,6 +68,10 @@ describe('bc-authorize success (CIBA §7.3)', () => {
     expect(stored).toMatchObject({ status: 'pending', userId: alice.id, scope: 'openid email', bindingMessage: 'W4SCT' });
     expect(JSON.stringify(stored)).not.toContain(authReqId);
     expect(await db.approvalLink.count({ where: { requestId: stored!.id } })).toBe(1);
+    // Stored in the same write as the request: present before any background work ran.
+    expect(await db.emailMessage.findMany({ where: { requestId: stored!.id }, select: { status: true, to: true } })).toEqual([
+      { status: 'outbox', to: 'alice@example.com' },
+    ]);
   });
 
   it('accepts client_secret_post for a client registered for it', async () => {

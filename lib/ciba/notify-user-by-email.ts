@@ -1,6 +1,6 @@
 import { approvalUrlFor } from '@/lib/ciba/approval-link';
 import { describeScopes } from '@/lib/ciba/approval-page-data';
-import { sendEmail, type EmailSink } from '@/lib/email/send-email';
+import { queueEmail, type EmailSink, type QueuedEmail } from '@/lib/email/send-email';
 
 export type NotifyUserByEmailInput = {
   tenant: { id: string; slug: string; name: string };
@@ -98,25 +98,41 @@ ${bindingBlock}
 };
 
 /**
- * Emails the user the approval link for a new CIBA request: the email
- * channel of our authentication device (CIBA §5, §8). Called in the
- * background after bc-authorize has answered (see trackBackgroundTask).
- *
- * Never throws: a failed send is recorded as a "failed" EmailMessage by
- * sendEmail, and anything else is logged. The request itself stays pending
- * and simply expires if the user never approves.
+ * The approval email for a new CIBA request — the email channel of our
+ * authentication device (CIBA §5, §8) — ready to be stored with the request
+ * (`record`) and sent once that write is durable (`dispatch`). The stored
+ * copy never holds a usable link once the email really goes out.
  */
+export const queueApprovalEmail = (input: NotifyUserByEmailInput, now?: Date): QueuedEmail => {
+  const url = approvalUrlFor(input.tenant.slug, input.approvalToken);
+  const email = buildApprovalEmail({ ...input, url });
+
+  return queueEmail(
+    { tenantId: input.tenant.id, requestId: input.request.id, to: input.user.email, ...email, redact: [input.approvalToken] },
+    now,
+  );
+};
+
+/**
+ * Sends a queued email, never rejecting: a provider failure is already
+ * recorded as "failed" by the dispatch; anything else (the outcome could not
+ * be stored) is logged, and the row stays "sending" until failInterruptedEmails.
+ * The request itself is never affected: it stays pending until decided or expired.
+ */
+export const dispatchSafely = async (sink: EmailSink, email: QueuedEmail): Promise<void> => {
+  try {
+    await email.dispatch(sink);
+  } catch (error) {
+    console.error(`[email] could not complete email ${email.record.id} for request ${email.record.requestId}:`, error);
+  }
+};
+
+/** Records and sends the approval email on its own (when there is no request write to join). Never throws. */
 export const notifyUserByEmail = async (sink: EmailSink, input: NotifyUserByEmailInput): Promise<void> => {
   try {
-    const url = approvalUrlFor(input.tenant.slug, input.approvalToken);
-    const email = buildApprovalEmail({ ...input, url });
-    await sendEmail(sink, {
-      tenantId: input.tenant.id,
-      requestId: input.request.id,
-      to: input.user.email,
-      ...email,
-      redact: [input.approvalToken],
-    });
+    const email = queueApprovalEmail(input);
+    await sink.recordEmail(email.record);
+    await dispatchSafely(sink, email);
   } catch (error) {
     console.error(`[email] could not notify the user of request ${input.request.id}:`, error);
   }

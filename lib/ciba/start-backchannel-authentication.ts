@@ -3,7 +3,7 @@ import { trackBackgroundTask } from '@/lib/background-tasks';
 import { issueApprovalLinkToken } from '@/lib/ciba/approval-link';
 import { checkBindingMessage } from '@/lib/ciba/check-binding-message';
 import { AUTH_REQ_ID_BYTES, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
-import { notifyUserByEmail } from '@/lib/ciba/notify-user-by-email';
+import { dispatchSafely, queueApprovalEmail } from '@/lib/ciba/notify-user-by-email';
 import { parseRequestedScope } from '@/lib/ciba/parse-scope';
 import { resolveExpiresIn } from '@/lib/ciba/resolve-expires-in';
 import { resolveHintedUser, selectExactlyOneHint } from '@/lib/ciba/resolve-hinted-user';
@@ -43,8 +43,9 @@ export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_i
 /**
  * POST <issuer>/bc-authorize — the Backchannel Authentication Endpoint
  * (CIBA §7). Validates in the order of §7.2: client authentication, then the
- * parameters, then the hint. On success the request and its approval link
- * are stored in one write, the user is emailed in the background, and the
+ * parameters, then the hint. On success the request, its approval link and
+ * the approval email's record are stored in one write, the email is sent
+ * in the background (the client is not kept waiting for the provider), and the
  * client receives `auth_req_id`, `expires_in` and `interval` (§7.3).
  * Every failure is one of the §13 errors.
  */
@@ -68,13 +69,24 @@ export const startBackchannelAuthentication = async (
   const approval = issueApprovalLinkToken();
   const expiresAt = new Date(request.receivedAt.getTime() + expiresIn * 1000);
   const requestId = randomUUID();
+  const scope = scopes.join(' ');
+  const email = queueApprovalEmail(
+    {
+      tenant,
+      client: { name: client.name },
+      user: { email: user.email, name: user.name },
+      request: { id: requestId, bindingMessage, scope, expiresAt },
+      approvalToken: approval.token,
+    },
+    request.receivedAt,
+  );
   await store.createRequest({
     id: requestId,
     tenantId: tenant.id,
     clientId: client.id,
     userId: user.id,
     authReqIdHash: sha256Base64Url(authReqId),
-    scope: scopes.join(' '),
+    scope,
     bindingMessage,
     acrValues,
     acr: selectAcr(acrValues ?? undefined),
@@ -82,16 +94,9 @@ export const startBackchannelAuthentication = async (
     expiresAt,
     createdAt: request.receivedAt,
     approvalLink: { id: randomUUID(), tokenHash: approval.tokenHash, channel: 'email' },
+    notification: email.record,
   });
-  trackBackgroundTask(
-    notifyUserByEmail(store, {
-      tenant,
-      client: { name: client.name },
-      user: { email: user.email, name: user.name },
-      request: { id: requestId, bindingMessage, scope: scopes.join(' '), expiresAt },
-      approvalToken: approval.token,
-    }),
-  );
+  trackBackgroundTask(dispatchSafely(store, email));
   const body: BackchannelAuthenticationResponse = {
     auth_req_id: authReqId,
     expires_in: expiresIn,

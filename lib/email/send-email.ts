@@ -5,7 +5,7 @@ import type { EmailMessage } from '@/lib/generated/sqlite/client';
 import type { ProtocolStore } from '@/lib/store/protocol-store';
 
 /** Where email records go: the protocol store (group-committed on SQLite). */
-export type EmailSink = Pick<ProtocolStore, 'recordEmail'>;
+export type EmailSink = Pick<ProtocolStore, 'recordEmail' | 'recordEmailOutcome'>;
 
 /** How long we wait for the email provider before recording the attempt as failed. */
 export const EMAIL_SEND_TIMEOUT_MS = 10_000;
@@ -29,7 +29,8 @@ export type SendEmailInput = {
   redact?: readonly string[];
 };
 
-export type EmailStatus = 'sent' | 'failed' | 'outbox';
+/** "sending" until the provider answers; a crash leaves it for failInterruptedEmails. */
+export type EmailStatus = 'outbox' | 'sending' | 'sent' | 'failed';
 
 const redactSecrets = (value: string, secrets: readonly string[]): string =>
   secrets.filter((secret) => secret.length > 0).reduce((result, secret) => result.split(secret).join(REDACTED), value);
@@ -93,54 +94,79 @@ const printOutboxMessage = (message: { id: string; to: string; subject: string; 
   );
 };
 
-/**
- * Sends one email and records the attempt as an EmailMessage row.
- *
- * - With RESEND_API_KEY: sends through Resend from EMAIL_FROM. The row is
- *   "sent" (providerMessageId, sentAt) or "failed" (error). A provider
- *   failure never throws; the caller's request is unaffected. The stored
- *   text/html have every `redact` secret replaced.
- * - Without RESEND_API_KEY: the development outbox. The row is "outbox",
- *   and the message is printed to the server log. The FULL body is kept,
- *   link included, on purpose: it is the developer's only way to reach the
- *   approval page. Do not run a production instance without a key.
- *
- * Only a failure to write the row itself (database unavailable) rejects.
- */
-export const sendEmail = async (sink: EmailSink, input: SendEmailInput): Promise<EmailMessage> => {
+/** An email recorded before it is sent, and the step that sends it. */
+export type QueuedEmail = {
+  /**
+   * The row to store before anything is sent — ideally in the same write as
+   * whatever the email is about, so no crash can leave an event without its
+   * notification record. Status "outbox" (no RESEND_API_KEY: the full body,
+   * link included, on purpose: it is the developer's only way to reach the
+   * approval page) or "sending" (bodies with every `redact` secret replaced).
+   */
+  record: EmailMessage;
+  /**
+   * Runs once the row is stored: prints an outbox message to the server log,
+   * or delivers through Resend and records "sent" (providerMessageId,
+   * sentAt) or "failed" (error). Resolves with the final row. A provider
+   * failure never rejects; only a failure to update the row does.
+   */
+  dispatch: (sink: EmailSink) => Promise<EmailMessage>;
+};
+
+/** Prepares one email for recording and dispatch (see QueuedEmail). */
+export const queueEmail = (input: SendEmailInput, now = new Date()): QueuedEmail => {
   const { resendApiKey } = getEnv();
-  const id = randomUUID();
   const base = {
-    id,
+    id: randomUUID(),
     tenantId: input.tenantId,
     requestId: input.requestId ?? null,
     to: input.to,
     subject: input.subject,
     providerMessageId: null,
     error: null,
-    createdAt: new Date(),
+    createdAt: now,
     sentAt: null,
   };
-  const record = async (message: EmailMessage) => {
-    await sink.recordEmail(message);
+  if (!resendApiKey) {
+    const record: EmailMessage = { ...base, text: input.text, html: input.html, status: 'outbox' };
 
-    return message;
+    return {
+      record,
+      dispatch: async () => {
+        printOutboxMessage({ id: record.id, to: record.to, subject: record.subject, text: record.text });
+
+        return record;
+      },
+    };
+  }
+  const secrets = input.redact ?? [];
+  const record: EmailMessage = {
+    ...base,
+    text: redactSecrets(input.text, secrets),
+    html: redactSecrets(input.html, secrets),
+    status: 'sending',
   };
 
-  if (!resendApiKey) {
-    printOutboxMessage({ id, to: input.to, subject: input.subject, text: input.text });
+  return {
+    record,
+    dispatch: async (sink) => {
+      const result = await deliverThroughResend(resendApiKey, { id: record.id, ...input });
+      const outcome =
+        result.status === 'sent'
+          ? { status: 'sent', providerMessageId: result.providerMessageId, error: null, sentAt: new Date() }
+          : { status: 'failed', providerMessageId: null, error: result.error.slice(0, 2000), sentAt: null };
+      if (result.status === 'failed') console.error(`[email] sending message ${record.id} to ${record.to} failed: ${result.error}`);
+      await sink.recordEmailOutcome(record.id, outcome);
 
-    return record({ ...base, text: input.text, html: input.html, status: 'outbox' });
-  }
+      return { ...record, ...outcome };
+    },
+  };
+};
 
-  const result = await deliverThroughResend(resendApiKey, { id, ...input });
-  const secrets = input.redact ?? [];
-  const stored = { ...base, text: redactSecrets(input.text, secrets), html: redactSecrets(input.html, secrets) };
-  if (result.status === 'failed') {
-    console.error(`[email] sending message ${id} to ${input.to} failed: ${result.error}`);
+/** Records and sends one email (queueEmail, then its dispatch). Resolves with the final row. */
+export const sendEmail = async (sink: EmailSink, input: SendEmailInput): Promise<EmailMessage> => {
+  const queued = queueEmail(input);
+  await sink.recordEmail(queued.record);
 
-    return record({ ...stored, status: 'failed', error: result.error.slice(0, 2000) });
-  }
-
-  return record({ ...stored, status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() });
+  return queued.dispatch(sink);
 };

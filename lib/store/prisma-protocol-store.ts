@@ -39,14 +39,20 @@ export const createPrismaProtocolStore = (db: Db): ProtocolStore => ({
 
     return count === 1;
   },
-  createRequest: async ({ approvalLink, ...request }) => {
-    await db.backchannelRequest.create({
-      data: { ...request, status: 'pending', approvalLinks: { create: approvalLink } },
-      select: { id: true },
+  createRequest: async ({ approvalLink, notification, ...request }) => {
+    await db.$transaction(async (tx) => {
+      await tx.backchannelRequest.create({
+        data: { ...request, status: 'pending', approvalLinks: { create: approvalLink } },
+        select: { id: true },
+      });
+      if (notification) await tx.emailMessage.create({ data: notification, select: { id: true } });
     });
   },
   recordEmail: async (message) => {
     await db.emailMessage.create({ data: message, select: { id: true } });
+  },
+  recordEmailOutcome: async (id, outcome) => {
+    await db.emailMessage.update({ where: { id }, data: outcome, select: { id: true } });
   },
   close: async () => {},
 });

@@ -39,7 +39,11 @@ export type NewBackchannelRequest = {
   expiresAt: Date;
   createdAt: Date;
   approvalLink: { id: string; tokenHash: string; channel: string };
+  /** The notification's EmailMessage row, stored in the same write. */
+  notification?: EmailMessage;
 };
+
+export type EmailOutcome = Pick<EmailMessage, 'status' | 'providerMessageId' | 'error' | 'sentAt'>;
 
 export type ProtocolStore = {
   readSettingsEpoch(): Promise<number>;
@@ -55,9 +59,11 @@ export type ProtocolStore = {
    * Resolves false when the condition did not match.
    */
   recordPoll(options: { id: string; previousPolledAt: Date | null; now: Date; intervalIncrement: number }): Promise<boolean>;
-  /** Inserts the request and its approval link atomically; durable when it resolves. */
+  /** Inserts the request, its approval link and its notification atomically; durable when it resolves. */
   createRequest(request: NewBackchannelRequest): Promise<void>;
   /** Records an email sent, failed or kept in the development outbox; durable when it resolves. */
   recordEmail(message: EmailMessage): Promise<void>;
+  /** Records what the email provider answered for a "sending" email. */
+  recordEmailOutcome(id: string, outcome: EmailOutcome): Promise<void>;
   close(): Promise<void>;
 };

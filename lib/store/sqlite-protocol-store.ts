@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { SQLITE_PRAGMAS } from '@/lib/db/sqlite-durability';
 import { GroupCommitter } from '@/lib/store/group-commit';
+import type { EmailMessage } from '@/lib/generated/sqlite/client';
 import type { ClientRow, NewBackchannelRequest, PollRow, ProtocolStore, TenantRow, UserRow } from '@/lib/store/protocol-store';
 
 /**
@@ -57,6 +58,10 @@ export const createSqliteProtocolStore = (filePath: string): ProtocolStore => {
          "providerMessageId", "error", "createdAt", "sentAt")
        VALUES (@id, @tenantId, @requestId, @to, @subject, @text, @html, @status, @providerMessageId, @error, @createdAt, @sentAt)`,
     ),
+    updateEmailOutcome: db.prepare(
+      `UPDATE "EmailMessage" SET "status" = @status, "providerMessageId" = @providerMessageId, "error" = @error,
+         "sentAt" = @sentAt WHERE "id" = @id`,
+    ),
     insertApprovalLink: db.prepare(
       `INSERT INTO "ApprovalLink" ("id", "requestId", "tokenHash", "channel", "createdAt") VALUES (?, ?, ?, ?, ?)`,
     ),
@@ -67,6 +72,13 @@ export const createSqliteProtocolStore = (filePath: string): ProtocolStore => {
     for (const column of CLIENT_DATE_COLUMNS) row[column] = new Date(raw[column] as string);
 
     return row as ClientRow;
+  };
+  const insertEmail = (message: EmailMessage): void => {
+    statements.insertEmail.run({
+      ...message,
+      createdAt: toSqliteDate(message.createdAt),
+      sentAt: message.sentAt === null ? null : toSqliteDate(message.sentAt),
+    });
   };
   const toUserRow = (raw: UserRow | undefined): UserRow | null =>
     raw ? { ...raw, emailVerified: Boolean(raw.emailVerified) } : null;
@@ -123,13 +135,15 @@ export const createSqliteProtocolStore = (filePath: string): ProtocolStore => {
           request.approvalLink.channel,
           createdAt,
         );
+        if (request.notification) insertEmail(request.notification);
       }),
-    recordEmail: (message) =>
+    recordEmail: (message) => committer.enqueue(() => insertEmail(message)),
+    recordEmailOutcome: (id, outcome) =>
       committer.enqueue(() => {
-        statements.insertEmail.run({
-          ...message,
-          createdAt: toSqliteDate(message.createdAt),
-          sentAt: message.sentAt === null ? null : toSqliteDate(message.sentAt),
+        statements.updateEmailOutcome.run({
+          id,
+          ...outcome,
+          sentAt: outcome.sentAt === null ? null : toSqliteDate(outcome.sentAt),
         });
       }),
     close: async () => {
