@@ -35,12 +35,14 @@ const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
 const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 if (flag('help')) {
-  console.log(`npm run bench [-- --quick] [--pg] [--scale | --no-scale] [--peer-sync=FULL|NORMAL] [--keep]
+  console.log(`npm run bench [-- --quick] [--pg] [--scale | --no-scale] [--peer-sync=FULL|NORMAL] [--peer-notify=outbox|none] [--keep]
   --quick       1 s warm-up, 3 s measured per scenario (smoke test of the harness)
   --pg          Backchannel on PostgreSQL (127.0.0.1:5432, user postgres, a fresh database); the peer stays on SQLite
   --scale       run the 1.1M-row scale check (Backchannel, SQLite) — default on, except with --quick or --pg
   --no-scale    skip it
   --peer-sync   override the peer's PRAGMA synchronous (default: the level Backchannel runs with)
+  --peer-notify outbox (default: the peer stores and logs an approval-email-sized outbox row per
+                request, as Backchannel does) or none (the peer notifies nobody)
   --keep        keep the temporary directory (data, server logs)`);
   process.exit(0);
 }
@@ -441,6 +443,10 @@ const main = async () => {
   }
   const sync = detectBackchannelSync();
   const peerSync = (option('peer-sync') ?? sync.level).toUpperCase();
+  const peerNotify = option('peer-notify') ?? 'outbox';
+  if (!['outbox', 'none'].includes(peerNotify)) throw new Error('--peer-notify is outbox or none');
+  meta.peerNotify = peerNotify;
+  log(`Peer notification: ${peerNotify === 'outbox' ? 'an outbox email per request, like Backchannel\'s development outbox' : 'none (the peer notifies nobody)'}`);
   meta.sqliteSynchronous = { backchannel: sync.level, backchannelSource: sync.source, peer: peerSync };
   log(`SQLite: WAL; synchronous Backchannel=${sync.level} (${sync.source}); peer=${peerSync}${PG ? ' (Backchannel itself on PostgreSQL)' : ''}`);
 
@@ -580,6 +586,7 @@ const main = async () => {
     HOST: '127.0.0.1',
     PEER_DB: peerDb,
     PEER_SYNCHRONOUS: peerSync,
+    PEER_NOTIFY: peerNotify,
   };
   const { PEER_CLIENT_ID, PEER_CLIENT_SECRET } = await import('./peer/client.mjs');
   const peer = await startServer('peer', ['bench/peer/server.mjs'], peerEnv, `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`);

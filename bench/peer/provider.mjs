@@ -1,9 +1,9 @@
 // node-oidc-provider configured as a CIBA poll-mode OP on the SQLite adapter:
 // the benchmark peer. Shared by the peer server (bench/peer/server.mjs) and by
 // the bench's out-of-band approver (a second Provider on the same file).
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import Provider, { errors } from 'oidc-provider';
-import { sqliteAdapter } from './sqlite-adapter.mjs';
+import { openStore, sqliteAdapter } from './sqlite-adapter.mjs';
 
 import { PEER_CLIENT_ID, PEER_CLIENT_SECRET } from './client.mjs';
 
@@ -17,7 +17,28 @@ const signingJwks = () => {
   return { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' }] };
 };
 
-export const createPeerProvider = ({ issuer, dbFile, synchronous }) => {
+/**
+ * The peer's stand-in for Backchannel's email channel, so both servers do the
+ * same notification work per bc-authorize: render a text and an HTML email of
+ * the same size as Backchannel's approval email (with a fresh single-use link
+ * token), store it in an outbox table (an autocommit write, like the rest of
+ * this adapter) and print it to the log, as Backchannel's development outbox does.
+ */
+const outboxNotifier = (dbFile, synchronous) => {
+  const store = openStore(dbFile, { synchronous });
+
+  return async (ctx, request, account, client) => {
+    const link = `${ctx.oidc.issuer}/approve/${randomBytes(32).toString('base64url')}`;
+    const code = request.params?.binding_message ?? '';
+    const text = `Hello,\n\n"${client.clientId}" is asking to sign you in.\n\nCode shown on the other device: ${code}\n\n${link}\n\n${'Only approve if you started this on the other device just now and the code matches exactly. '.repeat(8)}`;
+    const html = `<!doctype html><html><body><h1>Approve sign-in</h1><p>Code: <b>${code}</b></p><p><a href="${link}">Review</a></p>${'<p style="color:#333;font-family:sans-serif">Only approve if you started this on the other device just now and the code matches exactly.</p>'.repeat(18)}</body></html>`;
+    const message = { id: randomUUID(), requestId: request.jti, to: account.accountId, subject: `${client.clientId} is asking you to approve a sign-in`, text, html, createdAt: Date.now() };
+    store.insertOutbox.run(message);
+    console.log(`\n[outbox] ${message.id}\nTo: ${message.to}\nSubject: ${message.subject}\n${text}\n`);
+  };
+};
+
+export const createPeerProvider = ({ issuer, dbFile, synchronous, notify = 'outbox' }) => {
   const provider = new Provider(issuer, {
     adapter: sqliteAdapter(dbFile, { synchronous }),
     clients: [
@@ -43,7 +64,7 @@ export const createPeerProvider = ({ issuer, dbFile, synchronous }) => {
         // validateBindingMessage: the package default.
         validateRequestContext: async () => {}, // request_context is not used
         verifyUserCode: async () => {}, // user_code is not used
-        triggerAuthenticationDevice: async () => {},
+        triggerAuthenticationDevice: notify === 'outbox' ? outboxNotifier(dbFile, synchronous) : async () => {},
       },
     },
     ttl: {

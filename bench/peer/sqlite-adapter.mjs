@@ -29,6 +29,16 @@ export const openStore = (file, { synchronous = 'FULL', busyTimeoutMs = 10_000 }
     CREATE INDEX IF NOT EXISTS oidc_userCode ON oidc (model, userCode) WHERE userCode IS NOT NULL;
     CREATE INDEX IF NOT EXISTS oidc_uid ON oidc (model, uid) WHERE uid IS NOT NULL;
     CREATE INDEX IF NOT EXISTS oidc_expiresAt ON oidc (expiresAt) WHERE expiresAt IS NOT NULL;
+    CREATE TABLE IF NOT EXISTS outbox (
+      id        TEXT NOT NULL PRIMARY KEY,
+      requestId TEXT NOT NULL,
+      "to"      TEXT NOT NULL,
+      subject   TEXT NOT NULL,
+      text      TEXT NOT NULL,
+      html      TEXT NOT NULL,
+      createdAt INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS outbox_requestId ON outbox (requestId);
   `);
   const store = {
     db,
@@ -46,6 +56,9 @@ export const openStore = (file, { synchronous = 'FULL', busyTimeoutMs = 10_000 }
     ),
     destroy: db.prepare('DELETE FROM oidc WHERE model = ? AND id = ?'),
     revokeByGrantId: db.prepare('DELETE FROM oidc WHERE grantId = ?'),
+    insertOutbox: db.prepare(
+      'INSERT INTO outbox (id, requestId, "to", subject, text, html, createdAt) VALUES (@id, @requestId, @to, @subject, @text, @html, @createdAt)',
+    ),
   };
   connections.set(file, store);
   return store;
