@@ -15,6 +15,19 @@ export type ProtocolRequest = {
   body: Buffer;
   /** The request's arrival time; protocol timing (slow_down, expiry) is measured from it. */
   receivedAt: Date;
+  /** The TLS client certificate, when the server terminated TLS and the client sent one. */
+  clientCertificate?: ClientCertificate;
+};
+
+/** A client certificate as the HTTP layer saw it (for mutual-TLS client authentication, RFC 8705). */
+export type ClientCertificate = {
+  pem: string;
+  /** SHA-256 fingerprint, colon-separated hex (node:crypto X509Certificate). */
+  fingerprint256: string;
+  /** Subject distinguished name, one RDN per line. */
+  subject: string;
+  /** Whether it chains to the CA the server was given (TLS_CA_FILE). */
+  chainVerified: boolean;
 };
 
 export type ProtocolResponse = {
