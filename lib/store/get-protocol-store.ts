@@ -1,6 +1,5 @@
-import { getDb } from '@/lib/db/client';
 import { getEnv, sqliteFilePath } from '@/lib/env';
-import { createPrismaProtocolStore } from '@/lib/store/prisma-protocol-store';
+import { createPostgresProtocolStore } from '@/lib/store/postgres-protocol-store';
 import type { ProtocolStore } from '@/lib/store/protocol-store';
 import { createSettingsCache, type SettingsCache } from '@/lib/store/settings-cache';
 import { createSqliteProtocolStore } from '@/lib/store/sqlite-protocol-store';
@@ -15,7 +14,7 @@ export const getProtocolData = (): ProtocolData => {
   const cached = globalForStore.backchannelProtocolData;
   if (cached && cached.url === databaseUrl) return cached.data;
   const store =
-    databaseKind === 'sqlite' ? createSqliteProtocolStore(sqliteFilePath(databaseUrl)) : createPrismaProtocolStore(getDb());
+    databaseKind === 'sqlite' ? createSqliteProtocolStore(sqliteFilePath(databaseUrl)) : createPostgresProtocolStore(databaseUrl);
   const data = { store, settings: createSettingsCache(store) };
   globalForStore.backchannelProtocolData = { url: databaseUrl, data };
 

@@ -4,8 +4,9 @@ import type { TenantRecord } from '@/lib/tenants/find-tenant';
 /**
  * The reads and writes the protocol endpoints' hot paths make, behind one
  * interface so each database gets the fastest correct implementation:
- * raw prepared statements with group commit on SQLite, Prisma on PostgreSQL.
- * Everything else (provisioning, approval, redemption) goes through Prisma.
+ * prepared statements with durable group commit on SQLite, named statements
+ * with one round trip per operation on PostgreSQL. Everything else
+ * (provisioning, approval, redemption) goes through Prisma.
  */
 export type TenantRow = TenantRecord;
 export type ClientRow = Client;

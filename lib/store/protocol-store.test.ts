@@ -9,13 +9,13 @@ import { getEnv, sqliteFilePath } from '@/lib/env';
 import type { NewBackchannelRequest, ProtocolStore } from '@/lib/store/protocol-store';
 import { createSettingsCache } from '@/lib/store/settings-cache';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
-import { createSqliteProtocolStore } from '@/lib/store/sqlite-protocol-store';
+import { getProtocolData } from '@/lib/store/get-protocol-store';
 import { useTestDatabase } from '@/lib/testing/test-database';
 
-// The SQLite store only; PostgreSQL runs the Prisma store through the protocol tests.
+// The store of whichever database this pass runs on (SQLite, or PostgreSQL with TEST_POSTGRES_URL).
 const onSqlite = !process.env.TEST_POSTGRES_URL;
 
-describe.runIf(onSqlite)('SQLite protocol store', () => {
+describe('protocol store', () => {
   let db: Db;
   let cleanup: () => Promise<void>;
   let store: ProtocolStore;
@@ -30,13 +30,10 @@ describe.runIf(onSqlite)('SQLite protocol store', () => {
     clientId = (await createClient(db, { tenantSlug: 'acme', name: 'Desk' })).client_id;
     clientRowId = (await db.client.findUniqueOrThrow({ where: { clientId } })).id;
     userId = (await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com' })).id;
-    store = createSqliteProtocolStore(sqliteFilePath(getEnv().databaseUrl));
+    store = getProtocolData().store;
   });
 
-  afterAll(async () => {
-    await store.close();
-    await cleanup();
-  });
+  afterAll(async () => cleanup());
 
   const newRequest = (overrides: Partial<NewBackchannelRequest> = {}): NewBackchannelRequest => ({
     id: randomUUID(),
@@ -56,15 +53,16 @@ describe.runIf(onSqlite)('SQLite protocol store', () => {
   });
 
   it('writes rows Prisma reads back unchanged, dates included', async () => {
-    const request = newRequest();
+    const request = newRequest({ createdAt: new Date('2026-01-02T03:04:05.678Z') });
     await store.createRequest(request);
     const read = await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id }, include: { approvalLinks: true } });
     expect(read.expiresAt.toISOString()).toBe(request.expiresAt.toISOString());
+    expect(read.createdAt.toISOString()).toBe('2026-01-02T03:04:05.678Z');
     expect(read.approvalLinks.map((link) => link.tokenHash)).toEqual([request.approvalLink.tokenHash]);
     expect((await store.findRequestForPoll(request.authReqIdHash))?.expiresAt.toISOString()).toBe(request.expiresAt.toISOString());
   });
 
-  it('groups concurrent writes, and a failing write is undone whole without affecting the others', async () => {
+  it('concurrent writes: a failing write is undone whole without affecting the others', async () => {
     const good = [newRequest(), newRequest()];
     // Same approval-link id as the first: its link insert fails after its request insert ran.
     const bad = newRequest({ approvalLink: { ...good[0].approvalLink } });
@@ -86,7 +84,7 @@ describe.runIf(onSqlite)('SQLite protocol store', () => {
     expect((await store.findRequestForPoll(request.authReqIdHash))?.interval).toBe(10);
   });
 
-  it('waits out a write lock held by another connection instead of failing or blocking the thread', async () => {
+  it.runIf(onSqlite)('SQLite: waits out a write lock held by another connection instead of failing or blocking the thread', async () => {
     const other = new Database(sqliteFilePath(getEnv().databaseUrl));
     other.exec('BEGIN IMMEDIATE');
     const request = newRequest();
