@@ -555,8 +555,11 @@ const main = async () => {
     bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
     target = bcTarget(bc.pid);
     const scaled = await scenarioPoll(target, load.pendingAuthReqIds, '(b) pending poll, 1.1M-row db');
+    // Latencies come from autocannon's histogram in whole milliseconds: a
+    // one-step difference (4 → 5 ms) is resolution, not a 25 % regression.
+    const LATENCY_RESOLUTION_MS = 1;
     const within = (value: number, base: number, worseIsHigher: boolean) =>
-      worseIsHigher ? value <= base * 1.2 : value >= base * 0.8;
+      worseIsHigher ? value <= Math.max(base * 1.2, base + LATENCY_RESOLUTION_MS) : value >= base * 0.8;
     scale = {
       baselineRows,
       scaledRows: load.totalRows,
@@ -698,7 +701,7 @@ const report = (scale: Record<string, any> | undefined) => {
     );
     console.log(
       `  req/s ${fmt(scale.baseline.rate, 0)} → ${fmt(scale.scaled.rate, 0)} ${w.rate ? 'ok' : 'WORSE >20%'}; ` +
-        `p50 ${fmt(scale.baseline.p50)} → ${fmt(scale.scaled.p50)} ms ${w.p50 ? 'ok' : 'WORSE >20%'}; ` +
+        `p50 ${fmt(scale.baseline.p50)} → ${fmt(scale.scaled.p50)} ms ${w.p50 ? 'ok' : 'WORSE >20%'} (±1 ms resolution); ` +
         `p99 ${fmt(scale.baseline.p99)} → ${fmt(scale.scaled.p99)} ms ${w.p99 ? 'ok' : 'WORSE >20%'}` +
         (scale.noisy ? ' — INCONCLUSIVE: other processes used the CPU during a window (see "other CPU")' : ''),
     );
