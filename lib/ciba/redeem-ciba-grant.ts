@@ -48,11 +48,8 @@ const answerPendingPoll = async (
  * A redeemed auth_req_id presented again: refuse it and revoke the tokens it
  * produced, since either the client is confused or its identifier leaked.
  */
-const refuseReplay = async (db: Db, requestId: string, now: Date): Promise<never> => {
-  await db.backchannelRequest.updateMany({
-    where: { id: requestId, status: 'redeemed', tokensRevokedAt: null },
-    data: { tokensRevokedAt: now },
-  });
+const refuseReplay = async (store: ProtocolStore, requestId: string, now: Date): Promise<never> => {
+  await store.revokeRedeemedTokens({ id: requestId, now });
   throw invalidGrant('auth_req_id already redeemed; issued tokens revoked');
 };
 
@@ -72,22 +69,22 @@ export const redeemCibaGrant = async (
   options: { tenant: TenantRecord; client: ClientRecord; authReqId: string; now: Date },
 ): Promise<CibaTokenResponse> => {
   const { tenant, client, now } = options;
-  const unsafeRequest = await store.findRequestForPoll(sha256Base64Url(options.authReqId));
+  const authReqIdHash = sha256Base64Url(options.authReqId);
+  const unsafeRequest = await store.findRequestForPoll(authReqIdHash);
   if (!unsafeRequest) throw invalidGrant('unknown auth_req_id');
   if (unsafeRequest.clientId !== client.id) throw invalidGrant('auth_req_id was issued to another client');
   const request = unsafeRequest;
 
-  if (request.status === 'redeemed') return refuseReplay(db, request.id, now);
+  if (request.status === 'redeemed') return refuseReplay(store, request.id, now);
   if (request.expiresAt.getTime() <= now.getTime()) throw expiredToken();
   if (request.status === 'denied') throw accessDenied();
   if (request.status === 'pending') return answerPendingPoll(store, request, now);
 
-  const user = await db.user.findUniqueOrThrow({ where: { id: request.userId }, select: { sub: true } });
   const tokens = await mintTokens(db, {
     tenantId: tenant.id,
     issuer: issuerFor(tenant.slug),
     clientId: client.clientId,
-    sub: user.sub,
+    sub: request.userSub,
     scope: request.scope,
     authTime: request.decidedAt ?? now,
     acr: request.acr,
@@ -96,13 +93,9 @@ export const redeemCibaGrant = async (
     idTokenLifetime: client.idTokenLifetime,
     now,
   });
-  const redeemed = await db.backchannelRequest.updateMany({
-    where: { id: request.id, status: 'approved', expiresAt: { gt: now } },
-    data: { status: 'redeemed', redeemedAt: now, accessTokenJti: tokens.accessTokenJti },
-  });
-  if (redeemed.count === 0) {
-    const current = await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id }, select: { status: true } });
-    if (current.status === 'redeemed') return refuseReplay(db, request.id, now);
+  if (!(await store.redeemRequest({ id: request.id, now, accessTokenJti: tokens.accessTokenJti }))) {
+    const current = await store.findRequestForPoll(authReqIdHash);
+    if (current?.status === 'redeemed') return refuseReplay(store, request.id, now);
     throw expiredToken();
   }
 

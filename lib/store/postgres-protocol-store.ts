@@ -89,8 +89,9 @@ export const createPostgresProtocolStore = (databaseUrl: string): ProtocolStore 
     findRequestForPoll: (authReqIdHash) =>
       first<PollRow>(
         'request-for-poll',
-        `SELECT "id", "clientId", "userId", "status", "scope", "acr", "interval", "lastPolledAt", "expiresAt", "decidedAt"
-           FROM "BackchannelRequest" WHERE "authReqIdHash" = $1`,
+        `SELECT r."id", r."clientId", u."sub" AS "userSub", r."status", r."scope", r."acr", r."interval", r."lastPolledAt",
+                r."expiresAt", r."decidedAt"
+           FROM "BackchannelRequest" r JOIN "User" u ON u."id" = r."userId" WHERE r."authReqIdHash" = $1`,
         [authReqIdHash],
       ),
     recordPoll: async ({ id, previousPolledAt, now, intervalIncrement }) =>
@@ -122,6 +123,23 @@ export const createPostgresProtocolStore = (databaseUrl: string): ProtocolStore 
         request.approvalLink.channel,
         ...email,
       ]);
+    },
+    redeemRequest: async ({ id, now, accessTokenJti }) =>
+      (
+        await query(
+          'redeem-request',
+          `UPDATE "BackchannelRequest" SET "status" = 'redeemed', "redeemedAt" = $1::timestamp(3), "accessTokenJti" = $2
+            WHERE "id" = $3 AND "status" = 'approved' AND "expiresAt" > $1::timestamp(3)`,
+          [utc(now), accessTokenJti, id],
+        )
+      ).rowCount === 1,
+    revokeRedeemedTokens: async ({ id, now }) => {
+      await query(
+        'revoke-redeemed-tokens',
+        `UPDATE "BackchannelRequest" SET "tokensRevokedAt" = $1
+          WHERE "id" = $2 AND "status" = 'redeemed' AND "tokensRevokedAt" IS NULL`,
+        [utc(now), id],
+      );
     },
     recordEmail: async (message) => {
       await query(

@@ -16,7 +16,8 @@ export type UserRow = Pick<User, 'id' | 'tenantId' | 'sub' | 'email' | 'emailVer
 export type PollRow = {
   id: string;
   clientId: string;
-  userId: string;
+  /** The subject of the request's user (joined by primary key), for the tokens. */
+  userSub: string;
   status: string;
   scope: string;
   acr: string | null;
@@ -60,6 +61,13 @@ export type ProtocolStore = {
    * Resolves false when the condition did not match.
    */
   recordPoll(options: { id: string; previousPolledAt: Date | null; now: Date; intervalIncrement: number }): Promise<boolean>;
+  /**
+   * Moves an approved, unexpired request to "redeemed" with the issued access
+   * token's jti, in one conditional update: resolves true for exactly one caller.
+   */
+  redeemRequest(options: { id: string; now: Date; accessTokenJti: string }): Promise<boolean>;
+  /** Marks the tokens a redeemed request produced as revoked (a replayed auth_req_id). */
+  revokeRedeemedTokens(options: { id: string; now: Date }): Promise<void>;
   /** Inserts the request, its approval link and its notification atomically; durable when it resolves. */
   createRequest(request: NewBackchannelRequest): Promise<void>;
   /** Records an email sent, failed or kept in the development outbox; durable when it resolves. */

@@ -40,8 +40,17 @@ export const createSqliteProtocolStore = (filePath: string): ProtocolStore => {
       'SELECT "id", "tenantId", "sub", "email", "emailVerified", "name" FROM "User" WHERE "tenantId" = ? AND "email" = ?',
     ),
     requestForPoll: db.prepare<[string], RawPollRow>(
-      `SELECT "id", "clientId", "userId", "status", "scope", "acr", "interval", "lastPolledAt", "expiresAt", "decidedAt"
-         FROM "BackchannelRequest" WHERE "authReqIdHash" = ?`,
+      `SELECT r."id", r."clientId", u."sub" AS "userSub", r."status", r."scope", r."acr", r."interval", r."lastPolledAt",
+              r."expiresAt", r."decidedAt"
+         FROM "BackchannelRequest" r JOIN "User" u ON u."id" = r."userId" WHERE r."authReqIdHash" = ?`,
+    ),
+    redeem: db.prepare<[string, string, string, string]>(
+      `UPDATE "BackchannelRequest" SET "status" = 'redeemed', "redeemedAt" = ?, "accessTokenJti" = ?
+        WHERE "id" = ? AND "status" = 'approved' AND "expiresAt" > ?`,
+    ),
+    revokeTokens: db.prepare<[string, string]>(
+      `UPDATE "BackchannelRequest" SET "tokensRevokedAt" = ?
+        WHERE "id" = ? AND "status" = 'redeemed' AND "tokensRevokedAt" IS NULL`,
     ),
     recordPoll: db.prepare<[string, number, string, string | null]>(
       `UPDATE "BackchannelRequest" SET "lastPolledAt" = ?, "interval" = "interval" + ?
@@ -137,6 +146,14 @@ export const createSqliteProtocolStore = (filePath: string): ProtocolStore => {
         );
         if (request.notification) insertEmail(request.notification);
       }),
+    redeemRequest: ({ id, now, accessTokenJti }) => {
+      const at = toSqliteDate(now);
+
+      return committer.enqueue(() => statements.redeem.run(at, accessTokenJti, id, at).changes === 1);
+    },
+    revokeRedeemedTokens: async ({ id, now }) => {
+      await committer.enqueue(() => statements.revokeTokens.run(toSqliteDate(now), id));
+    },
     recordEmail: (message) => committer.enqueue(() => insertEmail(message)),
     recordEmailOutcome: (id, outcome) =>
       committer.enqueue(() => {
