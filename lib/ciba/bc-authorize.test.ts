@@ -6,7 +6,7 @@ import { flushBackgroundTasks } from '@/lib/background-tasks';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { mintTokens } from '@/lib/oauth/tokens';
-import { call, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
+import { call, credentialsOf, expectOAuthError, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
 
 const BC = '/t/acme/bc-authorize';
@@ -20,22 +20,17 @@ let otherTenantClient: ClientCredentials;
 let alice: { id: string; sub: string; email: string };
 let bob: { sub: string; email: string };
 
-const credentials = (created: { client_id: string; client_secret: string }): ClientCredentials => ({
-  clientId: created.client_id,
-  clientSecret: created.client_secret,
-});
-
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
   await createTenant(db, { slug: 'globex', name: 'Globex' });
-  basicClient = credentials(await createClient(db, { tenantSlug: 'acme', name: 'Support desk' }));
-  postClient = credentials(await createClient(db, { tenantSlug: 'acme', name: 'Kiosk', authMethod: 'client_secret_post' }));
-  noCibaClient = credentials(await createClient(db, { tenantSlug: 'acme', name: 'No CIBA', grantTypes: [] }));
-  requiredBindingClient = credentials(
+  basicClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'Support desk' }));
+  postClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'Kiosk', authMethod: 'client_secret_post' }));
+  noCibaClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'No CIBA', grantTypes: [] }));
+  requiredBindingClient = credentialsOf(
     await createClient(db, { tenantSlug: 'acme', name: 'Strict', bindingMessage: 'required' }),
   );
-  otherTenantClient = credentials(await createClient(db, { tenantSlug: 'globex', name: 'Globex desk' }));
+  otherTenantClient = credentialsOf(await createClient(db, { tenantSlug: 'globex', name: 'Globex desk' }));
   alice = await createUser(db, { tenantSlug: 'acme', email: 'Alice@Example.com', name: 'Alice Doe' });
   bob = await createUser(db, { tenantSlug: 'globex', email: 'bob@example.com' });
 });
@@ -47,13 +42,6 @@ afterAll(async () => {
 
 const authorize = (params: Record<string, string>, auth: Parameters<typeof formRequest>[2] = { auth: basicClient }) =>
   call(formRequest(BC, params, auth));
-
-const expectError = (result: Awaited<ReturnType<typeof call>>, status: number, error: string) => {
-  expect({ status: result.status, error: result.json.error }).toEqual({ status, error });
-  expect(typeof result.json.error_description).toBe('string');
-  expect(Object.keys(result.json).sort()).toEqual(['error', 'error_description']);
-  expect(result.headers['Cache-Control']).toBe('no-store');
-};
 
 describe('bc-authorize success (CIBA §7.3)', () => {
   it('answers 200 with auth_req_id, expires_in and interval, and stores only the hash', async () => {
@@ -107,7 +95,7 @@ describe('bc-authorize success (CIBA §7.3)', () => {
     });
     expect((await authorize({ scope: 'openid', id_token_hint: idToken })).status).toBe(200);
     // …but not one issued to another client.
-    expectError(
+    expectOAuthError(
       await authorize({ scope: 'openid', id_token_hint: idToken }, { auth: { ...postClient, method: 'post' } }),
       400,
       'invalid_request',
@@ -140,18 +128,18 @@ describe('bc-authorize success (CIBA §7.3)', () => {
 describe('bc-authorize client authentication (CIBA §7.1, §13)', () => {
   it('401 invalid_client without credentials, no Basic challenge', async () => {
     const result = await authorize({ scope: 'openid', login_hint: alice.sub }, {});
-    expectError(result, 401, 'invalid_client');
+    expectOAuthError(result, 401, 'invalid_client');
     expect(result.headers['WWW-Authenticate']).toBeUndefined();
   });
 
   it('401 invalid_client with WWW-Authenticate for a wrong Basic secret', async () => {
     const result = await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: { ...basicClient, clientSecret: 'wrong' } });
-    expectError(result, 401, 'invalid_client');
+    expectOAuthError(result, 401, 'invalid_client');
     expect(result.headers['WWW-Authenticate']).toMatch(/^Basic /);
   });
 
   it('401 invalid_client for an unknown client', async () => {
-    expectError(
+    expectOAuthError(
       await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: { clientId: 'nobody', clientSecret: 'x' } }),
       401,
       'invalid_client',
@@ -159,22 +147,22 @@ describe('bc-authorize client authentication (CIBA §7.1, §13)', () => {
   });
 
   it('401 invalid_client when the method is not the registered one', async () => {
-    expectError(
+    expectOAuthError(
       await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: { ...basicClient, method: 'post' } }),
       401,
       'invalid_client',
     );
-    expectError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: postClient }), 401, 'invalid_client');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: postClient }), 401, 'invalid_client');
   });
 
   it('401 invalid_client for client_id without a secret, and for a malformed Basic header', async () => {
-    expectError(await authorize({ scope: 'openid', login_hint: alice.sub, client_id: basicClient.clientId }, {}), 401, 'invalid_client');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: alice.sub, client_id: basicClient.clientId }, {}), 401, 'invalid_client');
     const result = await authorize({ scope: 'openid', login_hint: alice.sub }, { headers: { authorization: 'Basic !!!notbase64' } });
-    expectError(result, 401, 'invalid_client');
+    expectOAuthError(result, 401, 'invalid_client');
   });
 
   it('400 invalid_request when two authentication methods are used at once', async () => {
-    expectError(
+    expectOAuthError(
       await authorize({ scope: 'openid', login_hint: alice.sub, client_secret: basicClient.clientSecret }),
       400,
       'invalid_request',
@@ -182,11 +170,11 @@ describe('bc-authorize client authentication (CIBA §7.1, §13)', () => {
   });
 
   it('401 invalid_client for a client of another tenant (tenant isolation)', async () => {
-    expectError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: otherTenantClient }), 401, 'invalid_client');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: otherTenantClient }), 401, 'invalid_client');
   });
 
   it('400 unauthorized_client for a client without the CIBA grant', async () => {
-    expectError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: noCibaClient }), 400, 'unauthorized_client');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: noCibaClient }), 400, 'unauthorized_client');
   });
 });
 
@@ -213,56 +201,56 @@ describe('bc-authorize parameter validation (CIBA §7.1, §7.2, §13)', () => {
     ['signed request (unsupported)', { scope: 'openid', login_hint: 'x', request: 'e.y.j' }, 400, 'invalid_request'],
     ['authorization_details (unsupported)', { scope: 'openid', login_hint: 'x', authorization_details: '[]' }, 400, 'invalid_request'],
   ] as const)('%s → %i %s', async (_name, params, status, error) => {
-    expectError(await authorize({ ...params }), status, error);
+    expectOAuthError(await authorize({ ...params }), status, error);
   });
 
   it('400 unknown_user_id for a hint naming nobody', async () => {
-    expectError(await authorize({ scope: 'openid', login_hint: 'nobody@example.com' }), 400, 'unknown_user_id');
-    expectError(await authorize({ scope: 'openid', login_hint: 'no-such-sub' }), 400, 'unknown_user_id');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: 'nobody@example.com' }), 400, 'unknown_user_id');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: 'no-such-sub' }), 400, 'unknown_user_id');
   });
 
   it('400 unknown_user_id for a user of another tenant, by email, sub or iss_sub (tenant isolation)', async () => {
-    expectError(await authorize({ scope: 'openid', login_hint: bob.email }), 400, 'unknown_user_id');
-    expectError(await authorize({ scope: 'openid', login_hint: bob.sub }), 400, 'unknown_user_id');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: bob.email }), 400, 'unknown_user_id');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: bob.sub }), 400, 'unknown_user_id');
     const issSub = JSON.stringify({ format: 'iss_sub', iss: 'http://localhost:3999/t/globex', sub: bob.sub });
-    expectError(await authorize({ scope: 'openid', login_hint: issSub }), 400, 'unknown_user_id');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: issSub }), 400, 'unknown_user_id');
   });
 
   it('400 invalid_request when a required binding_message is missing', async () => {
-    expectError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: requiredBindingClient }), 400, 'invalid_request');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: requiredBindingClient }), 400, 'invalid_request');
     const ok = await authorize({ scope: 'openid', login_hint: alice.sub, binding_message: 'Order 1234' }, { auth: requiredBindingClient });
     expect(ok.status).toBe(200);
   });
 
   it('400 invalid_request for a repeated parameter', async () => {
-    expectError(await call(formRequest(BC, 'scope=openid&login_hint=a&scope=openid', { auth: basicClient })), 400, 'invalid_request');
+    expectOAuthError(await call(formRequest(BC, 'scope=openid&login_hint=a&scope=openid', { auth: basicClient })), 400, 'invalid_request');
   });
 
   it('400 invalid_request for a body that is not a form', async () => {
     const request = formRequest(BC, { scope: 'openid', login_hint: alice.sub }, { auth: basicClient, headers: { 'content-type': 'application/json' } });
-    expectError(await call(request), 400, 'invalid_request');
+    expectOAuthError(await call(request), 400, 'invalid_request');
   });
 
   it('400 invalid_request for a body that is not UTF-8 or is too large', async () => {
     const bad = formRequest(BC, {}, { auth: basicClient });
-    expectError(await call({ ...bad, body: Buffer.from([0x73, 0x3d, 0xff, 0xfe]) }), 400, 'invalid_request');
-    expectError(await call({ ...bad, body: Buffer.alloc(70_000, 0x61) }), 400, 'invalid_request');
+    expectOAuthError(await call({ ...bad, body: Buffer.from([0x73, 0x3d, 0xff, 0xfe]) }), 400, 'invalid_request');
+    expectOAuthError(await call({ ...bad, body: Buffer.alloc(70_000, 0x61) }), 400, 'invalid_request');
   });
 
   it('400 invalid_request for a NUL character in any parameter', async () => {
-    expectError(await authorize({ scope: 'openid', login_hint: 'a\u0000b' }), 400, 'invalid_request');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: 'a\u0000b' }), 400, 'invalid_request');
   });
 
   it('405 invalid_request with Allow for another method', async () => {
     const result = await call(formRequest(BC, {}, { method: 'GET' }));
-    expectError(result, 405, 'invalid_request');
+    expectOAuthError(result, 405, 'invalid_request');
     expect(result.headers.Allow).toBe('POST');
   });
 
   it('404 for an unknown tenant, and nothing is written for any error', async () => {
     const before = await db.backchannelRequest.count();
-    expectError(await call(formRequest('/t/nope/bc-authorize', { scope: 'openid', login_hint: alice.sub }, { auth: basicClient })), 404, 'invalid_request');
-    expectError(await authorize({ scope: 'openid', login_hint: 'nobody@example.com' }), 400, 'unknown_user_id');
+    expectOAuthError(await call(formRequest('/t/nope/bc-authorize', { scope: 'openid', login_hint: alice.sub }, { auth: basicClient })), 404, 'invalid_request');
+    expectOAuthError(await authorize({ scope: 'openid', login_hint: 'nobody@example.com' }), 400, 'unknown_user_id');
     expect(await db.backchannelRequest.count()).toBe(before);
   });
 

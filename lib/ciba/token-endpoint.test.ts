@@ -10,7 +10,7 @@ import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { accessTokenHash } from '@/lib/oauth/tokens';
-import { call, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
+import { call, credentialsOf, expectOAuthError, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
 
 const ISSUER = 'http://localhost:3999/t/acme';
@@ -23,19 +23,14 @@ let noCibaClient: ClientCredentials;
 let globexClient: ClientCredentials;
 let alice: { sub: string; email: string };
 
-const credentials = (created: { client_id: string; client_secret: string }): ClientCredentials => ({
-  clientId: created.client_id,
-  clientSecret: created.client_secret,
-});
-
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
   await createTenant(db, { slug: 'globex', name: 'Globex' });
-  client = credentials(await createClient(db, { tenantSlug: 'acme', name: 'Support desk' }));
-  secondClient = credentials(await createClient(db, { tenantSlug: 'acme', name: 'Kiosk' }));
-  noCibaClient = credentials(await createClient(db, { tenantSlug: 'acme', name: 'No CIBA', grantTypes: [] }));
-  globexClient = credentials(await createClient(db, { tenantSlug: 'globex', name: 'Globex desk' }));
+  client = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'Support desk' }));
+  secondClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'Kiosk' }));
+  noCibaClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'No CIBA', grantTypes: [] }));
+  globexClient = credentialsOf(await createClient(db, { tenantSlug: 'globex', name: 'Globex desk' }));
   alice = await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com', name: 'Alice Doe' });
 });
 
@@ -68,69 +63,63 @@ const poll = (authReqId: string, options: { by?: ClientCredentials; at?: Date; p
     }),
   );
 
-const expectError = (result: Awaited<ReturnType<typeof call>>, status: number, error: string) => {
-  expect({ status: result.status, error: result.json.error }).toEqual({ status, error });
-  expect(typeof result.json.error_description).toBe('string');
-  expect(result.headers['Cache-Control']).toBe('no-store');
-};
-
 const seconds = (base: Date, offset: number) => new Date(base.getTime() + offset * 1000);
 
 describe('token endpoint: polling a pending request (CIBA §11)', () => {
   it('authorization_pending while pending, when polls respect the interval', async () => {
     const t0 = new Date();
     const { authReqId } = await start({ at: t0 });
-    expectError(await poll(authReqId, { at: seconds(t0, 1) }), 400, 'authorization_pending');
-    expectError(await poll(authReqId, { at: seconds(t0, 6) }), 400, 'authorization_pending');
-    expectError(await poll(authReqId, { at: seconds(t0, 11) }), 400, 'authorization_pending');
+    expectOAuthError(await poll(authReqId, { at: seconds(t0, 1) }), 400, 'authorization_pending');
+    expectOAuthError(await poll(authReqId, { at: seconds(t0, 6) }), 400, 'authorization_pending');
+    expectOAuthError(await poll(authReqId, { at: seconds(t0, 11) }), 400, 'authorization_pending');
   });
 
   it('slow_down when polled faster than the interval, raising it by 5 s each time, persisted', async () => {
     const t0 = new Date();
     const { authReqId, requestId } = await start({ at: t0 });
-    expectError(await poll(authReqId, { at: seconds(t0, 1) }), 400, 'authorization_pending');
+    expectOAuthError(await poll(authReqId, { at: seconds(t0, 1) }), 400, 'authorization_pending');
     const first = await poll(authReqId, { at: seconds(t0, 2) });
-    expectError(first, 400, 'slow_down');
+    expectOAuthError(first, 400, 'slow_down');
     expect(first.json.interval).toBe(10);
     expect(first.headers['Retry-After']).toBe('10');
     // 6 s later is enough for the old 5 s interval but not the new 10 s one.
     const second = await poll(authReqId, { at: seconds(t0, 8) });
-    expectError(second, 400, 'slow_down');
+    expectOAuthError(second, 400, 'slow_down');
     expect(second.json.interval).toBe(15);
     expect((await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId } })).interval).toBe(15);
-    expectError(await poll(authReqId, { at: seconds(t0, 24) }), 400, 'authorization_pending');
+    expectOAuthError(await poll(authReqId, { at: seconds(t0, 24) }), 400, 'authorization_pending');
   });
 
   it('expired_token after expiry (not access_denied), also once approved', async () => {
     const t0 = new Date();
     const { authReqId } = await start({ at: t0, params: { requested_expiry: '30' } });
-    expectError(await poll(authReqId, { at: seconds(t0, 31) }), 400, 'expired_token');
+    expectOAuthError(await poll(authReqId, { at: seconds(t0, 31) }), 400, 'expired_token');
     const approved = await start({ params: { requested_expiry: '1' } });
     expect(await completeBackchannelRequest(db, { requestId: approved.requestId, decision: 'approve' })).toEqual({ ok: true, status: 'approved' });
-    expectError(await poll(approved.authReqId, { at: seconds(new Date(), 5) }), 400, 'expired_token');
+    expectOAuthError(await poll(approved.authReqId, { at: seconds(new Date(), 5) }), 400, 'expired_token');
   });
 
   it('access_denied after the user denies', async () => {
     const { authReqId, requestId } = await start();
     await completeBackchannelRequest(db, { requestId, decision: 'deny' });
-    expectError(await poll(authReqId), 400, 'access_denied');
+    expectOAuthError(await poll(authReqId), 400, 'access_denied');
   });
 
   it('invalid_grant for an unknown auth_req_id', async () => {
-    expectError(await poll('no-such-request-id-at-all-0000000000000000'), 400, 'invalid_grant');
+    expectOAuthError(await poll('no-such-request-id-at-all-0000000000000000'), 400, 'invalid_grant');
   });
 
   it('invalid_grant for an auth_req_id issued to another client of the same tenant', async () => {
     const { authReqId } = await start();
-    expectError(await poll(authReqId, { by: secondClient }), 400, 'invalid_grant');
+    expectOAuthError(await poll(authReqId, { by: secondClient }), 400, 'invalid_grant');
   });
 
   it('tenant isolation: another tenant\'s client cannot redeem, at either tenant\'s endpoint', async () => {
     const { authReqId, requestId } = await start();
     await completeBackchannelRequest(db, { requestId, decision: 'approve' });
-    expectError(await poll(authReqId, { by: globexClient }), 401, 'invalid_client');
-    expectError(await poll(authReqId, { by: globexClient, path: '/t/globex/oauth/token' }), 400, 'invalid_grant');
-    expectError(await poll(authReqId, { path: '/t/globex/oauth/token' }), 401, 'invalid_client');
+    expectOAuthError(await poll(authReqId, { by: globexClient }), 401, 'invalid_client');
+    expectOAuthError(await poll(authReqId, { by: globexClient, path: '/t/globex/oauth/token' }), 400, 'invalid_grant');
+    expectOAuthError(await poll(authReqId, { path: '/t/globex/oauth/token' }), 401, 'invalid_client');
     expect((await poll(authReqId)).status).toBe(200);
   });
 });
@@ -180,7 +169,7 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
     await completeBackchannelRequest(db, { requestId, decision: 'approve' });
     const first = await poll(authReqId);
     expect(first.status).toBe(200);
-    expectError(await poll(authReqId), 400, 'invalid_grant');
+    expectOAuthError(await poll(authReqId), 400, 'invalid_grant');
     const info = await call({
       method: 'POST',
       path: '/t/acme/userinfo',
@@ -188,7 +177,7 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
       body: Buffer.alloc(0),
       receivedAt: new Date(),
     });
-    expectError(info, 401, 'invalid_token');
+    expectOAuthError(info, 401, 'invalid_token');
     expect(info.headers['WWW-Authenticate']).toContain('error="invalid_token"');
   });
 
@@ -214,27 +203,27 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
 
 describe('token endpoint: request validation (RFC 6749 §5.2, CIBA §11)', () => {
   it('400 invalid_request without grant_type or without auth_req_id', async () => {
-    expectError(await call(formRequest(TOKEN, { auth_req_id: 'x' }, { auth: client })), 400, 'invalid_request');
-    expectError(await call(formRequest(TOKEN, { grant_type: CIBA_GRANT_TYPE }, { auth: client })), 400, 'invalid_request');
+    expectOAuthError(await call(formRequest(TOKEN, { auth_req_id: 'x' }, { auth: client })), 400, 'invalid_request');
+    expectOAuthError(await call(formRequest(TOKEN, { grant_type: CIBA_GRANT_TYPE }, { auth: client })), 400, 'invalid_request');
   });
 
   it('400 unsupported_grant_type for any other grant', async () => {
-    expectError(await call(formRequest(TOKEN, { grant_type: 'authorization_code', code: 'x' }, { auth: client })), 400, 'unsupported_grant_type');
+    expectOAuthError(await call(formRequest(TOKEN, { grant_type: 'authorization_code', code: 'x' }, { auth: client })), 400, 'unsupported_grant_type');
   });
 
   it('400 unauthorized_client for a client without the CIBA grant', async () => {
-    expectError(await poll('whatever', { by: noCibaClient }), 400, 'unauthorized_client');
+    expectOAuthError(await poll('whatever', { by: noCibaClient }), 400, 'unauthorized_client');
   });
 
   it('401 invalid_client for failed client authentication', async () => {
-    expectError(await poll('whatever', { by: { ...client, clientSecret: 'nope' } }), 401, 'invalid_client');
-    expectError(await call(formRequest(TOKEN, { grant_type: CIBA_GRANT_TYPE, auth_req_id: 'x' })), 401, 'invalid_client');
+    expectOAuthError(await poll('whatever', { by: { ...client, clientSecret: 'nope' } }), 401, 'invalid_client');
+    expectOAuthError(await call(formRequest(TOKEN, { grant_type: CIBA_GRANT_TYPE, auth_req_id: 'x' })), 401, 'invalid_client');
   });
 
   it('400 invalid_request for repeated parameters, 405 for GET', async () => {
-    expectError(await call(formRequest(TOKEN, `grant_type=${CIBA_GRANT_TYPE}&auth_req_id=a&auth_req_id=b`, { auth: client })), 400, 'invalid_request');
+    expectOAuthError(await call(formRequest(TOKEN, `grant_type=${CIBA_GRANT_TYPE}&auth_req_id=a&auth_req_id=b`, { auth: client })), 400, 'invalid_request');
     const get = await call(formRequest(TOKEN, {}, { method: 'GET' }));
-    expectError(get, 405, 'invalid_request');
+    expectOAuthError(get, 405, 'invalid_request');
     expect(get.headers.Allow).toBe('POST');
   });
 });
@@ -250,7 +239,7 @@ describe('userinfo (OIDC Core §5.3, RFC 6750 §3)', () => {
   });
 
   it('401 invalid_token for a forged or foreign-tenant token', async () => {
-    expectError(await userinfo({ authorization: 'Bearer abc.def.ghi' }), 401, 'invalid_token');
+    expectOAuthError(await userinfo({ authorization: 'Bearer abc.def.ghi' }), 401, 'invalid_token');
     const { authReqId, requestId } = await start();
     await completeBackchannelRequest(db, { requestId, decision: 'approve' });
     const tokens = await poll(authReqId);
@@ -261,7 +250,7 @@ describe('userinfo (OIDC Core §5.3, RFC 6750 §3)', () => {
       body: Buffer.alloc(0),
       receivedAt: new Date(),
     });
-    expectError(foreign, 401, 'invalid_token');
+    expectOAuthError(foreign, 401, 'invalid_token');
   });
 });
 

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { ProtocolRequest } from '@/lib/http/protocol-http';
 import { handleProtocolRequest } from '@/lib/http/protocol-router';
 
@@ -48,4 +49,23 @@ export const call = async (request: ProtocolRequest): Promise<EndpointResult> =>
   const response = await handleProtocolRequest(request);
 
   return { status: response.status, headers: response.headers, json: JSON.parse(response.body) as Record<string, unknown> };
+};
+
+/** A created client's credentials, as the provisioning functions return them. */
+export const credentialsOf = (created: { client_id: string; client_secret: string }): ClientCredentials => ({
+  clientId: created.client_id,
+  clientSecret: created.client_secret,
+});
+
+/**
+ * Asserts an OAuth error answer exactly: the status, the `error` code, a
+ * string `error_description`, no other members (but `interval` on
+ * slow_down, CIBA §11), and `Cache-Control: no-store`.
+ */
+export const expectOAuthError = (result: EndpointResult, status: number, error: string): void => {
+  expect({ status: result.status, error: result.json.error }).toEqual({ status, error });
+  expect(typeof result.json.error_description).toBe('string');
+  const members = error === 'slow_down' ? ['error', 'error_description', 'interval'] : ['error', 'error_description'];
+  expect(Object.keys(result.json).sort()).toEqual(members);
+  expect(result.headers['Cache-Control']).toBe('no-store');
 };
