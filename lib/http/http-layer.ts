@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { collectBody } from '@/lib/http/collect-body';
 import { MAX_FORM_BODY_BYTES, type ClientCertificate, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { handleProtocolRequest, isProtocolPath } from '@/lib/http/protocol-router';
 
@@ -9,24 +10,6 @@ export type TlsFiles = { certFile: string; keyFile: string; caFile?: string };
 
 /** Whatever serves the paths that are not protocol endpoints (Next.js in production). */
 export type FallbackHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
-
-/**
- * Reads the body. Past the protocol limit it stops keeping chunks, but keeps
- * the one that crosses it: the result is then longer than the limit, and the
- * router refuses it whole — never a silently truncated body.
- */
-const readBody = (request: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    request.on('data', (chunk: Buffer) => {
-      if (kept > MAX_FORM_BODY_BYTES) return;
-      chunks.push(chunk);
-      kept += chunk.length;
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 
 /**
  * The certificate the client presented in the TLS handshake, if any. The
@@ -59,7 +42,7 @@ const toProtocolRequest = async (request: IncomingMessage, path: string, receive
     method: request.method ?? 'GET',
     path,
     headers,
-    body: await readBody(request),
+    body: await collectBody(request, MAX_FORM_BODY_BYTES),
     receivedAt,
     clientCertificate: readClientCertificate(request.socket),
   };

@@ -1,5 +1,7 @@
 // /t/<tenant>/{.well-known/openid-configuration, .well-known/jwks.json, bc-authorize, oauth/token, userinfo}
 // Thin adapter: Next.js request → ProtocolRequest → the shared protocol router (CIBA §7, §10, §11; OIDC Core §5.3).
+import { collectBody } from '@/lib/http/collect-body';
+import { MAX_FORM_BODY_BYTES } from '@/lib/http/protocol-http';
 import { handleProtocolRequest } from '@/lib/http/protocol-router';
 
 export const dynamic = 'force-dynamic';
@@ -14,7 +16,7 @@ const serve = async (request: Request): Promise<Response> => {
     method: request.method,
     path: new URL(request.url).pathname,
     headers,
-    body: Buffer.from(await request.arrayBuffer()),
+    body: await collectBody(request.body, MAX_FORM_BODY_BYTES),
     receivedAt,
   });
 

@@ -2,6 +2,7 @@
 import { decideApproval, type ApprovalOutcome } from '@/lib/ciba/decide-approval';
 import { getDb } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
+import { collectBody } from '@/lib/http/collect-body';
 import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
 
 export const dynamic = 'force-dynamic';
@@ -25,45 +26,15 @@ const redirectToDone = (tenantSlug: string, outcome: DoneOutcome): Response =>
 const badRequest = (message: string, status = 400): Response =>
   new Response(`${message}\n`, { status, headers: { ...NO_STORE, 'Content-Type': 'text/plain; charset=utf-8' } });
 
-/** Reads at most `limit` bytes of the body; null when it is longer. */
-const readBodyWithin = async (request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> => {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (Number.isFinite(declared) && declared > limit) return null;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-
-      return null;
-    }
-    chunks.push(value);
-  }
-
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-
-  return body;
-};
-
 /** The form fields as strings; null when the body is not a form we can read. */
-const readForm = async (request: Request, body: Uint8Array<ArrayBuffer>): Promise<URLSearchParams | null> => {
+const readForm = async (request: Request, body: Buffer): Promise<URLSearchParams | null> => {
   const contentType = request.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
   try {
     if (contentType === 'application/x-www-form-urlencoded') {
       return new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(body));
     }
     if (contentType === 'multipart/form-data') {
-      const form = await new Response(body, { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
+      const form = await new Response(new Uint8Array(body), { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
       const params = new URLSearchParams();
       for (const [name, value] of form.entries()) if (typeof value === 'string') params.append(name, value);
 
@@ -88,8 +59,8 @@ export async function POST(request: Request, { params }: RouteContext): Promise<
   if (!TENANT_SLUG_PATTERN.test(tenant)) return badRequest('Unknown tenant.', 404);
 
   try {
-    const body = await readBodyWithin(request, MAX_BODY_BYTES);
-    if (body === null) return redirectToDone(tenant, 'invalid');
+    const body = await collectBody(request.body, MAX_BODY_BYTES);
+    if (body.length > MAX_BODY_BYTES) return redirectToDone(tenant, 'invalid');
     const form = await readForm(request, body);
     if (form === null) return redirectToDone(tenant, 'invalid');
 
