@@ -126,14 +126,3 @@ export const dispatchSafely = async (sink: EmailSink, email: QueuedEmail): Promi
     console.error(`[email] could not complete email ${email.record.id} for request ${email.record.requestId}:`, error);
   }
 };
-
-/** Records and sends the approval email on its own (when there is no request write to join). Never throws. */
-export const notifyUserByEmail = async (sink: EmailSink, input: NotifyUserByEmailInput): Promise<void> => {
-  try {
-    const email = queueApprovalEmail(input);
-    await sink.recordEmail(email.record);
-    await dispatchSafely(sink, email);
-  } catch (error) {
-    console.error(`[email] could not notify the user of request ${input.request.id}:`, error);
-  }
-};

@@ -238,6 +238,19 @@ describe('userinfo (OIDC Core §5.3, RFC 6750 §3)', () => {
     expect(result.headers['WWW-Authenticate']).toBe('Bearer realm="backchannel"');
   });
 
+  it('accepts the token in a POST form body (RFC 6750 §2.2); 400 invalid_request when sent twice; 401 for a malformed header', async () => {
+    const { authReqId, requestId } = await start();
+    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    const accessToken = (await poll(authReqId)).json.access_token as string;
+    const inBody = await call(formRequest('/t/acme/userinfo', { access_token: accessToken }));
+    expect({ status: inBody.status, sub: inBody.json.sub }).toEqual({ status: 200, sub: alice.sub });
+    const twice = await call(
+      formRequest('/t/acme/userinfo', { access_token: accessToken }, { headers: { authorization: `Bearer ${accessToken}` } }),
+    );
+    expectOAuthError(twice, 400, 'invalid_request');
+    expectOAuthError(await userinfo({ authorization: 'Bearer not a token' }), 401, 'invalid_token');
+  });
+
   it('401 invalid_token for a forged or foreign-tenant token', async () => {
     expectOAuthError(await userinfo({ authorization: 'Bearer abc.def.ghi' }), 401, 'invalid_token');
     const { authReqId, requestId } = await start();

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { getProtocolData } from '@/lib/store/get-protocol-store';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flushBackgroundTasks, trackBackgroundTask } from '@/lib/background-tasks';
-import { notifyUserByEmail } from '@/lib/ciba/notify-user-by-email';
+import { dispatchSafely, queueApprovalEmail, type NotifyUserByEmailInput } from '@/lib/ciba/notify-user-by-email';
 import type { Db } from '@/lib/db/client';
 import { REDACTED, sendEmail } from '@/lib/email/send-email';
+import { getProtocolData } from '@/lib/store/get-protocol-store';
 import type { Tenant } from '@/lib/generated/sqlite/client';
 import { seedClient, seedPendingRequest, seedTenant, seedUser } from '@/lib/testing/seed';
 import { useTestDatabase } from '@/lib/testing/test-database';
@@ -163,15 +163,21 @@ describe('notifyUserByEmail', () => {
     approvalToken: SECRET,
   };
 
-  it('never throws, even when the message cannot be recorded', async () => {
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  it('dispatching never throws, even when the outcome cannot be recorded', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    // No such request: the EmailMessage row violates its foreign key.
-    const input = { ...hostile, tenant: { ...hostile.tenant, id: tenant.id }, request: { ...hostile.request, id: 'no-such-request' } };
+    const email = queueApprovalEmail({ ...hostile, tenant: { ...hostile.tenant, id: tenant.id } });
+    const failing = { ...email, dispatch: () => Promise.reject(new Error('database unavailable')) };
 
-    await expect(notifyUserByEmail(getProtocolData().store, input)).resolves.toBeUndefined();
+    await expect(dispatchSafely(getProtocolData().store, failing)).resolves.toBeUndefined();
     expect(error).toHaveBeenCalled();
   });
+
+  /** What bc-authorize does, minus the request insert: store the queued email's row, then dispatch it. */
+  const recordAndDispatch = async (input: NotifyUserByEmailInput) => {
+    const email = queueApprovalEmail(input);
+    await getProtocolData().store.recordEmail(email.record);
+    await dispatchSafely(getProtocolData().store, email);
+  };
 
   it('builds a safe text and HTML body', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -179,7 +185,7 @@ describe('notifyUserByEmail', () => {
     const user = await seedUser(db, tenant);
     const { request } = await seedPendingRequest(db, { tenant, client, user });
 
-    await notifyUserByEmail(getProtocolData().store, { ...hostile, tenant: { ...hostile.tenant, id: tenant.id }, request: { ...hostile.request, id: request.id } });
+    await recordAndDispatch({ ...hostile, tenant: { ...hostile.tenant, id: tenant.id }, request: { ...hostile.request, id: request.id } });
 
     const row = await db.emailMessage.findFirstOrThrow({ where: { requestId: request.id } });
     const url = `https://op.example.test/t/acme/approve/${SECRET}`;
@@ -207,9 +213,7 @@ describe('notifyUserByEmail', () => {
     const user = await seedUser(db, tenant);
     const { request, approvalToken } = await seedPendingRequest(db, { tenant, client, user });
 
-    trackBackgroundTask(
-      notifyUserByEmail(getProtocolData().store, { tenant, client, user, request, approvalToken }),
-    );
+    trackBackgroundTask(recordAndDispatch({ tenant, client, user, request, approvalToken }));
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     trackBackgroundTask(Promise.reject(new Error('logged, never unhandled')));
     await flushBackgroundTasks();

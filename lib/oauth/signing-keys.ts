@@ -99,8 +99,8 @@ const loadTenantKeys = async (db: Db, tenantId: string): Promise<TenantKeys> => 
 
 /**
  * A tenant's keys, decrypted and imported once per process and cached.
- * Keys are only ever added with a new tenant (rotation will call
- * `forgetTenantKeys`), so the cache needs no other invalidation yet.
+ * Keys are only ever created with their tenant and never change, so the
+ * cache needs no invalidation yet; key rotation will need one.
  */
 export const getTenantKeys = (db: Db, tenantId: string): Promise<TenantKeys> => {
   let keys = keyCache.get(tenantId);
@@ -111,8 +111,4 @@ export const getTenantKeys = (db: Db, tenantId: string): Promise<TenantKeys> => 
   }
 
   return keys;
-};
-
-export const forgetTenantKeys = (tenantId: string): void => {
-  keyCache.delete(tenantId);
 };
