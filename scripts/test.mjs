@@ -2,15 +2,16 @@
 // `npm test`: every check and test suite, in order, streamed live; exits
 // non-zero if anything failed and ends with ONE line `N passed, N failed`
 // (`, N skipped` when something was skipped), counted from the JSON reports
-// in reports/. Checks that are not test suites (schema, types, build) count
-// as one test each.
+// in reports/. Checks that are not test suites (schema, types, lint, format,
+// build) count as one test each.
 //
 //   1. schema: prisma/postgres/schema.prisma current; migrations cover the schema
 //   2. types:  tsc --noEmit
-//   3. vitest on SQLite
-//   4. a production build (rebuilt on CI, when missing, or when app/, lib/, components/ changed)
-//   5. Playwright e2e on SQLite: fast server, then plain `next start`
-//   6. on PostgreSQL (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres):
+//   3. lint and format: eslint .; prettier --check .
+//   4. vitest on SQLite
+//   5. a production build (rebuilt on CI, when missing, or when app/, lib/, components/ changed)
+//   6. Playwright e2e on SQLite: fast server, then plain `next start`
+//   7. on PostgreSQL (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres):
 //      vitest, then Playwright (fast server). BACKCHANNEL_SKIP_POSTGRES=1 skips them.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -197,7 +198,7 @@ const main = async () => {
   const hasPostgres = !skipPostgres && (await postgresAnswers(postgresUrl));
   const postgresNote = skipPostgres ? 'BACKCHANNEL_SKIP_POSTGRES=1' : `no server at ${postgresUrl}`;
 
-  await stage('1/6 Schema: derived PostgreSQL schema and migrations', async () => {
+  await stage('1/7 Schema: derived PostgreSQL schema and migrations', async () => {
     const outcomes = [await check('node', ['scripts/prisma-generate.mjs', '--check'])];
     if (hasPostgres) {
       outcomes.push(await check('npx', ['tsx', 'scripts/db.ts', 'check'], { ...baseEnv(), SHADOW_DATABASE_URL: postgresUrl }));
@@ -212,10 +213,16 @@ const main = async () => {
     return outcomes.every((outcome) => outcome === 'ok') ? 'ok' : 'FAILED';
   });
 
-  await stage('2/6 Types: tsc --noEmit', () => check('npx', ['tsc', '--noEmit', '-p', '.']));
+  await stage('2/7 Types: tsc --noEmit', () => check('npx', ['tsc', '--noEmit', '-p', '.']));
+
+  await stage('3/7 Lint and format: eslint, prettier --check', async () => {
+    const outcomes = [await check('npx', ['eslint', '.']), await check('npx', ['prettier', '--check', '.'])];
+
+    return outcomes.every((outcome) => outcome === 'ok') ? 'ok' : 'FAILED';
+  });
 
   let vitestTotal = 0;
-  await stage('3/6 Unit and integration tests (vitest, SQLite)', async () => {
+  await stage('4/7 Unit and integration tests (vitest, SQLite)', async () => {
     const result = await vitest('vitest (SQLite)', 'vitest-sqlite.json');
     vitestTotal = result.total;
 
@@ -223,7 +230,7 @@ const main = async () => {
   });
 
   let buildOk = true;
-  await stage('4/6 Production build', async () => {
+  await stage('5/7 Production build', async () => {
     const reason = buildReason();
     if (!reason) {
       console.log('.next/BUILD_ID is newer than app/, lib/ and components/: reusing the build.');
@@ -239,7 +246,7 @@ const main = async () => {
 
   let e2eTotal = 0;
   for (const server of ['fast', 'next']) {
-    await stage(`5/6 End-to-end (Playwright, SQLite, ${server} server)`, async () => {
+    await stage(`6/7 End-to-end (Playwright, SQLite, ${server} server)`, async () => {
       if (!buildOk) {
         totals.failed += 1;
 
@@ -252,7 +259,7 @@ const main = async () => {
     });
   }
 
-  await stage('6/6 PostgreSQL: vitest and end-to-end (fast server)', async () => {
+  await stage('7/7 PostgreSQL: vitest and end-to-end (fast server)', async () => {
     if (!hasPostgres) {
       const skipped = Math.max(vitestTotal, 1) + Math.max(e2eTotal, 1);
       totals.skipped += skipped;
