@@ -2,27 +2,54 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 
+/** Pino's level names, most to least severe, then `silent`. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** Certificate and key (PEM files) to serve HTTPS with; `caFile` verifies client certificates. */
+export type TlsFiles = { certFile: string; keyFile: string; caFile?: string };
+
 /**
- * The process environment, parsed and validated once. Nothing else reads
- * `process.env`. Secrets that are not set are created under the data
+ * The process environment minus the generated secrets, parsed and validated
+ * once. Nothing else reads `process.env`. Parsing it has no side effects, so
+ * the logger and the tooling (migrations, `npm start`'s set-up, the CLI) can
+ * read it without creating files under the data directory.
+ */
+export type BaseEnv = {
+  appUrl: string;
+  port: number;
+  /** Where `npm start` listens (HOST, default 0.0.0.0). */
+  host: string;
+  /** The project checkout (BACKCHANNEL_ROOT, else the working directory): prisma/, .next/ live here. */
+  projectRoot: string;
+  dataDir: string;
+  databaseUrl: string;
+  databaseKind: DatabaseKind;
+  resendApiKey: string | undefined;
+  resendBaseUrl: string | undefined;
+  emailFrom: string;
+  /** TLS_CERT_FILE and TLS_KEY_FILE (both or neither), TLS_CA_FILE optional: `npm start` serves HTTPS. */
+  tls: TlsFiles | undefined;
+  /** LOG_LEVEL; default `info`, or `silent` under vitest. */
+  logLevel: LogLevel;
+  /** BACKCHANNEL_DEBUG: the CLI prints stack traces. */
+  debug: boolean;
+  /** SHADOW_DATABASE_URL: the PostgreSQL connection that creates throw-away shadow databases (db:migration, db:check). */
+  shadowDatabaseUrl: string | undefined;
+};
+
+/**
+ * The whole environment. Secrets that are not set are created under the data
  * directory on first use (mode 0600), so the embedded default needs no set-up;
  * instances that share a PostgreSQL database must set them explicitly.
  */
-export type Env = {
-  appUrl: string;
-  port: number;
-  dataDir: string;
-  databaseUrl: string;
-  databaseKind: 'sqlite' | 'postgres';
+export type Env = BaseEnv & {
   /** 32 bytes that encrypt the tenants' private signing keys at rest. */
   keyEncryptionKey: Buffer;
   /** Secret for CSRF tokens and (later) console sessions. */
   authSecret: string;
-  resendApiKey: string | undefined;
-  resendBaseUrl: string | undefined;
-  emailFrom: string;
-  /** Refuses plain-HTTP approval links etc. only where it matters: reported, not enforced. */
-  isProduction: boolean;
 };
 
 const readVar = (name: string): string | undefined => {
@@ -56,10 +83,54 @@ const parseAppUrl = (raw: string | undefined, port: number): string => {
   return url.origin + url.pathname.replace(/\/+$/, '');
 };
 
-export const databaseKindOf = (databaseUrl: string): 'sqlite' | 'postgres' => {
+export const databaseKindOf = (databaseUrl: string): DatabaseKind => {
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return 'postgres';
   if (databaseUrl.startsWith('file:')) return 'sqlite';
   throw new Error(`DATABASE_URL must start with file:, postgres:// or postgresql://, not "${databaseUrl}".`);
+};
+
+const parseTls = (): TlsFiles | undefined => {
+  const certFile = readVar('TLS_CERT_FILE');
+  const keyFile = readVar('TLS_KEY_FILE');
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new Error('Set both TLS_CERT_FILE and TLS_KEY_FILE to serve HTTPS.');
+  const caFile = readVar('TLS_CA_FILE');
+
+  return caFile ? { certFile, keyFile, caFile } : { certFile, keyFile };
+};
+
+const parseLogLevel = (raw: string | undefined): LogLevel => {
+  if (raw === undefined) return readVar('VITEST') ? 'silent' : 'info';
+  const level = LOG_LEVELS.find((name) => name === raw.toLowerCase());
+  if (!level) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${raw}".`);
+
+  return level;
+};
+
+const isFlagSet = (raw: string | undefined): boolean =>
+  raw !== undefined && !['0', 'false', 'no', 'off'].includes(raw.toLowerCase());
+
+const loadBaseEnv = (): BaseEnv => {
+  const port = parsePort(readVar('PORT'));
+  const dataDir = resolve(/*turbopackIgnore: true*/ readVar('BACKCHANNEL_DATA_DIR') ?? 'data');
+  const databaseUrl = readVar('DATABASE_URL') ?? `file:${join(dataDir, 'backchannel.db')}`;
+
+  return {
+    appUrl: parseAppUrl(readVar('APP_URL'), port),
+    port,
+    host: readVar('HOST') ?? '0.0.0.0',
+    projectRoot: resolve(/*turbopackIgnore: true*/ readVar('BACKCHANNEL_ROOT') ?? process.cwd()),
+    dataDir,
+    databaseUrl,
+    databaseKind: databaseKindOf(databaseUrl),
+    resendApiKey: readVar('RESEND_API_KEY'),
+    resendBaseUrl: readVar('RESEND_BASE_URL'),
+    emailFrom: readVar('EMAIL_FROM') ?? 'Backchannel <no-reply@backchannel.localhost>',
+    tls: parseTls(),
+    logLevel: parseLogLevel(readVar('LOG_LEVEL')),
+    debug: isFlagSet(readVar('BACKCHANNEL_DEBUG')),
+    shadowDatabaseUrl: readVar('SHADOW_DATABASE_URL'),
+  };
 };
 
 /** Reads a secret file, or creates it with `create()` if it does not exist yet. */
@@ -89,51 +160,44 @@ const parseKeyEncryptionKey = (encoded: string, source: string): Buffer => {
   return key;
 };
 
-const loadEnv = (): Env => {
-  const port = parsePort(readVar('PORT'));
-  const dataDir = resolve(/*turbopackIgnore: true*/ readVar('BACKCHANNEL_DATA_DIR') ?? 'data');
-  const databaseUrl = readVar('DATABASE_URL') ?? `file:${join(dataDir, 'backchannel.db')}`;
-  const databaseKind = databaseKindOf(databaseUrl);
-  const needsDataDir = () => mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+/** A secret from the environment, else from (or newly created in) a file in the data directory. */
+const loadSecret = (name: string, dataDir: string, fileName: string): { value: string; source: string } => {
+  const fromEnv = readVar(name);
+  if (fromEnv) return { value: fromEnv, source: name };
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const path = join(dataDir, fileName);
 
-  const kekVar = readVar('BACKCHANNEL_KEY_ENCRYPTION_KEY');
-  let keyEncryptionKey: Buffer;
-  if (kekVar) {
-    keyEncryptionKey = parseKeyEncryptionKey(kekVar, 'BACKCHANNEL_KEY_ENCRYPTION_KEY');
-  } else {
-    needsDataDir();
-    const path = join(dataDir, 'key-encryption-key');
-    keyEncryptionKey = parseKeyEncryptionKey(
-      loadOrCreateSecretFile(path, () => randomBytes(32).toString('base64url')),
-      path,
-    );
-  }
+  return { value: loadOrCreateSecretFile(path, () => randomBytes(32).toString('base64url')), source: path };
+};
 
-  let authSecret = readVar('AUTH_SECRET');
-  if (!authSecret) {
-    needsDataDir();
-    authSecret = loadOrCreateSecretFile(join(dataDir, 'auth-secret'), () => randomBytes(32).toString('base64url'));
-  }
+const loadEnv = (base: BaseEnv): Env => {
+  const kek = loadSecret('BACKCHANNEL_KEY_ENCRYPTION_KEY', base.dataDir, 'key-encryption-key');
 
   return {
-    appUrl: parseAppUrl(readVar('APP_URL'), port),
-    port,
-    dataDir,
-    databaseUrl,
-    databaseKind,
-    keyEncryptionKey,
-    authSecret,
-    resendApiKey: readVar('RESEND_API_KEY'),
-    resendBaseUrl: readVar('RESEND_BASE_URL'),
-    emailFrom: readVar('EMAIL_FROM') ?? 'Backchannel <no-reply@backchannel.localhost>',
-    isProduction: process.env.NODE_ENV === 'production',
+    ...base,
+    keyEncryptionKey: parseKeyEncryptionKey(kek.value, kek.source),
+    authSecret: loadSecret('AUTH_SECRET', base.dataDir, 'auth-secret').value,
   };
 };
 
-const globalForEnv = globalThis as unknown as { backchannelEnv?: Env };
+/**
+ * The cache, on globalThis so that every module instance (Next.js bundles,
+ * tsx) shares it. Tests that change `process.env` reset it by setting
+ * `globalThis.backchannelEnv = undefined`.
+ */
+const globalForEnv = globalThis as unknown as { backchannelEnv?: { base: BaseEnv; full?: Env } };
 
-/** The parsed environment (parsed on first call, then cached for the process). */
-export const getEnv = (): Env => (globalForEnv.backchannelEnv ??= loadEnv());
+const cachedEnv = () => (globalForEnv.backchannelEnv ??= { base: loadBaseEnv() });
+
+/** The environment without the secrets (parsed on first call, then cached); never touches the disk. */
+export const getBaseEnv = (): BaseEnv => cachedEnv().base;
+
+/** The whole environment (parsed on first call, then cached); may create the secrets' files. */
+export const getEnv = (): Env => {
+  const cache = cachedEnv();
+
+  return (cache.full ??= loadEnv(cache.base));
+};
 
 /** Sqlite file path from a `file:` URL, resolved against the working directory. */
 export const sqliteFilePath = (databaseUrl: string): string => {

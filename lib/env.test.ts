@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getBaseEnv } from '@/lib/env';
+
+const resetEnvCache = () => {
+  (globalThis as { backchannelEnv?: unknown }).backchannelEnv = undefined;
+};
+
+/** getBaseEnv() under the given variables ('' unsets one), parsed afresh. */
+const baseEnvWith = (vars: Record<string, string>) => {
+  for (const [name, value] of Object.entries(vars)) vi.stubEnv(name, value);
+  resetEnvCache();
+
+  return getBaseEnv();
+};
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  resetEnvCache();
+});
+
+describe('getBaseEnv', () => {
+  it('parses once and caches until globalThis.backchannelEnv is reset', () => {
+    const first = baseEnvWith({ PORT: '4100' });
+    vi.stubEnv('PORT', '4200');
+
+    expect(getBaseEnv()).toBe(first);
+    expect(first.port).toBe(4100);
+    resetEnvCache();
+    expect(getBaseEnv().port).toBe(4200);
+  });
+
+  it('has defaults for everything', () => {
+    const env = baseEnvWith({
+      PORT: '',
+      HOST: '',
+      TLS_CERT_FILE: '',
+      TLS_KEY_FILE: '',
+      BACKCHANNEL_DEBUG: '',
+      BACKCHANNEL_ROOT: '',
+    });
+
+    expect(env).toMatchObject({ port: 3000, host: '0.0.0.0', tls: undefined, debug: false, projectRoot: process.cwd() });
+  });
+
+  it('is silent under vitest unless LOG_LEVEL says otherwise', () => {
+    expect(baseEnvWith({ LOG_LEVEL: '' }).logLevel).toBe('silent');
+    expect(baseEnvWith({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(baseEnvWith({ LOG_LEVEL: '', VITEST: '' }).logLevel).toBe('info');
+  });
+
+  it('reads TLS files as a pair, the CA optionally', () => {
+    expect(baseEnvWith({ TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem', TLS_CA_FILE: '' }).tls).toEqual({
+      certFile: 'c.pem',
+      keyFile: 'k.pem',
+    });
+    expect(baseEnvWith({ TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem', TLS_CA_FILE: 'ca.pem' }).tls).toEqual({
+      certFile: 'c.pem',
+      keyFile: 'k.pem',
+      caFile: 'ca.pem',
+    });
+  });
+
+  it('reads BACKCHANNEL_DEBUG as a flag', () => {
+    expect(baseEnvWith({ BACKCHANNEL_DEBUG: '1' }).debug).toBe(true);
+    expect(baseEnvWith({ BACKCHANNEL_DEBUG: 'false' }).debug).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: '70000' }, 'PORT must be an integer from 1 to 65535, not "70000".'],
+    [{ APP_URL: 'ftp://example.test' }, 'APP_URL must use http or https, not "ftp:".'],
+    [{ DATABASE_URL: 'mysql://db' }, 'DATABASE_URL must start with file:, postgres:// or postgresql://, not "mysql://db".'],
+    [{ TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: '' }, 'Set both TLS_CERT_FILE and TLS_KEY_FILE to serve HTTPS.'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "loud".'],
+  ])('refuses %j with a message naming the variable', (vars, message) => {
+    expect(() => baseEnvWith(vars)).toThrow(message);
+  });
+});
