@@ -12,7 +12,7 @@ import { register } from 'tsx/esm/api';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-// lib/db/migrate.ts finds prisma/ through BACKCHANNEL_ROOT (else the working directory).
+// The migrations runner finds prisma/ through BACKCHANNEL_ROOT (lib/env.ts: projectRoot).
 process.env.BACKCHANNEL_ROOT ||= root;
 
 register({ tsconfig: join(root, 'tsconfig.json') });

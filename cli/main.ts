@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { isAdminError } from '@/lib/admin/errors';
 import { disconnectDb, getDb } from '@/lib/db/client';
-import { applyMigrations } from '@/lib/db/migrate';
+import { applyMigrations } from '@/scripts/migrations/migrate';
 import { COMMANDS, type CommandSpec } from './commands';
 import { isParseArgsError, UsageError } from './usage-error';
 

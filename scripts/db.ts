@@ -1,5 +1,5 @@
 /**
- * Database migrations CLI (Prisma's schema engine as WASM; see lib/db/migrate.ts).
+ * Database migrations CLI (Prisma's schema engine as WASM; see scripts/migrations/migrate.ts).
  *
  *   tsx scripts/db.ts deploy         apply pending migrations to DATABASE_URL
  *   tsx scripts/db.ts create <name>  write a new migration for SQLite and PostgreSQL
@@ -13,13 +13,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import {
-  applyMigrations,
-  createMigration,
-  diffSchemaAgainstMigrations,
-  projectRoot,
-  type DatabaseKind,
-} from '@/lib/db/migrate';
+import { getBaseEnv, type DatabaseKind } from '@/lib/env';
+import { applyMigrations, createMigration, diffSchemaAgainstMigrations } from '@/scripts/migrations/migrate';
 
 const USAGE = 'Usage: tsx scripts/db.ts deploy | create <name> | check';
 
@@ -63,7 +58,7 @@ const excerpt = (script: string): string => {
 
 /** Runs the derived-schema check of scripts/prisma-generate.mjs; true when current. */
 const postgresSchemaIsCurrent = (): boolean => {
-  const script = join(projectRoot(), 'scripts/prisma-generate.mjs');
+  const script = join(getBaseEnv().projectRoot, 'scripts/prisma-generate.mjs');
   const { status } = spawnSync(process.execPath, [script, '--check'], { stdio: 'inherit' });
 
   return status === 0;

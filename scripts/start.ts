@@ -5,51 +5,48 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { getDb } from '@/lib/db/client';
-import { applyMigrations } from '@/lib/db/migrate';
 import { failInterruptedEmails } from '@/lib/email/fail-interrupted-emails';
 import { getEnv } from '@/lib/env';
+import { log } from '@/lib/log';
+import { applyMigrations } from '@/scripts/migrations/migrate';
 
-const log = (line: string) => console.log(`[backchannel] ${line}`);
-
+/** Runs `next build` when `root` has no production build yet; exits the process if it fails. */
 const buildIfMissing = (root: string) => {
   if (existsSync(join(root, '.next', 'BUILD_ID'))) return;
-  log('No production build yet: running `next build` (once; `npm run build` rebuilds).');
+  log.info('No production build yet: running `next build` (once; `npm run build` rebuilds).');
   const nextBin = createRequire(join(root, 'package.json')).resolve('next/dist/bin/next');
-  const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit', env: process.env });
+  const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) {
-    console.error('[backchannel] next build failed; see above.');
+    log.fatal({ status: build.status }, 'next build failed; see above.');
     process.exit(build.status ?? 1);
   }
 };
 
-const readTlsOptions = () => {
-  const certFile = process.env.TLS_CERT_FILE?.trim();
-  const keyFile = process.env.TLS_KEY_FILE?.trim();
-  if (!certFile && !keyFile) return undefined;
-  if (!certFile || !keyFile) throw new Error('Set both TLS_CERT_FILE and TLS_KEY_FILE to serve HTTPS.');
-
-  return { certFile, keyFile, caFile: process.env.TLS_CA_FILE?.trim() || undefined };
-};
-
+/** Prepares the data directory, database and build, starts the server, and stops it cleanly on SIGINT/SIGTERM. */
 export const main = async () => {
-  const root = process.env.BACKCHANNEL_ROOT ?? process.cwd();
   const env = getEnv();
-  const { applied } = await applyMigrations({ log });
-  log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
+  const { applied } = await applyMigrations({ log: (line) => log.info(line) });
+  log.info(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
   const interrupted = await failInterruptedEmails(getDb());
-  if (interrupted > 0) log(`${interrupted} email(s) interrupted by an earlier stop are now marked failed.`);
-  buildIfMissing(root);
-  const hostname = process.env.HOST?.trim() || '0.0.0.0';
+  if (interrupted > 0) log.warn(`${interrupted} email(s) interrupted by an earlier stop are now marked failed.`);
+  buildIfMissing(env.projectRoot);
   const { startServer } = await import('../server');
-  const { close } = await startServer({ port: env.port, hostname, tls: readTlsOptions() });
-  log(`Serving ${env.appUrl} (listening on ${hostname}:${env.port}, ${env.databaseKind} database).`);
-  log(`Issuers are ${env.appUrl}/t/<tenant>; create one with \`npx backchannel tenant create --slug acme --name "Acme"\`.`);
-  log(env.resendApiKey ? 'Email: sending through Resend.' : 'Email: no RESEND_API_KEY, so approval emails go to the development outbox (printed here).');
+  const { close } = await startServer({ port: env.port, hostname: env.host, tls: env.tls });
+  log.info(`Serving ${env.appUrl} (listening on ${env.host}:${env.port}, ${env.databaseKind} database).`);
+  log.info(`Issuers are ${env.appUrl}/t/<tenant>; create one with \`npx backchannel tenant create --slug acme --name "Acme"\`.`);
+  log.info(
+    env.resendApiKey
+      ? 'Email: sending through Resend.'
+      : 'Email: no RESEND_API_KEY, so approval emails go to the development outbox (printed here).',
+  );
   const shutdown = (signal: string) => {
-    log(`${signal}: finishing in-flight work and stopping.`);
+    log.info(`${signal}: finishing in-flight work and stopping.`);
     close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: unknown) => {
+        log.error({ err: error }, 'stopping failed');
+        process.exit(1);
+      },
     );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -103,7 +103,14 @@ const vitest = async (label, reportName, extraEnv = {}) => {
   const file = freshReport(reportName);
   const code = await run(
     'npx',
-    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${relative(root, file)}`, '--silent=passed-only'],
+    [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${relative(root, file)}`,
+      '--silent=passed-only',
+    ],
     { ...baseEnv(), ...extraEnv },
   );
   const report = readJson(file);
@@ -177,7 +184,7 @@ const buildReason = () => {
 
 /** The SQLite half of `scripts/db.ts check` (its PostgreSQL half needs a server for the shadow database). */
 const SQLITE_ONLY_DB_CHECK = `
-import('@/lib/db/migrate')
+import('@/scripts/migrations/migrate')
   .then(({ diffSchemaAgainstMigrations }) => diffSchemaAgainstMigrations('sqlite'))
   .then((script) => {
     if (script !== '') {
@@ -205,7 +212,12 @@ const main = async () => {
     } else {
       console.log(`\nskipped: PostgreSQL not available (${postgresNote}); checking the SQLite migrations only.\n`);
       outcomes.push(
-        await check('npx', ['tsx', '--eval', SQLITE_ONLY_DB_CHECK], baseEnv(), "npx tsx --eval '<scripts/db.ts check, SQLite only>'"),
+        await check(
+          'npx',
+          ['tsx', '--eval', SQLITE_ONLY_DB_CHECK],
+          baseEnv(),
+          "npx tsx --eval '<scripts/db.ts check, SQLite only>'",
+        ),
       );
       totals.skipped += 1;
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { disconnectDb, getDb, type Db } from '@/lib/db/client';
-import { applyMigrations } from '@/lib/db/migrate';
+import { applyMigrations } from '@/scripts/migrations/migrate';
 import { closeProtocolData } from '@/lib/store/get-protocol-store';
 
 /**

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, diffSchemaAgainstMigrations, migrationsDirOf, projectRoot } from '@/lib/db/migrate';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { getBaseEnv } from '@/lib/env';
+import { applyMigrations, diffSchemaAgainstMigrations, migrationsDirOf } from '@/scripts/migrations/migrate';
 
 const PG_ADMIN_URL =
   process.env.TEST_POSTGRES_URL?.trim() ||
@@ -32,6 +33,19 @@ const pgReachable = async (): Promise<boolean> => {
     return false;
   } finally {
     await client.end().catch(() => undefined);
+  }
+};
+
+/** Runs `work` with BACKCHANNEL_ROOT pointing at another checkout (the cached env is re-read on both sides). */
+const withProjectRoot = async (root: string, work: () => Promise<void>): Promise<void> => {
+  const env = globalThis as { backchannelEnv?: unknown };
+  vi.stubEnv('BACKCHANNEL_ROOT', root);
+  env.backchannelEnv = undefined;
+  try {
+    await work();
+  } finally {
+    vi.unstubAllEnvs();
+    env.backchannelEnv = undefined;
   }
 };
 
@@ -102,7 +116,7 @@ describe('applyMigrations on SQLite', () => {
     const root = join(dir, 'project');
     const migrations = join(root, 'prisma/migrations');
     cpSync(migrationsDirOf('sqlite'), migrations, { recursive: true });
-    symlinkSync(join(projectRoot(), 'node_modules'), join(root, 'node_modules'));
+    symlinkSync(join(getBaseEnv().projectRoot, 'node_modules'), join(root, 'node_modules'));
     writeFileSync(join(root, 'package.json'), '{}');
     mkdirSync(join(migrations, '99990101000000_broken'));
     writeFileSync(
@@ -110,15 +124,10 @@ describe('applyMigrations on SQLite', () => {
       'CREATE TABLE "Broken" ("id" TEXT);\nCREATE TABLE "Broken" ("id" TEXT);\n',
     );
     const databaseUrl = `file:${join(dir, 'broken.db')}`;
-    const previousRoot = process.env.BACKCHANNEL_ROOT;
-    process.env.BACKCHANNEL_ROOT = root;
-    try {
+    await withProjectRoot(root, async () => {
       await expect(applyMigrations({ databaseUrl })).rejects.toThrow(/already exists/);
       await expect(applyMigrations({ databaseUrl })).rejects.toThrow(/failed migrations/);
-    } finally {
-      if (previousRoot === undefined) delete process.env.BACKCHANNEL_ROOT;
-      else process.env.BACKCHANNEL_ROOT = previousRoot;
-    }
+    });
   });
 });
 
