@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import type { TlsFiles } from '@/lib/env';
 import { collectBody } from '@/lib/http/collect-body';
 import { MAX_FORM_BODY_BYTES, type ClientCertificate, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { handleProtocolRequest, isProtocolPath } from '@/lib/http/protocol-router';
+import { resolveRequestId } from '@/lib/http/request-id';
+import { log } from '@/lib/log';
 
-export type TlsFiles = { certFile: string; keyFile: string; caFile?: string };
+export type { TlsFiles };
 
 /** Whatever serves the paths that are not protocol endpoints (Next.js in production). */
 export type FallbackHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -45,6 +48,7 @@ const toProtocolRequest = async (request: IncomingMessage, path: string, receive
     body: await collectBody(request, MAX_FORM_BODY_BYTES),
     receivedAt,
     clientCertificate: readClientCertificate(request.socket),
+    requestId: resolveRequestId(headers['x-request-id']),
   };
 };
 
@@ -68,7 +72,7 @@ export const createHttpLayer = (options: { fallback: FallbackHandler; tls?: TlsF
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const handled = isProtocolPath(path) ? serveProtocol(request, response, path) : options.fallback(request, response);
     handled.catch((error: unknown) => {
-      console.error('[backchannel] request failed:', error);
+      log.error({ err: error, method: request.method, path }, 'request failed');
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
       response.end('Internal Server Error');
     });

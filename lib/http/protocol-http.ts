@@ -17,6 +17,8 @@ export type ProtocolRequest = {
   receivedAt: Date;
   /** The TLS client certificate, when the server terminated TLS and the client sent one. */
   clientCertificate?: ClientCertificate;
+  /** The id the request is logged under and echoed as `X-Request-Id` (lib/http/request-id.ts). */
+  requestId?: string;
 };
 
 /** A client certificate as the HTTP layer saw it (for mutual-TLS client authentication, RFC 8705). */
@@ -59,9 +61,10 @@ export const jsonResponse = (
 
 /**
  * The one place OAuth errors become responses: `{ error, error_description }`
- * plus any public extras, the error's status and headers, never cached.
- * Anything that is not an OAuthError is logged and answered with a generic
- * `server_error`, so no stack trace or internal detail ever reaches a client.
+ * plus any public extras, the error's status and headers, never cached; the
+ * private `detail` is never sent. Anything that is not an OAuthError is
+ * answered with a generic `server_error`, so no stack trace or internal
+ * detail ever reaches a client. Logging is the caller's job.
  */
 export const oauthErrorResponse = (error: unknown): ProtocolResponse => {
   if (error instanceof OAuthError) {
@@ -71,8 +74,6 @@ export const oauthErrorResponse = (error: unknown): ProtocolResponse => {
       { noStore: true, headers: error.headers },
     );
   }
-  console.error('[backchannel] unexpected error in a protocol endpoint:', error);
-
   return jsonResponse(
     500,
     { error: 'server_error', error_description: 'The server could not complete the request.' },

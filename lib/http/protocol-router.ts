@@ -1,7 +1,15 @@
 import { startBackchannelAuthentication } from '@/lib/ciba/start-backchannel-authentication';
 import { exchangeToken } from '@/lib/ciba/token-endpoint';
 import { getDb, type Db } from '@/lib/db/client';
-import { jsonResponse, oauthErrorResponse, parseFormBody, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
+import { logProtocolError } from '@/lib/http/log-protocol-error';
+import {
+  jsonResponse,
+  oauthErrorResponse,
+  parseFormBody,
+  type ProtocolRequest,
+  type ProtocolResponse,
+} from '@/lib/http/protocol-http';
+import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { buildDiscoveryDocument } from '@/lib/oauth/discovery';
 import { methodNotAllowed, notFound, OAuthError } from '@/lib/oauth/errors';
 import { getTenantKeys } from '@/lib/oauth/signing-keys';
@@ -58,15 +66,20 @@ export const isProtocolPath = (path: string): boolean => {
   return match !== null && match[2] in ENDPOINTS;
 };
 
+/** The response with the request's id echoed, when it has one. */
+const withRequestId = (response: ProtocolResponse, requestId: string | undefined): ProtocolResponse =>
+  requestId === undefined ? response : { ...response, headers: { ...response.headers, [REQUEST_ID_HEADER]: requestId } };
+
 /**
  * Serves one protocol request, whatever HTTP layer received it. Never throws:
  * every failure becomes the spec's OAuth JSON error (405 with Allow for a
  * wrong method, 404 for an unknown tenant or endpoint, 500 server_error for
- * the unexpected — logged, never detailed to the client).
+ * the unexpected) and is logged with its private detail (lib/http/log-protocol-error.ts).
+ * The request's id, when it has one, is echoed as `X-Request-Id`.
  */
 export const handleProtocolRequest = async (request: ProtocolRequest): Promise<ProtocolResponse> => {
+  const match = TENANT_PATH.exec(request.path);
   try {
-    const match = TENANT_PATH.exec(request.path);
     const methods = match ? ENDPOINTS[match[2]] : undefined;
     if (!match || !methods) throw notFound();
     const handler = methods[request.method];
@@ -76,8 +89,11 @@ export const handleProtocolRequest = async (request: ProtocolRequest): Promise<P
     const tenant = TENANT_SLUG_PATTERN.test(match[1]) ? await data.settings.findTenantBySlug(match[1]) : null;
     if (!tenant) throw new OAuthError('invalid_request', 404, 'Unknown tenant.');
 
-    return await handler({ db: getDb(), data, tenant, request });
+    return withRequestId(await handler({ db: getDb(), data, tenant, request }), request.requestId);
   } catch (error) {
-    return oauthErrorResponse(error);
+    const { requestId, method, path } = request;
+    logProtocolError(error, { requestId, method, path, tenant: match?.[1] });
+
+    return withRequestId(oauthErrorResponse(error), request.requestId);
   }
 };

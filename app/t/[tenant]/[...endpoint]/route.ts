@@ -3,6 +3,7 @@
 import { collectBody } from '@/lib/http/collect-body';
 import { MAX_FORM_BODY_BYTES } from '@/lib/http/protocol-http';
 import { handleProtocolRequest } from '@/lib/http/protocol-router';
+import { resolveRequestId } from '@/lib/http/request-id';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,6 +19,7 @@ const serve = async (request: Request): Promise<Response> => {
     headers,
     body: await collectBody(request.body, MAX_FORM_BODY_BYTES),
     receivedAt,
+    requestId: resolveRequestId(headers['x-request-id']),
   });
 
   return new Response(response.body, { status: response.status, headers: response.headers });
