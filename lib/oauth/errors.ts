@@ -20,10 +20,7 @@ export type OAuthErrorCode =
   | 'slow_down'
   | 'expired_token'
   | 'unknown_user_id'
-  | 'expired_login_hint_token'
   | 'invalid_binding_message'
-  | 'missing_user_code'
-  | 'invalid_user_code'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'server_error';
@@ -114,8 +111,7 @@ export const expiredToken = () =>
 /** 400: the hint does not identify a user of this tenant (CIBA §13). */
 export const unknownUserId = () => new OAuthError('unknown_user_id', 400, 'The hint does not identify a known user.');
 
-export const invalidBindingMessage = (description: string) =>
-  new OAuthError('invalid_binding_message', 400, description);
+export const invalidBindingMessage = (description: string) => new OAuthError('invalid_binding_message', 400, description);
 
 /** 401 at userinfo, with the RFC 6750 §3 challenge. */
 export const invalidToken = (detail: string) =>
@@ -124,7 +120,7 @@ export const invalidToken = (detail: string) =>
     headers: { 'WWW-Authenticate': 'Bearer realm="backchannel", error="invalid_token"' },
   });
 
-/** 400 at userinfo when no token was sent at all (RFC 6750 §3.1: no error code in the challenge). */
+/** 401 at userinfo when no token was sent at all (RFC 6750 §3.1: no error code in the challenge). */
 export const missingBearerToken = () =>
   new OAuthError('invalid_request', 401, 'A bearer access token is required.', {
     headers: { 'WWW-Authenticate': 'Bearer realm="backchannel"' },
