@@ -26,8 +26,8 @@ export default function HomePage() {
         </p>
         <h1 className="text-4xl font-bold tracking-tight text-slate-900 sm:text-5xl">Backchannel — CIBA OpenID Provider</h1>
         <p className="mt-4 max-w-2xl text-lg text-slate-600">
-          A self-hosted OpenID Provider for Client-Initiated Backchannel Authentication: poll-mode token delivery,
-          binding messages, and approval on the user&apos;s own device.
+          A self-hosted OpenID Provider for Client-Initiated Backchannel Authentication: poll-mode token delivery, binding
+          messages, and approval on the user&apos;s own device.
         </p>
       </header>
 
@@ -44,8 +44,8 @@ export default function HomePage() {
         <h2 className="font-semibold text-slate-900">Getting started</h2>
         <p className="mt-2 text-sm text-slate-600">
           Setup, tenant and client administration, and the endpoint reference are in the project&apos;s{' '}
-          <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[0.85em]">README.md</code>. Each tenant
-          publishes its discovery document at{' '}
+          <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[0.85em]">README.md</code>. Each tenant publishes its
+          discovery document at{' '}
           <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[0.85em]">
             /t/&lt;tenant&gt;/.well-known/openid-configuration
           </code>

@@ -2,7 +2,7 @@
 // Prisma clients, offline: `prisma generate` never runs the schema engine, but
 // the CLI insists on finding one, so any existing file satisfies it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,8 +19,7 @@ export const derivePostgresSchema = (text) =>
 const checkOnly = process.argv.includes('--check');
 const derived = derivePostgresSchema(readFileSync(sqliteSchema, 'utf8'));
 if (checkOnly) {
-  let current = '';
-  try { current = readFileSync(postgresSchema, 'utf8'); } catch {}
+  const current = existsSync(postgresSchema) ? readFileSync(postgresSchema, 'utf8') : '';
   if (current !== derived) {
     console.error('prisma/postgres/schema.prisma is out of date: run `npm run db:schema` and commit it.');
     process.exit(1);
@@ -39,5 +38,9 @@ const env = {
 };
 const prismaCli = join(root, 'node_modules/prisma/build/index.js');
 for (const schema of [sqliteSchema, postgresSchema]) {
-  execFileSync(process.execPath, [prismaCli, 'generate', '--schema', schema], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(process.execPath, [prismaCli, 'generate', '--schema', schema], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }

@@ -57,13 +57,17 @@ describe('plain HTTP layer', () => {
     const { port } = server.address() as AddressInfo;
     try {
       const body = Buffer.from(`scope=openid&login_hint=a%40b.c&padding=${'x'.repeat(100_000)}`);
-      const reply = await send(httpRequest, {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/t/acme/bc-authorize',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
-      }, body);
+      const reply = await send(
+        httpRequest,
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/t/acme/bc-authorize',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
+        },
+        body,
+      );
       expect(reply.status).toBe(400);
       expect(JSON.parse(reply.body).error).toBe('invalid_request');
       expect((await send(httpRequest, { host: '127.0.0.1', port, path: '/' })).body).toBe('next');
@@ -84,9 +88,27 @@ describe.runIf(hasOpenssl)('TLS termination with client certificates (for mutual
   beforeAll(async () => {
     openssl('req', '-x509', ...ecKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=Test CA');
     writeFileSync(file('server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    for (const [name, subject, ext] of [['server', '/CN=localhost', ['-extfile', 'server.ext']], ['client', '/CN=client-one', []]] as const) {
+    for (const [name, subject, ext] of [
+      ['server', '/CN=localhost', ['-extfile', 'server.ext']],
+      ['client', '/CN=client-one', []],
+    ] as const) {
       openssl('req', ...ecKey, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
-      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', ...ext);
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `${name}.pem`,
+        '-days',
+        '1',
+        ...ext,
+      );
     }
     openssl('req', '-x509', ...ecKey, '-keyout', 'self.key', '-out', 'self.pem', '-days', '1', '-subj', '/CN=self-signed');
     server = createHttpLayer({
@@ -121,7 +143,11 @@ describe.runIf(hasOpenssl)('TLS termination with client certificates (for mutual
 
   it('sees a CA-signed client certificate as chain-verified', async () => {
     const certificate = JSON.parse((await get('/whoami', 'client')).body);
-    expect(certificate).toMatchObject({ subject: 'CN=client-one', chainVerified: true, fingerprint256: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) });
+    expect(certificate).toMatchObject({
+      subject: 'CN=client-one',
+      chainVerified: true,
+      fingerprint256: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+    });
     expect(certificate.pem).toContain('BEGIN CERTIFICATE');
   });
 

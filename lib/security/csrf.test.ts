@@ -34,12 +34,9 @@ describe('csrfTokenFor / verifyCsrfToken', () => {
     expect(verifyCsrfToken('ciba-approval', 'hash-1', token)).toBe(false);
   });
 
-  it.each([[undefined], [null], [''], [42], [['x']], ['x'.repeat(10_000)], ['not-the-token']])(
-    'rejects %j',
-    (value) => {
-      expect(verifyCsrfToken('ciba-approval', 'hash-1', value)).toBe(false);
-    },
-  );
+  it.each([[undefined], [null], [''], [42], [['x']], ['x'.repeat(10_000)], ['not-the-token']])('rejects %j', (value) => {
+    expect(verifyCsrfToken('ciba-approval', 'hash-1', value)).toBe(false);
+  });
 });
 
 describe('isSameOriginPost', () => {
@@ -49,7 +46,10 @@ describe('isSameOriginPost', () => {
   it.each([
     ['matching Origin', { origin: 'https://op.example.test' }],
     ['Sec-Fetch-Site: same-origin', { 'sec-fetch-site': 'same-origin' }],
-    ['Origin: null from a no-referrer page, with Sec-Fetch-Site: same-origin', { origin: 'null', 'sec-fetch-site': 'same-origin' }],
+    [
+      'Origin: null from a no-referrer page, with Sec-Fetch-Site: same-origin',
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+    ],
     ['no Origin, matching Referer', { referer: 'https://op.example.test/t/acme/approve/x' }],
   ])('accepts %s', (_label, headers) => {
     expect(check(headers)).toBe(true);
@@ -71,6 +71,8 @@ describe('isSameOriginPost', () => {
   });
 
   it('compares with the origin of an APP_URL that has a path', () => {
-    expect(isSameOriginPost(new Headers({ origin: 'https://op.example.test' }), 'https://op.example.test/backchannel')).toBe(true);
+    expect(isSameOriginPost(new Headers({ origin: 'https://op.example.test' }), 'https://op.example.test/backchannel')).toBe(
+      true,
+    );
   });
 });
