@@ -26,7 +26,7 @@ const buildIfMissing = (root: string) => {
 export const main = async () => {
   const env = getEnv();
   const { applied } = await applyMigrations({ log: (line) => log.info(line) });
-  log.info(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
+  if (applied.length === 0) log.info('Database schema is up to date.');
   const interrupted = await failInterruptedEmails(getDb());
   if (interrupted > 0) log.warn(`${interrupted} email(s) interrupted by an earlier stop are now marked failed.`);
   buildIfMissing(env.projectRoot);
