@@ -29,7 +29,9 @@ const REDACT_PATHS = SECRET_KEYS.flatMap((key) => {
 /**
  * A JSON logger with the app's redaction of secrets (a `[redacted]` value
  * for every key in SECRET_KEYS) and ISO timestamps. Errors go under `err`
- * (message, type and stack). `destination` defaults to stdout.
+ * (message, type and stack). `destination` defaults to stderr, written
+ * synchronously: stdout stays free for what a command prints (the CLI's
+ * `--json` document), and nothing is lost when the process exits.
  */
 export const createLogger = (options: { level: LogLevel; destination?: DestinationStream }): Logger =>
   pino(
@@ -38,11 +40,11 @@ export const createLogger = (options: { level: LogLevel; destination?: Destinati
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination,
+    options.destination ?? pino.destination({ dest: 2, sync: true }),
   );
 
 /**
- * The process's root logger: one JSON line per event on stdout at LOG_LEVEL
+ * The process's root logger: one JSON line per event on stderr at LOG_LEVEL
  * (default info; silent under vitest unless LOG_LEVEL is set). Add context
  * with `log.child({ ... })`; never log request bodies, secrets or tokens —
  * redaction is a safety net, not a licence.
