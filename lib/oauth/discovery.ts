@@ -1,12 +1,14 @@
-import { CIBA_GRANT_TYPE, SUPPORTED_ACR_VALUES, SUPPORTED_SCOPES } from '@/lib/ciba/constants';
+import { SUPPORTED_ACR_VALUES, SUPPORTED_SCOPES } from '@/lib/ciba/constants';
+import { SUPPORTED_DELIVERY_MODES, SUPPORTED_GRANT_TYPES } from '@/lib/clients/client-metadata';
 import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 import { endpointsFor } from '@/lib/tenants/issuer';
 
 /**
  * The tenant's OpenID Provider metadata (OIDC Discovery §3, CIBA §4).
- * A CIBA-only provider: no authorization endpoint, poll delivery, unsigned
- * requests, no user_code.
+ * A CIBA-only provider: no authorization endpoint, unsigned requests, no
+ * user_code; the delivery modes, grant types, client authentication methods
+ * and signing algorithms are those clients can be registered for.
  */
 export const buildDiscoveryDocument = (tenantSlug: string) => {
   const endpoints = endpointsFor(tenantSlug);
@@ -17,9 +19,9 @@ export const buildDiscoveryDocument = (tenantSlug: string) => {
     jwks_uri: endpoints.jwks,
     userinfo_endpoint: endpoints.userinfo,
     backchannel_authentication_endpoint: endpoints.backchannelAuthentication,
-    backchannel_token_delivery_modes_supported: ['poll'],
+    backchannel_token_delivery_modes_supported: [...SUPPORTED_DELIVERY_MODES],
     backchannel_user_code_parameter_supported: false,
-    grant_types_supported: [CIBA_GRANT_TYPE],
+    grant_types_supported: [...SUPPORTED_GRANT_TYPES],
     response_types_supported: [],
     scopes_supported: [...SUPPORTED_SCOPES],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'name', 'email', 'email_verified'],

@@ -1,6 +1,8 @@
-import type { ClientRow, ProtocolStore, TenantRow } from '@/lib/store/protocol-store';
+import { toClientRecord, type ClientRecord } from '@/lib/clients/client-record';
+import type { ProtocolStore, TenantRow } from '@/lib/store/protocol-store';
+import { observeSettingsEpoch } from '@/lib/store/settings-epoch';
 
-type Snapshot = { epoch: number; tenants: Map<string, TenantRow>; clients: Map<string, ClientRow> };
+type Snapshot = { epoch: number; tenants: Map<string, TenantRow>; clients: Map<string, ClientRecord> };
 
 const emptySnapshot = (epoch: number): Snapshot => ({ epoch, tenants: new Map(), clients: new Map() });
 
@@ -9,10 +11,17 @@ export type SettingsCache = {
    * Reads the settings epoch and drops every cached record if it moved.
    * Call once at the start of each protocol request: what the request then
    * reads from the cache is exactly what the database held at that moment.
+   * Resolves to the epoch read, which is also published to the process
+   * (observedSettingsEpoch) for other settings-derived caches.
    */
-  validate(): Promise<void>;
+  validate(): Promise<number>;
   findTenantBySlug(slug: string): Promise<TenantRow | null>;
-  findClientByClientId(clientId: string): Promise<ClientRow | null>;
+  /**
+   * The client with this client_id (in any tenant), its settings validated.
+   *
+   * @throws InvalidStoredClientError when its stored settings are invalid (never cached).
+   */
+  findClientByClientId(clientId: string): Promise<ClientRecord | null>;
 };
 
 /**
@@ -40,12 +49,26 @@ export const createSettingsCache = (store: ProtocolStore): SettingsCache => {
     return loaded;
   };
 
+  const loadClient = async (clientId: string): Promise<ClientRecord | null> => {
+    const row = await store.findClientByClientId(clientId);
+
+    return row ? toClientRecord(row) : null;
+  };
+
   return {
     validate: async () => {
       const epoch = await store.readSettingsEpoch();
       if (epoch !== snapshot.epoch) snapshot = emptySnapshot(epoch);
+      observeSettingsEpoch(epoch);
+
+      return epoch;
     },
-    findTenantBySlug: (slug) => cached((from) => from.tenants, slug, store.findTenantBySlug),
-    findClientByClientId: (clientId) => cached((from) => from.clients, clientId, store.findClientByClientId),
+    findTenantBySlug: (slug) =>
+      cached(
+        (from) => from.tenants,
+        slug,
+        (key) => store.findTenantBySlug(key),
+      ),
+    findClientByClientId: (clientId) => cached((from) => from.clients, clientId, loadClient),
   };
 };

@@ -1,0 +1,190 @@
+/**
+ * A client's settings as OpenID client metadata (RFC 7591 §2, OIDC Dynamic
+ * Client Registration §2, CIBA §4): the one schema that the CLI, the console,
+ * the Management API and (later) dynamic registration validate against, and
+ * that stored rows are checked with when the protocol loads them.
+ *
+ * Field messages are fragments without a subject ("must be …", "… is not
+ * supported yet"): each door puts its own name for the field in front (the
+ * metadata name in the API, the flag in the CLI).
+ */
+import { z } from 'zod';
+import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
+import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth/registry';
+import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
+
+/** Display names (tenants, clients, users): at most this many characters after trimming. */
+export const NAME_MAX_LENGTH = 100;
+
+/** Values the contract names that are not built yet: refused with "not supported yet", never ignored. */
+const PLANNED_AUTH_METHODS = ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'];
+const PLANNED_GRANT_TYPES = ['refresh_token'];
+const PLANNED_DELIVERY_MODES = ['ping', 'push'];
+const PLANNED_SIGNING_ALGS = ['EdDSA'];
+
+/** Grant types a client may be registered for. */
+export const SUPPORTED_GRANT_TYPES = [CIBA_GRANT_TYPE] as const;
+export type SupportedGrantType = (typeof SUPPORTED_GRANT_TYPES)[number];
+
+/** Every CIBA token delivery mode (CIBA §5); only poll is implemented. */
+export const BACKCHANNEL_TOKEN_DELIVERY_MODES = ['poll', 'ping', 'push'] as const;
+export type BackchannelTokenDeliveryMode = (typeof BACKCHANNEL_TOKEN_DELIVERY_MODES)[number];
+export const SUPPORTED_DELIVERY_MODES = ['poll'] as const satisfies readonly BackchannelTokenDeliveryMode[];
+
+/** Whether bc-authorize must carry a binding_message (CIBA §7.1). */
+export const BINDING_MESSAGE_POLICIES = ['required', 'optional'] as const;
+export type BindingMessagePolicy = (typeof BINDING_MESSAGE_POLICIES)[number];
+
+/**
+ * Characters a binding_message may use: "restricted" = letters, digits, space
+ * and + - _ . , : # (Auth0's set); "printable" = any printable Unicode text.
+ */
+export const BINDING_MESSAGE_CHARSETS = ['restricted', 'printable'] as const;
+export type BindingMessageCharset = (typeof BINDING_MESSAGE_CHARSETS)[number];
+
+/** Inclusive bounds of the numeric settings, in characters or seconds. */
+export const CLIENT_SETTING_BOUNDS = {
+  bindingMessageMaxLength: { min: 1, max: 256 },
+  /** CIBA §7.3 interval: the minimum seconds between polls. */
+  pollInterval: { min: 1, max: 300 },
+  /** requested_expiry (CIBA §7.1): 1 s to 72 h. */
+  requestedExpiry: { min: 1, max: 259_200 },
+  /** Access and ID token lifetimes: 1 minute to 1 day. */
+  tokenLifetime: { min: 60, max: 86_400 },
+} as const;
+
+/** An input value as a message shows it: JSON, cut to a readable length. */
+const show = (value: unknown): string => {
+  if (value === undefined) return 'nothing';
+  const text = typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? typeof value);
+
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
+
+const listed = (values: readonly string[]): string => (values.length === 1 ? values[0] : `one of ${values.join(', ')}`);
+
+/**
+ * One value of `supported`. A value of `planned` is refused as "not supported
+ * yet", so a client is never registered with a setting the server would ignore.
+ */
+const oneOf = <const T extends readonly [string, ...string[]]>(supported: T, planned: readonly string[] = []) =>
+  z.enum(supported, {
+    error: (issue) =>
+      typeof issue.input === 'string' && planned.includes(issue.input)
+        ? `${issue.input} is not supported yet (supported: ${supported.join(', ')})`
+        : `must be ${listed(supported)} (got ${show(issue.input)})`,
+  });
+
+/** A whole number within `bounds`. */
+const wholeNumber = (bounds: { min: number; max: number }, unit: string) => {
+  const message = (issue: { input?: unknown }) =>
+    `must be a whole number of ${unit} from ${bounds.min} to ${bounds.max} (got ${show(issue.input)})`;
+
+  return z.int({ error: message }).min(bounds.min, { error: message }).max(bounds.max, { error: message });
+};
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A display name: trimmed, 1–100 characters, no control characters. */
+export const ZDisplayNameSchema = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be text (got ${show(issue.input)})`) })
+  .trim()
+  .check((context) => {
+    const length = [...context.value].length;
+    if (length === 0 || length > NAME_MAX_LENGTH) {
+      context.issues.push({
+        code: 'custom',
+        input: context.value,
+        message: `must be 1–${NAME_MAX_LENGTH} characters after trimming (got ${length})`,
+      });
+    } else if (CONTROL_CHARACTERS.test(context.value)) {
+      context.issues.push({ code: 'custom', input: context.value, message: 'must not contain control characters' });
+    }
+  });
+
+const grantTypesSchema = z
+  .array(oneOf(SUPPORTED_GRANT_TYPES, PLANNED_GRANT_TYPES), {
+    error: (issue) => `must be a list of grant types (got ${show(issue.input)})`,
+  })
+  .overwrite((grantTypes) => [...new Set(grantTypes)]);
+
+/** Every setting, without defaults: the shape of a stored client and of an update. */
+const CLIENT_METADATA_SHAPE = {
+  client_name: ZDisplayNameSchema,
+  token_endpoint_auth_method: oneOf(CLIENT_AUTH_METHODS, PLANNED_AUTH_METHODS),
+  /** Duplicates are dropped; an empty list is a client with no grant (every request is then unauthorized_client). */
+  grant_types: grantTypesSchema,
+  backchannel_token_delivery_mode: oneOf(SUPPORTED_DELIVERY_MODES, PLANNED_DELIVERY_MODES),
+  binding_message_policy: oneOf(BINDING_MESSAGE_POLICIES),
+  binding_message_max_length: wholeNumber(CLIENT_SETTING_BOUNDS.bindingMessageMaxLength, 'characters'),
+  binding_message_charset: oneOf(BINDING_MESSAGE_CHARSETS),
+  /** The minimum poll interval (CIBA §7.3 `interval`). */
+  backchannel_poll_interval: wholeNumber(CLIENT_SETTING_BOUNDS.pollInterval, 'seconds'),
+  /** Only algorithms every tenant holds a key for. */
+  id_token_signed_response_alg: oneOf(SIGNING_ALGS, PLANNED_SIGNING_ALGS),
+  min_requested_expiry: wholeNumber(CLIENT_SETTING_BOUNDS.requestedExpiry, 'seconds'),
+  max_requested_expiry: wholeNumber(CLIENT_SETTING_BOUNDS.requestedExpiry, 'seconds'),
+  /** expires_in when bc-authorize carries no requested_expiry. */
+  default_requested_expiry: wholeNumber(CLIENT_SETTING_BOUNDS.requestedExpiry, 'seconds'),
+  access_token_lifetime: wholeNumber(CLIENT_SETTING_BOUNDS.tokenLifetime, 'seconds'),
+  id_token_lifetime: wholeNumber(CLIENT_SETTING_BOUNDS.tokenLifetime, 'seconds'),
+};
+
+const ZClientMetadataObject = z.strictObject(CLIENT_METADATA_SHAPE, {
+  error: (issue) =>
+    issue.code === 'invalid_type' ? `must be an object of client metadata (got ${show(issue.input)})` : undefined,
+});
+
+type ExpiryBounds = { min_requested_expiry: number; max_requested_expiry: number; default_requested_expiry: number };
+
+/** min_requested_expiry ≤ default_requested_expiry ≤ max_requested_expiry. */
+const checkExpiryOrder = (context: z.core.ParsePayload<ExpiryBounds>): void => {
+  const { min_requested_expiry: min, max_requested_expiry: max, default_requested_expiry: fallback } = context.value;
+  if (min > max) {
+    context.issues.push({
+      code: 'custom',
+      input: max,
+      path: ['max_requested_expiry'],
+      message: `must be at least min_requested_expiry (${min}), got ${max}`,
+    });
+  } else if (fallback < min || fallback > max) {
+    context.issues.push({
+      code: 'custom',
+      input: fallback,
+      path: ['default_requested_expiry'],
+      message: `must be from min_requested_expiry (${min}) to max_requested_expiry (${max}), got ${fallback}`,
+    });
+  }
+};
+
+/** A complete, valid set of client settings: what a stored client must satisfy. */
+export const ZClientMetadataSchema = ZClientMetadataObject.check(checkExpiryOrder);
+export type ClientMetadata = z.output<typeof ZClientMetadataSchema>;
+
+/** What a client gets for every setting its registration leaves out. */
+export const CLIENT_METADATA_DEFAULTS = {
+  token_endpoint_auth_method: 'client_secret_basic',
+  grant_types: [CIBA_GRANT_TYPE],
+  backchannel_token_delivery_mode: 'poll',
+  binding_message_policy: 'optional',
+  binding_message_max_length: 64,
+  binding_message_charset: 'restricted',
+  backchannel_poll_interval: 5,
+  id_token_signed_response_alg: 'RS256',
+  min_requested_expiry: 1,
+  max_requested_expiry: 259_200,
+  default_requested_expiry: 300,
+  access_token_lifetime: 3600,
+  id_token_lifetime: 3600,
+} as const satisfies Omit<ClientMetadata, 'client_name'>;
+
+/** A registration: `client_name` and any other setting; the rest take CLIENT_METADATA_DEFAULTS. */
+export const ZClientMetadataCreateSchema = ZClientMetadataObject.partial()
+  .extend({ client_name: CLIENT_METADATA_SHAPE.client_name })
+  .meta({ title: 'ClientMetadataCreate' });
+export type TClientMetadataCreate = z.input<typeof ZClientMetadataCreateSchema>;
+
+/** A change: any subset of the settings. */
+export const ZClientMetadataUpdateSchema = ZClientMetadataObject.partial().meta({ title: 'ClientMetadataUpdate' });
+export type TClientMetadataUpdate = z.input<typeof ZClientMetadataUpdateSchema>;

@@ -1,0 +1,78 @@
+import type { ClientMetadata } from '@/lib/clients/client-metadata';
+import type { Client } from '@/lib/generated/sqlite/client';
+
+/** The Client columns that hold its settings, as stored (unvalidated). */
+export type ClientSettingColumns = Pick<
+  Client,
+  | 'name'
+  | 'tokenEndpointAuthMethod'
+  | 'grantTypes'
+  | 'deliveryMode'
+  | 'bindingMessagePolicy'
+  | 'bindingMessageMaxLength'
+  | 'bindingMessageCharset'
+  | 'pollInterval'
+  | 'idTokenSignedResponseAlg'
+  | 'minRequestedExpiry'
+  | 'maxRequestedExpiry'
+  | 'defaultRequestedExpiry'
+  | 'accessTokenLifetime'
+  | 'idTokenLifetime'
+>;
+
+/** Prisma `select` of exactly the settings columns (never the secret hash). */
+export const CLIENT_SETTING_COLUMNS = {
+  name: true,
+  tokenEndpointAuthMethod: true,
+  grantTypes: true,
+  deliveryMode: true,
+  bindingMessagePolicy: true,
+  bindingMessageMaxLength: true,
+  bindingMessageCharset: true,
+  pollInterval: true,
+  idTokenSignedResponseAlg: true,
+  minRequestedExpiry: true,
+  maxRequestedExpiry: true,
+  defaultRequestedExpiry: true,
+  accessTokenLifetime: true,
+  idTokenLifetime: true,
+} as const satisfies Record<keyof ClientSettingColumns, true>;
+
+/** Settings as columns: what a row stores for `metadata` (grant types space-separated). */
+export const toClientSettingColumns = (metadata: ClientMetadata) => ({
+  name: metadata.client_name,
+  tokenEndpointAuthMethod: metadata.token_endpoint_auth_method,
+  grantTypes: metadata.grant_types.join(' '),
+  deliveryMode: metadata.backchannel_token_delivery_mode,
+  bindingMessagePolicy: metadata.binding_message_policy,
+  bindingMessageMaxLength: metadata.binding_message_max_length,
+  bindingMessageCharset: metadata.binding_message_charset,
+  pollInterval: metadata.backchannel_poll_interval,
+  idTokenSignedResponseAlg: metadata.id_token_signed_response_alg,
+  minRequestedExpiry: metadata.min_requested_expiry,
+  maxRequestedExpiry: metadata.max_requested_expiry,
+  defaultRequestedExpiry: metadata.default_requested_expiry,
+  accessTokenLifetime: metadata.access_token_lifetime,
+  idTokenLifetime: metadata.id_token_lifetime,
+});
+
+/**
+ * Columns as metadata names, values as stored: a candidate for
+ * ZClientMetadataSchema, which decides whether they are valid.
+ */
+export const toUncheckedClientMetadata = (columns: ClientSettingColumns): Record<keyof ClientMetadata, unknown> => ({
+  client_name: columns.name,
+  token_endpoint_auth_method: columns.tokenEndpointAuthMethod,
+  grant_types: columns.grantTypes.split(' ').filter(Boolean),
+  backchannel_token_delivery_mode: columns.deliveryMode,
+  binding_message_policy: columns.bindingMessagePolicy,
+  binding_message_max_length: columns.bindingMessageMaxLength,
+  binding_message_charset: columns.bindingMessageCharset,
+  backchannel_poll_interval: columns.pollInterval,
+  id_token_signed_response_alg: columns.idTokenSignedResponseAlg,
+  min_requested_expiry: columns.minRequestedExpiry,
+  max_requested_expiry: columns.maxRequestedExpiry,
+  default_requested_expiry: columns.defaultRequestedExpiry,
+  access_token_lifetime: columns.accessTokenLifetime,
+  id_token_lifetime: columns.idTokenLifetime,
+});

@@ -1,0 +1,44 @@
+import type { ClientRecord } from '@/lib/clients/client-record';
+import type { FormParams } from '@/lib/http/protocol-http';
+import { CLIENT_AUTHENTICATORS } from '@/lib/oauth/client-auth/registry';
+import { selectClientAuthMethod } from '@/lib/oauth/client-auth/select-client-auth-method';
+import { invalidClient } from '@/lib/oauth/errors';
+
+/** Longer client_ids are not looked up: none is issued that long. */
+const MAX_CLIENT_ID_LENGTH = 200;
+
+/** Looks a client up by client_id across tenants; the caller checks the tenant. */
+export type FindClient = (clientId: string) => Promise<ClientRecord | null>;
+
+export type AuthenticateClientOptions = {
+  tenantId: string;
+  authorization: string | undefined;
+  params: FormParams;
+};
+
+/**
+ * Authenticates the calling client within one tenant (CIBA §7.1, RFC 6749
+ * §2.3): exactly one method is used, its credentials verify, and it is the
+ * method the client is registered for. Credentials are verified before the
+ * client is judged, with a dummy for an unknown client, so every path does
+ * the same work. Every failure is 401 invalid_client with a fixed public text
+ * and the reason in `detail`; a client of another tenant is unknown.
+ *
+ * @throws invalid_client, or invalid_request when several methods are used at once.
+ */
+export const authenticateClient = async (findClient: FindClient, options: AuthenticateClientOptions): Promise<ClientRecord> => {
+  const request = { authorization: options.authorization, params: options.params };
+  const method = selectClientAuthMethod(request);
+  const authenticator = CLIENT_AUTHENTICATORS[method];
+  const challenge = { basicAttempted: authenticator.usesAuthorizationHeader };
+  const presented = authenticator.read(request);
+  const unsafeClient = presented.clientId.length <= MAX_CLIENT_ID_LENGTH ? await findClient(presented.clientId) : null;
+  const verified = await presented.verify(unsafeClient);
+  if (!unsafeClient || unsafeClient.tenantId !== options.tenantId) throw invalidClient('unknown client', challenge);
+  if (!verified) throw invalidClient(`${method} credentials do not verify`, challenge);
+  if (unsafeClient.tokenEndpointAuthMethod !== method) {
+    throw invalidClient(`client is registered for ${unsafeClient.tokenEndpointAuthMethod}`, challenge);
+  }
+
+  return unsafeClient;
+};

@@ -1,0 +1,37 @@
+import type { ClientRecord } from '@/lib/clients/client-record';
+import type { FormParams } from '@/lib/http/protocol-http';
+
+/** What client authentication may look at: the Authorization header and the parsed form. */
+export type ClientAuthRequest = { authorization: string | undefined; params: FormParams };
+
+/** Credentials read from a request: the client they name, and how to check them against it. */
+export type PresentedClientCredentials = {
+  clientId: string;
+  /**
+   * Whether the credentials are valid for `client`. For an unknown client
+   * (`null`) it must do the same work and return false, so that response
+   * times do not tell which client identifiers exist.
+   */
+  verify(client: ClientRecord | null): boolean | Promise<boolean>;
+};
+
+/**
+ * One `token_endpoint_auth_method` (RFC 7591 §2, OIDC Core §9): how to tell
+ * that a request uses it, and how to read and verify its credentials.
+ * Registering a method in CLIENT_AUTHENTICATORS is all it takes to support it.
+ */
+export type ClientAuthenticator = {
+  /**
+   * True when the credentials travel in the Authorization header: a failed
+   * authentication then repeats the scheme's challenge (RFC 6749 §5.2).
+   */
+  usesAuthorizationHeader: boolean;
+  /** Whether the request carries this method's credentials (well-formed or not). */
+  isPresented(request: ClientAuthRequest): boolean;
+  /**
+   * Reads the credentials of a request for which `isPresented` is true.
+   *
+   * @throws invalid_client when they are malformed; invalid_request when they contradict the form.
+   */
+  read(request: ClientAuthRequest): PresentedClientCredentials;
+};
