@@ -3,6 +3,7 @@ import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Db } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
 import { randomToken } from '@/lib/oauth/crypto';
+import { observedSettingsEpoch } from '@/lib/store/settings-epoch';
 
 /** Signing algorithms a tenant holds a key for. RS256 is the default (OIDC Core §15.1). */
 export const SIGNING_ALGS = ['RS256', 'ES256', 'PS256'] as const;
@@ -47,7 +48,8 @@ export const decryptPrivateJwk = (envelope: string, kid: string, keyEncryptionKe
   }
 };
 
-const generateKeyParams = (alg: SigningAlg) => (alg === 'ES256' ? { extractable: true } : { extractable: true, modulusLength: 2048 });
+const generateKeyParams = (alg: SigningAlg) =>
+  alg === 'ES256' ? { extractable: true } : { extractable: true, modulusLength: 2048 };
 
 /** The rows for a fresh key of each supported algorithm, private halves encrypted. */
 export const generateSigningKeyRows = async (tenantId: string) => {
@@ -79,7 +81,8 @@ export type TenantKeys = {
   jwks: { keys: JWK[] };
 };
 
-const keyCache = new Map<string, Promise<TenantKeys>>();
+/** Keys per tenant, tagged with the settings epoch observed when their load began. */
+const keyCache = new Map<string, { epoch: number | undefined; keys: Promise<TenantKeys> }>();
 
 const loadTenantKeys = async (db: Db, tenantId: string): Promise<TenantKeys> => {
   const rows = await db.signingKey.findMany({
@@ -90,7 +93,10 @@ const loadTenantKeys = async (db: Db, tenantId: string): Promise<TenantKeys> => 
   const signing = new Map<SigningAlg, { kid: string; privateKey: CryptoKey }>();
   for (const row of rows) {
     if (!isSigningAlg(row.alg) || signing.has(row.alg)) continue;
-    const privateKey = (await importJWK(decryptPrivateJwk(row.encryptedPrivateJwk, row.kid, keyEncryptionKey), row.alg)) as CryptoKey;
+    const privateKey = (await importJWK(
+      decryptPrivateJwk(row.encryptedPrivateJwk, row.kid, keyEncryptionKey),
+      row.alg,
+    )) as CryptoKey;
     signing.set(row.alg, { kid: row.kid, privateKey });
   }
 
@@ -98,17 +104,20 @@ const loadTenantKeys = async (db: Db, tenantId: string): Promise<TenantKeys> => 
 };
 
 /**
- * A tenant's keys, decrypted and imported once per process and cached.
- * Keys are only ever created with their tenant and never change, so the
- * cache needs no invalidation yet; key rotation will need one.
+ * A tenant's keys, decrypted and imported once and cached until the settings
+ * epoch moves: a key change (rotation, retirement) bumps the epoch in its
+ * transaction, and the next protocol request, which reads the epoch anyway,
+ * makes the next call here reload. No query while the epoch stands.
  */
 export const getTenantKeys = (db: Db, tenantId: string): Promise<TenantKeys> => {
-  let keys = keyCache.get(tenantId);
-  if (!keys) {
-    keys = loadTenantKeys(db, tenantId);
-    keys.catch(() => keyCache.delete(tenantId));
-    keyCache.set(tenantId, keys);
-  }
+  const epoch = observedSettingsEpoch();
+  const cached = keyCache.get(tenantId);
+  if (cached && cached.epoch === epoch) return cached.keys;
+  const entry = { epoch, keys: loadTenantKeys(db, tenantId) };
+  keyCache.set(tenantId, entry);
+  entry.keys.catch(() => {
+    if (keyCache.get(tenantId) === entry) keyCache.delete(tenantId);
+  });
 
-  return keys;
+  return entry.keys;
 };
