@@ -1,8 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { getBaseEnv, type LogLevel } from '@/lib/env';
 
-export type { Logger };
-
 /** Property names whose values never reach a log line, at the top level or nested up to two objects deep. */
 const SECRET_KEYS = [
   'authorization',
