@@ -38,13 +38,16 @@ const runCli = (args: string[]): Promise<CliResult> =>
     child.on('close', (code) => resolveResult({ code, stdout, stderr }));
   });
 
+/** What these tests read of the JSON documents the CLI prints. */
+type JsonDocument = { client_id: string; client_secret?: string; grant_types: string[] } & Record<string, unknown>;
+
 /** Runs a `--json` command that must succeed; returns its one JSON document. */
-const runJson = async (args: string[]): Promise<any> => {
+const runJson = async <T = JsonDocument>(args: string[]): Promise<T> => {
   const result = await runCli([...args, '--json']);
   expect(result.code, result.stderr).toBe(0);
   expectOneJsonDocument(result.stdout);
 
-  return JSON.parse(result.stdout);
+  return JSON.parse(result.stdout) as T;
 };
 
 /** stdout is exactly one JSON document on one line, and nothing else. */
@@ -91,20 +94,35 @@ describe('backchannel CLI', () => {
     expect(client).toEqual({
       client_id: expect.any(String),
       client_secret: expect.any(String),
-      name: 'Support desk',
-      tenant: 'acme',
+      client_id_issued_at: expect.any(Number),
+      client_name: 'Support desk',
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['urn:openid:params:grant-type:ciba'],
       backchannel_token_delivery_mode: 'poll',
       binding_message_policy: 'optional',
+      binding_message_max_length: 64,
+      binding_message_charset: 'restricted',
+      backchannel_poll_interval: 5,
+      id_token_signed_response_alg: 'RS256',
+      min_requested_expiry: 1,
+      max_requested_expiry: 259200,
+      default_requested_expiry: 300,
+      access_token_lifetime: 3600,
+      id_token_lifetime: 3600,
     });
 
+    // prettier-ignore
     const post = await runJson([
-      'client', 'create', '--tenant', 'acme', '--name', 'Kiosk',
-      '--auth-method', 'client_secret_post', '--binding-message', 'required',
-      '--grant-types', 'urn:openid:params:grant-type:ciba',
+      'client', 'create', '--tenant', 'acme', '--name', 'Kiosk', '--auth-method', 'client_secret_post',
+      '--binding-message', 'required', '--grant-types', 'urn:openid:params:grant-type:ciba',
+      '--delivery-mode', 'poll', '--id-token-alg', 'ES256', '--poll-interval', '9',
     ]);
-    expect(post).toMatchObject({ token_endpoint_auth_method: 'client_secret_post', binding_message_policy: 'required' });
+    expect(post).toMatchObject({
+      token_endpoint_auth_method: 'client_secret_post',
+      binding_message_policy: 'required',
+      id_token_signed_response_alg: 'ES256',
+      backchannel_poll_interval: 9,
+    });
 
     const noGrants = await runJson(['client', 'create', '--tenant', 'acme', '--name', 'No grants', '--grant-types', 'none']);
     expect(noGrants.grant_types).toEqual([]);
@@ -118,11 +136,95 @@ describe('backchannel CLI', () => {
       sqlite.close();
     }
 
-    const listed = await runJson(['client', 'list', '--tenant', 'acme']);
+    const listed = await runJson<JsonDocument[]>(['client', 'list', '--tenant', 'acme']);
     expect(listed.map((entry: { client_id: string }) => entry.client_id).sort()).toEqual(
       [client.client_id, post.client_id, noGrants.client_id].sort(),
     );
+    const { client_secret: _secret, ...view } = post;
+    expect(listed.find((entry: { client_id: string }) => entry.client_id === post.client_id)).toEqual(view);
     expect(JSON.stringify(listed)).not.toContain(client.client_secret);
+    expect(
+      listed.flatMap((entry: object) => Object.keys(entry)).filter((key: string) => /client_secret$|hash/i.test(key)),
+    ).toEqual([]);
+  });
+
+  it('updates a client, printing it with metadata names', async () => {
+    const { client_id } = await runJson(['client', 'create', '--tenant', 'acme', '--name', 'To change']);
+    // prettier-ignore
+    const updated = await runJson([
+      'client', 'update', '--tenant', 'acme', '--client-id', client_id, '--name', 'Changed',
+      '--binding-message', 'required', '--poll-interval', '15', '--id-token-alg', 'PS256',
+      '--auth-method', 'client_secret_post', '--grant-types', 'none', '--delivery-mode', 'poll',
+    ]);
+
+    expect(updated).toMatchObject({
+      client_id,
+      client_name: 'Changed',
+      binding_message_policy: 'required',
+      backchannel_poll_interval: 15,
+      id_token_signed_response_alg: 'PS256',
+      token_endpoint_auth_method: 'client_secret_post',
+      grant_types: [],
+    });
+    expect(updated.client_secret).toBeUndefined();
+  });
+
+  it('refuses bad settings with one stderr line per option, exit 1, and changes nothing', async () => {
+    const { client_id } = await runJson(['client', 'create', '--tenant', 'acme', '--name', 'Stays']);
+    // prettier-ignore
+    const result = await runCli([
+      'client', 'update', '--tenant', 'acme', '--client-id', client_id, '--poll-interval', '0',
+      '--auth-method', 'private_key_jwt', '--delivery-mode', 'push', '--id-token-alg', 'EdDSA',
+      '--json',
+    ]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'backchannel: --auth-method: private_key_jwt is not supported yet (supported: client_secret_basic, client_secret_post)',
+      'backchannel: --delivery-mode: push is not supported yet (supported: poll)',
+      'backchannel: --poll-interval: must be a whole number of seconds from 1 to 300 (got 0)',
+      'backchannel: --id-token-alg: EdDSA is not supported yet (supported: RS256, ES256, PS256)',
+    ]);
+    const listed = await runJson<JsonDocument[]>(['client', 'list', '--tenant', 'acme']);
+    expect(listed.find((entry: { client_id: string }) => entry.client_id === client_id)).toMatchObject({
+      token_endpoint_auth_method: 'client_secret_basic',
+      backchannel_poll_interval: 5,
+    });
+  });
+
+  it('rotates a client secret: a new one, shown once, stored only as a hash', async () => {
+    const client = await runJson(['client', 'create', '--tenant', 'acme', '--name', 'Rotating']);
+    const rotated = await runJson(['client', 'rotate-secret', '--tenant', 'acme', '--client-id', client.client_id]);
+
+    expect(rotated).toEqual({ client_id: client.client_id, client_secret: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(rotated.client_secret).not.toBe(client.client_secret);
+    const human = await runCli(['client', 'rotate-secret', '--tenant', 'acme', '--client-id', client.client_id]);
+    expect(human.stdout).toMatch(/client_secret:\s+[\w-]{43}/);
+    expect(human.stdout).toMatch(/shown only this once/);
+  });
+
+  it('updates a tenant', async () => {
+    await runJson(['tenant', 'create', '--slug', 'renamed', '--name', 'Before']);
+    expect(await runJson(['tenant', 'update', '--slug', 'renamed', '--name', 'After'])).toEqual({
+      id: expect.any(String),
+      slug: 'renamed',
+      name: 'After',
+      issuer: 'https://op.example.test/t/renamed',
+    });
+  });
+
+  it('does not find a client through another tenant', async () => {
+    await runJson(['tenant', 'create', '--slug', 'globex', '--name', 'Globex']);
+    const { client_id } = await runJson(['client', 'create', '--tenant', 'globex', '--name', 'Globex desk']);
+
+    const notFound = new RegExp(`No client "${client_id}" in tenant "acme"`);
+    await expectFailure(
+      ['client', 'update', '--tenant', 'acme', '--client-id', client_id, '--name', 'Mine', '--json'],
+      1,
+      notFound,
+    );
+    await expectFailure(['client', 'rotate-secret', '--tenant', 'acme', '--client-id', client_id, '--json'], 1, notFound);
   });
 
   it('says in human output that the secret is shown only once', async () => {
@@ -143,11 +245,11 @@ describe('backchannel CLI', () => {
       tenant: 'acme',
     });
 
-    const users = await runJson(['user', 'list', '--tenant', 'acme']);
+    const users = await runJson<JsonDocument[]>(['user', 'list', '--tenant', 'acme']);
     expect(users).toEqual([{ ...user, createdAt: expect.any(String) }]);
 
-    const tenants = await runJson(['tenant', 'list']);
-    expect(tenants).toEqual([expect.objectContaining({ slug: 'acme', issuer: 'https://op.example.test/t/acme' })]);
+    const tenants = await runJson<JsonDocument[]>(['tenant', 'list']);
+    expect(tenants).toContainEqual(expect.objectContaining({ slug: 'acme', issuer: 'https://op.example.test/t/acme' }));
   });
 
   it.each<[string[], RegExp]>([
@@ -156,7 +258,13 @@ describe('backchannel CLI', () => {
     [['user', 'create', '--tenant', 'acme', '--email', 'ALICE@example.com'], /already exists/],
     [['user', 'create', '--tenant', 'acme', '--email', 'not-an-email'], /not a valid address/],
     [['client', 'list', '--tenant', 'nope'], /No tenant with slug "nope"/],
-    [['client', 'create', '--tenant', 'acme', '--name', 'X', '--grant-types', 'authorization_code'], /Unsupported grant type/],
+    [
+      ['client', 'create', '--tenant', 'acme', '--name', 'X', '--grant-types', 'authorization_code'],
+      /^backchannel: --grant-types: must be urn:openid:params:grant-type:ciba \(got "authorization_code"\)\n$/,
+    ],
+    [['tenant', 'update', '--slug', 'acme', '--name', ' '], /^backchannel: --name: must be 1–100 characters/],
+    [['tenant', 'update', '--slug', 'nope', '--name', 'X'], /No tenant with slug "nope"/],
+    [['client', 'update', '--tenant', 'acme', '--client-id', 'nope'], /No client "nope" in tenant "acme"/],
   ])('exits 1 with the error on stderr only: %j', async (args, message) => {
     await expectFailure([...args, '--json'], 1, message);
   });
@@ -170,6 +278,13 @@ describe('backchannel CLI', () => {
     [['user', 'list', '--tenant'], /--tenant/],
     [['user', 'list', '--tenant', 'acme', 'extra', '--json'], /extra/],
     [['client', 'create', '--tenant', 'acme', '--name', 'X', '--grant-types', ','], /--grant-types/],
+    [
+      ['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--poll-interval', 'soon'],
+      /--poll-interval needs a whole number/,
+    ],
+    [['client', 'update', '--tenant', 'acme', '--name', 'X'], /Missing required option --client-id/],
+    [['client', 'rotate-secret', '--tenant', 'acme', '--client-id', 'x', '--name', 'X'], /Unknown option '--name'/],
+    [['tenant', 'update', '--slug', 'acme', '--rate-limit-per-user', '5'], /Unknown option '--rate-limit-per-user'/],
   ])('exits 2 for the usage error on stderr only: %j', async (args, message) => {
     await expectFailure(args, 2, message);
   });
@@ -183,5 +298,9 @@ describe('backchannel CLI', () => {
     expect(command.code).toBe(0);
     expect(command.stdout).toMatch(/--grant-types <list>/);
     expect(command.stdout).toMatch(/--auth-method <method>/);
+    const update = await runCli(['client', 'update', '--help']);
+    expect(update.code).toBe(0);
+    expect(update.stdout).toMatch(/--client-id <client_id>/);
+    expect(update.stdout).toMatch(/--poll-interval <seconds>/);
   });
 });

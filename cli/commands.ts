@@ -1,10 +1,24 @@
-import { createClient, SUPPORTED_GRANT_TYPES } from '@/lib/admin/create-client';
+import type { ClientView } from '@/lib/admin/client-view';
+import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
 import { listClients } from '@/lib/admin/list-clients';
 import { listTenants } from '@/lib/admin/list-tenants';
 import { listUsers } from '@/lib/admin/list-users';
+import { rotateClientSecret } from '@/lib/admin/rotate-client-secret';
+import { updateClient } from '@/lib/admin/update-client';
+import { updateTenant } from '@/lib/admin/update-tenant';
+import {
+  BINDING_MESSAGE_POLICIES,
+  CLIENT_METADATA_DEFAULTS,
+  CLIENT_SETTING_BOUNDS,
+  SUPPORTED_DELIVERY_MODES,
+  SUPPORTED_GRANT_TYPES,
+  type ClientMetadata,
+} from '@/lib/clients/client-metadata';
 import type { Db } from '@/lib/db/client';
+import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth';
+import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 import { formatFields, formatTable } from './format';
 import { UsageError } from './usage-error';
 
@@ -13,6 +27,8 @@ type OptionSpec = {
   value: string;
   description: string;
   required?: boolean;
+  /** The input field this option sets, when it is not the option's own name (error messages name the option). */
+  field?: string;
 };
 
 type OptionValues = Record<string, string | undefined>;
@@ -25,6 +41,7 @@ export type CommandSpec = {
   summary: string;
   options: Record<string, OptionSpec>;
   examples: string[];
+  /** Runs the command; throws UsageError for a malformed option value. */
   run: (db: Db, values: OptionValues) => Promise<unknown>;
   /** Human-readable rendering of `run`'s result (the default output). */
   formatHuman: (result: never) => string;
@@ -34,18 +51,94 @@ export type CommandSpec = {
 const required = (values: OptionValues, name: string): string => values[name] as string;
 
 const TENANT_OPTION: OptionSpec = { value: '<slug>', description: 'The tenant (its slug).', required: true };
+const CLIENT_ID_OPTION: OptionSpec = { value: '<client_id>', description: 'The client (its client_id).', required: true };
 
 /** `--grant-types a,b` → ['a', 'b']; `none` → [] (a client without any grant). */
-export const parseGrantTypesOption = (raw: string | undefined): string[] | undefined => {
-  if (raw === undefined) return undefined;
+export const parseGrantTypesOption = (raw: string): string[] => {
   if (raw.trim() === 'none') return [];
   const values = raw.split(',').map((value) => value.trim());
   if (values.some((value) => value === '')) {
-    throw new UsageError('--grant-types needs a comma-separated list of grant types, or "none".', 'client create');
+    throw new UsageError('--grant-types needs a comma-separated list of grant types, or "none".');
   }
 
   return values;
 };
+
+/** `--poll-interval 10` → 10: a whole number; its range is the schema's to check. */
+const parseSecondsOption = (raw: string): number => {
+  if (!/^-?[0-9]+$/.test(raw.trim()))
+    throw new UsageError(`--poll-interval needs a whole number of seconds, not ${JSON.stringify(raw)}.`);
+
+  return Number(raw.trim());
+};
+
+type ClientSettingOption = OptionSpec & { field: keyof ClientMetadata; parse?: (raw: string) => unknown };
+
+const { pollInterval } = CLIENT_SETTING_BOUNDS;
+
+/** The client settings the CLI sets, flag → client metadata name (contract.md). */
+const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
+  name: { field: 'client_name', value: '<name>', description: 'Display name, 1–100 characters (client_name).' },
+  'auth-method': {
+    field: 'token_endpoint_auth_method',
+    value: '<method>',
+    description: `${CLIENT_AUTH_METHODS.join(' or ')} (token_endpoint_auth_method; default ${CLIENT_METADATA_DEFAULTS.token_endpoint_auth_method}).`,
+  },
+  'grant-types': {
+    field: 'grant_types',
+    value: '<list>',
+    description: `Comma-separated; supported: ${SUPPORTED_GRANT_TYPES.join(', ')} (the default). "none" for no grant.`,
+    parse: parseGrantTypesOption,
+  },
+  'delivery-mode': {
+    field: 'backchannel_token_delivery_mode',
+    value: '<mode>',
+    description: `${SUPPORTED_DELIVERY_MODES.join(', ')} (backchannel_token_delivery_mode; ping and push are not supported yet).`,
+  },
+  'binding-message': {
+    field: 'binding_message_policy',
+    value: '<policy>',
+    description: `${BINDING_MESSAGE_POLICIES.join(' or ')} (binding_message_policy; default ${CLIENT_METADATA_DEFAULTS.binding_message_policy}): whether bc-authorize must carry a binding_message.`,
+  },
+  'id-token-alg': {
+    field: 'id_token_signed_response_alg',
+    value: '<alg>',
+    description: `${SIGNING_ALGS.join(', ')} (id_token_signed_response_alg; default ${CLIENT_METADATA_DEFAULTS.id_token_signed_response_alg}).`,
+  },
+  'poll-interval': {
+    field: 'backchannel_poll_interval',
+    value: '<seconds>',
+    description: `Minimum seconds between polls, ${pollInterval.min}–${pollInterval.max} (backchannel_poll_interval; default ${CLIENT_METADATA_DEFAULTS.backchannel_poll_interval}).`,
+    parse: parseSecondsOption,
+  },
+};
+
+/** The client metadata the given setting options ask for (options not given are left out). */
+const clientMetadataFrom = (values: OptionValues): Partial<Record<keyof ClientMetadata, unknown>> =>
+  Object.fromEntries(
+    Object.entries(CLIENT_SETTING_OPTIONS).flatMap(([name, option]) => {
+      const raw = values[name];
+
+      return raw === undefined ? [] : [[option.field, option.parse ? option.parse(raw) : raw]];
+    }),
+  );
+
+const formatClient = (client: Partial<ClientView> & { client_secret?: string }): string =>
+  formatFields(
+    Object.entries(client).map(([label, value]): [string, unknown] =>
+      label === 'client_id_issued_at' ? [label, new Date((value as number) * 1000)] : [label, value],
+    ),
+  );
+
+const SECRET_SHOWN_ONCE = 'The client secret is shown only this once: it is stored hashed and cannot be recovered. Save it now.';
+
+const formatTenant = (tenant: Awaited<ReturnType<typeof createTenant>>): string =>
+  formatFields([
+    ['id', tenant.id],
+    ['slug', tenant.slug],
+    ['name', tenant.name],
+    ['issuer', tenant.issuer],
+  ]);
 
 export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
   tenant: {
@@ -58,13 +151,22 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       examples: ['backchannel tenant create --slug acme --name "Acme Corp"'],
       run: (db, values) => createTenant(db, { slug: required(values, 'slug'), name: required(values, 'name') }),
       formatHuman: (tenant: Awaited<ReturnType<typeof createTenant>>) =>
-        `Created tenant "${tenant.slug}" with RS256, ES256 and PS256 signing keys.\n` +
-        formatFields([
-          ['id', tenant.id],
-          ['slug', tenant.slug],
-          ['name', tenant.name],
-          ['issuer', tenant.issuer],
-        ]),
+        `Created tenant "${tenant.slug}" with RS256, ES256 and PS256 signing keys.\n${formatTenant(tenant)}`,
+    },
+    update: {
+      summary: "Change a tenant's settings (the slug, part of the issuer, never changes).",
+      options: {
+        slug: { value: '<slug>', description: 'The tenant to change.', required: true },
+        name: { value: '<name>', description: 'Display name, 1–100 characters.' },
+      },
+      examples: ['backchannel tenant update --slug acme --name "Acme Corporation"'],
+      run: (db, values) =>
+        updateTenant(db, {
+          slug: required(values, 'slug'),
+          settings: values.name === undefined ? {} : { name: values.name },
+        }),
+      formatHuman: (tenant: Awaited<ReturnType<typeof updateTenant>>) =>
+        `Updated tenant "${tenant.slug}".\n${formatTenant(tenant)}`,
     },
     list: {
       summary: 'List every tenant.',
@@ -81,46 +183,44 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
   },
   client: {
     create: {
-      summary: 'Register a poll-mode CIBA client in a tenant. Prints its client_secret once.',
+      summary: 'Register a CIBA client in a tenant. Prints its client_secret once.',
       options: {
         tenant: TENANT_OPTION,
-        name: { value: '<name>', description: 'Display name, 1–100 characters.', required: true },
-        'auth-method': {
-          value: '<method>',
-          description: 'client_secret_basic (default) or client_secret_post.',
-        },
-        'binding-message': {
-          value: '<policy>',
-          description: 'required or optional (default): whether bc-authorize must carry a binding_message.',
-        },
-        'grant-types': {
-          value: '<list>',
-          description: `Comma-separated; supported: ${SUPPORTED_GRANT_TYPES.join(', ')} (the default). "none" for no grant.`,
-        },
+        ...CLIENT_SETTING_OPTIONS,
+        name: { ...CLIENT_SETTING_OPTIONS.name, required: true },
       },
       examples: [
         'backchannel client create --tenant acme --name "Support desk"',
         'backchannel client create --tenant acme --name "Kiosk" --auth-method client_secret_post --binding-message required',
       ],
-      run: (db, values) =>
-        createClient(db, {
-          tenantSlug: required(values, 'tenant'),
-          name: required(values, 'name'),
-          authMethod: values['auth-method'],
-          bindingMessage: values['binding-message'],
-          grantTypes: parseGrantTypesOption(values['grant-types']),
-        }),
+      run: (db, values) => createClient(db, { tenantSlug: required(values, 'tenant'), metadata: clientMetadataFrom(values) }),
       formatHuman: (client: Awaited<ReturnType<typeof createClient>>) =>
-        `Created client "${client.name}" in tenant "${client.tenant}".\n` +
-        formatFields([
-          ['client_id', client.client_id],
-          ['client_secret', client.client_secret],
-          ['token_endpoint_auth_method', client.token_endpoint_auth_method],
-          ['grant_types', client.grant_types],
-          ['backchannel_token_delivery_mode', client.backchannel_token_delivery_mode],
-          ['binding_message_policy', client.binding_message_policy],
-        ]) +
-        '\n\nThe client secret is shown only this once: it is stored hashed and cannot be recovered. Save it now.',
+        `Created client "${client.client_name}".\n${formatClient(client)}\n\n${SECRET_SHOWN_ONCE}`,
+    },
+    update: {
+      summary: "Change a client's settings; every server applies them at its next request.",
+      options: { tenant: TENANT_OPTION, 'client-id': CLIENT_ID_OPTION, ...CLIENT_SETTING_OPTIONS },
+      examples: [
+        'backchannel client update --tenant acme --client-id <client_id> --binding-message required',
+        'backchannel client update --tenant acme --client-id <client_id> --poll-interval 10 --id-token-alg ES256',
+      ],
+      run: (db, values) =>
+        updateClient(db, {
+          tenantSlug: required(values, 'tenant'),
+          clientId: required(values, 'client-id'),
+          metadata: clientMetadataFrom(values),
+        }),
+      formatHuman: (client: Awaited<ReturnType<typeof updateClient>>) =>
+        `Updated client "${client.client_name}".\n${formatClient(client)}`,
+    },
+    'rotate-secret': {
+      summary: "Replace a client's secret; the old one stops working at once. Prints the new one once.",
+      options: { tenant: TENANT_OPTION, 'client-id': CLIENT_ID_OPTION },
+      examples: ['backchannel client rotate-secret --tenant acme --client-id <client_id>'],
+      run: (db, values) =>
+        rotateClientSecret(db, { tenantSlug: required(values, 'tenant'), clientId: required(values, 'client-id') }),
+      formatHuman: (rotated: Awaited<ReturnType<typeof rotateClientSecret>>) =>
+        `Rotated the secret; the old one no longer works.\n${formatClient(rotated)}\n\n${SECRET_SHOWN_ONCE}`,
     },
     list: {
       summary: "List a tenant's clients (secrets are never shown).",
@@ -129,13 +229,16 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       run: (db, values) => listClients(db, { tenantSlug: required(values, 'tenant') }),
       formatHuman: (clients: Awaited<ReturnType<typeof listClients>>) =>
         formatTable(
-          ['CLIENT_ID', 'NAME', 'AUTH METHOD', 'BINDING MESSAGE', 'GRANT TYPES'],
+          ['CLIENT_ID', 'NAME', 'AUTH METHOD', 'GRANT TYPES', 'MODE', 'BINDING MESSAGE', 'ID TOKEN ALG', 'POLL'],
           clients.map((client) => [
             client.client_id,
-            client.name,
+            client.client_name,
             client.token_endpoint_auth_method,
-            client.binding_message_policy,
             client.grant_types,
+            client.backchannel_token_delivery_mode,
+            client.binding_message_policy,
+            client.id_token_signed_response_alg,
+            client.backchannel_poll_interval,
           ]),
           'No clients in this tenant yet.',
         ),
@@ -174,4 +277,12 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
         ),
     },
   },
+};
+
+/** The option of `spec` that sets input field `path` (its first segment), as `--name`; else the path itself. */
+export const optionForField = (spec: CommandSpec, path: string): string => {
+  const field = path.split('.')[0];
+  const option = Object.entries(spec.options).find(([name, candidate]) => (candidate.field ?? name) === field);
+
+  return option ? `--${option[0]}` : path;
 };

@@ -5,7 +5,7 @@ const cell = (value: unknown): string => {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.join(',');
 
-  return String(value);
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '-');
 };
 
 /** `label: value` lines, labels padded to one width. */

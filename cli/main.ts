@@ -6,15 +6,16 @@
  * - `--json`: stdout carries exactly one JSON document and nothing else;
  * - otherwise a human-readable text on stdout;
  * - everything else (migration log lines, errors) goes to stderr;
- * - exit codes: 0 success, 1 failure (AdminError, database, environment),
+ * - exit codes: 0 success, 1 failure (AdminError — a refused input is one
+ *   stderr line per field, named by its option —, database, environment),
  *   2 usage error (unknown command or option, missing or malformed value).
  *   On failure nothing is written to stdout.
  */
 import { parseArgs } from 'node:util';
-import { isAdminError } from '@/lib/admin/errors';
+import { isAdminError, type AdminError } from '@/lib/admin/errors';
 import { disconnectDb, getDb } from '@/lib/db/client';
 import { applyMigrations } from '@/scripts/migrations/migrate';
-import { COMMANDS, type CommandSpec } from './commands';
+import { COMMANDS, optionForField, type CommandSpec } from './commands';
 import { isParseArgsError, UsageError } from './usage-error';
 
 export type CliIo = {
@@ -33,7 +34,7 @@ const formatTopHelp = (): string => {
   const lines = ['Usage: backchannel <resource> <action> [options] [--json]', '', 'Commands:'];
   for (const [resource, actions] of Object.entries(COMMANDS)) {
     for (const [action, spec] of Object.entries(actions)) {
-      lines.push(`  ${`${resource} ${action}`.padEnd(16)} ${spec.summary}`);
+      lines.push(`  ${`${resource} ${action}`.padEnd(20)} ${spec.summary}`);
     }
   }
   lines.push(
@@ -51,7 +52,7 @@ const formatTopHelp = (): string => {
 
 const formatResourceHelp = (resource: string): string => {
   const lines = [`Usage: backchannel ${resource} <action> [options] [--json]`, '', 'Actions:'];
-  for (const [action, spec] of Object.entries(COMMANDS[resource])) lines.push(`  ${action.padEnd(8)} ${spec.summary}`);
+  for (const [action, spec] of Object.entries(COMMANDS[resource])) lines.push(`  ${action.padEnd(13)} ${spec.summary}`);
   lines.push('', `Run "backchannel ${resource} <action> --help" for its options.`);
 
   return lines.join('\n') + '\n';
@@ -71,17 +72,28 @@ const formatCommandHelp = (command: string, spec: CommandSpec): string => {
   ];
   const width = Math.max(...optionRows.map(([flag]) => flag.length));
 
-  return [
-    `Usage: backchannel ${command} ${synopsis} [--json]`.replace(/ {2,}/g, ' '),
-    '',
-    spec.summary,
-    '',
-    'Options:',
-    ...optionRows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
-    '',
-    'Examples:',
-    ...spec.examples.map((example) => `  ${example}`),
-  ].join('\n') + '\n';
+  return (
+    [
+      `Usage: backchannel ${command} ${synopsis} [--json]`.replace(/ {2,}/g, ' '),
+      '',
+      spec.summary,
+      '',
+      'Options:',
+      ...optionRows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
+      '',
+      'Examples:',
+      ...spec.examples.map((example) => `  ${example}`),
+    ].join('\n') + '\n'
+  );
+};
+
+/** An AdminError for stderr: one line per refused field, named by the option that set it. */
+const formatAdminError = (error: AdminError, spec: CommandSpec): string => {
+  if (error.fields.length === 0) return `backchannel: ${error.message}\n`;
+
+  return error.fields
+    .map(({ path, message }) => `backchannel: ${path ? `${optionForField(spec, path)}: ` : ''}${message}\n`)
+    .join('');
 };
 
 type ResolvedCommand =
@@ -162,7 +174,7 @@ export const runCli = async (argv: readonly string[], io: CliIo = PROCESS_IO): P
       return 2;
     }
     if (isAdminError(error)) {
-      io.stderr(`backchannel: ${error.message}\n`);
+      io.stderr(formatAdminError(error, resolved.spec));
 
       return 1;
     }

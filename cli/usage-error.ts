@@ -12,5 +12,8 @@ export class UsageError extends Error {
 }
 
 /** node:util parseArgs failures (unknown option, missing value, ...) carry ERR_PARSE_ARGS_* codes. */
-export const isParseArgsError = (error: unknown): error is Error & { code: string } =>
-  error instanceof Error && String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS_');
+export const isParseArgsError = (error: unknown): error is Error & { code: string } => {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+};

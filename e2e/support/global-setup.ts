@@ -143,10 +143,21 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // Provisioning through the real CLI, beside the running server (the documented workflow).
     await cli(env, ['tenant', 'create', '--slug', 'acme', '--name', 'Acme Corp']);
     await cli(env, ['tenant', 'create', '--slug', 'globex', '--name', 'Globex Inc']);
+    type CreatedClient = Pick<
+      E2eClient,
+      'client_id' | 'client_secret' | 'token_endpoint_auth_method' | 'binding_message_policy'
+    > & {
+      client_name: string;
+    };
     const client = (tenant: string, name: string, extra: string[] = []) =>
-      cli<Omit<E2eClient, 'tenant'>>(env, ['client', 'create', '--tenant', tenant, '--name', name, ...extra]).then(
-        (created): E2eClient => ({ ...created, tenant }),
-      );
+      cli<CreatedClient>(env, ['client', 'create', '--tenant', tenant, '--name', name, ...extra]).then((created): E2eClient => ({
+        tenant,
+        name: created.client_name,
+        client_id: created.client_id,
+        client_secret: created.client_secret,
+        token_endpoint_auth_method: created.token_endpoint_auth_method,
+        binding_message_policy: created.binding_message_policy,
+      }));
     const user = (tenant: string, email: string, name: string) =>
       cli<{ sub: string; email: string }>(env, ['user', 'create', '--tenant', tenant, '--email', email, '--name', name]).then(
         (created): E2eUser => ({ tenant, email: created.email, name, sub: created.sub }),

@@ -25,7 +25,7 @@ export type CreatedTenant = { id: string; slug: string; name: string; issuer: st
  */
 export const createTenant = async (db: Db, options: CreateTenantOptions): Promise<CreatedTenant> => {
   const slug = parseTenantSlug(options.slug);
-  const name = parseName(options.name, 'Tenant name');
+  const name = parseName(options.name, 'name');
   const conflict = () => new AdminError('conflict', `A tenant with slug "${slug}" already exists.`);
 
   const existing = await db.tenant.findUnique({ where: { slug }, select: { id: true } });

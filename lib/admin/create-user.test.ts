@@ -78,7 +78,7 @@ describe('createUser', () => {
     `${'a'.repeat(65)}@example.com`,
     '',
   ])('rejects the email %j', async (email) => {
-    await expectAdminError(createUser(db, { tenantSlug: 'acme', email }), 'invalid_input', /Email/);
+    await expectAdminError(createUser(db, { tenantSlug: 'acme', email }), 'invalid_input', /^email: /);
   });
 
   it.each(['first.last+tag@sub.example.co.uk', "o'brien@example.org", 'x@xn--bcher-kva.example'])(
@@ -94,7 +94,7 @@ describe('createUser', () => {
     await expectAdminError(
       createUser(db, { tenantSlug: 'acme', email: 'long@example.com', name: 'x'.repeat(101) }),
       'invalid_input',
-      /User name/,
+      /^name: /,
     );
   });
 

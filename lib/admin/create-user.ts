@@ -23,7 +23,7 @@ export type CreatedUser = { id: string; sub: string; email: string; name: string
  */
 export const createUser = async (db: Db, options: CreateUserOptions): Promise<CreatedUser> => {
   const email = parseEmail(options.email);
-  const name = parseOptionalName(options.name, 'User name');
+  const name = parseOptionalName(options.name, 'name');
   const tenant = await getTenantOrThrow(db, options.tenantSlug);
   const conflict = () => new AdminError('conflict', `A user with email ${email} already exists in tenant "${tenant.slug}".`);
 

@@ -1,28 +1,43 @@
 /**
  * Errors of the admin domain (provisioning tenants, clients and users), for
- * the CLI and the console. Deliberately separate from the OAuth errors in
- * lib/oauth/errors.ts: these messages are written for an operator and may
- * name the offending value.
+ * the CLI, the console and the Management API. Deliberately separate from
+ * the OAuth errors in lib/oauth/errors.ts: these messages are written for an
+ * operator and may name the offending value.
  */
 export type AdminErrorCode =
-  /** A referenced tenant (or other record) does not exist. Callers show the message; retrying will not help. */
+  /** A referenced tenant or client does not exist (or belongs to another tenant). Retrying will not help. */
   | 'not_found'
   /** A unique value (tenant slug, user email in a tenant) is already taken. */
   | 'conflict'
-  /** An input failed validation; the message says which field and why. */
+  /** Input failed validation: `fields` says which fields and why (the API's `validation_failed`). */
   | 'invalid_input';
 
 export const ADMIN_ERROR_CODES: readonly AdminErrorCode[] = ['not_found', 'conflict', 'invalid_input'];
 
+/**
+ * Why one input field was refused. `path` is the field's name in the
+ * operation's input (dotted for nested values, e.g. `grant_types.1`; empty for
+ * the input as a whole); `message` is a fragment without a subject ("must be
+ * …"), so each door can prefix its own name for the field.
+ */
+export type AdminFieldError = { path: string; message: string };
+
 export class AdminError extends Error {
   override readonly name = 'AdminError';
   readonly code: AdminErrorCode;
+  /** Per-field reasons; at least one for `invalid_input`, none otherwise. */
+  readonly fields: readonly AdminFieldError[];
 
-  constructor(code: AdminErrorCode, message: string) {
+  constructor(code: AdminErrorCode, message: string, fields: readonly AdminFieldError[] = []) {
     super(message);
     this.code = code;
+    this.fields = fields;
   }
 }
+
+/** `invalid_input` for these fields; the message lists each as `path: message`. */
+export const invalidInput = (fields: readonly AdminFieldError[]): AdminError =>
+  new AdminError('invalid_input', fields.map(({ path, message }) => (path ? `${path}: ${message}` : message)).join('; '), fields);
 
 export const isAdminError = (error: unknown): error is AdminError => error instanceof AdminError;
 

@@ -1,0 +1,50 @@
+import { clientNotFound } from '@/lib/admin/client-not-found';
+import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/client-view';
+import { getTenantOrThrow } from '@/lib/admin/get-tenant-or-throw';
+import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
+import { ZClientMetadataSchema, ZClientMetadataUpdateSchema } from '@/lib/clients/client-metadata';
+import { toClientSettingColumns, toUncheckedClientMetadata } from '@/lib/clients/client-settings-columns';
+import type { Db } from '@/lib/db/client';
+import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
+
+export type UpdateClientOptions = {
+  tenantSlug: string;
+  /** The client_id; a client of another tenant is not found. */
+  clientId: string;
+  /** Unvalidated: any subset of the client metadata (ZClientMetadataUpdateSchema). Absent settings keep their value. */
+  metadata: unknown;
+};
+
+/**
+ * Changes a client's settings. The changes are validated alone, then the
+ * resulting settings as a whole (e.g. the requested-expiry bounds together);
+ * nothing is written unless both pass. The write and the settings-epoch bump
+ * share one transaction, so every process's next protocol request sees the
+ * change. The bump comes first: it serialises concurrent settings changes, so
+ * none is lost.
+ *
+ * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant or client.
+ */
+export const updateClient = async (db: Db, options: UpdateClientOptions): Promise<ClientView> => {
+  const changes = Object.fromEntries(
+    Object.entries(parseInputOrThrow(ZClientMetadataUpdateSchema, options.metadata)).filter(([, value]) => value !== undefined),
+  );
+  const tenant = await getTenantOrThrow(db, options.tenantSlug);
+
+  return db.$transaction(async (tx) => {
+    await bumpSettingsEpoch(tx);
+    const current = await tx.client.findFirst({
+      where: { tenantId: tenant.id, clientId: options.clientId },
+      select: CLIENT_VIEW_COLUMNS,
+    });
+    if (!current) throw clientNotFound(tenant.slug, options.clientId);
+    const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...toUncheckedClientMetadata(current), ...changes });
+    const updated = await tx.client.update({
+      where: { clientId: current.clientId },
+      data: toClientSettingColumns(metadata),
+      select: CLIENT_VIEW_COLUMNS,
+    });
+
+    return toClientView(updated);
+  });
+};
