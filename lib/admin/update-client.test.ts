@@ -1,17 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type CreatedClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
+import { createUser } from '@/lib/admin/create-user';
 import { AdminError } from '@/lib/admin/errors';
 import { expectAdminError } from '@/lib/admin/test-helpers';
 import { updateClient } from '@/lib/admin/update-client';
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
+import { flushBackgroundTasks } from '@/lib/background-tasks';
 import type { Db } from '@/lib/db/client';
+import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
+import { call, credentialsOf, expectOAuthError, formRequest } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
 
 let db: Db;
 let cleanup: () => Promise<void>;
 let client: CreatedClient;
 let globexClient: CreatedClient;
+let userSub: string;
 
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
@@ -19,9 +24,11 @@ beforeAll(async () => {
   await createTenant(db, { slug: 'globex', name: 'Globex' });
   client = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } });
   globexClient = await createClient(db, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } });
+  ({ sub: userSub } = await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com' }));
 });
 
 afterAll(async () => {
+  await flushBackgroundTasks();
   await cleanup();
 });
 
@@ -124,10 +131,17 @@ describe('updateClient', () => {
     expect(await rowOf(client.client_id)).toMatchObject({ pollInterval: 7, idTokenSignedResponseAlg: 'ES256' });
   });
 
-  it('repairs a client whose stored settings are invalid once the change covers them', async () => {
+  it('a client whose stored settings are invalid is refused by the protocol until a change covers them', async () => {
     const broken = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Broken' } });
-    await db.client.update({ where: { clientId: broken.client_id }, data: { bindingMessagePolicy: 'always' } });
+    const authorize = () =>
+      call(formRequest('/t/acme/bc-authorize', { scope: 'openid', login_hint: userSub }, { auth: credentialsOf(broken) }));
+    expect((await authorize()).status).toBe(200);
+    await db.$transaction(async (tx) => {
+      await tx.client.update({ where: { clientId: broken.client_id }, data: { bindingMessagePolicy: 'always' } });
+      await bumpSettingsEpoch(tx);
+    });
 
+    expectOAuthError(await authorize(), 500, 'server_error');
     await expectAdminError(
       updateClient(db, { tenantSlug: 'acme', clientId: broken.client_id, metadata: { backchannel_poll_interval: 9 } }),
       'invalid_input',
@@ -139,5 +153,6 @@ describe('updateClient', () => {
       metadata: { binding_message_policy: 'optional' },
     });
     expect(repaired.binding_message_policy).toBe('optional');
+    expect((await authorize()).status).toBe(200);
   });
 });
