@@ -184,7 +184,7 @@ describe('backchannel CLI', () => {
       'backchannel: --auth-method: private_key_jwt is not supported yet (supported: client_secret_basic, client_secret_post)',
       'backchannel: --delivery-mode: push is not supported yet (supported: poll)',
       'backchannel: --poll-interval: must be a whole number of seconds from 1 to 300 (got 0)',
-      'backchannel: --id-token-alg: EdDSA is not supported yet (supported: RS256, ES256, PS256)',
+      'backchannel: --id-token-alg: EdDSA is not supported yet: tenants hold no key for it (supported: RS256, ES256, PS256)',
     ]);
     const listed = await runJson<JsonDocument[]>(['client', 'list', '--tenant', 'acme']);
     expect(listed.find((entry: { client_id: string }) => entry.client_id === client_id)).toMatchObject({

@@ -65,13 +65,14 @@ const listed = (values: readonly string[]): string => (values.length === 1 ? val
 
 /**
  * One value of `supported`. A value of `planned` is refused as "not supported
- * yet", so a client is never registered with a setting the server would ignore.
+ * yet" (and why, when `reason` says), so a client is never registered with a
+ * setting the server would ignore.
  */
-const oneOf = <const T extends readonly [string, ...string[]]>(supported: T, planned: readonly string[] = []) =>
+const oneOf = <const T extends readonly [string, ...string[]]>(supported: T, planned: readonly string[] = [], reason?: string) =>
   z.enum(supported, {
     error: (issue) =>
       typeof issue.input === 'string' && planned.includes(issue.input)
-        ? `${issue.input} is not supported yet (supported: ${supported.join(', ')})`
+        ? `${issue.input} is not supported yet${reason ? `: ${reason}` : ''} (supported: ${supported.join(', ')})`
         : `must be ${listed(supported)} (got ${show(issue.input)})`,
   });
 
@@ -122,7 +123,7 @@ const CLIENT_METADATA_SHAPE = {
   /** The minimum poll interval (CIBA §7.3 `interval`). */
   backchannel_poll_interval: wholeNumber(CLIENT_SETTING_BOUNDS.pollInterval, 'seconds'),
   /** Only algorithms every tenant holds a key for. */
-  id_token_signed_response_alg: oneOf(SIGNING_ALGS, PLANNED_SIGNING_ALGS),
+  id_token_signed_response_alg: oneOf(SIGNING_ALGS, PLANNED_SIGNING_ALGS, 'tenants hold no key for it'),
   min_requested_expiry: wholeNumber(CLIENT_SETTING_BOUNDS.requestedExpiry, 'seconds'),
   max_requested_expiry: wholeNumber(CLIENT_SETTING_BOUNDS.requestedExpiry, 'seconds'),
   /** expires_in when bc-authorize carries no requested_expiry. */
