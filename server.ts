@@ -3,9 +3,11 @@
 // bc-authorize, token, userinfo — itself and hands every other path (approval
 // pages, the console) to Next.js. The app/ route adapters call the same
 // router, so `next dev` and `next start` behave identically, only slower.
+// Background work (outbox, expiry sweeps) starts here, or through
+// instrumentation.ts under plain `next start`; once per process either way.
 import type { AddressInfo } from 'node:net';
 import next from 'next';
-import { flushBackgroundTasks } from '@/lib/background-tasks';
+import { startBackgroundWork, stopBackgroundWork } from '@/lib/background/background-work';
 import { disconnectDb } from '@/lib/db/client';
 import { createHttpLayer, type TlsFiles } from '@/lib/http/http-layer';
 import { closeProtocolData } from '@/lib/store/get-protocol-store';
@@ -26,10 +28,11 @@ export const startServer = async (options: ServerOptions) => {
     server.once('error', reject);
     server.listen(options.port, options.hostname, () => resolve());
   });
+  startBackgroundWork();
 
   const close = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await flushBackgroundTasks();
+    await stopBackgroundWork();
     await closeProtocolData();
     await disconnectDb();
   };

@@ -4,7 +4,7 @@
 // synchronised with the parent over IPC like bench/load.mjs.
 //
 // Approval never touches the server under test:
-// - Backchannel: completeBackchannelRequest() on a Prisma client for the same
+// - Backchannel: completeBackchannelRequest() on the request store of the same
 //   database (request found by authReqIdHash = sha256Base64Url(auth_req_id));
 // - peer: a second node-oidc-provider instance on the same SQLite file,
 //   Grant + backchannelResult().
@@ -82,20 +82,17 @@ const post = (path: string, body: string) =>
 let approve: (authReqId: string) => Promise<void>;
 let closeApprover = async () => {};
 if (config.target === 'backchannel') {
-  const { getDb, disconnectDb } = await import('@/lib/db/client');
+  const { getProtocolData, closeProtocolData } = await import('@/lib/store/get-protocol-store');
   const { completeBackchannelRequest } = await import('@/lib/ciba/complete-backchannel-request');
   const { sha256Base64Url } = await import('@/lib/oauth/crypto');
-  const db = getDb();
+  const { store } = getProtocolData();
   approve = async (authReqId) => {
-    const row = await db.backchannelRequest.findUnique({
-      where: { authReqIdHash: sha256Base64Url(authReqId) },
-      select: { id: true },
-    });
+    const row = await store.findRequestForPoll(sha256Base64Url(authReqId));
     if (!row) throw new Error('backchannel: request not found by authReqIdHash');
-    const result = await completeBackchannelRequest(db, { requestId: row.id, decision: 'approve' });
+    const result = await completeBackchannelRequest(store, { requestId: row.id, decision: 'approve', actor: { kind: 'test_hook' } });
     if (!result.ok) throw new Error(`backchannel: approval failed (${result.reason})`);
   };
-  closeApprover = disconnectDb;
+  closeApprover = closeProtocolData;
 } else {
   const { createPeerProvider, approvePeerRequest } = await import('./peer/provider.mjs');
   const provider = createPeerProvider(config.peer!);

@@ -4,8 +4,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { getDb } from '@/lib/db/client';
-import { failInterruptedEmails } from '@/lib/email/fail-interrupted-emails';
 import { getEnv } from '@/lib/env';
 import { log } from '@/lib/log';
 import { applyMigrations } from '@/scripts/migrations/migrate';
@@ -27,8 +25,6 @@ export const main = async () => {
   const env = getEnv();
   const { applied } = await applyMigrations({ log: (line) => log.info(line) });
   if (applied.length === 0) log.info('Database schema is up to date.');
-  const interrupted = await failInterruptedEmails(getDb());
-  if (interrupted > 0) log.warn(`${interrupted} email(s) interrupted by an earlier stop are now marked failed.`);
   buildIfMissing(env.projectRoot);
   const { startServer } = await import('../server');
   const { close } = await startServer({ port: env.port, hostname: env.host, tls: env.tls });

@@ -6,7 +6,7 @@ import { AdminError } from '@/lib/admin/errors';
 import { expectAdminError } from '@/lib/admin/test-helpers';
 import { updateClient } from '@/lib/admin/update-client';
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
-import { flushBackgroundTasks } from '@/lib/background-tasks';
+import { deliverOutbox } from '@/lib/testing/outbox';
 import type { Db } from '@/lib/db/client';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { call, credentialsOf, expectOAuthError, formRequest } from '@/lib/testing/protocol-client';
@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await flushBackgroundTasks();
+  await deliverOutbox();
   await cleanup();
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ACTOR, testStore } from '@/lib/testing/outbox';
 import { describeScopes, findApprovalByToken } from '@/lib/ciba/approval-page-data';
 import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
 import type { Db } from '@/lib/db/client';
@@ -37,7 +38,7 @@ describe('findApprovalByToken', () => {
       overrides: { scope: 'openid profile email', bindingMessage: 'CODE-42' },
     });
 
-    const result = await findApprovalByToken(db, 'acme', approvalToken, new Date(now.getTime() + 30_500));
+    const result = await findApprovalByToken(testStore(), 'acme', approvalToken, new Date(now.getTime() + 30_500));
 
     expect(result).toEqual({
       state: 'valid',
@@ -49,9 +50,9 @@ describe('findApprovalByToken', () => {
         expiresAt: request.expiresAt,
         createdAt: request.createdAt,
       },
-      client: { name: 'Shop App' },
+      client: { id: client.id, name: 'Shop App' },
       tenant: { id: tenant.id, slug: 'acme', name: 'Acme' },
-      user: { email: 'ada@example.test', name: 'Ada' },
+      user: { id: user.id, email: 'ada@example.test', name: 'Ada' },
       secondsLeft: 269,
       scopes: [
         { scope: 'openid', description: 'Confirm your identity' },
@@ -64,8 +65,8 @@ describe('findApprovalByToken', () => {
   it('is a pure read: looking twice changes nothing', async () => {
     const { request, link, approvalToken } = await seedPendingRequest(db, { tenant, client, user });
 
-    await findApprovalByToken(db, 'acme', approvalToken, new Date());
-    await findApprovalByToken(db, 'acme', approvalToken, new Date());
+    await findApprovalByToken(testStore(), 'acme', approvalToken, new Date());
+    await findApprovalByToken(testStore(), 'acme', approvalToken, new Date());
 
     expect(await db.approvalLink.findUniqueOrThrow({ where: { id: link.id } })).toEqual(link);
     expect(await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id } })).toEqual(request);
@@ -80,36 +81,36 @@ describe('findApprovalByToken', () => {
   ])('answers unknown for %s', async (_label, slug, token) => {
     const seeded = await seedPendingRequest(db, { tenant, client, user });
 
-    expect(await findApprovalByToken(db, slug, token ?? seeded.approvalToken, new Date())).toEqual({ state: 'unknown' });
+    expect(await findApprovalByToken(testStore(), slug, token ?? seeded.approvalToken, new Date())).toEqual({ state: 'unknown' });
   });
 
   it("answers unknown for a valid token under another tenant's URL", async () => {
     const { approvalToken } = await seedPendingRequest(db, { tenant, client, user });
 
-    expect(await findApprovalByToken(db, otherTenant.slug, approvalToken, new Date())).toEqual({ state: 'unknown' });
-    expect(await findApprovalByToken(db, 'no-such-tenant', approvalToken, new Date())).toEqual({ state: 'unknown' });
+    expect(await findApprovalByToken(testStore(), otherTenant.slug, approvalToken, new Date())).toEqual({ state: 'unknown' });
+    expect(await findApprovalByToken(testStore(), 'no-such-tenant', approvalToken, new Date())).toEqual({ state: 'unknown' });
   });
 
   it('answers used once the link has been used', async () => {
     const { request, link, approvalToken } = await seedPendingRequest(db, { tenant, client, user });
-    await completeBackchannelRequest(db, { requestId: request.id, decision: 'approve', approvalLinkId: link.id });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id });
 
-    expect(await findApprovalByToken(db, 'acme', approvalToken, new Date())).toEqual({ state: 'used' });
+    expect(await findApprovalByToken(testStore(), 'acme', approvalToken, new Date())).toEqual({ state: 'used' });
   });
 
   it('answers decided when the request was answered some other way', async () => {
     const { request, approvalToken } = await seedPendingRequest(db, { tenant, client, user });
-    await completeBackchannelRequest(db, { requestId: request.id, decision: 'deny' });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'deny' });
 
-    expect(await findApprovalByToken(db, 'acme', approvalToken, new Date())).toEqual({ state: 'decided' });
+    expect(await findApprovalByToken(testStore(), 'acme', approvalToken, new Date())).toEqual({ state: 'decided' });
   });
 
   it('answers expired from expiresAt (inclusive), whatever the stored status says', async () => {
     const now = new Date();
     const { request, approvalToken } = await seedPendingRequest(db, { tenant, client, user, now, expiresInSeconds: 60 });
 
-    expect((await findApprovalByToken(db, 'acme', approvalToken, new Date(request.expiresAt.getTime() - 1))).state).toBe('valid');
-    expect(await findApprovalByToken(db, 'acme', approvalToken, request.expiresAt)).toEqual({ state: 'expired' });
+    expect((await findApprovalByToken(testStore(), 'acme', approvalToken, new Date(request.expiresAt.getTime() - 1))).state).toBe('valid');
+    expect(await findApprovalByToken(testStore(), 'acme', approvalToken, request.expiresAt)).toEqual({ state: 'expired' });
   });
 });
 

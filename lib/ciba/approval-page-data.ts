@@ -1,5 +1,7 @@
-import type { Db } from '@/lib/db/client';
+import { buildEvent } from '@/lib/events/build-event';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
+import type { ProtocolStore } from '@/lib/store/protocol-store';
+import { isRequestExpired } from '@/lib/store/request-lifecycle';
 import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
 
 /** Plain-language descriptions of the scopes we support, for the email and the approval page. */
@@ -35,9 +37,9 @@ export type ApprovalLookup =
       state: 'valid';
       link: ApprovalPageLink;
       request: ApprovalPageRequest;
-      client: { name: string };
+      client: { id: string; name: string };
       tenant: { id: string; slug: string; name: string };
-      user: { email: string; name: string | null };
+      user: { id: string; email: string; name: string | null };
       /** Whole seconds until the request expires (> 0). */
       secondsLeft: number;
       scopes: ScopeDescription[];
@@ -57,7 +59,7 @@ export type ApprovalLookup =
  * cannot be replayed under a different issuer's pages.
  */
 export const findApprovalByToken = async (
-  db: Db,
+  store: Pick<ProtocolStore, 'findApprovalByTokenHash'>,
   tenantSlug: string,
   token: string,
   now: Date,
@@ -65,46 +67,43 @@ export const findApprovalByToken = async (
   if (!TENANT_SLUG_PATTERN.test(tenantSlug) || !APPROVAL_TOKEN_PATTERN.test(token)) return { state: 'unknown' };
 
   // Unsafe until the tenant in the URL is checked against the request's tenant.
-  const unsafeLink = await db.approvalLink.findUnique({
-    where: { tokenHash: sha256Base64Url(token) },
-    select: {
-      id: true,
-      tokenHash: true,
-      createdAt: true,
-      usedAt: true,
-      request: {
-        select: {
-          id: true,
-          scope: true,
-          bindingMessage: true,
-          status: true,
-          expiresAt: true,
-          createdAt: true,
-          tenant: { select: { id: true, slug: true, name: true } },
-          client: { select: { name: true } },
-          user: { select: { email: true, name: true } },
-        },
-      },
-    },
-  });
-  if (!unsafeLink || unsafeLink.request.tenant.slug !== tenantSlug) return { state: 'unknown' };
-  const { request: record, usedAt, ...link } = unsafeLink;
+  const tokenHash = sha256Base64Url(token);
+  const unsafeApproval = await store.findApprovalByTokenHash(tokenHash);
+  if (!unsafeApproval || unsafeApproval.tenantSlug !== tenantSlug) return { state: 'unknown' };
+  const approval = unsafeApproval;
 
-  if (usedAt !== null) return { state: 'used' };
-  if (record.status !== 'pending') return { state: 'decided' };
-  const millisecondsLeft = record.expiresAt.getTime() - now.getTime();
-  if (millisecondsLeft <= 0) return { state: 'expired' };
-
-  const { tenant, client, user, status: _status, ...request } = record;
+  if (approval.usedAt !== null) return { state: 'used' };
+  if (approval.status !== 'pending') return { state: approval.status === 'expired' ? 'expired' : 'decided' };
+  if (isRequestExpired(approval, now)) return { state: 'expired' };
 
   return {
     state: 'valid',
-    link,
-    request,
-    client,
-    tenant,
-    user,
-    secondsLeft: Math.max(1, Math.floor(millisecondsLeft / 1000)),
-    scopes: describeScopes(request.scope),
+    link: { id: approval.linkId, tokenHash, createdAt: approval.linkCreatedAt },
+    request: {
+      id: approval.requestId,
+      scope: approval.scope,
+      bindingMessage: approval.bindingMessage,
+      expiresAt: approval.expiresAt,
+      createdAt: approval.createdAt,
+    },
+    client: { id: approval.clientId, name: approval.clientName },
+    tenant: { id: approval.tenantId, slug: approval.tenantSlug, name: approval.tenantName },
+    user: { id: approval.userId, email: approval.userEmail, name: approval.userName },
+    secondsLeft: Math.max(1, Math.floor((approval.expiresAt.getTime() - now.getTime()) / 1000)),
+    scopes: describeScopes(approval.scope),
   };
+};
+
+/**
+ * Records that a valid approval link was opened (the page was shown). This
+ * is the request's timeline only: the request, its link and its status are
+ * untouched, so a mail scanner fetching the link decides nothing.
+ */
+export const recordLinkOpened = async (
+  store: Pick<ProtocolStore, 'recordEvent'>,
+  approval: Extract<ApprovalLookup, { state: 'valid' }>,
+  now: Date,
+): Promise<void> => {
+  const subject = { tenantId: approval.tenant.id, requestId: approval.request.id, clientId: approval.client.id, userId: approval.user.id };
+  await store.recordEvent(buildEvent('ciba_link_opened', subject, { channel: 'email' }, now));
 };

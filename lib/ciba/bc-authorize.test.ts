@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
-import { flushBackgroundTasks } from '@/lib/background-tasks';
+import { deliverOutbox, testStore } from '@/lib/testing/outbox';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { mintTokens } from '@/lib/oauth/tokens';
@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await flushBackgroundTasks();
+  await deliverOutbox();
   await cleanup();
 });
 
@@ -56,10 +56,13 @@ describe('bc-authorize success (CIBA §7.3)', () => {
     expect(stored).toMatchObject({ status: 'pending', userId: alice.id, scope: 'openid email', bindingMessage: 'W4SCT' });
     expect(JSON.stringify(stored)).not.toContain(authReqId);
     expect(await db.approvalLink.count({ where: { requestId: stored!.id } })).toBe(1);
-    // Stored in the same write as the request: present before any background work ran.
-    expect(await db.emailMessage.findMany({ where: { requestId: stored!.id }, select: { status: true, to: true } })).toEqual([
-      { status: 'outbox', to: 'alice@example.com' },
+    // Written in the same unit as the request: present before any worker ran, the link token sealed.
+    const outbox = await db.outboxMessage.findMany({ where: { requestId: stored!.id } });
+    expect(outbox).toEqual([
+      expect.objectContaining({ type: 'approval_email', status: 'pending', attempts: 0, encryptedSecret: expect.stringMatching(/^v1\./) }),
     ]);
+    expect(JSON.stringify(outbox)).not.toContain(authReqId);
+    expect((await testStore().listRequestEvents(stored!.id)).map((event) => event.type)).toEqual(['ciba_start_succeeded']);
   });
 
   it('accepts client_secret_post for a client registered for it', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ACTOR, testStore } from '@/lib/testing/outbox';
 import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
 import type { Db } from '@/lib/db/client';
 import type { Client, Tenant, User } from '@/lib/generated/sqlite/client';
@@ -38,7 +39,7 @@ describe('completeBackchannelRequest', () => {
     const { request, link } = await seedRequest();
     const now = new Date();
 
-    const result = await completeBackchannelRequest(db, { requestId: request.id, decision: 'approve', approvalLinkId: link.id, now });
+    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id, now });
 
     expect(result).toEqual({ ok: true, status: 'approved' });
     expect(await readState(request.id, link.id)).toEqual({
@@ -50,7 +51,7 @@ describe('completeBackchannelRequest', () => {
   it('denies a pending request without a link (other channels, tests)', async () => {
     const { request, link } = await seedRequest();
 
-    const result = await completeBackchannelRequest(db, { requestId: request.id, decision: 'deny' });
+    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'deny' });
 
     expect(result).toEqual({ ok: true, status: 'denied' });
     const state = await readState(request.id, link.id);
@@ -64,8 +65,8 @@ describe('completeBackchannelRequest', () => {
       const { request, link } = await seedRequest();
 
       const results = await Promise.all([
-        completeBackchannelRequest(db, { requestId: request.id, decision: 'approve', approvalLinkId: link.id }),
-        completeBackchannelRequest(db, { requestId: request.id, decision: 'deny', approvalLinkId: link.id }),
+        completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id }),
+        completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'deny', approvalLinkId: link.id }),
       ]);
 
       const winners = results.filter((result) => result.ok);
@@ -82,7 +83,7 @@ describe('completeBackchannelRequest', () => {
 
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        completeBackchannelRequest(db, { requestId: request.id, decision: index % 2 === 0 ? 'approve' : 'deny' }),
+        completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: index % 2 === 0 ? 'approve' : 'deny' }),
       ),
     );
 
@@ -95,7 +96,7 @@ describe('completeBackchannelRequest', () => {
     const created = new Date(Date.now() - 120_000);
     const { request, link } = await seedRequest({ now: created, expiresInSeconds: 60 });
 
-    const result = await completeBackchannelRequest(db, { requestId: request.id, decision: 'approve', approvalLinkId: link.id });
+    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id });
 
     expect(result).toEqual({ ok: false, reason: 'expired' });
     expect(await readState(request.id, link.id)).toEqual({ request: { status: 'pending', decidedAt: null }, link: { usedAt: null } });
@@ -105,7 +106,7 @@ describe('completeBackchannelRequest', () => {
     const now = new Date();
     const { request, link } = await seedRequest({ now, expiresInSeconds: 60 });
 
-    const result = await completeBackchannelRequest(db, {
+    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR,
       requestId: request.id,
       decision: 'approve',
       approvalLinkId: link.id,
@@ -117,10 +118,10 @@ describe('completeBackchannelRequest', () => {
 
   it('does not accept a used link a second time', async () => {
     const { request, link } = await seedRequest();
-    const first = await completeBackchannelRequest(db, { requestId: request.id, decision: 'approve', approvalLinkId: link.id });
+    const first = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id });
     const firstState = await readState(request.id, link.id);
 
-    const second = await completeBackchannelRequest(db, { requestId: request.id, decision: 'deny', approvalLinkId: link.id });
+    const second = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'deny', approvalLinkId: link.id });
 
     expect(first.ok).toBe(true);
     expect(second).toEqual({ ok: false, reason: 'already_decided' });
@@ -132,7 +133,7 @@ describe('completeBackchannelRequest', () => {
     const usedAt = new Date(Date.now() - 1000);
     await db.approvalLink.update({ where: { id: link.id }, data: { usedAt } });
 
-    const result = await completeBackchannelRequest(db, { requestId: request.id, decision: 'approve', approvalLinkId: link.id });
+    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id });
 
     expect(result).toEqual({ ok: false, reason: 'link_used' });
     expect(await readState(request.id, link.id)).toEqual({ request: { status: 'pending', decidedAt: null }, link: { usedAt } });
@@ -140,9 +141,9 @@ describe('completeBackchannelRequest', () => {
 
   it('rolls back the link update when the request was already decided elsewhere', async () => {
     const { request, link } = await seedRequest();
-    await completeBackchannelRequest(db, { requestId: request.id, decision: 'deny' });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'deny' });
 
-    const result = await completeBackchannelRequest(db, { requestId: request.id, decision: 'approve', approvalLinkId: link.id });
+    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id });
 
     expect(result).toEqual({ ok: false, reason: 'already_decided' });
     const state = await readState(request.id, link.id);
@@ -154,12 +155,12 @@ describe('completeBackchannelRequest', () => {
     const one = await seedRequest();
     const other = await seedRequest();
 
-    expect(await completeBackchannelRequest(db, { requestId: 'no-such-request', decision: 'approve' })).toEqual({
+    expect(await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: 'no-such-request', decision: 'approve' })).toEqual({
       ok: false,
       reason: 'not_found',
     });
     expect(
-      await completeBackchannelRequest(db, { requestId: one.request.id, decision: 'approve', approvalLinkId: other.link.id }),
+      await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: one.request.id, decision: 'approve', approvalLinkId: other.link.id }),
     ).toEqual({ ok: false, reason: 'not_found' });
     expect(await readState(one.request.id, one.link.id)).toEqual({ request: { status: 'pending', decidedAt: null }, link: { usedAt: null } });
     expect((await readState(other.request.id, other.link.id)).link.usedAt).toBeNull();
@@ -169,7 +170,7 @@ describe('completeBackchannelRequest', () => {
     const { request, link } = await seedRequest();
     await db.backchannelRequest.update({ where: { id: request.id }, data: { status: 'redeemed', decidedAt: new Date(), redeemedAt: new Date() } });
 
-    const result = await completeBackchannelRequest(db, { requestId: request.id, decision: 'deny', approvalLinkId: link.id });
+    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'deny', approvalLinkId: link.id });
 
     expect(result).toEqual({ ok: false, reason: 'already_decided' });
     expect((await readState(request.id, link.id)).request.status).toBe('redeemed');

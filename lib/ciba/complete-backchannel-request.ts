@@ -1,11 +1,16 @@
-import type { Db } from '@/lib/db/client';
+import { buildEvent } from '@/lib/events/build-event';
+import type { Actor, EventType } from '@/lib/events/event-types';
+import { requestEventSubject, type ProtocolStore, type RequestDecision } from '@/lib/store/protocol-store';
+import { isRequestExpired, UNFINISHED_STATUSES, type RequestStatus } from '@/lib/store/request-lifecycle';
 
-export type BackchannelDecision = 'approve' | 'deny';
+export type { RequestDecision };
 
 export type CompleteBackchannelRequestOptions = {
   requestId: string;
-  decision: BackchannelDecision;
-  /** The approval link the user acted through; it is consumed in the same transaction. */
+  decision: RequestDecision;
+  /** Who decided: recorded in the request's event. */
+  actor: Actor;
+  /** The approval link the user acted through; it is consumed in the same unit. */
   approvalLinkId?: string;
   /** The moment of the decision (default: now). Stored as `decidedAt`, the user's authentication time. */
   now?: Date;
@@ -14,106 +19,93 @@ export type CompleteBackchannelRequestOptions = {
 export type CompleteBackchannelRequestFailure =
   /** No such request, or the link does not belong to it. */
   | 'not_found'
-  /** Still pending but `expiresAt` has passed: nothing was changed. */
+  /** Past `expiresAt`: nothing was changed (for `expire`: not past it yet). */
   | 'expired'
-  /** Approved, denied or redeemed already (first decision wins). */
+  | 'not_expired'
+  /** Finished already (first decision wins). */
   | 'already_decided'
   /** The approval link was used before. */
   | 'link_used';
 
+export type CompletedStatus = Extract<RequestStatus, 'approved' | 'denied' | 'cancelled' | 'expired'>;
+
 export type CompleteBackchannelRequestResult =
-  | { ok: true; status: 'approved' | 'denied' }
+  | { ok: true; status: CompletedStatus }
   | { ok: false; reason: CompleteBackchannelRequestFailure };
 
-/** Thrown inside the transaction to roll it back when a conditional update matched nothing. */
-class DecisionConflict extends Error {}
+const OUTCOMES: Record<RequestDecision, { status: CompletedStatus; event: EventType & `ciba_${CompletedStatus}` }> = {
+  approve: { status: 'approved', event: 'ciba_approved' },
+  deny: { status: 'denied', event: 'ciba_denied' },
+  cancel: { status: 'cancelled', event: 'ciba_cancelled' },
+  expire: { status: 'expired', event: 'ciba_expired' },
+};
 
-/** How often a rollback whose cause has vanished on re-read (a concurrent transaction rolled back) is retried. */
+/** How often a conflict whose cause has vanished on re-read (a concurrent writer rolled back) is retried. */
 const MAX_ATTEMPTS = 3;
 
-// A comparison, not a lookup table: untyped callers cannot reach Object.prototype keys.
-const statusFor = (decision: BackchannelDecision): 'approved' | 'denied' | null =>
-  decision === 'approve' ? 'approved' : decision === 'deny' ? 'denied' : null;
+const isUnfinished = (status: RequestStatus): boolean => (UNFINISHED_STATUSES as readonly RequestStatus[]).includes(status);
 
 /**
- * Works out why a decision could not be applied, from a fresh read. Returns
- * null when nothing explains it any more (the conflicting writer rolled
- * back), in which case the caller retries.
+ * Works out why a decision could not be applied, from a fresh read; null when
+ * nothing explains it any more, in which case the caller retries.
  */
 const explainConflict = async (
-  db: Db,
-  { requestId, approvalLinkId, now }: { requestId: string; approvalLinkId?: string; now: Date },
+  store: ProtocolStore,
+  { requestId, decision, approvalLinkId, now }: { requestId: string; decision: RequestDecision; approvalLinkId?: string; now: Date },
 ): Promise<CompleteBackchannelRequestFailure | null> => {
   const [request, link] = await Promise.all([
-    db.backchannelRequest.findUnique({ where: { id: requestId }, select: { status: true, expiresAt: true } }),
-    approvalLinkId === undefined
-      ? Promise.resolve(null)
-      : db.approvalLink.findUnique({ where: { id: approvalLinkId }, select: { requestId: true, usedAt: true } }),
+    store.findRequestState(requestId),
+    approvalLinkId === undefined ? Promise.resolve(null) : store.findApprovalLinkState(approvalLinkId),
   ]);
   if (!request) return 'not_found';
   if (approvalLinkId !== undefined && (!link || link.requestId !== requestId)) return 'not_found';
-  if (request.status !== 'pending') return 'already_decided';
-  if (request.expiresAt.getTime() <= now.getTime()) return 'expired';
+  const expired = isRequestExpired(request, now);
+  if (decision === 'expire') return !isUnfinished(request.status) ? 'already_decided' : expired ? null : 'not_expired';
+  const decidable = decision === 'cancel' ? isUnfinished(request.status) : request.status === 'pending';
+  if (!decidable) return 'already_decided';
+  if (expired) return 'expired';
   if (link?.usedAt) return 'link_used';
 
   return null;
 };
 
 /**
- * Completes a CIBA request with the user's decision (CIBA §8, §9: the OP
- * obtains the end-user's consent and records the result against the
- * auth_req_id). THE single entry point for every caller: the approval page,
- * tests, and future authentication channels.
+ * Completes a CIBA request (CIBA §8, §9: the OP records the end-user's
+ * decision against the auth_req_id). THE single entry point for every way a
+ * request ends before redemption: the user's approve or deny on the approval
+ * page, an administrator's cancel, the expiry sweeper, and the test hook.
  *
- * Atomic and first-decision-wins: one transaction (a) consumes the approval
- * link (`usedAt: null` → now) if one is given and (b) moves the request
- * from "pending" and unexpired to approved/denied with `decidedAt`; if either
- * conditional update matches nothing the whole transaction rolls back and the
- * reason is read afterwards. Concurrent calls on one request: exactly one
- * returns ok. Never throws for a conflict; rejects only on database errors.
+ * One unit: the approval link (if given) is consumed, one conditional update
+ * moves the request (approve/deny: pending and unexpired; cancel: pending or
+ * approved and unexpired; expire: pending or approved and past expiry), and
+ * its event is written; nothing is written if any condition fails. Concurrent
+ * calls on one request: exactly one succeeds. Never throws for a conflict.
  *
- * `decidedAt` is the end-user's authentication time: the token endpoint
- * puts it in the ID token as `auth_time` (OIDC Core §2).
+ * `decidedAt` is the end-user's authentication time: the token endpoint puts
+ * it in the ID token as `auth_time` (OIDC Core §2).
  */
 export const completeBackchannelRequest = async (
-  db: Db,
+  store: ProtocolStore,
   options: CompleteBackchannelRequestOptions,
 ): Promise<CompleteBackchannelRequestResult> => {
-  const { requestId, decision, approvalLinkId } = options;
+  const { requestId, decision, approvalLinkId, actor } = options;
   const now = options.now ?? new Date();
-  const status = statusFor(decision);
-  if (status === null) return { ok: false, reason: 'not_found' };
+  // A comparison, not a lookup: untyped callers cannot reach Object.prototype keys.
+  if (!Object.hasOwn(OUTCOMES, decision)) return { ok: false, reason: 'not_found' };
+  const outcome = OUTCOMES[decision];
 
   for (let attempt = 1; ; attempt += 1) {
-    try {
-      await db.$transaction(async (tx) => {
-        if (approvalLinkId !== undefined) {
-          const link = await tx.approvalLink.updateMany({
-            where: { id: approvalLinkId, requestId, usedAt: null },
-            data: { usedAt: now },
-          });
-          if (link.count !== 1) throw new DecisionConflict();
-        }
-        const request = await tx.backchannelRequest.updateMany({
-          where: { id: requestId, status: 'pending', expiresAt: { gt: now } },
-          data: { status, decidedAt: now },
-        });
-        if (request.count !== 1) throw new DecisionConflict();
-      });
-    } catch (error) {
-      if (!(error instanceof DecisionConflict)) throw error;
-      const reason = await explainConflict(db, { requestId, approvalLinkId, now });
-      if (reason !== null) return { ok: false, reason };
-      if (attempt >= MAX_ATTEMPTS) return { ok: false, reason: 'already_decided' };
-      continue;
-    }
-
-    // TODO(ping): when the client's deliveryMode is "ping", POST { auth_req_id }
-    // to its backchannel_client_notification_endpoint with the
-    // client_notification_token as Bearer (CIBA §10.2). Do it after the commit
-    // above, in the background (trackBackgroundTask), never inside the
-    // transaction, and for denials too (the client then gets access_denied).
-
-    return { ok: true, status };
+    const subject = await store.applyDecision({
+      requestId,
+      decision,
+      approvalLinkId,
+      now,
+      // TODO(delivery-modes): ping/push clients get their callback queued here, in the same unit (CIBA §10.2, §10.3).
+      effects: (matched) => ({ events: [buildEvent(outcome.event, requestEventSubject(matched), { by: actor }, now)], outbox: [] }),
+    });
+    if (subject) return { ok: true, status: outcome.status };
+    const reason = await explainConflict(store, { requestId, decision, approvalLinkId, now });
+    if (reason !== null) return { ok: false, reason };
+    if (attempt >= MAX_ATTEMPTS) return { ok: false, reason: 'already_decided' };
   }
 };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { testStore } from '@/lib/testing/outbox';
 import { POST } from '@/app/t/[tenant]/approve/[token]/decision/route';
 import { APPROVAL_CSRF_PURPOSE, decideApproval } from '@/lib/ciba/decide-approval';
 import type { Db } from '@/lib/db/client';
@@ -40,7 +41,7 @@ describe('decideApproval', () => {
   ] as const)('%s → %s, consuming the link', async (decision, outcome) => {
     const { request, link, approvalToken } = await seed();
 
-    const result = await decideApproval(db, {
+    const result = await decideApproval(testStore(), {
       tenantSlug: 'acme',
       token: approvalToken,
       decision,
@@ -63,7 +64,7 @@ describe('decideApproval', () => {
   ])('refuses %s as invalid and changes nothing', async (_label, override) => {
     const { request, approvalToken } = await seed();
 
-    const result = await decideApproval(db, {
+    const result = await decideApproval(testStore(), {
       tenantSlug: 'acme',
       token: approvalToken,
       decision: 'approve',
@@ -79,13 +80,13 @@ describe('decideApproval', () => {
   it('answers used for a second decision and expired after expiry', async () => {
     const first = await seed();
     const input = { tenantSlug: 'acme', token: first.approvalToken, csrfToken: csrfFor(first.approvalToken), headers: SAME_ORIGIN };
-    await decideApproval(db, { ...input, decision: 'approve' });
-    expect(await decideApproval(db, { ...input, decision: 'deny' })).toEqual({ outcome: 'used' });
+    await decideApproval(testStore(), { ...input, decision: 'approve' });
+    expect(await decideApproval(testStore(), { ...input, decision: 'deny' })).toEqual({ outcome: 'used' });
     expect(await statusOf(first.request.id)).toBe('approved');
 
     const old = await seed({ now: new Date(Date.now() - 600_000), expiresInSeconds: 60 });
     expect(
-      await decideApproval(db, {
+      await decideApproval(testStore(), {
         tenantSlug: 'acme',
         token: old.approvalToken,
         decision: 'approve',

@@ -1,9 +1,9 @@
 import { findApprovalByToken } from '@/lib/ciba/approval-page-data';
-import { completeBackchannelRequest, type BackchannelDecision } from '@/lib/ciba/complete-backchannel-request';
-import type { Db } from '@/lib/db/client';
+import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
 import { getEnv } from '@/lib/env';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { isSameOriginPost, verifyCsrfToken } from '@/lib/security/csrf';
+import type { ProtocolStore } from '@/lib/store/protocol-store';
 
 /** CSRF purpose for the approval form; the binding is the link's tokenHash. */
 export const APPROVAL_CSRF_PURPOSE = 'ciba-approval';
@@ -29,7 +29,7 @@ export type DecideApprovalResult = {
   detail?: string;
 };
 
-const isDecision = (value: unknown): value is BackchannelDecision => value === 'approve' || value === 'deny';
+const isDecision = (value: unknown): value is 'approve' | 'deny' => value === 'approve' || value === 'deny';
 
 const invalid = (detail: string): DecideApprovalResult => ({ outcome: 'invalid', detail });
 
@@ -38,14 +38,14 @@ const invalid = (detail: string): DecideApprovalResult => ({ outcome: 'invalid',
  * the link lookup, then the atomic completion (which also consumes the
  * link). Every answer is an outcome; it never throws for bad input.
  */
-export const decideApproval = async (db: Db, input: DecideApprovalInput): Promise<DecideApprovalResult> => {
+export const decideApproval = async (store: ProtocolStore, input: DecideApprovalInput): Promise<DecideApprovalResult> => {
   const { tenantSlug, token, decision, csrfToken, headers } = input;
   const now = input.now ?? new Date();
   if (!isDecision(decision)) return invalid('missing or unknown decision');
   if (!isSameOriginPost(headers, getEnv().appUrl)) return invalid('cross-origin POST');
   if (!verifyCsrfToken(APPROVAL_CSRF_PURPOSE, sha256Base64Url(token), csrfToken)) return invalid('bad CSRF token');
 
-  const approval = await findApprovalByToken(db, tenantSlug, token, now);
+  const approval = await findApprovalByToken(store, tenantSlug, token, now);
   switch (approval.state) {
     case 'unknown':
       return invalid('unknown link');
@@ -58,15 +58,17 @@ export const decideApproval = async (db: Db, input: DecideApprovalInput): Promis
       break;
   }
 
-  const result = await completeBackchannelRequest(db, {
+  const result = await completeBackchannelRequest(store, {
     requestId: approval.request.id,
     decision,
     approvalLinkId: approval.link.id,
+    actor: { kind: 'user', channel: 'email' },
     now,
   });
-  if (result.ok) return { outcome: result.status };
+  if (result.ok) return { outcome: decision === 'approve' ? 'approved' : 'denied' };
   switch (result.reason) {
     case 'expired':
+    case 'not_expired':
       return { outcome: 'expired' };
     case 'already_decided':
     case 'link_used':

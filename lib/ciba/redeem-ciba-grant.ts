@@ -1,10 +1,10 @@
 import { POLL_SPACING_GRACE_MS, SLOW_DOWN_INCREMENT_SECONDS } from '@/lib/ciba/constants';
 import type { Db } from '@/lib/db/client';
-import type { ProtocolStore } from '@/lib/store/protocol-store';
+import type { PollRow, ProtocolStore } from '@/lib/store/protocol-store';
+import { isRequestExpired } from '@/lib/store/request-lifecycle';
 import type { ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown } from '@/lib/oauth/errors';
-import { DEFAULT_SIGNING_ALG, isSigningAlg } from '@/lib/oauth/signing-keys';
 import { mintTokens } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
@@ -19,28 +19,25 @@ export type CibaTokenResponse = {
 
 /**
  * Answers a poll of a pending request (CIBA §11) with one conditional write:
- * the poll time is recorded, and when the client came sooner than the
- * interval in force, the interval grows by 5 s for this and every later poll
- * (slow_down). The write is conditional on the poll time we read, so two
- * overlapping polls cannot both pass as well-spaced.
+ * the poll is counted and its time recorded, and when the client came sooner
+ * than the interval in force, the interval grows by 5 s for this and every
+ * later poll (slow_down, with its event). The write is conditional on the
+ * poll time we read, so two overlapping polls cannot both pass as well-spaced.
  */
-const answerPendingPoll = async (
-  store: ProtocolStore,
-  pending: { id: string; interval: number; lastPolledAt: Date | null },
-  now: Date,
-): Promise<never> => {
+const answerPendingPoll = async (store: ProtocolStore, pending: PollRow, now: Date): Promise<never> => {
   const tooSoon =
     pending.lastPolledAt !== null &&
     now.getTime() - pending.lastPolledAt.getTime() + POLL_SPACING_GRACE_MS < pending.interval * 1000;
+  const slowDownInterval = pending.interval + SLOW_DOWN_INCREMENT_SECONDS;
   const recorded = await store.recordPoll({
-    id: pending.id,
+    request: pending,
     previousPolledAt: pending.lastPolledAt,
     now,
-    intervalIncrement: tooSoon ? SLOW_DOWN_INCREMENT_SECONDS : 0,
+    slowDown: tooSoon ? { increment: SLOW_DOWN_INCREMENT_SECONDS, interval: slowDownInterval } : null,
   });
   // Not recorded: another poll of the same auth_req_id landed in between.
   // Overlapping polls are forbidden (CIBA §10.1), so this one is too fast too.
-  if (tooSoon || !recorded) throw slowDown(pending.interval + SLOW_DOWN_INCREMENT_SECONDS);
+  if (tooSoon || !recorded) throw slowDown(slowDownInterval);
   throw authorizationPending();
 };
 
@@ -48,16 +45,17 @@ const answerPendingPoll = async (
  * A redeemed auth_req_id presented again: refuse it and revoke the tokens it
  * produced, since either the client is confused or its identifier leaked.
  */
-const refuseReplay = async (store: ProtocolStore, requestId: string, now: Date): Promise<never> => {
-  await store.revokeRedeemedTokens({ id: requestId, now });
+const refuseReplay = async (store: ProtocolStore, request: PollRow, now: Date): Promise<never> => {
+  await store.refuseReplay({ request, now });
   throw invalidGrant('auth_req_id already redeemed; issued tokens revoked');
 };
 
 /**
  * The CIBA grant at the token endpoint (CIBA §10.1, §11) for an authenticated
  * client: `authorization_pending` / `slow_down` while the user has not
- * decided, `access_denied` after a denial, `expired_token` after expiry,
- * `invalid_grant` for an unknown, foreign or already-redeemed auth_req_id.
+ * decided, `access_denied` after a denial or a cancellation, `expired_token`
+ * after expiry (isRequestExpired), `invalid_grant` for an unknown, foreign or
+ * already-redeemed auth_req_id.
  *
  * Tokens are issued at most once (CIBA §10.1.1): they are minted, then the
  * request moves approved → redeemed in one conditional update; only the
@@ -75,9 +73,9 @@ export const redeemCibaGrant = async (
   if (unsafeRequest.clientId !== client.id) throw invalidGrant('auth_req_id was issued to another client');
   const request = unsafeRequest;
 
-  if (request.status === 'redeemed') return refuseReplay(store, request.id, now);
-  if (request.expiresAt.getTime() <= now.getTime()) throw expiredToken();
-  if (request.status === 'denied') throw accessDenied();
+  if (request.status === 'redeemed') return refuseReplay(store, request, now);
+  if (request.status === 'denied' || request.status === 'cancelled') throw accessDenied();
+  if (isRequestExpired(request, now)) throw expiredToken();
   if (request.status === 'pending') return answerPendingPoll(store, request, now);
 
   const tokens = await mintTokens(db, {
@@ -88,14 +86,15 @@ export const redeemCibaGrant = async (
     scope: request.scope,
     authTime: request.decidedAt ?? now,
     acr: request.acr,
-    idTokenAlg: isSigningAlg(client.idTokenSignedResponseAlg) ? client.idTokenSignedResponseAlg : DEFAULT_SIGNING_ALG,
+    idTokenAlg: client.idTokenSignedResponseAlg,
     accessTokenLifetime: client.accessTokenLifetime,
     idTokenLifetime: client.idTokenLifetime,
     now,
   });
-  if (!(await store.redeemRequest({ id: request.id, now, accessTokenJti: tokens.accessTokenJti }))) {
+  if (!(await store.redeemRequest({ request, now, accessTokenJti: tokens.accessTokenJti }))) {
     const current = await store.findRequestForPoll(authReqIdHash);
-    if (current?.status === 'redeemed') return refuseReplay(store, request.id, now);
+    if (current?.status === 'redeemed') return refuseReplay(store, current, now);
+    if (current?.status === 'cancelled') throw accessDenied();
     throw expiredToken();
   }
 

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { trackBackgroundTask } from '@/lib/background-tasks';
 import { issueApprovalLinkToken } from '@/lib/ciba/approval-link';
 import { checkBindingMessage } from '@/lib/ciba/check-binding-message';
 import { AUTH_REQ_ID_BYTES, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
-import { dispatchSafely, queueApprovalEmail } from '@/lib/ciba/notify-user-by-email';
+import { queueApprovalEmail } from '@/lib/ciba/approval-email';
 import { parseRequestedScope } from '@/lib/ciba/parse-scope';
 import { resolveExpiresIn } from '@/lib/ciba/resolve-expires-in';
 import { resolveHintedUser, selectExactlyOneHint } from '@/lib/ciba/resolve-hinted-user';
 import { selectAcr } from '@/lib/ciba/select-acr';
+import { buildEvent } from '@/lib/events/build-event';
+import { timeOrderedId } from '@/lib/ids/time-ordered-id';
+import { wakeOutbox } from '@/lib/outbox/wake-outbox';
+import { requestEventSubject } from '@/lib/store/protocol-store';
 import type { Db } from '@/lib/db/client';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
 import { jsonResponse, type FormParams, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
@@ -43,9 +46,10 @@ export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_i
 /**
  * POST <issuer>/bc-authorize — the Backchannel Authentication Endpoint
  * (CIBA §7). Validates in the order of §7.2: client authentication, then the
- * parameters, then the hint. On success the request, its approval link and
- * the approval email's record are stored in one write, the email is sent
- * in the background (the client is not kept waiting for the provider), and the
+ * parameters, then the hint. On success the request, its approval link, the
+ * approval email's outbox message and the `ciba_start_succeeded` event are
+ * stored in one unit; the outbox worker sends the email after the commit
+ * (the client is not kept waiting for the provider), and the
  * client receives `auth_req_id`, `expires_in` and `interval` (§7.3).
  * Every failure is one of the §13 errors.
  */
@@ -67,24 +71,13 @@ export const startBackchannelAuthentication = async (
 
   const authReqId = randomToken(AUTH_REQ_ID_BYTES);
   const approval = issueApprovalLinkToken();
-  const expiresAt = new Date(request.receivedAt.getTime() + expiresIn * 1000);
-  const requestId = randomUUID();
+  const now = request.receivedAt;
+  const expiresAt = new Date(now.getTime() + expiresIn * 1000);
+  const subject = { id: randomUUID(), tenantId: tenant.id, clientId: client.id, userId: user.id };
+  const linkId = randomUUID();
   const scope = scopes.join(' ');
-  const email = queueApprovalEmail(
-    {
-      tenant,
-      client: { name: client.name },
-      user: { email: user.email, name: user.name },
-      request: { id: requestId, bindingMessage, scope, expiresAt },
-      approvalToken: approval.token,
-    },
-    request.receivedAt,
-  );
   await store.createRequest({
-    id: requestId,
-    tenantId: tenant.id,
-    clientId: client.id,
-    userId: user.id,
+    ...subject,
     authReqIdHash: sha256Base64Url(authReqId),
     scope,
     bindingMessage,
@@ -92,11 +85,30 @@ export const startBackchannelAuthentication = async (
     acr: selectAcr(acrValues ?? undefined),
     interval: client.pollInterval,
     expiresAt,
-    createdAt: request.receivedAt,
-    approvalLink: { id: randomUUID(), tokenHash: approval.tokenHash, channel: 'email' },
-    notification: email.record,
+    createdAt: now,
+    approvalLink: { id: linkId, tokenHash: approval.tokenHash, channel: 'email' },
+    outbox: [
+      queueApprovalEmail({
+        id: timeOrderedId(now),
+        tenantId: tenant.id,
+        requestId: subject.id,
+        clientId: client.id,
+        userId: user.id,
+        linkId,
+        approvalToken: approval.token,
+        now,
+      }),
+    ],
+    events: [
+      buildEvent(
+        'ciba_start_succeeded',
+        requestEventSubject(subject),
+        { scope, binding_message: bindingMessage, expires_in: expiresIn, channel: 'email' },
+        now,
+      ),
+    ],
   });
-  trackBackgroundTask(dispatchSafely(store, email));
+  wakeOutbox();
   const body: BackchannelAuthenticationResponse = {
     auth_req_id: authReqId,
     expires_in: expiresIn,

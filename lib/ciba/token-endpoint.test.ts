@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
-import { flushBackgroundTasks } from '@/lib/background-tasks';
+import { deliverOutbox, TEST_ACTOR, testStore } from '@/lib/testing/outbox';
 import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import type { Db } from '@/lib/db/client';
@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await flushBackgroundTasks();
+  await deliverOutbox();
   await cleanup();
 });
 
@@ -95,13 +95,13 @@ describe('token endpoint: polling a pending request (CIBA §11)', () => {
     const { authReqId } = await start({ at: t0, params: { requested_expiry: '30' } });
     expectOAuthError(await poll(authReqId, { at: seconds(t0, 31) }), 400, 'expired_token');
     const approved = await start({ params: { requested_expiry: '1' } });
-    expect(await completeBackchannelRequest(db, { requestId: approved.requestId, decision: 'approve' })).toEqual({ ok: true, status: 'approved' });
+    expect(await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: approved.requestId, decision: 'approve' })).toEqual({ ok: true, status: 'approved' });
     expectOAuthError(await poll(approved.authReqId, { at: seconds(new Date(), 5) }), 400, 'expired_token');
   });
 
   it('access_denied after the user denies', async () => {
     const { authReqId, requestId } = await start();
-    await completeBackchannelRequest(db, { requestId, decision: 'deny' });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'deny' });
     expectOAuthError(await poll(authReqId), 400, 'access_denied');
   });
 
@@ -116,7 +116,7 @@ describe('token endpoint: polling a pending request (CIBA §11)', () => {
 
   it('tenant isolation: another tenant\'s client cannot redeem, at either tenant\'s endpoint', async () => {
     const { authReqId, requestId } = await start();
-    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve' });
     expectOAuthError(await poll(authReqId, { by: globexClient }), 401, 'invalid_client');
     expectOAuthError(await poll(authReqId, { by: globexClient, path: '/t/globex/oauth/token' }), 400, 'invalid_grant');
     expectOAuthError(await poll(authReqId, { path: '/t/globex/oauth/token' }), 401, 'invalid_client');
@@ -128,7 +128,7 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
   it('issues a verifiable ID token and RFC 9068 access token once', async () => {
     const { authReqId, requestId } = await start({ params: { acr_values: 'urn:backchannel:acr:email-link' } });
     const decidedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-    await completeBackchannelRequest(db, { requestId, decision: 'approve', now: decidedAt });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve', now: decidedAt });
     const result = await poll(authReqId);
     expect(result.status).toBe(200);
     expect(result.headers['Cache-Control']).toBe('no-store');
@@ -166,7 +166,7 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
 
   it('a replayed auth_req_id is invalid_grant and revokes the tokens it produced', async () => {
     const { authReqId, requestId } = await start();
-    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve' });
     const first = await poll(authReqId);
     expect(first.status).toBe(200);
     expectOAuthError(await poll(authReqId), 400, 'invalid_grant');
@@ -183,7 +183,7 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
 
   it('20 concurrent redemptions: exactly one gets tokens, the rest invalid_grant', async () => {
     const { authReqId, requestId } = await start();
-    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve' });
     const results = await Promise.all(Array.from({ length: 20 }, () => poll(authReqId)));
     expect(results.filter((result) => result.status === 200)).toHaveLength(1);
     expect(results.filter((result) => result.json.error === 'invalid_grant')).toHaveLength(19);
@@ -195,7 +195,7 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
       await bumpSettingsEpoch(tx);
     });
     const { authReqId, requestId } = await start({ by: secondClient });
-    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve' });
     const result = await poll(authReqId, { by: secondClient });
     expect(decodeProtectedHeader(result.json.id_token as string).alg).toBe('ES256');
   });
@@ -240,7 +240,7 @@ describe('userinfo (OIDC Core §5.3, RFC 6750 §3)', () => {
 
   it('accepts the token in a POST form body (RFC 6750 §2.2); 400 invalid_request when sent twice; 401 for a malformed header', async () => {
     const { authReqId, requestId } = await start();
-    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve' });
     const accessToken = (await poll(authReqId)).json.access_token as string;
     const inBody = await call(formRequest('/t/acme/userinfo', { access_token: accessToken }));
     expect({ status: inBody.status, sub: inBody.json.sub }).toEqual({ status: 200, sub: alice.sub });
@@ -254,7 +254,7 @@ describe('userinfo (OIDC Core §5.3, RFC 6750 §3)', () => {
   it('401 invalid_token for a forged or foreign-tenant token', async () => {
     expectOAuthError(await userinfo({ authorization: 'Bearer abc.def.ghi' }), 401, 'invalid_token');
     const { authReqId, requestId } = await start();
-    await completeBackchannelRequest(db, { requestId, decision: 'approve' });
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve' });
     const tokens = await poll(authReqId);
     const foreign = await call({
       method: 'GET',

@@ -40,21 +40,21 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
     POST: ({ db, data, tenant, request }) => exchangeToken({ db, ...data }, { tenant, request }),
   },
   userinfo: {
-    GET: async ({ db, tenant, request }) => userInfoResponse(db, tenant, request, null),
-    POST: async ({ db, tenant, request }) =>
-      userInfoResponse(db, tenant, request, request.body.length > 0 ? parseFormBody(request) : null),
+    GET: async ({ db, data, tenant, request }) => userInfoResponse({ db, store: data.store }, tenant, request, null),
+    POST: async ({ db, data, tenant, request }) =>
+      userInfoResponse({ db, store: data.store }, tenant, request, request.body.length > 0 ? parseFormBody(request) : null),
   },
 };
 
 const userInfoResponse = async (
-  db: Db,
+  dependencies: Parameters<typeof getUserInfo>[0],
   tenant: TenantRecord,
   request: ProtocolRequest,
   form: ReturnType<typeof parseFormBody> | null,
 ) => {
   const token = readBearerToken(request.headers.authorization, form);
 
-  return jsonResponse(200, await getUserInfo(db, { tenant, token, now: request.receivedAt }), { noStore: true });
+  return jsonResponse(200, await getUserInfo(dependencies, { tenant, token, now: request.receivedAt }), { noStore: true });
 };
 
 const TENANT_PATH = /^\/t\/([^/]+)\/(.+)$/;

@@ -1,8 +1,9 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Db } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
 import { randomToken } from '@/lib/oauth/crypto';
+import { seal, unseal } from '@/lib/security/sealed-box';
 import { observedSettingsEpoch } from '@/lib/store/settings-epoch';
 
 /** Signing algorithms a tenant holds a key for. RS256 is the default (OIDC Core §15.1). */
@@ -12,40 +13,18 @@ export const DEFAULT_SIGNING_ALG: SigningAlg = 'RS256';
 
 export const isSigningAlg = (value: string): value is SigningAlg => (SIGNING_ALGS as readonly string[]).includes(value);
 
-const ENVELOPE_VERSION = 'v1';
-
-/**
- * AES-256-GCM envelope for a private JWK: `v1.<iv>.<ciphertext>.<tag>`, the
- * kid bound as associated data so a ciphertext cannot be moved to another key row.
- */
-export const encryptPrivateJwk = (jwk: JWK, kid: string, keyEncryptionKey: Buffer): string => {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyEncryptionKey, iv);
-  cipher.setAAD(Buffer.from(kid, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(jwk), 'utf8'), cipher.final()]);
-
-  return [ENVELOPE_VERSION, iv, ciphertext, cipher.getAuthTag()]
-    .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-    .join('.');
-};
+/** The private JWK sealed under the key-encryption key, the kid bound as associated data (one key row cannot take another's). */
+const encryptPrivateJwk = (jwk: JWK, kid: string, keyEncryptionKey: Buffer): string => seal(JSON.stringify(jwk), kid, keyEncryptionKey);
 
 export const decryptPrivateJwk = (envelope: string, kid: string, keyEncryptionKey: Buffer): JWK => {
-  const [version, iv, ciphertext, tag] = envelope.split('.');
-  if (version !== ENVELOPE_VERSION || !iv || !ciphertext || !tag) {
-    throw new Error(`Signing key ${kid}: unknown private key envelope.`);
-  }
-  const decipher = createDecipheriv('aes-256-gcm', keyEncryptionKey, Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(kid, 'utf8'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  try {
-    const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
-
-    return JSON.parse(plaintext.toString('utf8')) as JWK;
-  } catch {
+  const plaintext = unseal(envelope, kid, keyEncryptionKey);
+  if (plaintext === null) {
     throw new Error(
       `Signing key ${kid} cannot be decrypted: BACKCHANNEL_KEY_ENCRYPTION_KEY (or data/key-encryption-key) is not the key it was encrypted with.`,
     );
   }
+
+  return JSON.parse(plaintext) as JWK;
 };
 
 const generateKeyParams = (alg: SigningAlg) =>

@@ -1,5 +1,6 @@
 import type { Db } from '@/lib/db/client';
 import type { FormParams } from '@/lib/http/protocol-http';
+import type { ProtocolStore } from '@/lib/store/protocol-store';
 import { insufficientScope, invalidRequest, invalidToken, missingBearerToken } from '@/lib/oauth/errors';
 import { verifyAccessToken } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
@@ -29,7 +30,10 @@ export const readBearerToken = (authorization: string | undefined, form: FormPar
  * token's subject, limited to the token's scopes. The token must be one this
  * tenant issued, unexpired, and not revoked by an auth_req_id replay.
  */
-export const getUserInfo = async (db: Db, options: { tenant: TenantRecord; token: string; now: Date }) => {
+export const getUserInfo = async (
+  { db, store }: { db: Db; store: Pick<ProtocolStore, 'findGrantByAccessTokenJti'> },
+  options: { tenant: TenantRecord; token: string; now: Date },
+) => {
   const { tenant } = options;
   let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
   try {
@@ -37,19 +41,16 @@ export const getUserInfo = async (db: Db, options: { tenant: TenantRecord; token
   } catch (error) {
     throw invalidToken(`access token verification failed: ${(error as Error).message}`);
   }
-  const grant = await db.backchannelRequest.findUnique({
-    where: { accessTokenJti: claims.jti },
-    select: { tenantId: true, tokensRevokedAt: true, user: { select: { sub: true, email: true, emailVerified: true, name: true } } },
-  });
+  const grant = await store.findGrantByAccessTokenJti(claims.jti);
   if (!grant || grant.tenantId !== tenant.id) throw invalidToken('no grant for this access token');
   if (grant.tokensRevokedAt) throw invalidToken('tokens revoked');
-  if (grant.user.sub !== claims.sub) throw invalidToken('subject mismatch');
+  if (grant.sub !== claims.sub) throw invalidToken('subject mismatch');
   const scopes = (claims.scope ?? '').split(' ');
   if (!scopes.includes('openid')) throw insufficientScope();
 
   return {
-    sub: grant.user.sub,
-    ...(scopes.includes('profile') && grant.user.name ? { name: grant.user.name } : {}),
-    ...(scopes.includes('email') ? { email: grant.user.email, email_verified: grant.user.emailVerified } : {}),
+    sub: grant.sub,
+    ...(scopes.includes('profile') && grant.name ? { name: grant.name } : {}),
+    ...(scopes.includes('email') ? { email: grant.email, email_verified: grant.emailVerified } : {}),
   };
 };

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 
-type QueuedWrite = { run: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type QueuedUnit = { run: () => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
 /** Delay before retrying a batch whose write lock is held by another connection. */
 const BUSY_RETRY_MS = 1;
@@ -14,77 +14,102 @@ const isBusy = (error: unknown) => {
 };
 
 /**
- * Group commit for SQLite writes: writes queued during one turn of the event
- * loop run together in one IMMEDIATE transaction, so a burst of requests pays
- * for one fsync (with `synchronous = FULL`, every commit is durable before
- * any of its writers is answered). Each write's own result or error is
- * delivered to its caller; a failed COMMIT rejects the whole batch.
+ * Group commit for SQLite: units queued during one turn of the event loop
+ * run together in one IMMEDIATE transaction, so a burst of requests pays for
+ * one fsync (with `synchronous = FULL`, every commit is durable before any of
+ * its writers is answered). Each unit runs in its own SAVEPOINT: a unit that
+ * throws is undone whole and gets its own error; a failed COMMIT rejects the
+ * whole batch. Units run one after another, never interleaved.
  *
  * The connection must have `busy_timeout = 0`: better-sqlite3 is synchronous,
- * so waiting for a lock held by Prisma's connection in this same thread (an
- * interactive transaction spans event-loop turns) would block the thread
- * that has to release it. A busy batch is retried asynchronously instead.
+ * so waiting for a lock held by another connection of this same thread
+ * (Prisma's) would block the thread that has to release it. A busy batch is
+ * retried asynchronously instead.
  */
 export class GroupCommitter {
-  #queue: QueuedWrite[] = [];
+  #queue: QueuedUnit[] = [];
   #scheduled = false;
   readonly #db: Database;
+  readonly #control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', () => void>;
 
   constructor(db: Database) {
     this.#db = db;
+    const statement = (sql: string) => {
+      const prepared = db.prepare(sql);
+
+      return () => {
+        prepared.run();
+      };
+    };
+    this.#control = {
+      begin: statement('BEGIN IMMEDIATE'),
+      commit: statement('COMMIT'),
+      rollback: statement('ROLLBACK'),
+      savepoint: statement('SAVEPOINT unit'),
+      release: statement('RELEASE unit'),
+      rollbackTo: statement('ROLLBACK TO unit'),
+    };
   }
 
-  enqueue<T>(run: () => T): Promise<T> {
+  enqueue<T>(run: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => this.#flush(Date.now()));
+        setImmediate(() => void this.#flush(Date.now()));
       }
     });
   }
 
-  #flush(firstAttemptAt: number): void {
+  async #flush(firstAttemptAt: number): Promise<void> {
     const batch = this.#queue;
     this.#queue = [];
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const control = this.#control;
     try {
-      this.#db
-        .transaction(() => {
-          outcomes.length = 0;
-          for (const write of batch) {
-            try {
-              // Nested: a SAVEPOINT per write, so a write that fails is undone whole.
-              outcomes.push({ ok: true, value: this.#db.transaction(write.run)() });
-            } catch (error) {
-              if (isBusy(error)) throw error;
-              outcomes.push({ ok: false, error });
-            }
-          }
-        })
-        .immediate();
+      control.begin();
     } catch (error) {
       if (isBusy(error) && Date.now() - firstAttemptAt < BUSY_GIVE_UP_MS) {
         this.#queue = batch.concat(this.#queue);
-        setTimeout(() => this.#flush(firstAttemptAt), BUSY_RETRY_MS);
+        setTimeout(() => void this.#flush(firstAttemptAt), BUSY_RETRY_MS);
 
         return;
       }
-      for (const write of batch) write.reject(error);
+      for (const unit of batch) unit.reject(error);
       this.#afterFlush();
 
       return;
     }
-    batch.forEach((write, index) => {
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    for (const unit of batch) {
+      control.savepoint();
+      try {
+        outcomes.push({ ok: true, value: await unit.run() });
+        control.release();
+      } catch (error) {
+        control.rollbackTo();
+        control.release();
+        outcomes.push({ ok: false, error });
+      }
+    }
+    try {
+      control.commit();
+    } catch (error) {
+      if (this.#db.inTransaction) control.rollback();
+      for (const unit of batch) unit.reject(error);
+      this.#afterFlush();
+
+      return;
+    }
+    batch.forEach((unit, index) => {
       const outcome = outcomes[index];
-      if (outcome.ok) write.resolve(outcome.value);
-      else write.reject(outcome.error);
+      if (outcome.ok) unit.resolve(outcome.value);
+      else unit.reject(outcome.error);
     });
     this.#afterFlush();
   }
 
   #afterFlush(): void {
-    if (this.#queue.length > 0) setImmediate(() => this.#flush(Date.now()));
+    if (this.#queue.length > 0) setImmediate(() => void this.#flush(Date.now()));
     else this.#scheduled = false;
   }
 }

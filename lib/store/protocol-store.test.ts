@@ -1,21 +1,28 @@
+// The request store's contract, run against SQLite and — in npm test's
+// PostgreSQL pass (TEST_POSTGRES_URL) — PostgreSQL, from this one file.
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
+import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
 import type { Db } from '@/lib/db/client';
+import { buildEvent } from '@/lib/events/build-event';
 import { getEnv, sqliteFilePath } from '@/lib/env';
-import type { NewBackchannelRequest, ProtocolStore } from '@/lib/store/protocol-store';
+import { timeOrderedId } from '@/lib/ids/time-ordered-id';
+import { getProtocolData } from '@/lib/store/get-protocol-store';
+import { createProtocolStore, requestEventSubject, type NewBackchannelRequest, type ProtocolStore } from '@/lib/store/protocol-store';
 import { createSettingsCache } from '@/lib/store/settings-cache';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
-import { getProtocolData } from '@/lib/store/get-protocol-store';
+import { createPostgresEngine } from '@/lib/store/sql/postgres-engine';
+import { TEST_ACTOR } from '@/lib/testing/outbox';
 import { useTestDatabase } from '@/lib/testing/test-database';
 
-// The store of whichever database this pass runs on (SQLite, or PostgreSQL with TEST_POSTGRES_URL).
 const onSqlite = !process.env.TEST_POSTGRES_URL;
 
-describe('protocol store', () => {
+describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
   let db: Db;
   let cleanup: () => Promise<void>;
   let store: ProtocolStore;
@@ -27,7 +34,7 @@ describe('protocol store', () => {
   beforeAll(async () => {
     ({ db, cleanup } = await useTestDatabase());
     tenantId = (await createTenant(db, { slug: 'acme', name: 'Acme' })).id;
-    clientId = (await createClient(db, { tenantSlug: 'acme', name: 'Desk' })).client_id;
+    clientId = (await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } })).client_id;
     clientRowId = (await db.client.findUniqueOrThrow({ where: { clientId } })).id;
     userId = (await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com' })).id;
     store = getProtocolData().store;
@@ -35,34 +42,64 @@ describe('protocol store', () => {
 
   afterAll(async () => cleanup());
 
-  const newRequest = (overrides: Partial<NewBackchannelRequest> = {}): NewBackchannelRequest => ({
-    id: randomUUID(),
-    tenantId,
-    clientId: clientRowId,
-    userId,
-    authReqIdHash: randomUUID(),
-    scope: 'openid',
-    bindingMessage: null,
-    acrValues: null,
-    acr: null,
-    interval: 5,
-    expiresAt: new Date(Date.now() + 60_000),
-    createdAt: new Date(),
-    approvalLink: { id: randomUUID(), tokenHash: randomUUID(), channel: 'email' },
-    ...overrides,
-  });
+  const newRequest = (overrides: Partial<NewBackchannelRequest> = {}): NewBackchannelRequest => {
+    const id = overrides.id ?? randomUUID();
+    const createdAt = overrides.createdAt ?? new Date();
 
-  it('writes rows Prisma reads back unchanged, dates included', async () => {
-    const request = newRequest({ createdAt: new Date('2026-01-02T03:04:05.678Z') });
+    return {
+      id,
+      tenantId,
+      clientId: clientRowId,
+      userId,
+      authReqIdHash: randomUUID(),
+      scope: 'openid',
+      bindingMessage: null,
+      acrValues: null,
+      acr: null,
+      interval: 5,
+      expiresAt: new Date(createdAt.getTime() + 60_000),
+      createdAt,
+      approvalLink: { id: randomUUID(), tokenHash: randomUUID(), channel: 'email' },
+      outbox: [],
+      events: [],
+      ...overrides,
+    };
+  };
+  const subjectOf = (request: NewBackchannelRequest) => ({ id: request.id, tenantId, clientId: clientRowId, userId });
+  const eventTypes = async (requestId: string) => (await store.listRequestEvents(requestId)).map((event) => event.type);
+
+  it('writes rows Prisma reads back unchanged, dates included, with their outbox message and event', async () => {
+    const createdAt = new Date('2026-01-02T03:04:05.678Z');
+    const request = newRequest({ createdAt });
+    request.outbox = [
+      {
+        id: timeOrderedId(createdAt),
+        tenantId,
+        requestId: request.id,
+        type: 'approval_email',
+        payload: '{}',
+        encryptedSecret: null,
+        availableAt: createdAt,
+        createdAt,
+      },
+    ];
+    request.events = [buildEvent('ciba_start_succeeded', requestEventSubject(subjectOf(request)), { scope: 'openid', binding_message: null, expires_in: 60, channel: 'email' }, createdAt)];
     await store.createRequest(request);
-    const read = await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id }, include: { approvalLinks: true } });
+    const read = await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id }, include: { approvalLinks: true, outbox: true } });
     expect(read.expiresAt.toISOString()).toBe(request.expiresAt.toISOString());
     expect(read.createdAt.toISOString()).toBe('2026-01-02T03:04:05.678Z');
+    expect(read.status).toBe('pending');
     expect(read.approvalLinks.map((link) => link.tokenHash)).toEqual([request.approvalLink.tokenHash]);
-    expect((await store.findRequestForPoll(request.authReqIdHash))?.expiresAt.toISOString()).toBe(request.expiresAt.toISOString());
+    expect(read.outbox.map((message) => [message.status, message.availableAt.toISOString()])).toEqual([['pending', '2026-01-02T03:04:05.678Z']]);
+    const polled = await store.findRequestForPoll(request.authReqIdHash);
+    expect(polled).toMatchObject({ id: request.id, status: 'pending', userSub: expect.any(String), lastPolledAt: null });
+    expect(polled?.expiresAt).toEqual(request.expiresAt);
+    const [event] = await store.listRequestEvents(request.id);
+    expect(event).toMatchObject({ type: 'ciba_start_succeeded', tenantId, clientId: clientRowId, userId, createdAt });
+    expect(JSON.parse(event.detail!)).toEqual({ scope: 'openid', binding_message: null, expires_in: 60, channel: 'email' });
   });
 
-  it('concurrent writes: a failing write is undone whole without affecting the others', async () => {
+  it('concurrent units: a failing unit is undone whole, the others commit', async () => {
     const good = [newRequest(), newRequest()];
     // Same approval-link id as the first: its link insert fails after its request insert ran.
     const bad = newRequest({ approvalLink: { ...good[0].approvalLink } });
@@ -71,17 +108,86 @@ describe('protocol store', () => {
     expect(await db.backchannelRequest.count({ where: { id: { in: [...good, bad].map((request) => request.id) } } })).toBe(2);
   });
 
-  it('recordPoll only matches the poll time it read, so overlapping polls cannot both count', async () => {
+  it('the database refuses an unknown status, whoever writes it', async () => {
+    const request = newRequest();
+    await store.createRequest(request);
+    const sql = 'UPDATE "BackchannelRequest" SET "status" = \'approvedish\' WHERE "id" = ';
+    if (onSqlite) {
+      const raw = new Database(sqliteFilePath(getEnv().databaseUrl));
+      try {
+        expect(() => raw.prepare(`${sql}?`).run(request.id)).toThrow(/status: unknown value/);
+      } finally {
+        raw.close();
+      }
+    } else {
+      const raw = new pg.Client({ connectionString: getEnv().databaseUrl });
+      await raw.connect();
+      try {
+        await expect(raw.query(`${sql}$1`, [request.id])).rejects.toThrow(/invalid input value for enum/);
+      } finally {
+        await raw.end();
+      }
+    }
+    await expect(db.$executeRawUnsafe(`INSERT INTO "OutboxMessage" ("id", "tenantId", "type", "payload", "status", "attempts", "availableAt", "createdAt") VALUES ('x', '${tenantId}', 'approval_email', '{}', 'sent', 0, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')`)).rejects.toThrow();
+    expect((await store.findRequestState(request.id))?.status).toBe('pending');
+  });
+
+  it('recordPoll only matches the poll time it read, counts polls, and writes an event only for slow_down', async () => {
     const request = newRequest();
     await store.createRequest(request);
     const first = new Date(Date.now() + 1000);
+    const subject = subjectOf(request);
     const [a, b] = await Promise.all([
-      store.recordPoll({ id: request.id, previousPolledAt: null, now: first, intervalIncrement: 0 }),
-      store.recordPoll({ id: request.id, previousPolledAt: null, now: first, intervalIncrement: 0 }),
+      store.recordPoll({ request: subject, previousPolledAt: null, now: first, slowDown: null }),
+      store.recordPoll({ request: subject, previousPolledAt: null, now: first, slowDown: null }),
     ]);
     expect([a, b].sort()).toEqual([false, true]);
-    expect(await store.recordPoll({ id: request.id, previousPolledAt: first, now: new Date(), intervalIncrement: 5 })).toBe(true);
+    expect(await store.recordPoll({ request: subject, previousPolledAt: first, now: new Date(), slowDown: { increment: 5, interval: 10 } })).toBe(true);
     expect((await store.findRequestForPoll(request.authReqIdHash))?.interval).toBe(10);
+    expect(await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id }, select: { pollCount: true, slowDownCount: true } })).toEqual({
+      pollCount: 2,
+      slowDownCount: 1,
+    });
+    expect(await eventTypes(request.id)).toEqual(['ciba_slow_down']);
+  });
+
+  it('events for each transition: approve, redeem, replay; deny; cancel; expire', async () => {
+    const approved = newRequest();
+    const denied = newRequest();
+    const cancelled = newRequest();
+    const expiring = newRequest({ expiresAt: new Date(Date.now() + 1_000) });
+    for (const request of [approved, denied, cancelled, expiring]) await store.createRequest(request);
+
+    expect(await completeBackchannelRequest(store, { requestId: approved.id, decision: 'approve', approvalLinkId: approved.approvalLink.id, actor: { kind: 'user', channel: 'email' } })).toEqual({ ok: true, status: 'approved' });
+    expect(await store.redeemRequest({ request: subjectOf(approved), now: new Date(), accessTokenJti: randomUUID() })).toBe(true);
+    expect(await store.redeemRequest({ request: subjectOf(approved), now: new Date(), accessTokenJti: randomUUID() })).toBe(false);
+    await store.refuseReplay({ request: subjectOf(approved), now: new Date() });
+    expect(await eventTypes(approved.id)).toEqual(['ciba_approved', 'ciba_exchange_succeeded', 'ciba_exchange_failed']);
+    const replay = (await store.listRequestEvents(approved.id))[2];
+    expect(JSON.parse(replay.detail!)).toEqual({ reason: 'replay', tokens_revoked: true });
+
+    expect(await completeBackchannelRequest(store, { requestId: denied.id, decision: 'deny', actor: TEST_ACTOR })).toEqual({ ok: true, status: 'denied' });
+    expect(await eventTypes(denied.id)).toEqual(['ciba_denied']);
+
+    expect(await completeBackchannelRequest(store, { requestId: cancelled.id, decision: 'cancel', actor: { kind: 'admin', id: 'admin-1' } })).toEqual({ ok: true, status: 'cancelled' });
+    expect(JSON.parse((await store.listRequestEvents(cancelled.id))[0].detail!)).toEqual({ by: { kind: 'admin', id: 'admin-1' } });
+
+    const later = new Date(Date.now() + 2_000);
+    expect(await completeBackchannelRequest(store, { requestId: expiring.id, decision: 'expire', actor: { kind: 'system' } })).toEqual({ ok: false, reason: 'not_expired' });
+    expect(await store.findDueExpiries(later, 100)).toContain(expiring.id);
+    expect(await completeBackchannelRequest(store, { requestId: expiring.id, decision: 'expire', actor: { kind: 'system' }, now: later })).toEqual({ ok: true, status: 'expired' });
+    expect(await eventTypes(expiring.id)).toEqual(['ciba_expired']);
+    expect((await store.findRequestState(expiring.id))?.status).toBe('expired');
+  });
+
+  it('a failed completion writes nothing: no status, no link use, no event', async () => {
+    const request = newRequest();
+    await store.createRequest(request);
+    await completeBackchannelRequest(store, { requestId: request.id, decision: 'deny', actor: TEST_ACTOR });
+    const result = await completeBackchannelRequest(store, { requestId: request.id, decision: 'approve', approvalLinkId: request.approvalLink.id, actor: TEST_ACTOR });
+    expect(result).toEqual({ ok: false, reason: 'already_decided' });
+    expect((await store.findApprovalLinkState(request.approvalLink.id))?.usedAt).toBeNull();
+    expect(await eventTypes(request.id)).toEqual(['ciba_denied']);
   });
 
   it.runIf(onSqlite)('SQLite: waits out a write lock held by another connection instead of failing or blocking the thread', async () => {
@@ -111,5 +217,79 @@ describe('protocol store', () => {
     await cache.validate();
     expect((await cache.findClientByClientId(clientId))?.pollInterval).toBe(7);
     expect(await cache.findClientByClientId('no-such-client')).toBeNull();
+  });
+
+  describe('outbox', () => {
+    const queue = async (count: number) => {
+      const now = new Date();
+      const request = newRequest();
+      request.outbox = Array.from({ length: count }, () => ({
+        id: timeOrderedId(now),
+        tenantId,
+        requestId: request.id,
+        type: 'test',
+        payload: '{}',
+        encryptedSecret: 'sealed',
+        availableAt: now,
+        createdAt: now,
+      }));
+      await store.createRequest(request);
+
+      return request.outbox.map((message) => message.id);
+    };
+
+    it('a claim leases a message: no second claim until the lease lapses; the lapsed attempt is closed as interrupted', async () => {
+      const [id] = await queue(1);
+      const now = new Date(Date.now() + 10);
+      const first = await store.claimOutbox({ owner: 'a', now, leaseMs: 1_000, limit: 100 });
+      expect(first.filter((message) => message.id === id)).toHaveLength(1);
+      expect((await store.claimOutbox({ owner: 'b', now, leaseMs: 1_000, limit: 100 })).map((message) => message.id)).not.toContain(id);
+      const afterLease = new Date(now.getTime() + 1_001);
+      const [reclaimed] = (await store.claimOutbox({ owner: 'b', now: afterLease, leaseMs: 1_000, limit: 100 })).filter((message) => message.id === id);
+      expect(reclaimed.attempts).toBe(2);
+      // The first owner lost its lease: its outcome is recorded as an attempt but does not settle the message.
+      expect(await store.settleOutbox({ message: first.find((message) => message.id === id)!, owner: 'a', now: afterLease, settlement: { kind: 'delivered', providerMessageId: 'late' }, events: [] })).toBe(false);
+      expect(await store.settleOutbox({ message: reclaimed, owner: 'b', now: afterLease, settlement: { kind: 'delivered', providerMessageId: 'p-1' }, events: [] })).toBe(true);
+      const attempts = await db.outboxAttempt.findMany({ where: { messageId: id }, orderBy: { attempt: 'asc' } });
+      expect(attempts.map((attempt) => [attempt.attempt, attempt.outcome])).toEqual([
+        [1, 'interrupted'],
+        [2, 'delivered'],
+      ]);
+      expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: 'delivered',
+        providerMessageId: 'p-1',
+        encryptedSecret: null,
+        leaseOwner: null,
+      });
+    });
+
+    it('a retry keeps the secret and waits for availableAt; a final failure erases it', async () => {
+      const [id] = await queue(1);
+      const now = new Date(Date.now() + 10);
+      const [claimed] = (await store.claimOutbox({ owner: 'a', now, leaseMs: 60_000, limit: 100 })).filter((message) => message.id === id);
+      const retryAt = new Date(now.getTime() + 5_000);
+      await store.settleOutbox({ message: claimed, owner: 'a', now, settlement: { kind: 'retry', error: 'HTTP 503', availableAt: retryAt }, events: [] });
+      expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'pending', encryptedSecret: 'sealed', lastError: 'HTTP 503' });
+      expect((await store.claimOutbox({ owner: 'a', now, leaseMs: 60_000, limit: 100 })).map((message) => message.id)).not.toContain(id);
+      const [again] = (await store.claimOutbox({ owner: 'a', now: retryAt, leaseMs: 60_000, limit: 100 })).filter((message) => message.id === id);
+      await store.settleOutbox({ message: again, owner: 'a', now: retryAt, settlement: { kind: 'failed', error: 'HTTP 422' }, events: [] });
+      expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'failed', encryptedSecret: null, attempts: 2 });
+    });
+
+    it.runIf(!onSqlite)('PostgreSQL: two workers claiming at once never get the same message', async () => {
+      const ids = await queue(200);
+      const second = createProtocolStore(createPostgresEngine(getEnv().databaseUrl));
+      try {
+        const now = new Date(Date.now() + 10);
+        const claims = await Promise.all(
+          Array.from({ length: 8 }, (_, index) => (index % 2 === 0 ? store : second).claimOutbox({ owner: `w${index}`, now, leaseMs: 60_000, limit: 40 })),
+        );
+        const claimed = claims.flat().map((message) => message.id).filter((id) => ids.includes(id));
+        expect(new Set(claimed).size).toBe(claimed.length);
+        expect(claimed.length).toBe(200);
+      } finally {
+        await second.close();
+      }
+    });
   });
 });

@@ -1,37 +1,33 @@
-import type { Client, EmailMessage, User } from '@/lib/generated/sqlite/client';
+import { buildEvent } from '@/lib/events/build-event';
+import type { EventRecord } from '@/lib/events/event-types';
+import type { ClientRow } from '@/lib/clients/client-record';
+import * as q from '@/lib/store/queries';
+import type { SqlEngine } from '@/lib/store/sql/sql-engine';
+import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
-/**
- * The reads and writes the protocol endpoints' hot paths make, behind one
- * interface so each database gets the fastest correct implementation:
- * prepared statements with durable group commit on SQLite, named statements
- * with one round trip per operation on PostgreSQL. Everything else
- * (provisioning, approval, redemption) goes through Prisma.
- */
 export type TenantRow = TenantRecord;
-export type ClientRow = Client;
-export type UserRow = Pick<User, 'id' | 'tenantId' | 'sub' | 'email' | 'emailVerified' | 'name'>;
+export type UserRow = q.UserColumns;
+export type PollRow = q.PollColumns;
+export type ApprovalRow = q.ApprovalColumns;
+export type GrantRow = q.GrantColumns;
+export type ClaimedOutboxMessage = q.ClaimedColumns;
 
-/** What a token poll needs of a request: one indexed read by the hash of auth_req_id. */
-export type PollRow = {
-  id: string;
-  clientId: string;
-  /** The subject of the request's user (joined by primary key), for the tokens. */
-  userSub: string;
-  status: string;
-  scope: string;
-  acr: string | null;
-  interval: number;
-  lastPolledAt: Date | null;
-  expiresAt: Date;
-  decidedAt: Date | null;
-};
+/** A request's identity and who it concerns: what events about it name. */
+export type RequestSubject = { id: string; tenantId: string; clientId: string; userId: string };
 
-export type NewBackchannelRequest = {
+export type NewOutboxMessage = {
   id: string;
   tenantId: string;
-  clientId: string;
-  userId: string;
+  requestId: string | null;
+  type: string;
+  payload: string;
+  encryptedSecret: string | null;
+  availableAt: Date;
+  createdAt: Date;
+};
+
+export type NewBackchannelRequest = RequestSubject & {
   authReqIdHash: string;
   scope: string;
   bindingMessage: string | null;
@@ -41,38 +37,234 @@ export type NewBackchannelRequest = {
   expiresAt: Date;
   createdAt: Date;
   approvalLink: { id: string; tokenHash: string; channel: string };
-  /** The notification's EmailMessage row, stored in the same write. */
-  notification?: EmailMessage;
+  /** Written in the same unit as the request. */
+  outbox: NewOutboxMessage[];
+  events: EventRecord[];
 };
 
-export type EmailOutcome = Pick<EmailMessage, 'status' | 'providerMessageId' | 'error' | 'sentAt'>;
+export type RequestDecision = 'approve' | 'deny' | 'cancel' | 'expire';
 
+/** What a completion writes besides the status, built from the request it matched. */
+export type CompletionEffects = { events: EventRecord[]; outbox: NewOutboxMessage[] };
+
+export type OutboxSettlement =
+  | { kind: 'delivered'; providerMessageId: string }
+  | { kind: 'retry'; error: string; availableAt: Date }
+  | { kind: 'failed'; error: string };
+
+/** The subject of an event about a request. */
+export const requestEventSubject = (request: RequestSubject) => ({
+  tenantId: request.tenantId,
+  requestId: request.id,
+  clientId: request.clientId,
+  userId: request.userId,
+});
+
+/** Thrown inside a unit to roll it back when a conditional update matched nothing. */
+class NothingMatched extends Error {}
+
+/**
+ * The one contract for every read and write of requests, approval links,
+ * outbox messages and events, for both databases: each statement is defined
+ * once (queries.ts) and each operation below is one atomic unit. Tenants,
+ * clients and users are read here for the protocol's hot paths; Prisma
+ * serves the admin side.
+ */
 export type ProtocolStore = {
+  readonly dialect: SqlEngine['dialect'];
   readSettingsEpoch(): Promise<number>;
   findTenantBySlug(slug: string): Promise<TenantRow | null>;
   findClientByClientId(clientId: string): Promise<ClientRow | null>;
   findUserBySub(tenantId: string, sub: string): Promise<UserRow | null>;
   findUserByEmail(tenantId: string, email: string): Promise<UserRow | null>;
+
+  /** bc-authorize: the request, its approval link, its outbox messages and events, atomically. */
+  createRequest(request: NewBackchannelRequest): Promise<void>;
   findRequestForPoll(authReqIdHash: string): Promise<PollRow | null>;
   /**
-   * Records a poll of a pending request, only if its last poll time is still
-   * `previousPolledAt` (so overlapping polls cannot both count as spaced);
-   * adds `intervalIncrement` seconds to the interval. Durable when it resolves.
-   * Resolves false when the condition did not match.
+   * Records a poll of a pending request only if its last poll time is still
+   * `previousPolledAt`; with `slowDown`, adds its increment to the interval
+   * (now `slowDown.interval`) and records a slow_down event. Resolves false
+   * when the condition did not match. A pending poll writes no event.
    */
-  recordPoll(options: { id: string; previousPolledAt: Date | null; now: Date; intervalIncrement: number }): Promise<boolean>;
+  recordPoll(options: {
+    request: RequestSubject;
+    previousPolledAt: Date | null;
+    now: Date;
+    slowDown: { increment: number; interval: number } | null;
+  }): Promise<boolean>;
+  /** approved → redeemed (unexpired) with the access token's jti and an exchange event; true for exactly one caller. */
+  redeemRequest(options: { request: RequestSubject; now: Date; accessTokenJti: string }): Promise<boolean>;
+  /** A redeemed auth_req_id presented again: revokes its tokens and records the replay. */
+  refuseReplay(options: { request: RequestSubject; now: Date }): Promise<void>;
   /**
-   * Moves an approved, unexpired request to "redeemed" with the issued access
-   * token's jti, in one conditional update: resolves true for exactly one caller.
+   * The conditional update behind every completion (completeBackchannelRequest):
+   * consumes the approval link if given, moves the request by `decision`, and
+   * writes `effects(subject)` — all in one unit, or nothing. Null when a
+   * condition did not match (nothing was written).
    */
-  redeemRequest(options: { id: string; now: Date; accessTokenJti: string }): Promise<boolean>;
-  /** Marks the tokens a redeemed request produced as revoked (a replayed auth_req_id). */
-  revokeRedeemedTokens(options: { id: string; now: Date }): Promise<void>;
-  /** Inserts the request, its approval link and its notification atomically; durable when it resolves. */
-  createRequest(request: NewBackchannelRequest): Promise<void>;
-  /** Records an email sent, failed or kept in the development outbox; durable when it resolves. */
-  recordEmail(message: EmailMessage): Promise<void>;
-  /** Records what the email provider answered for a "sending" email. */
-  recordEmailOutcome(id: string, outcome: EmailOutcome): Promise<void>;
+  applyDecision(options: {
+    requestId: string;
+    decision: RequestDecision;
+    approvalLinkId?: string;
+    now: Date;
+    effects: (subject: RequestSubject) => CompletionEffects;
+  }): Promise<RequestSubject | null>;
+  findRequestState(id: string): Promise<{ status: PollRow['status']; expiresAt: Date } | null>;
+  findApprovalLinkState(id: string): Promise<{ requestId: string; usedAt: Date | null } | null>;
+  /** Unfinished requests past their expiry, for the sweeper. */
+  findDueExpiries(now: Date, limit: number): Promise<string[]>;
+  findApprovalByTokenHash(tokenHash: string): Promise<ApprovalRow | null>;
+  findApprovalByLinkId(linkId: string): Promise<ApprovalRow | null>;
+  findGrantByAccessTokenJti(jti: string): Promise<GrantRow | null>;
+
+  /** Records an event that accompanies no state change (a link opened). */
+  recordEvent(event: EventRecord): Promise<void>;
+  listRequestEvents(requestId: string): Promise<EventRecord[]>;
+
+  /**
+   * Claims due outbox messages for `owner` for `leaseMs`, counting an
+   * attempt each (recorded as started), and closes attempts a dead worker
+   * left open as interrupted.
+   */
+  claimOutbox(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<ClaimedOutboxMessage[]>;
+  /**
+   * Records an attempt's outcome and settles its message, with `events`, in
+   * one unit — only while `owner` still holds the lease (false otherwise: the
+   * attempt is recorded, the message left to its new owner).
+   */
+  settleOutbox(options: {
+    message: ClaimedOutboxMessage;
+    owner: string;
+    now: Date;
+    settlement: OutboxSettlement;
+    events: EventRecord[];
+  }): Promise<boolean>;
   close(): Promise<void>;
 };
+
+const insertOutbox = async (tx: Parameters<Parameters<SqlEngine['transaction']>[0]>[0], messages: NewOutboxMessage[]) => {
+  for (const message of messages) await tx.run(q.insertOutboxMessage, message);
+};
+
+/** The store over either engine. */
+export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
+  dialect: engine.dialect,
+  readSettingsEpoch: async () => (await engine.first(q.selectSettingsEpoch, {}))?.epoch ?? 0,
+  findTenantBySlug: async (slug) => (await engine.first(q.selectTenantBySlug, { slug })) ?? null,
+  findClientByClientId: async (clientId) => (await engine.first(q.selectClientByClientId, { clientId })) ?? null,
+  findUserBySub: async (tenantId, sub) => (await engine.first(q.selectUserBySub, { tenantId, sub })) ?? null,
+  findUserByEmail: async (tenantId, email) => (await engine.first(q.selectUserByEmail, { tenantId, email })) ?? null,
+
+  createRequest: (request) =>
+    engine.transaction(async (tx) => {
+      const { approvalLink, outbox, events, ...columns } = request;
+      await tx.run(q.insertRequest, columns);
+      await tx.run(q.insertApprovalLink, { ...approvalLink, requestId: request.id, createdAt: request.createdAt });
+      await insertOutbox(tx, outbox);
+      for (const event of events) await tx.run(q.insertEvent, event);
+    }),
+  findRequestForPoll: async (authReqIdHash) => (await engine.first(q.selectRequestForPoll, { authReqIdHash })) ?? null,
+  recordPoll: ({ request, previousPolledAt, now, slowDown }) => {
+    const params = {
+      id: request.id,
+      previousPolledAt,
+      now,
+      intervalIncrement: slowDown?.increment ?? 0,
+      slowDown: slowDown ? 1 : 0,
+    };
+    if (!slowDown) return engine.execute(q.updatePoll, params).then((changes) => changes === 1);
+
+    return engine.transaction(async (tx) => {
+      if ((await tx.run(q.updatePoll, params)) !== 1) return false;
+      await tx.run(q.insertEvent, buildEvent('ciba_slow_down', requestEventSubject(request), { interval: slowDown.interval }, now));
+
+      return true;
+    });
+  },
+  redeemRequest: ({ request, now, accessTokenJti }) =>
+    engine.transaction(async (tx) => {
+      if ((await tx.run(q.updateRedeem, { id: request.id, now, accessTokenJti })) !== 1) return false;
+      await tx.run(q.insertEvent, buildEvent('ciba_exchange_succeeded', requestEventSubject(request), { access_token_jti: accessTokenJti }, now));
+
+      return true;
+    }),
+  refuseReplay: ({ request, now }) =>
+    engine.transaction(async (tx) => {
+      const revoked = (await tx.run(q.updateRevokeTokens, { id: request.id, now })) === 1;
+      await tx.run(q.insertEvent, buildEvent('ciba_exchange_failed', requestEventSubject(request), { reason: 'replay', tokens_revoked: revoked }, now));
+    }),
+  applyDecision: async ({ requestId, decision, approvalLinkId, now, effects }) => {
+    try {
+      return await engine.transaction(async (tx) => {
+        if (approvalLinkId !== undefined) {
+          if ((await tx.run(q.updateConsumeLink, { id: approvalLinkId, requestId, now })) !== 1) throw new NothingMatched();
+        }
+        const [matched] =
+          decision === 'approve' || decision === 'deny'
+            ? await tx.all(q.updateDecidePending, { id: requestId, now, status: decision === 'approve' ? 'approved' : 'denied' })
+            : decision === 'cancel'
+              ? await tx.all(q.updateCancel, { id: requestId, now })
+              : await tx.all(q.updateExpire, { id: requestId, now });
+        if (!matched) throw new NothingMatched();
+        const subject = { id: requestId, ...matched };
+        const { events, outbox } = effects(subject);
+        for (const event of events) await tx.run(q.insertEvent, event);
+        await insertOutbox(tx, outbox);
+
+        return subject;
+      });
+    } catch (error) {
+      if (error instanceof NothingMatched) return null;
+      throw error;
+    }
+  },
+  findRequestState: async (id) => (await engine.first(q.selectRequestState, { id })) ?? null,
+  findApprovalLinkState: async (id) => (await engine.first(q.selectLinkState, { id })) ?? null,
+  findDueExpiries: async (now, limit) => (await engine.all(q.selectDueExpiries, { now, limit })).map((row) => row.id),
+  findApprovalByTokenHash: async (tokenHash) => (await engine.first(q.selectApprovalByTokenHash, { tokenHash })) ?? null,
+  findApprovalByLinkId: async (linkId) => (await engine.first(q.selectApprovalByLinkId, { linkId })) ?? null,
+  findGrantByAccessTokenJti: async (jti) => (await engine.first(q.selectGrantByAccessTokenJti, { jti })) ?? null,
+
+  recordEvent: async (event) => {
+    await engine.execute(q.insertEvent, event);
+  },
+  listRequestEvents: (requestId) => engine.all(q.selectRequestEvents, { requestId }),
+
+  claimOutbox: ({ owner, now, leaseMs, limit }) =>
+    engine.transaction(async (tx) => {
+      const claimed = await tx.all(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
+      for (const message of claimed) {
+        if (message.attempts > 1) await tx.run(q.updateInterruptAttempts, { messageId: message.id, now });
+        await tx.run(q.insertOutboxAttempt, { id: timeOrderedId(now), messageId: message.id, attempt: message.attempts, startedAt: now });
+      }
+
+      return claimed;
+    }),
+  settleOutbox: ({ message, owner, now, settlement, events }) =>
+    engine.transaction(async (tx) => {
+      await tx.run(q.updateFinishAttempt, {
+        messageId: message.id,
+        attempt: message.attempts,
+        finishedAt: now,
+        outcome: settlement.kind === 'delivered' ? 'delivered' : 'failed',
+        providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
+        error: settlement.kind === 'delivered' ? null : settlement.error,
+      });
+      const settled = await tx.run(q.updateSettleOutbox, {
+        id: message.id,
+        owner,
+        status: settlement.kind === 'retry' ? 'pending' : settlement.kind,
+        availableAt: settlement.kind === 'retry' ? settlement.availableAt : now,
+        providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
+        lastError: settlement.kind === 'delivered' ? null : settlement.error,
+        finishedAt: settlement.kind === 'retry' ? null : now,
+        encryptedSecret: settlement.kind === 'retry' ? message.encryptedSecret : null,
+      });
+      if (settled !== 1) return false;
+      for (const event of events) await tx.run(q.insertEvent, event);
+
+      return true;
+    }),
+  close: () => engine.close(),
+});

@@ -1,10 +1,10 @@
 // GET /t/<tenant>/approve/<token> – the authentication device page of the email channel (CIBA §8)
 // Pure read: an email scanner following the link changes nothing. The decision is a POST to ./decision.
 import type { Metadata } from 'next';
-import { findApprovalByToken, type ApprovalLookup } from '@/lib/ciba/approval-page-data';
+import { findApprovalByToken, recordLinkOpened, type ApprovalLookup } from '@/lib/ciba/approval-page-data';
 import { APPROVAL_CSRF_PURPOSE } from '@/lib/ciba/decide-approval';
-import { getDb } from '@/lib/db/client';
 import { csrfTokenFor } from '@/lib/security/csrf';
+import { getProtocolData } from '@/lib/store/get-protocol-store';
 
 export const dynamic = 'force-dynamic';
 
@@ -86,8 +86,11 @@ function InvalidLink({ state }: { state: InvalidState }) {
 
 export default async function ApprovePage({ params }: PageProps) {
   const { tenant: tenantSlug, token } = await params;
-  const approval = await findApprovalByToken(getDb(), tenantSlug, token, new Date());
+  const { store } = getProtocolData();
+  const now = new Date();
+  const approval = await findApprovalByToken(store, tenantSlug, token, now);
   if (approval.state !== 'valid') return <InvalidLink state={approval.state} />;
+  await recordLinkOpened(store, approval, now);
 
   const { client, tenant, user, request, link, scopes, secondsLeft } = approval;
   const csrfToken = csrfTokenFor(APPROVAL_CSRF_PURPOSE, link.tokenHash);

@@ -1,6 +1,7 @@
 // POST /t/<tenant>/approve/<token>/decision – the approval form's target (CIBA §8: the user's consent)
 import { decideApproval, type ApprovalOutcome } from '@/lib/ciba/decide-approval';
-import { getDb } from '@/lib/db/client';
+import { log } from '@/lib/log';
+import { getProtocolData } from '@/lib/store/get-protocol-store';
 import { getEnv } from '@/lib/env';
 import { collectBody } from '@/lib/http/collect-body';
 import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
@@ -64,18 +65,18 @@ export async function POST(request: Request, { params }: RouteContext): Promise<
     const form = await readForm(request, body);
     if (form === null) return redirectToDone(tenant, 'invalid');
 
-    const { outcome, detail } = await decideApproval(getDb(), {
+    const { outcome, detail } = await decideApproval(getProtocolData().store, {
       tenantSlug: tenant,
       token,
       decision: single(form, 'decision'),
       csrfToken: single(form, 'csrf_token'),
       headers: request.headers,
     });
-    if (detail) console.warn(`[approval] decision refused: ${detail}`);
+    if (detail) log.warn({ tenant, detail }, 'approval decision refused');
 
     return redirectToDone(tenant, outcome);
   } catch (error) {
-    console.error('[approval] deciding failed:', error);
+    log.error({ err: error, tenant }, 'approval decision failed');
 
     return redirectToDone(tenant, 'error');
   }

@@ -1,14 +1,17 @@
 import { approvalUrlFor } from '@/lib/ciba/approval-link';
 import { describeScopes } from '@/lib/ciba/approval-page-data';
-import { queueEmail, type EmailSink, type QueuedEmail } from '@/lib/email/send-email';
+import { deliverEmail } from '@/lib/email/deliver-email';
+import type { OutboxHandler } from '@/lib/outbox/outbox-handler';
+import { sealOutboxSecret } from '@/lib/outbox/outbox-secret';
+import type { NewOutboxMessage, ProtocolStore } from '@/lib/store/protocol-store';
+import { isRequestExpired } from '@/lib/store/request-lifecycle';
 
-export type NotifyUserByEmailInput = {
-  tenant: { id: string; slug: string; name: string };
+export type ApprovalEmailInput = {
+  tenant: { name: string };
   client: { name: string };
   user: { email: string; name: string | null };
-  request: { id: string; bindingMessage: string | null; scope: string; expiresAt: Date };
-  /** The plaintext approval link token (its hash is already stored). */
-  approvalToken: string;
+  request: { bindingMessage: string | null; scope: string; expiresAt: Date };
+  url: string;
 };
 
 export type ApprovalEmail = { subject: string; text: string; html: string };
@@ -39,7 +42,7 @@ const singleLine = (value: string, max: number): string => {
  * phishing concern: approve only if you started this yourself and the code
  * matches the one on the other device.
  */
-export const buildApprovalEmail = (input: Omit<NotifyUserByEmailInput, 'approvalToken'> & { url: string }): ApprovalEmail => {
+export const buildApprovalEmail = (input: ApprovalEmailInput): ApprovalEmail => {
   const { tenant, client, user, request, url } = input;
   const scopes = describeScopes(request.scope);
   const expires = formatUtc(request.expiresAt);
@@ -97,32 +100,67 @@ ${bindingBlock}
   return { subject, text, html };
 };
 
-/**
- * The approval email for a new CIBA request — the email channel of our
- * authentication device (CIBA §5, §8) — ready to be stored with the request
- * (`record`) and sent once that write is durable (`dispatch`). The stored
- * copy never holds a usable link once the email really goes out.
- */
-export const queueApprovalEmail = (input: NotifyUserByEmailInput, now?: Date): QueuedEmail => {
-  const url = approvalUrlFor(input.tenant.slug, input.approvalToken);
-  const email = buildApprovalEmail({ ...input, url });
+export const APPROVAL_EMAIL_TYPE = 'approval_email';
 
-  return queueEmail(
-    { tenantId: input.tenant.id, requestId: input.request.id, to: input.user.email, ...email, redact: [input.approvalToken] },
-    now,
-  );
+/** The approval email's outbox payload: which link to send, and who it concerns (for events). No secret. */
+type ApprovalEmailPayload = { linkId: string; clientId: string; userId: string };
+
+/**
+ * The outbox message that emails the user their approval link — the email
+ * channel of our authentication device (CIBA §5, §8) — to be written in the
+ * same unit as the request. The link token travels sealed (outbox-secret)
+ * and is erased once the message is final; the email itself is rendered
+ * when sent, from the request as stored.
+ */
+export const queueApprovalEmail = (input: {
+  id: string;
+  tenantId: string;
+  requestId: string;
+  clientId: string;
+  userId: string;
+  linkId: string;
+  approvalToken: string;
+  now: Date;
+}): NewOutboxMessage => {
+  const payload: ApprovalEmailPayload = { linkId: input.linkId, clientId: input.clientId, userId: input.userId };
+
+  return {
+    id: input.id,
+    tenantId: input.tenantId,
+    requestId: input.requestId,
+    type: APPROVAL_EMAIL_TYPE,
+    payload: JSON.stringify(payload),
+    encryptedSecret: sealOutboxSecret(input.approvalToken, input.id),
+    availableAt: input.now,
+    createdAt: input.now,
+  };
 };
 
 /**
- * Sends a queued email, never rejecting: a provider failure is already
- * recorded as "failed" by the dispatch; anything else (the outcome could not
- * be stored) is logged, and the row stays "sending" until failInterruptedEmails.
- * The request itself is never affected: it stays pending until decided or expired.
+ * Delivers approval emails: renders the email from the request as stored
+ * and sends it (Resend, or the development outbox) with the outbox message
+ * id as idempotency key. A request that was decided, cancelled or expired
+ * before its email went out is not emailed (a final failure).
  */
-export const dispatchSafely = async (sink: EmailSink, email: QueuedEmail): Promise<void> => {
-  try {
-    await email.dispatch(sink);
-  } catch (error) {
-    console.error(`[email] could not complete email ${email.record.id} for request ${email.record.requestId}:`, error);
-  }
-};
+export const createApprovalEmailHandler = (store: Pick<ProtocolStore, 'findApprovalByLinkId'>, clock: () => Date = () => new Date()): OutboxHandler => ({
+  type: APPROVAL_EMAIL_TYPE,
+  channel: 'email',
+  deliver: async (message, approvalToken) => {
+    const { linkId } = JSON.parse(message.payload) as ApprovalEmailPayload;
+    const approval = await store.findApprovalByLinkId(linkId);
+    if (!approval) return { ok: false, error: 'The request no longer exists.', retryable: false };
+    if (approval.status !== 'pending' || isRequestExpired(approval, clock())) {
+      return { ok: false, error: `The request was ${approval.status === 'pending' ? 'expired' : approval.status} before its email was sent.`, retryable: false };
+    }
+    if (approvalToken === null) return { ok: false, error: 'The approval link token is missing.', retryable: false };
+    const email = buildApprovalEmail({
+      tenant: { name: approval.tenantName },
+      client: { name: approval.clientName },
+      user: { email: approval.userEmail, name: approval.userName },
+      request: { bindingMessage: approval.bindingMessage, scope: approval.scope, expiresAt: approval.expiresAt },
+      url: approvalUrlFor(approval.tenantSlug, approvalToken),
+    });
+
+    return deliverEmail({ idempotencyKey: message.id, to: approval.userEmail, ...email });
+  },
+});

@@ -1,0 +1,10 @@
+// Next.js calls register() once when a server process starts (`next start`,
+// `next dev`, or the lean HTTP layer's embedded Next): it starts the
+// process's background work (outbox worker, expiry sweeper) — once per
+// process, whichever starts it first. NEXT_RUNTIME and NEXT_PHASE are set by
+// Next itself, not configuration, so they are read here rather than in lib/env.ts.
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
+  const { startBackgroundWork } = await import('@/lib/background/background-work');
+  startBackgroundWork();
+}

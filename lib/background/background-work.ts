@@ -1,0 +1,90 @@
+import { createApprovalEmailHandler } from '@/lib/ciba/approval-email';
+import { expireDueRequests } from '@/lib/ciba/expire-due-requests';
+import { log } from '@/lib/log';
+import { createOutboxWorker } from '@/lib/outbox/outbox-worker';
+import { setOutboxWaker } from '@/lib/outbox/wake-outbox';
+import { getProtocolData } from '@/lib/store/get-protocol-store';
+
+/** The outbox is polled this often (retries, leases of dead workers, other instances' messages); new messages wake it at once. */
+const TICK_MS = 1_000;
+/** Expired requests are swept this often. */
+const SWEEP_MS = 5_000;
+
+export type BackgroundWork = {
+  /** Runs the outbox now (after a commit that queued a message). */
+  wake(): void;
+  /** Stops after the work in progress; resolves when it is done. */
+  stop(): Promise<void>;
+};
+
+const globalForWork = globalThis as unknown as { backchannelBackgroundWork?: BackgroundWork };
+
+const createBackgroundWork = (): BackgroundWork => {
+  const { store } = getProtocolData();
+  const worker = createOutboxWorker({ store, handlers: [createApprovalEmailHandler(store)] });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  let lastSweep = 0;
+
+  const cycle = async () => {
+    do {
+      again = false;
+      await worker.drain();
+      if (Date.now() - lastSweep >= SWEEP_MS) {
+        lastSweep = Date.now();
+        await expireDueRequests(store);
+      }
+    } while (again && !stopped);
+  };
+  const run = () => {
+    if (running) {
+      again = true;
+
+      return;
+    }
+    clearTimeout(timer);
+    running = cycle()
+      .catch((error: unknown) => log.error({ err: error }, 'background work failed'))
+      .finally(() => {
+        running = null;
+        if (!stopped) timer = setTimeout(run, TICK_MS);
+      });
+  };
+  timer = setTimeout(run, 0);
+
+  return {
+    wake: () => {
+      if (!stopped) run();
+    },
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+};
+
+/**
+ * Starts this process's background work — the outbox worker and the expiry
+ * sweeper — once per process, whichever server starts it (the lean HTTP
+ * layer or plain `next start`, through instrumentation).
+ */
+export const startBackgroundWork = (): BackgroundWork => {
+  if (!globalForWork.backchannelBackgroundWork) {
+    const work = createBackgroundWork();
+    globalForWork.backchannelBackgroundWork = work;
+    setOutboxWaker(() => work.wake());
+  }
+
+  return globalForWork.backchannelBackgroundWork;
+};
+
+/** Stops this process's background work, if any. */
+export const stopBackgroundWork = async (): Promise<void> => {
+  const work = globalForWork.backchannelBackgroundWork;
+  globalForWork.backchannelBackgroundWork = undefined;
+  setOutboxWaker(null);
+  await work?.stop();
+};

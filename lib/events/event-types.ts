@@ -1,0 +1,74 @@
+/**
+ * Who completed a request: the user through a channel, an administrator, the
+ * system (expiry), or the conformance test hook.
+ */
+export type Actor =
+  | { kind: 'user'; channel: 'email' }
+  | { kind: 'admin'; id: string }
+  | { kind: 'system' }
+  | { kind: 'test_hook' };
+
+/**
+ * Every event type and its `detail`. Names follow Auth0's log event names
+ * where one exists (`ciba_start_succeeded`, `ciba_exchange_succeeded`,
+ * `ciba_exchange_failed`) and `ciba_<verb>` otherwise (contract.md, /events).
+ * Detail members use the wire's snake_case: events are served as they are.
+ */
+export type EventDetails = {
+  /** bc-authorize accepted a request (CIBA §7.3). */
+  ciba_start_succeeded: { scope: string; binding_message: string | null; expires_in: number; channel: 'email' };
+  /** A notification to the user (or later the client) was delivered to its provider. */
+  ciba_notification_sent: { channel: string; outbox_message_id: string; attempt: number; provider_message_id: string };
+  /** A delivery attempt failed; `final` when no retry follows. */
+  ciba_notification_failed: {
+    channel: string;
+    outbox_message_id: string;
+    attempt: number;
+    error: string;
+    final: boolean;
+    next_attempt_at: string | null;
+  };
+  /** The approval page was displayed for a valid link (a GET: the request itself is unchanged). */
+  ciba_link_opened: { channel: 'email' };
+  ciba_approved: { by: Actor };
+  ciba_denied: { by: Actor };
+  ciba_cancelled: { by: Actor };
+  ciba_expired: { by: Actor };
+  /** Tokens were issued for the request (CIBA §10.1.1). */
+  ciba_exchange_succeeded: { access_token_jti: string };
+  /** A redeemed auth_req_id was presented again: the tokens it produced are revoked. */
+  ciba_exchange_failed: { reason: 'replay'; tokens_revoked: boolean };
+  /** The client polled faster than the interval (CIBA §11); the interval is now `interval`. */
+  ciba_slow_down: { interval: number };
+};
+
+export type EventType = keyof EventDetails;
+
+export const EVENT_TYPES = [
+  'ciba_start_succeeded',
+  'ciba_notification_sent',
+  'ciba_notification_failed',
+  'ciba_link_opened',
+  'ciba_approved',
+  'ciba_denied',
+  'ciba_cancelled',
+  'ciba_expired',
+  'ciba_exchange_succeeded',
+  'ciba_exchange_failed',
+  'ciba_slow_down',
+] as const satisfies readonly EventType[];
+
+/** What an event is about; every id is the database id (not client_id or sub). */
+export type EventSubject = { tenantId: string; requestId?: string | null; clientId?: string | null; userId?: string | null };
+
+/** An event as stored (the Event table). */
+export type EventRecord = {
+  id: string;
+  tenantId: string;
+  type: string;
+  requestId: string | null;
+  clientId: string | null;
+  userId: string | null;
+  detail: string | null;
+  createdAt: Date;
+};

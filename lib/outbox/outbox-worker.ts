@@ -1,0 +1,147 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { buildEvent } from '@/lib/events/build-event';
+import type { EventRecord } from '@/lib/events/event-types';
+import { log } from '@/lib/log';
+import type { OutboxHandler, DeliveryResult } from '@/lib/outbox/outbox-handler';
+import { openOutboxSecret } from '@/lib/outbox/outbox-secret';
+import type { ClaimedOutboxMessage, OutboxSettlement, ProtocolStore } from '@/lib/store/protocol-store';
+
+/** Attempts per message before it is marked failed for good. */
+export const MAX_OUTBOX_ATTEMPTS = 8;
+/** A claim lasts this long; a worker that dies mid-delivery loses its messages to another after it. */
+export const OUTBOX_LEASE_MS = 60_000;
+const BATCH_SIZE = 50;
+const FIRST_RETRY_MS = 5_000;
+const MAX_RETRY_MS = 10 * 60_000;
+
+/** Bounded exponential back-off after attempt `attempt` failed: 5 s, 10 s, 20 s … at most 10 min. */
+export const outboxRetryDelayMs = (attempt: number): number => Math.min(FIRST_RETRY_MS * 2 ** (attempt - 1), MAX_RETRY_MS);
+
+export type OutboxWorker = {
+  /** Claims and delivers due messages until none is left; resolves to how many were attempted. */
+  drain(): Promise<number>;
+};
+
+export type OutboxWorkerOptions = {
+  store: ProtocolStore;
+  handlers: readonly OutboxHandler[];
+  /** Who holds the leases (default: host, pid and a random suffix). */
+  owner?: string;
+  leaseMs?: number;
+  clock?: () => Date;
+};
+
+/** Optional event subject members a payload may carry (the request's client and user). */
+const payloadSubject = (payload: string): { clientId: string | null; userId: string | null } => {
+  try {
+    const parsed = JSON.parse(payload) as { clientId?: unknown; userId?: unknown };
+
+    return {
+      clientId: typeof parsed.clientId === 'string' ? parsed.clientId : null,
+      userId: typeof parsed.userId === 'string' ? parsed.userId : null,
+    };
+  } catch {
+    return { clientId: null, userId: null };
+  }
+};
+
+const settlementFor = (result: DeliveryResult, attempt: number, now: Date): OutboxSettlement => {
+  if (result.ok) return { kind: 'delivered', providerMessageId: result.providerMessageId };
+  if (!result.retryable || attempt >= MAX_OUTBOX_ATTEMPTS) return { kind: 'failed', error: result.error.slice(0, 2000) };
+
+  return { kind: 'retry', error: result.error.slice(0, 2000), availableAt: new Date(now.getTime() + outboxRetryDelayMs(attempt)) };
+};
+
+/**
+ * The outbox worker: claims due messages with a lease, delivers each through
+ * its type's handler, and records the outcome (and a notification event)
+ * while still holding the lease. At-least-once delivery, made idempotent by
+ * the handlers (the message id is the idempotency key); every attempt is
+ * recorded, an attempt cut short by a crash is closed as interrupted when its
+ * message is reclaimed after the lease.
+ */
+export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker => {
+  const { store } = options;
+  const handlers = new Map(options.handlers.map((handler) => [handler.type, handler]));
+  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? OUTBOX_LEASE_MS;
+  const clock = options.clock ?? (() => new Date());
+
+  const attempt = async (message: ClaimedOutboxMessage, handler: OutboxHandler | undefined): Promise<DeliveryResult> => {
+    if (!handler) return { ok: false, error: `No handler for outbox messages of type "${message.type}".`, retryable: false };
+    const secret = message.encryptedSecret === null ? null : openOutboxSecret(message.encryptedSecret, message.id);
+    if (message.encryptedSecret !== null && secret === null) {
+      return { ok: false, error: 'The message secret cannot be opened with this key-encryption key.', retryable: false };
+    }
+    try {
+      return await handler.deliver(message, secret);
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error), retryable: true };
+    }
+  };
+
+  const deliver = async (message: ClaimedOutboxMessage): Promise<void> => {
+    const handler = handlers.get(message.type);
+    const result = await attempt(message, handler);
+    const now = clock();
+    const settlement = settlementFor(result, message.attempts, now);
+    const events: EventRecord[] = [];
+    if (message.requestId !== null) {
+      const subject = { tenantId: message.tenantId, requestId: message.requestId, ...payloadSubject(message.payload) };
+      const channel = handler?.channel ?? message.type;
+      events.push(
+        settlement.kind === 'delivered'
+          ? buildEvent(
+              'ciba_notification_sent',
+              subject,
+              { channel, outbox_message_id: message.id, attempt: message.attempts, provider_message_id: settlement.providerMessageId },
+              now,
+            )
+          : buildEvent(
+              'ciba_notification_failed',
+              subject,
+              {
+                channel,
+                outbox_message_id: message.id,
+                attempt: message.attempts,
+                error: settlement.error,
+                final: settlement.kind === 'failed',
+                next_attempt_at: settlement.kind === 'retry' ? settlement.availableAt.toISOString() : null,
+              },
+              now,
+            ),
+      );
+    }
+    if (settlement.kind !== 'delivered') {
+      log.warn(
+        { outboxMessageId: message.id, type: message.type, attempt: message.attempts, final: settlement.kind === 'failed', error: settlement.error },
+        'outbox delivery failed',
+      );
+    }
+    const settled = await store.settleOutbox({ message, owner, now, settlement, events });
+    if (!settled) log.warn({ outboxMessageId: message.id }, 'outbox lease lost before the outcome was recorded');
+  };
+
+  const drainOnce = async (): Promise<number> => {
+    const claimed = await store.claimOutbox({ owner, now: clock(), leaseMs, limit: BATCH_SIZE });
+    await Promise.all(
+      claimed.map((message) =>
+        deliver(message).catch((error: unknown) => log.error({ err: error, outboxMessageId: message.id }, 'outbox delivery could not be recorded')),
+      ),
+    );
+
+    return claimed.length;
+  };
+
+  return {
+    drain: async () => {
+      let total = 0;
+      for (;;) {
+        const count = await drainOnce();
+        total += count;
+        if (count < BATCH_SIZE) return total;
+      }
+    },
+  };
+};

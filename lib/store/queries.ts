@@ -1,0 +1,461 @@
+/**
+ * Every statement of the request store, each defined once for SQLite and
+ * PostgreSQL (see defineQuery). Grouped by what they touch; the store
+ * (protocol-store.ts) composes them into atomic units.
+ */
+import type { OutboxStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
+import { expiredInSql, unexpiredInSql } from '@/lib/store/request-lifecycle';
+import type { Database } from '@/lib/store/sql/database';
+import { defineQuery } from '@/lib/store/sql/define-query';
+
+type Row<T extends keyof Database> = Database[T];
+
+// ── Settings (cached by the settings cache) ──────────────────────────────────
+
+export const selectSettingsEpoch = defineQuery<object, { epoch: number }>('settings-epoch', (db) =>
+  db.selectFrom('SettingsEpoch').select('epoch').where('id', '=', 1),
+);
+
+export const selectTenantBySlug = defineQuery<{ slug: string }, Pick<Row<'Tenant'>, 'id' | 'slug' | 'name'>>(
+  'tenant-by-slug',
+  (db, p) => db.selectFrom('Tenant').select(['id', 'slug', 'name']).where('slug', '=', p('slug')),
+);
+
+export const selectClientByClientId = defineQuery<{ clientId: string }, Row<'Client'>>('client-by-client-id', (db, p) =>
+  db.selectFrom('Client').selectAll().where('clientId', '=', p('clientId')),
+);
+
+// ── Users ─────────────────────────────────────────────────────────────────────
+
+const USER_COLUMNS = ['id', 'tenantId', 'sub', 'email', 'emailVerified', 'name'] as const;
+export type UserColumns = Pick<Row<'User'>, (typeof USER_COLUMNS)[number]>;
+
+export const selectUserBySub = defineQuery<{ tenantId: string; sub: string }, UserColumns>('user-by-sub', (db, p) =>
+  db.selectFrom('User').select(USER_COLUMNS).where('tenantId', '=', p('tenantId')).where('sub', '=', p('sub')),
+);
+
+export const selectUserByEmail = defineQuery<{ tenantId: string; email: string }, UserColumns>('user-by-email', (db, p) =>
+  db.selectFrom('User').select(USER_COLUMNS).where('tenantId', '=', p('tenantId')).where('email', '=', p('email')),
+);
+
+// ── Requests ──────────────────────────────────────────────────────────────────
+
+export type PollColumns = Pick<
+  Row<'BackchannelRequest'>,
+  'id' | 'tenantId' | 'clientId' | 'userId' | 'status' | 'scope' | 'acr' | 'interval' | 'lastPolledAt' | 'expiresAt' | 'decidedAt'
+> & { userSub: string };
+
+/** What a token poll needs: one indexed read by the hash of auth_req_id, the user joined by primary key. */
+export const selectRequestForPoll = defineQuery<{ authReqIdHash: string }, PollColumns>('request-for-poll', (db, p) =>
+  db
+    .selectFrom('BackchannelRequest as r')
+    .innerJoin('User as u', 'u.id', 'r.userId')
+    .select([
+      'r.id',
+      'r.tenantId',
+      'r.clientId',
+      'r.userId',
+      'u.sub as userSub',
+      'r.status',
+      'r.scope',
+      'r.acr',
+      'r.interval',
+      'r.lastPolledAt',
+      'r.expiresAt',
+      'r.decidedAt',
+    ])
+    .where('r.authReqIdHash', '=', p('authReqIdHash')),
+);
+
+export const selectRequestState = defineQuery<{ id: string }, Pick<Row<'BackchannelRequest'>, 'status' | 'expiresAt'>>(
+  'request-state',
+  (db, p) => db.selectFrom('BackchannelRequest').select(['status', 'expiresAt']).where('id', '=', p('id')),
+);
+
+export const insertRequest = defineQuery<
+  Pick<
+    Row<'BackchannelRequest'>,
+    | 'id'
+    | 'tenantId'
+    | 'clientId'
+    | 'userId'
+    | 'authReqIdHash'
+    | 'scope'
+    | 'bindingMessage'
+    | 'acrValues'
+    | 'acr'
+    | 'interval'
+    | 'expiresAt'
+    | 'createdAt'
+  >
+>('insert-request', (db, p) =>
+  db.insertInto('BackchannelRequest').values({
+    id: p('id'),
+    tenantId: p('tenantId'),
+    clientId: p('clientId'),
+    userId: p('userId'),
+    authReqIdHash: p('authReqIdHash'),
+    scope: p('scope'),
+    bindingMessage: p('bindingMessage'),
+    acrValues: p('acrValues'),
+    acr: p('acr'),
+    status: 'pending',
+    interval: p('interval'),
+    pollCount: 0,
+    slowDownCount: 0,
+    expiresAt: p('expiresAt'),
+    createdAt: p('createdAt'),
+  }),
+);
+
+/**
+ * Records a poll of a pending request (CIBA §11) only if its last poll time
+ * is still the one read, so overlapping polls cannot both pass as spaced;
+ * `slowDown` (0 or 1) adds 5 s per offence to the interval in force.
+ */
+export const updatePoll = defineQuery<{
+  id: string;
+  previousPolledAt: Date | null;
+  now: Date;
+  intervalIncrement: number;
+  slowDown: number;
+}>('record-poll', (db, p) =>
+  db
+    .updateTable('BackchannelRequest')
+    .set((eb) => ({
+      lastPolledAt: p('now'),
+      interval: eb('interval', '+', p('intervalIncrement')),
+      pollCount: eb('pollCount', '+', 1),
+      slowDownCount: eb('slowDownCount', '+', p('slowDown')),
+    }))
+    .where('id', '=', p('id'))
+    .where('lastPolledAt', 'is not distinct from', p('previousPolledAt')),
+);
+
+/** approved → redeemed, unexpired: the single conditional update that issues tokens once (CIBA §10.1.1). */
+export const updateRedeem = defineQuery<{ id: string; now: Date; accessTokenJti: string }>('redeem-request', (db, p) =>
+  db
+    .updateTable('BackchannelRequest')
+    .set({ status: 'redeemed', redeemedAt: p('now'), accessTokenJti: p('accessTokenJti') })
+    .where('id', '=', p('id'))
+    .where('status', '=', 'approved')
+    .where((eb) => unexpiredInSql(eb, p('now'))),
+);
+
+export const updateRevokeTokens = defineQuery<{ id: string; now: Date }>('revoke-redeemed-tokens', (db, p) =>
+  db
+    .updateTable('BackchannelRequest')
+    .set({ tokensRevokedAt: p('now') })
+    .where('id', '=', p('id'))
+    .where('status', '=', 'redeemed')
+    .where('tokensRevokedAt', 'is', null),
+);
+
+type DecidedSubject = Pick<Row<'BackchannelRequest'>, 'tenantId' | 'clientId' | 'userId'>;
+
+/** pending and unexpired → approved | denied (the user's decision, CIBA §8). */
+export const updateDecidePending = defineQuery<{ id: string; now: Date; status: RequestStatus }, DecidedSubject>(
+  'decide-pending-request',
+  (db, p) =>
+    db
+      .updateTable('BackchannelRequest')
+      .set({ status: p('status'), decidedAt: p('now') })
+      .where('id', '=', p('id'))
+      .where('status', '=', 'pending')
+      .where((eb) => unexpiredInSql(eb, p('now')))
+      .returning(['tenantId', 'clientId', 'userId']),
+);
+
+/** pending or approved (not redeemed) and unexpired → cancelled. */
+export const updateCancel = defineQuery<{ id: string; now: Date }, DecidedSubject>('cancel-request', (db, p) =>
+  db
+    .updateTable('BackchannelRequest')
+    .set({ status: 'cancelled', decidedAt: p('now') })
+    .where('id', '=', p('id'))
+    .where('status', 'in', ['pending', 'approved'])
+    .where((eb) => unexpiredInSql(eb, p('now')))
+    .returning(['tenantId', 'clientId', 'userId']),
+);
+
+/** Unfinished and past expiresAt → expired. */
+export const updateExpire = defineQuery<{ id: string; now: Date }, DecidedSubject>('expire-request', (db, p) =>
+  db
+    .updateTable('BackchannelRequest')
+    .set({ status: 'expired' })
+    .where('id', '=', p('id'))
+    .where((eb) => expiredInSql(eb, p('now')))
+    .returning(['tenantId', 'clientId', 'userId']),
+);
+
+/** Requests the sweeper must mark expired, oldest deadline first. */
+export const selectDueExpiries = defineQuery<{ now: Date; limit: number }, { id: string }>('due-expiries', (db, p) =>
+  db
+    .selectFrom('BackchannelRequest')
+    .select('id')
+    .where((eb) => expiredInSql(eb, p('now')))
+    .orderBy('expiresAt')
+    .limit(p('limit')),
+);
+
+export type GrantColumns = Pick<Row<'BackchannelRequest'>, 'tenantId' | 'tokensRevokedAt'> & {
+  sub: string;
+  email: string;
+  emailVerified: boolean;
+  name: string | null;
+};
+
+/** The grant behind an access token (userinfo), with its user. */
+export const selectGrantByAccessTokenJti = defineQuery<{ jti: string }, GrantColumns>('grant-by-jti', (db, p) =>
+  db
+    .selectFrom('BackchannelRequest as r')
+    .innerJoin('User as u', 'u.id', 'r.userId')
+    .select(['r.tenantId', 'r.tokensRevokedAt', 'u.sub', 'u.email', 'u.emailVerified', 'u.name'])
+    .where('r.accessTokenJti', '=', p('jti')),
+);
+
+// ── Approval links ────────────────────────────────────────────────────────────
+
+export const insertApprovalLink = defineQuery<Pick<Row<'ApprovalLink'>, 'id' | 'requestId' | 'tokenHash' | 'channel' | 'createdAt'>>(
+  'insert-approval-link',
+  (db, p) =>
+    db.insertInto('ApprovalLink').values({
+      id: p('id'),
+      requestId: p('requestId'),
+      tokenHash: p('tokenHash'),
+      channel: p('channel'),
+      createdAt: p('createdAt'),
+    }),
+);
+
+/** Consumes a link of this request, once. */
+export const updateConsumeLink = defineQuery<{ id: string; requestId: string; now: Date }>('consume-approval-link', (db, p) =>
+  db
+    .updateTable('ApprovalLink')
+    .set({ usedAt: p('now') })
+    .where('id', '=', p('id'))
+    .where('requestId', '=', p('requestId'))
+    .where('usedAt', 'is', null),
+);
+
+export const selectLinkState = defineQuery<{ id: string }, Pick<Row<'ApprovalLink'>, 'requestId' | 'usedAt'>>(
+  'approval-link-state',
+  (db, p) => db.selectFrom('ApprovalLink').select(['requestId', 'usedAt']).where('id', '=', p('id')),
+);
+
+export type ApprovalColumns = {
+  linkId: string;
+  linkCreatedAt: Date;
+  usedAt: Date | null;
+  requestId: string;
+  scope: string;
+  bindingMessage: string | null;
+  status: RequestStatus;
+  expiresAt: Date;
+  createdAt: Date;
+  tenantId: string;
+  tenantSlug: string;
+  tenantName: string;
+  clientId: string;
+  clientName: string;
+  userId: string;
+  userEmail: string;
+  userName: string | null;
+};
+
+/** An approval link by the hash of its token, with what the approval page and email show. */
+export const selectApprovalByTokenHash = defineQuery<{ tokenHash: string }, ApprovalColumns>('approval-by-token-hash', (db, p) =>
+  db
+    .selectFrom('ApprovalLink as l')
+    .innerJoin('BackchannelRequest as r', 'r.id', 'l.requestId')
+    .innerJoin('Tenant as t', 't.id', 'r.tenantId')
+    .innerJoin('Client as c', 'c.id', 'r.clientId')
+    .innerJoin('User as u', 'u.id', 'r.userId')
+    .select([
+      'l.id as linkId',
+      'l.createdAt as linkCreatedAt',
+      'l.usedAt',
+      'r.id as requestId',
+      'r.scope',
+      'r.bindingMessage',
+      'r.status',
+      'r.expiresAt',
+      'r.createdAt',
+      't.id as tenantId',
+      't.slug as tenantSlug',
+      't.name as tenantName',
+      'c.id as clientId',
+      'c.name as clientName',
+      'u.id as userId',
+      'u.email as userEmail',
+      'u.name as userName',
+    ])
+    .where('l.tokenHash', '=', p('tokenHash')),
+);
+
+/** The same view by link id (the approval email is rendered from it when sent). */
+export const selectApprovalByLinkId = defineQuery<{ linkId: string }, ApprovalColumns>('approval-by-link-id', (db, p) =>
+  db
+    .selectFrom('ApprovalLink as l')
+    .innerJoin('BackchannelRequest as r', 'r.id', 'l.requestId')
+    .innerJoin('Tenant as t', 't.id', 'r.tenantId')
+    .innerJoin('Client as c', 'c.id', 'r.clientId')
+    .innerJoin('User as u', 'u.id', 'r.userId')
+    .select([
+      'l.id as linkId',
+      'l.createdAt as linkCreatedAt',
+      'l.usedAt',
+      'r.id as requestId',
+      'r.scope',
+      'r.bindingMessage',
+      'r.status',
+      'r.expiresAt',
+      'r.createdAt',
+      't.id as tenantId',
+      't.slug as tenantSlug',
+      't.name as tenantName',
+      'c.id as clientId',
+      'c.name as clientName',
+      'u.id as userId',
+      'u.email as userEmail',
+      'u.name as userName',
+    ])
+    .where('l.id', '=', p('linkId')),
+);
+
+// ── Events ────────────────────────────────────────────────────────────────────
+
+export const insertEvent = defineQuery<Row<'Event'>>('insert-event', (db, p) =>
+  db.insertInto('Event').values({
+    id: p('id'),
+    tenantId: p('tenantId'),
+    type: p('type'),
+    requestId: p('requestId'),
+    clientId: p('clientId'),
+    userId: p('userId'),
+    detail: p('detail'),
+    createdAt: p('createdAt'),
+  }),
+);
+
+export const selectRequestEvents = defineQuery<{ requestId: string }, Row<'Event'>>('request-events', (db, p) =>
+  db.selectFrom('Event').selectAll().where('requestId', '=', p('requestId')).orderBy('id'),
+);
+
+// ── Outbox ────────────────────────────────────────────────────────────────────
+
+export const insertOutboxMessage = defineQuery<
+  Pick<Row<'OutboxMessage'>, 'id' | 'tenantId' | 'requestId' | 'type' | 'payload' | 'encryptedSecret' | 'availableAt' | 'createdAt'>
+>('insert-outbox-message', (db, p) =>
+  db.insertInto('OutboxMessage').values({
+    id: p('id'),
+    tenantId: p('tenantId'),
+    requestId: p('requestId'),
+    type: p('type'),
+    payload: p('payload'),
+    encryptedSecret: p('encryptedSecret'),
+    status: 'pending',
+    attempts: 0,
+    availableAt: p('availableAt'),
+    createdAt: p('createdAt'),
+  }),
+);
+
+export type ClaimedColumns = Pick<
+  Row<'OutboxMessage'>,
+  'id' | 'tenantId' | 'requestId' | 'type' | 'payload' | 'encryptedSecret' | 'attempts' | 'createdAt'
+>;
+
+/**
+ * Claims up to `limit` due messages for `owner` until `leaseExpiresAt`:
+ * pending, available, and unleased or with a lapsed lease (its worker died).
+ * Each claim counts an attempt. On PostgreSQL, `FOR UPDATE SKIP LOCKED`
+ * keeps concurrent workers off each other's rows; on SQLite one writer runs
+ * at a time, so the statement alone is enough.
+ */
+export const updateClaimOutbox = defineQuery<{ owner: string; now: Date; leaseExpiresAt: Date; limit: number }, ClaimedColumns>(
+  'claim-outbox',
+  (db, p, dialect) =>
+    db
+      .updateTable('OutboxMessage')
+      .set((eb) => ({ leaseOwner: p('owner'), leaseExpiresAt: p('leaseExpiresAt'), attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', (eb) => {
+        const due = eb
+          .selectFrom('OutboxMessage')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('availableAt', '<=', p('now'))
+          .where((where) => where.or([where('leaseExpiresAt', 'is', null), where('leaseExpiresAt', '<=', p('now'))]))
+          .orderBy('availableAt')
+          .limit(p('limit'));
+
+        return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+      })
+      .returning(['id', 'tenantId', 'requestId', 'type', 'payload', 'encryptedSecret', 'attempts', 'createdAt']),
+);
+
+/** Closes the attempts a dead worker left open. */
+export const updateInterruptAttempts = defineQuery<{ messageId: string; now: Date }>('interrupt-outbox-attempts', (db, p) =>
+  db
+    .updateTable('OutboxAttempt')
+    .set({ finishedAt: p('now'), outcome: 'interrupted' })
+    .where('messageId', '=', p('messageId'))
+    .where('finishedAt', 'is', null),
+);
+
+export const insertOutboxAttempt = defineQuery<Pick<Row<'OutboxAttempt'>, 'id' | 'messageId' | 'attempt' | 'startedAt'>>(
+  'insert-outbox-attempt',
+  (db, p) =>
+    db
+      .insertInto('OutboxAttempt')
+      .values({ id: p('id'), messageId: p('messageId'), attempt: p('attempt'), startedAt: p('startedAt') }),
+);
+
+export const updateFinishAttempt = defineQuery<
+  Pick<Row<'OutboxAttempt'>, 'messageId' | 'attempt' | 'finishedAt' | 'outcome' | 'providerMessageId' | 'error'>
+>('finish-outbox-attempt', (db, p) =>
+  db
+    .updateTable('OutboxAttempt')
+    .set({ finishedAt: p('finishedAt'), outcome: p('outcome'), providerMessageId: p('providerMessageId'), error: p('error') })
+    .where('messageId', '=', p('messageId'))
+    .where('attempt', '=', p('attempt'))
+    .where('finishedAt', 'is', null),
+);
+
+/**
+ * Settles a claimed message after an attempt, only while `owner` still holds
+ * the lease: delivered or failed for good (the secret erased), or pending
+ * again from `availableAt` (back-off, the secret kept).
+ */
+export const updateSettleOutbox = defineQuery<{
+  id: string;
+  owner: string;
+  status: OutboxStatus;
+  availableAt: Date;
+  providerMessageId: string | null;
+  lastError: string | null;
+  finishedAt: Date | null;
+  encryptedSecret: string | null;
+}>('settle-outbox', (db, p) =>
+  db
+    .updateTable('OutboxMessage')
+    .set({
+      status: p('status'),
+      availableAt: p('availableAt'),
+      providerMessageId: p('providerMessageId'),
+      lastError: p('lastError'),
+      finishedAt: p('finishedAt'),
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      encryptedSecret: p('encryptedSecret'),
+    })
+    .where('id', '=', p('id'))
+    .where('leaseOwner', '=', p('owner')),
+);
+
+export const selectOutboxMessage = defineQuery<{ id: string }, Row<'OutboxMessage'>>('outbox-message', (db, p) =>
+  db.selectFrom('OutboxMessage').selectAll().where('id', '=', p('id')),
+);
+
+export const selectOutboxAttempts = defineQuery<{ messageId: string }, Row<'OutboxAttempt'>>('outbox-attempts', (db, p) =>
+  db.selectFrom('OutboxAttempt').selectAll().where('messageId', '=', p('messageId')).orderBy('attempt'),
+);

@@ -1,0 +1,29 @@
+import type {
+  ApprovalLink,
+  BackchannelRequest,
+  Client,
+  Event as EventRow,
+  OutboxAttempt,
+  OutboxMessage,
+  SettingsEpoch,
+  Tenant,
+  User,
+} from '@/lib/generated/sqlite/client';
+
+/**
+ * The tables the request store reads and writes, typed by the models Prisma
+ * generates from prisma/schema.prisma (the one schema source), as the
+ * application sees them: DateTime columns are Dates, Boolean columns booleans,
+ * enums their string unions. The engines convert at the driver boundary.
+ */
+export type Database = {
+  Tenant: Tenant;
+  Client: Client;
+  User: User;
+  BackchannelRequest: BackchannelRequest;
+  ApprovalLink: ApprovalLink;
+  OutboxMessage: OutboxMessage;
+  OutboxAttempt: OutboxAttempt;
+  Event: EventRow;
+  SettingsEpoch: SettingsEpoch;
+};

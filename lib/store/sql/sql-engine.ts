@@ -1,0 +1,27 @@
+import type { SqlDialect, SqlQuery } from '@/lib/store/sql/define-query';
+
+/** Runs defined queries on one connection (or transaction). */
+export type SqlExecutor = {
+  all<P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R[]>;
+  first<P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R | undefined>;
+  /** A statement without result rows; resolves to the number of rows it changed. */
+  run<P extends object>(query: SqlQuery<P, unknown>, params: P): Promise<number>;
+};
+
+/** A unit of work: its statements commit together or not at all. */
+export type SqlUnit<T> = (tx: SqlExecutor) => Promise<T>;
+
+/**
+ * A database behind the request store. Reads (`all`, `first`) see committed
+ * data only. Writes happen in units: `transaction(unit)` resolves once the
+ * unit is committed and durable; if the unit throws, nothing it wrote stays.
+ * A unit must do nothing but run statements (no network, no timers): on
+ * SQLite units of concurrent callers share one commit (group commit).
+ */
+export type SqlEngine = Pick<SqlExecutor, 'all' | 'first'> & {
+  readonly dialect: SqlDialect;
+  transaction<T>(unit: SqlUnit<T>): Promise<T>;
+  /** One write statement, atomic on its own (a one-statement unit; no transaction round trips on PostgreSQL). */
+  execute<P extends object>(query: SqlQuery<P, unknown>, params: P): Promise<number>;
+  close(): Promise<void>;
+};

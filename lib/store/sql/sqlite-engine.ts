@@ -1,0 +1,111 @@
+import Database, { type Statement } from 'better-sqlite3';
+import { SQLITE_PRAGMAS } from '@/lib/db/sqlite-durability';
+import { GroupCommitter } from '@/lib/store/group-commit';
+import { bindValues, type CompiledStatement, type SqlQuery } from '@/lib/store/sql/define-query';
+import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
+
+/**
+ * DateTime as Prisma's SQLite adapter writes it (ISO-8601 with an explicit
+ * +00:00), so rows written here and by Prisma compare and sort alike.
+ */
+export const toSqliteDate = (date: Date): string => date.toISOString().replace('Z', '+00:00');
+
+const encode = (value: unknown): unknown => {
+  if (value instanceof Date) return toSqliteDate(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+
+  return value;
+};
+
+type Decoder = (row: Record<string, unknown>) => unknown;
+
+/**
+ * Turns a result row into the application's types, from the columns'
+ * declared types (Prisma declares DateTime as DATETIME, Boolean as BOOLEAN).
+ */
+const decoderFor = (statement: Statement): Decoder => {
+  const dates: string[] = [];
+  const booleans: string[] = [];
+  for (const column of statement.columns()) {
+    const type = column.type?.toUpperCase();
+    if (type === 'DATETIME') dates.push(column.name);
+    else if (type === 'BOOLEAN') booleans.push(column.name);
+  }
+  if (dates.length === 0 && booleans.length === 0) return (row) => row;
+
+  return (row) => {
+    for (const name of dates) {
+      const value = row[name];
+      if (value !== null && value !== undefined) row[name] = new Date(value as string | number);
+    }
+    for (const name of booleans) {
+      const value = row[name];
+      if (value !== null && value !== undefined) row[name] = value === 1 || value === true;
+    }
+
+    return row;
+  };
+};
+
+type Prepared = { statement: Statement; decode: Decoder | null };
+
+/** An executor over one connection, each query's statement prepared on first use and kept. */
+const createExecutor = (db: Database.Database): SqlExecutor => {
+  const prepared = new Map<CompiledStatement, Prepared>();
+  const prepare = (compiled: CompiledStatement): Prepared => {
+    let entry = prepared.get(compiled);
+    if (!entry) {
+      const statement = db.prepare(compiled.sql);
+      entry = { statement, decode: statement.reader ? decoderFor(statement) : null };
+      prepared.set(compiled, entry);
+    }
+
+    return entry;
+  };
+  const rows = <R>(query: SqlQuery<object, R>, params: object): R[] => {
+    const { statement, decode } = prepare(query.sqlite);
+    const result = statement.all(...bindValues(query.sqlite, params, encode)) as Record<string, unknown>[];
+
+    return (decode ? result.map(decode) : result) as R[];
+  };
+
+  return {
+    all: async (query, params) => rows(query, params),
+    first: async (query, params) => rows(query, params)[0],
+    run: async (query, params) => prepare(query.sqlite).statement.run(...bindValues(query.sqlite, params, encode)).changes,
+  };
+};
+
+const open = (filePath: string): Database.Database => {
+  const db = new Database(filePath);
+  for (const pragma of SQLITE_PRAGMAS) db.pragma(pragma);
+
+  return db;
+};
+
+/**
+ * SQLite: a writer connection whose units are group-committed (see
+ * GroupCommitter), and a reader connection, so reads never see a unit's
+ * uncommitted writes (WAL: readers never wait for the writer).
+ */
+export const createSqliteEngine = (filePath: string): SqlEngine => {
+  const writer = open(filePath);
+  writer.pragma('busy_timeout = 0');
+  const reader = open(filePath);
+  reader.pragma('busy_timeout = 5000');
+  const committer = new GroupCommitter(writer);
+  const writes = createExecutor(writer);
+  const reads = createExecutor(reader);
+
+  return {
+    dialect: 'sqlite',
+    all: reads.all,
+    first: reads.first,
+    transaction: (unit) => committer.enqueue(() => unit(writes)),
+    execute: (query, params) => committer.enqueue(() => writes.run(query, params)),
+    close: async () => {
+      reader.close();
+      writer.close();
+    },
+  };
+};
