@@ -111,7 +111,7 @@ describe('approval email (outbox handler)', () => {
       written.push(String(chunk));
 
       return true;
-    }) as typeof process.stdout.write;
+    });
     try {
       await deliverOutbox();
     } finally {

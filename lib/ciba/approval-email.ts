@@ -30,6 +30,7 @@ export const formatUtc = (date: Date): string => `${date.toISOString().slice(0, 
 
 /** Subject lines are one line: strip control characters (header injection) and cap the length. */
 const singleLine = (value: string, max: number): string => {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   const flat = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;

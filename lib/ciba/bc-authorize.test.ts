@@ -24,13 +24,20 @@ beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
   await createTenant(db, { slug: 'globex', name: 'Globex' });
-  basicClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'Support desk' }));
-  postClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'Kiosk', authMethod: 'client_secret_post' }));
-  noCibaClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'No CIBA', grantTypes: [] }));
-  requiredBindingClient = credentialsOf(
-    await createClient(db, { tenantSlug: 'acme', name: 'Strict', bindingMessage: 'required' }),
+  basicClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }));
+  postClient = credentialsOf(
+    await createClient(db, {
+      tenantSlug: 'acme',
+      metadata: { client_name: 'Kiosk', token_endpoint_auth_method: 'client_secret_post' },
+    }),
   );
-  otherTenantClient = credentialsOf(await createClient(db, { tenantSlug: 'globex', name: 'Globex desk' }));
+  noCibaClient = credentialsOf(
+    await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'No CIBA', grant_types: [] } }),
+  );
+  requiredBindingClient = credentialsOf(
+    await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Strict', binding_message_policy: 'required' } }),
+  );
+  otherTenantClient = credentialsOf(await createClient(db, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } }));
   alice = await createUser(db, { tenantSlug: 'acme', email: 'Alice@Example.com', name: 'Alice Doe' });
   bob = await createUser(db, { tenantSlug: 'globex', email: 'bob@example.com' });
 });

@@ -146,7 +146,7 @@ describe('POST /t/<tenant>/approve/<token>/decision', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const { request, approvalToken } = await seed();
 
-    const response = await post('acme', approvalToken, init as RequestInit);
+    const response = await post('acme', approvalToken, init);
 
     expectRedirect(response, 'invalid');
     expect(await statusOf(request.id)).toBe('pending');

@@ -27,10 +27,12 @@ beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
   await createTenant(db, { slug: 'globex', name: 'Globex' });
-  client = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'Support desk' }));
-  secondClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'Kiosk' }));
-  noCibaClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', name: 'No CIBA', grantTypes: [] }));
-  globexClient = credentialsOf(await createClient(db, { tenantSlug: 'globex', name: 'Globex desk' }));
+  client = credentialsOf(await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }));
+  secondClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Kiosk' } }));
+  noCibaClient = credentialsOf(
+    await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'No CIBA', grant_types: [] } }),
+  );
+  globexClient = credentialsOf(await createClient(db, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } }));
   alice = await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com', name: 'Alice Doe' });
 });
 

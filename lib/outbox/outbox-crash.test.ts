@@ -30,7 +30,7 @@ const startWorker = async (): Promise<ChildProcess> => {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
+    child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
   });
   current = child;

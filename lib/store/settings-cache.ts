@@ -14,14 +14,14 @@ export type SettingsCache = {
    * Resolves to the epoch read, which is also published to the process
    * (observedSettingsEpoch) for other settings-derived caches.
    */
-  validate(): Promise<number>;
-  findTenantBySlug(slug: string): Promise<TenantRow | null>;
+  validate: () => Promise<number>;
+  findTenantBySlug: (slug: string) => Promise<TenantRow | null>;
   /**
    * The client with this client_id (in any tenant), its settings validated.
    *
    * @throws InvalidStoredClientError when its stored settings are invalid (never cached).
    */
-  findClientByClientId(clientId: string): Promise<ClientRecord | null>;
+  findClientByClientId: (clientId: string) => Promise<ClientRecord | null>;
 };
 
 /**

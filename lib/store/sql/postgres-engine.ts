@@ -15,7 +15,7 @@ const typeParsers = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === TIMESTAMP_OID && format !== 'binary'
       ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`)
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 const encode = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : value);
@@ -24,12 +24,12 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /** Named (server-side prepared) statements: parsed once per connection. */
 const createExecutor = (connection: Queryable): SqlExecutor => {
-  const rows = async <R>(query: SqlQuery<object, R>, params: object): Promise<pg.QueryResult> =>
-    connection.query({ name: query.name, text: query.postgres.sql, values: bindValues(query.postgres, params, encode) });
+  const rows = async <R>(query: SqlQuery<object, R>, params: object): Promise<pg.QueryResult<R & pg.QueryResultRow>> =>
+    connection.query<R & pg.QueryResultRow>({ name: query.name, text: query.postgres.sql, values: bindValues(query.postgres, params, encode) });
 
   return {
-    all: async (query, params) => (await rows(query, params)).rows,
-    first: async (query, params) => (await rows(query, params)).rows[0],
+    all: async <P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R[]> => (await rows(query, params)).rows,
+    first: async <P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R | undefined> => (await rows(query, params)).rows[0],
     run: async (query, params) => (await rows(query, params)).rowCount ?? 0,
   };
 };

@@ -2,10 +2,10 @@ import type { SqlDialect, SqlQuery } from '@/lib/store/sql/define-query';
 
 /** Runs defined queries on one connection (or transaction). */
 export type SqlExecutor = {
-  all<P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R[]>;
-  first<P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R | undefined>;
+  all: <P extends object, R>(query: SqlQuery<P, R>, params: P) => Promise<R[]>;
+  first: <P extends object, R>(query: SqlQuery<P, R>, params: P) => Promise<R | undefined>;
   /** A statement without result rows; resolves to the number of rows it changed. */
-  run<P extends object>(query: SqlQuery<P, unknown>, params: P): Promise<number>;
+  run: <P extends object>(query: SqlQuery<P, unknown>, params: P) => Promise<number>;
 };
 
 /** A unit of work: its statements commit together or not at all. */
@@ -20,8 +20,8 @@ export type SqlUnit<T> = (tx: SqlExecutor) => Promise<T>;
  */
 export type SqlEngine = Pick<SqlExecutor, 'all' | 'first'> & {
   readonly dialect: SqlDialect;
-  transaction<T>(unit: SqlUnit<T>): Promise<T>;
+  transaction: <T>(unit: SqlUnit<T>) => Promise<T>;
   /** One write statement, atomic on its own (a one-statement unit; no transaction round trips on PostgreSQL). */
-  execute<P extends object>(query: SqlQuery<P, unknown>, params: P): Promise<number>;
-  close(): Promise<void>;
+  execute: <P extends object>(query: SqlQuery<P, unknown>, params: P) => Promise<number>;
+  close: () => Promise<void>;
 };
