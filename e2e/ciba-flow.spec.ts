@@ -3,7 +3,7 @@
 // One server per run (e2e/support/global-setup.ts): acme (Acme Support Desk:
 // client_secret_basic; Acme Kiosk: client_secret_post, binding message
 // required; user alice) and globex (Globex Portal; user carol).
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -360,12 +360,14 @@ test('hostile input at bc-authorize and token: 4xx JSON errors, never a 500', as
 });
 
 test('what the CLI creates beside the running server is usable at once', async () => {
-  const cli = <T>(args: string[]): T => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin/backchannel.mjs'), ...args, '--json'], {
-      cwd: ROOT,
-      env: childEnv(ctx.cliEnv),
-      encoding: 'utf8',
-      timeout: 25_000,
+  // Run asynchronously: a blocked event loop would keep this process's pooled
+  // keep-alive sockets from noticing the server closing them, and the next
+  // fetch would reuse a dead one.
+  const cli = async <T>(args: string[]): Promise<T> => {
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [join(ROOT, 'bin/backchannel.mjs'), ...args, '--json'], { cwd: ROOT, env: childEnv(ctx.cliEnv), encoding: 'utf8', timeout: 25_000 }, (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
     });
     expect({ args: args.slice(0, 2), status: run.status, stderr: run.stderr.split('\n')[0] }).toEqual({
       args: args.slice(0, 2),
@@ -376,8 +378,8 @@ test('what the CLI creates beside the running server is usable at once', async (
     return JSON.parse(run.stdout) as T;
   };
   const email = `dave.${Date.now()}@example.com`;
-  const user = cli<{ sub: string }>(['user', 'create', '--tenant', 'acme', '--email', email, '--name', 'Dave']);
-  const client = cli<{ client_id: string; client_secret: string }>(['client', 'create', '--tenant', 'acme', '--name', 'Acme Late Client']);
+  const user = await cli<{ sub: string }>(['user', 'create', '--tenant', 'acme', '--email', email, '--name', 'Dave']);
+  const client = await cli<{ client_id: string; client_secret: string }>(['client', 'create', '--tenant', 'acme', '--name', 'Acme Late Client']);
   const late = await relyingParty({
     ...client,
     tenant: 'acme',
