@@ -113,23 +113,6 @@ describe('createClient', () => {
     expect(row.grantTypes).toBe('');
   });
 
-  it('still takes the pre-schema options (until their callers move to metadata)', async () => {
-    const client = await createClient(db, {
-      tenantSlug: 'acme',
-      name: 'Legacy',
-      authMethod: 'client_secret_post',
-      bindingMessage: 'required',
-      grantTypes: [],
-    });
-
-    expect(client).toMatchObject({
-      client_name: 'Legacy',
-      token_endpoint_auth_method: 'client_secret_post',
-      binding_message_policy: 'required',
-      grant_types: [],
-    });
-  });
-
   it.each<[Record<string, unknown>, string, RegExp]>([
     [{ token_endpoint_auth_method: 'private_key_jwt' }, 'token_endpoint_auth_method', /^private_key_jwt is not supported yet/],
     [{ token_endpoint_auth_method: 'tls_client_auth' }, 'token_endpoint_auth_method', /not supported yet/],

@@ -8,39 +8,17 @@ import type { Db } from '@/lib/db/client';
 import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 
-/**
- * TODO(foundation): the options before the metadata schema, kept only until
- * the lib/ciba and lib/store tests pass `metadata`; then delete them.
- */
-type LegacyCreateClientOptions = {
-  /** @deprecated use `metadata.client_name` */
-  name?: string;
-  /** @deprecated use `metadata.token_endpoint_auth_method` */
-  authMethod?: string;
-  /** @deprecated use `metadata.binding_message_policy` */
-  bindingMessage?: string;
-  /** @deprecated use `metadata.grant_types` */
-  grantTypes?: readonly string[];
-};
-
-export type CreateClientOptions = LegacyCreateClientOptions & {
+export type CreateClientOptions = {
   tenantSlug: string;
   /**
    * Unvalidated client metadata (ZClientMetadataCreateSchema): `client_name`
    * and any other setting; the rest take CLIENT_METADATA_DEFAULTS.
    */
-  metadata?: unknown;
+  metadata: unknown;
 };
 
 /** A new client: its view plus `client_secret`, shown this once (only its hash is stored). */
 export type CreatedClient = { client_id: string; client_secret: string } & ClientView;
-
-const legacyMetadataOf = (options: LegacyCreateClientOptions) => ({
-  client_name: options.name,
-  token_endpoint_auth_method: options.authMethod,
-  binding_message_policy: options.bindingMessage,
-  grant_types: options.grantTypes,
-});
 
 const withoutUndefined = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
@@ -53,9 +31,7 @@ const withoutUndefined = <T extends object>(value: T): Partial<T> =>
  * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant.
  */
 export const createClient = async (db: Db, options: CreateClientOptions): Promise<CreatedClient> => {
-  const input = withoutUndefined(
-    parseInputOrThrow(ZClientMetadataCreateSchema, options.metadata ?? withoutUndefined(legacyMetadataOf(options))),
-  );
+  const input = withoutUndefined(parseInputOrThrow(ZClientMetadataCreateSchema, options.metadata));
   const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...CLIENT_METADATA_DEFAULTS, ...input });
   const tenant = await getTenantOrThrow(db, options.tenantSlug);
 
