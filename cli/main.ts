@@ -14,6 +14,7 @@
 import { parseArgs } from 'node:util';
 import { isAdminError, type AdminError } from '@/lib/admin/errors';
 import { disconnectDb, getDb } from '@/lib/db/client';
+import { getBaseEnv } from '@/lib/env';
 import { applyMigrations } from '@/scripts/migrations/migrate';
 import { COMMANDS, optionForField, type CommandSpec } from './commands';
 import { isParseArgsError, UsageError } from './usage-error';
@@ -139,6 +140,15 @@ const resolveCommand = (argv: readonly string[]): ResolvedCommand => {
   return { kind: 'run', command, spec, values: values as Record<string, string | undefined>, isJson: json === true };
 };
 
+/** BACKCHANNEL_DEBUG; off when the environment itself is invalid (that error is the one being reported). */
+const isDebugOn = (): boolean => {
+  try {
+    return getBaseEnv().debug;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Runs one command line (without the `node` and script arguments) and
  * returns the exit code. Applies pending migrations first and closes the
@@ -180,7 +190,7 @@ export const runCli = async (argv: readonly string[], io: CliIo = PROCESS_IO): P
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`backchannel: ${resolved.command} failed: ${message}\n`);
-    if (process.env.BACKCHANNEL_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    if (error instanceof Error && error.stack && isDebugOn()) io.stderr(`${error.stack}\n`);
 
     return 1;
   } finally {

@@ -26,7 +26,7 @@ const createDb = (databaseUrl: string): Db => {
   return new PrismaClient({ adapter });
 };
 
-const globalForDb = globalThis as unknown as { backchannelDb?: { url: string; db: Db; ready: Promise<void> } };
+const globalForDb = globalThis as unknown as { backchannelDb?: { url: string; db: Db } };
 
 /**
  * The process-wide Prisma client for DATABASE_URL. On SQLite its connection
@@ -38,15 +38,18 @@ export const getDb = (): Db => {
   const cached = globalForDb.backchannelDb;
   if (cached && cached.url === databaseUrl) return cached.db;
   const db = createDb(databaseUrl);
-  const ready =
-    databaseKind === 'sqlite'
-      ? SQLITE_PRAGMAS.reduce<Promise<unknown>>(
-          (previous, pragma) => previous.then(() => db.$queryRawUnsafe(`PRAGMA ${pragma}`)),
-          Promise.resolve(),
-        ).then(() => undefined)
-      : Promise.resolve();
-  ready.catch(() => undefined);
-  globalForDb.backchannelDb = { url: databaseUrl, db, ready };
+  if (databaseKind === 'sqlite') {
+    void SQLITE_PRAGMAS.reduce<Promise<unknown>>(
+      (previous, pragma) => previous.then(() => db.$queryRawUnsafe(`PRAGMA ${pragma}`)),
+      Promise.resolve(),
+    ).catch(async (error: unknown) => {
+      // Imported here, not at the top: lib/log reads LOG_LEVEL when loaded, and the CLI
+      // imports this module before it can report an invalid environment as a plain error.
+      const { log } = await import('@/lib/log');
+      log.error({ err: error }, 'SQLite PRAGMA failed');
+    });
+  }
+  globalForDb.backchannelDb = { url: databaseUrl, db };
 
   return db;
 };
