@@ -24,12 +24,12 @@ type FlowConfig = {
   peer?: { issuer: string; dbFile: string; synchronous: string };
 };
 
-const once = <T = any>(type: string) =>
+const once = <T>(type: string) =>
   new Promise<T>((resolve) => {
-    const onMessage = (message: any) => {
-      if (message?.type !== type) return;
+    const onMessage = (message: unknown) => {
+      if ((message as { type?: unknown } | null)?.type !== type) return;
       process.off('message', onMessage);
-      resolve(message);
+      resolve(message as T);
     };
     process.on('message', onMessage);
   });
@@ -41,8 +41,18 @@ const { config } = await once<{ config: FlowConfig }>('config');
 const base = new URL(config.url);
 const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency });
 
+/** The fields of a bc-authorize or token response that a flow reads (or an unparseable body's stand-in). */
+type ResponseJson = {
+  auth_req_id?: string;
+  interval?: number;
+  access_token?: string;
+  id_token?: string;
+  error?: string;
+  text?: string;
+};
+
 const post = (path: string, body: string) =>
-  new Promise<{ status: number; json: any }>((resolve, reject) => {
+  new Promise<{ status: number; json: ResponseJson }>((resolve, reject) => {
     const payload = Buffer.from(body);
     const req = httpRequest(
       {
@@ -62,7 +72,7 @@ const post = (path: string, body: string) =>
         res.on('data', (chunk) => chunks.push(chunk));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let json: any;
+          let json: ResponseJson;
           try {
             json = JSON.parse(text);
           } catch {

@@ -62,7 +62,7 @@ const request = {
 
 const run = (duration) =>
   new Promise((resolve, reject) => {
-    const instance = autocannon(
+    autocannon(
       {
         url: config.url,
         connections: config.connections,

@@ -1,6 +1,6 @@
 // `npm run bench` — Backchannel vs node-oidc-provider (CIBA poll mode), one run.
 // See bench/README.md. Flags: --quick, --pg, --scale / --no-scale, --peer-sync=<LEVEL>, --keep.
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { bulkLoad } from './lib/scale';
+import { bulkLoad, type BulkLoadResult } from './lib/scale';
 import { SQLITE_SYNCHRONOUS } from '../lib/db/sqlite-durability';
 import {
   allowedCpus,
@@ -100,7 +100,7 @@ process.on('exit', killAllChildrenNow);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping every child process…`);
-    cleanup(KEEP).finally(() => process.exit(130));
+    void cleanup(KEEP).finally(() => process.exit(130));
   });
 }
 
@@ -159,17 +159,40 @@ type Measured = {
   note?: string;
 };
 
+/** What bench/load.mjs reports (the fields read here). */
+type LoadResult = {
+  requests: number;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  counts: Record<string, number>;
+  errors: number;
+  timeouts: number;
+};
+
+/** What bench/flow.ts reports (the fields read here). */
+type FlowResult = {
+  requests: number;
+  flows: number;
+  flowsPerSec: number;
+  p50: number;
+  p99: number;
+  tokenRetries: number;
+  failures: Record<string, number>;
+  approveMsAvg: number;
+};
+
 /**
  * Runs a child driver (bench/load.mjs or bench/flow.ts) on core 1: warm-up,
  * then server CPU and peak RSS are sampled around the measured run.
  */
-const drive = async (
+const drive = async <R>(
   label: string,
   serverPid: number,
   script: string,
   config: Record<string, unknown>,
   env: NodeJS.ProcessEnv = driverEnv,
-): Promise<{ result: any; cpuMs: number; peakRssMb: number; rssAfterMb: number; foreignCpuPct: number }> => {
+): Promise<{ result: R; cpuMs: number; peakRssMb: number; rssAfterMb: number; foreignCpuPct: number }> => {
   const isTs = script.endsWith('.ts');
   const nodeArgs = isTs ? ['--import', 'tsx', script] : [script];
   const [command, args] = pinned(1, process.execPath, nodeArgs);
@@ -181,18 +204,18 @@ const drive = async (
   exited.catch(() => undefined);
   const next = (type: string) =>
     Promise.race([
-      new Promise<any>((resolve) => {
-        const onMessage = (message: any) => {
-          if (message?.type !== type) return;
+      new Promise<{ type: string; result: R }>((resolve) => {
+        const onMessage = (message: unknown) => {
+          if ((message as { type?: unknown } | null)?.type !== type) return;
           child.off('message', onMessage);
-          resolve(message);
+          resolve(message as { type: string; result: R });
         };
         child.on('message', onMessage);
       }),
       exited,
     ]);
   child.send({ type: 'config', config });
-  log(`${label}: warm-up ${config.warmupSec} s…`);
+  log(`${label}: warm-up ${String(config.warmupSec)} s…`);
   await next('measure-start');
   resetPeakRss(serverPid);
   const cpuBefore = treeCpuMs(serverPid);
@@ -200,7 +223,7 @@ const drive = async (
   const machineBefore = machineBusyMs();
   const windowStart = Date.now();
   child.send({ type: 'go' });
-  log(`${label}: measuring ${config.durationSec} s…`);
+  log(`${label}: measuring ${String(config.durationSec)} s…`);
   const { result } = await next('result');
   const cpuMs = treeCpuMs(serverPid) - cpuBefore;
   const driverMs = treeCpuMs(child.pid!) - driverBefore;
@@ -239,7 +262,7 @@ const writeLines = (name: string, lines: string[]) => {
 
 const scenarioAuthorize = async (target: Target): Promise<{ measured: Measured; ids: string[] }> => {
   const collectFile = join(tmp, `${target.name}-auth-req-ids.txt`);
-  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive(`${target.name} (a) bc-authorize`, target.pid, 'bench/load.mjs', {
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<LoadResult>(`${target.name} (a) bc-authorize`, target.pid, 'bench/load.mjs', {
     url: target.url,
     path: target.authorizePath,
     headers: formHeaders(target),
@@ -304,7 +327,7 @@ const scenarioPoll = async (target: Target, ids: string[], label = '(b) pending 
     const j = Math.floor(Math.random() * (i + 1));
     [pool[i], pool[j]] = [pool[j], pool[i]];
   }
-  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive(`${target.name} ${label}`, target.pid, 'bench/load.mjs', {
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<LoadResult>(`${target.name} ${label}`, target.pid, 'bench/load.mjs', {
     url: target.url,
     path: target.tokenPath,
     headers: formHeaders(target),
@@ -338,7 +361,7 @@ const scenarioPoll = async (target: Target, ids: string[], label = '(b) pending 
 };
 
 const scenarioFlow = async (target: Target, extra: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<Measured> => {
-  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive(`${target.name} (c) full flow`, target.pid, 'bench/flow.ts', {
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<FlowResult>(`${target.name} (c) full flow`, target.pid, 'bench/flow.ts', {
     target: target.name,
     url: target.url,
     authorizePath: target.authorizePath,
@@ -350,7 +373,7 @@ const scenarioFlow = async (target: Target, extra: Record<string, unknown>, env:
     durationSec: DURATION_SEC,
     ...extra,
   }, env);
-  const failed = Object.values(result.failures as Record<string, number>).reduce((a, b) => a + b, 0);
+  const failed = Object.values(result.failures).reduce((a, b) => a + b, 0);
   return {
     server: target.name,
     scenario: '(c) full flow',
@@ -401,11 +424,9 @@ const cli = (env: NodeJS.ProcessEnv, args: string[]) => {
 };
 
 const cliAsync = (env: NodeJS.ProcessEnv, args: string[]) =>
-  new Promise<any>((resolve, reject) => {
-    import('node:child_process').then(({ execFile }) =>
-      execFile(process.execPath, ['bin/backchannel.mjs', ...args, '--json'], { cwd: ROOT, env }, (error, stdout, stderr) =>
-        error ? reject(new Error(`backchannel ${args.join(' ')} failed:\n${stderr}${stdout}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()!)),
-      ),
+  new Promise<unknown>((resolve, reject) => {
+    execFile(process.execPath, ['bin/backchannel.mjs', ...args, '--json'], { cwd: ROOT, env }, (error, stdout, stderr) =>
+      error ? reject(new Error(`backchannel ${args.join(' ')} failed:\n${stderr}${stdout}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()!)),
     );
   });
 
@@ -428,7 +449,7 @@ const main = async () => {
   meta.pinning = hasTaskset
     ? `servers on core 0 (taskset -c 0), load generators and this process on core 1${pinnedSelf ? '' : ' (self-pin failed)'}`
     : 'taskset not found: NOTHING IS PINNED (numbers are less comparable)';
-  log(`temporary directory ${tmp}; ${meta.pinning}`);
+  log(`temporary directory ${tmp}; ${String(meta.pinning)}`);
   // Another engineer's `next build` may be under way: wait for it rather than race it.
   const buildRunning = () =>
     readdirSync('/proc').some((pid) => /^\d+$/.test(pid) && /next(\.js)?\s+build\b|next\/dist\/bin\/next\s+build/.test(commandLine(Number(pid))));
@@ -524,7 +545,7 @@ const main = async () => {
   results.push(bcB);
   results.push(await scenarioFlow(target, {}, bcEnv));
 
-  let scale: Record<string, unknown> | undefined;
+  let scale: ScaleCheck | undefined;
   if (SCALE) {
     // Baseline and scaled runs both on a freshly started server, so their RSS compare.
     const rows = () => {
@@ -617,7 +638,7 @@ const main = async () => {
   // ---------------- the floor ----------------
   const floorPort = await freePort();
   const floor = await startServer('floor', ['bench/floor.mjs'], { ...driverEnv, PORT: String(floorPort), HOST: '127.0.0.1' }, `http://127.0.0.1:${floorPort}/`);
-  const floorRun = await drive('floor (d) node:http', floor.pid, 'bench/load.mjs', {
+  const floorRun = await drive<LoadResult>('floor (d) node:http', floor.pid, 'bench/load.mjs', {
     url: `http://127.0.0.1:${floorPort}`,
     path: '/',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -649,11 +670,34 @@ const main = async () => {
 };
 
 // --- report -------------------------------------------------------------------------------------
+/** One side of the scale check: a pending-poll run on a freshly started server. */
+type ScaleRun = {
+  rate: number;
+  p50: number;
+  p99: number;
+  rssAtStartMb: number;
+  peakRssMb: number;
+  rssAfterMb: number;
+  valid: boolean;
+  note: string | undefined;
+};
+
+type ScaleCheck = {
+  baselineRows: number;
+  scaledRows: number;
+  inserted: BulkLoadResult['inserted'];
+  insertSeconds: number;
+  baseline: ScaleRun;
+  noisy: boolean;
+  scaled: ScaleRun;
+  withinTwentyPercent: { rate: boolean; p50: boolean; p99: boolean };
+};
+
 /** Above this much foreign CPU (% of a core) in a window, its figures are flagged NOISY. */
 const NOISY_PCT = 25;
 const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
-const report = (scale: Record<string, any> | undefined) => {
+const report = (scale: ScaleCheck | undefined) => {
   const header = ['scenario', 'server', 'rate', 'p50 ms', 'p99 ms', 'CPU ms/unit', 'peak RSS MB', 'other CPU', 'valid / note'];
   const rows: string[][] = results.map((r) => [
     r.scenario,
@@ -691,7 +735,8 @@ const report = (scale: Record<string, any> | undefined) => {
   console.log(`CPU ms/unit: server process CPU (utime+stime, /proc) during the measured window ÷ requests (or flows for (c)).`);
   console.log(`Other CPU: % of one core used by processes outside the bench during the window (noise; ideally ~0).`);
   console.log(`Peak RSS: VmHWM of the server during the measured window (reset with clear_refs before it).`);
-  console.log(`SQLite synchronous: Backchannel ${(meta.sqliteSynchronous as any).backchannel}, peer ${(meta.sqliteSynchronous as any).peer}; ${meta.pinning}.`);
+  const sqliteSync = meta.sqliteSynchronous as { backchannel: string; peer: string };
+  console.log(`SQLite synchronous: Backchannel ${sqliteSync.backchannel}, peer ${sqliteSync.peer}; ${String(meta.pinning)}.`);
   if (scale) {
     const w = scale.withinTwentyPercent;
     console.log('');

@@ -58,7 +58,7 @@ export const bulkLoad = (
   }
   const sample = db
     .prepare('SELECT "tenantId", "clientId", "userId", "createdAt", "expiresAt", "scope", "acr" FROM "BackchannelRequest" ORDER BY "createdAt" DESC LIMIT 1')
-    .get() as Record<string, any> | undefined;
+    .get() as Record<string, unknown> | undefined;
   if (!sample) throw new Error('no BackchannelRequest written by the server to copy formats from');
   const fmt = dateFormatFrom(sample.createdAt);
   const fmtCheck = fmt(new Date());

@@ -65,7 +65,7 @@ export const pollOnce = async (rp: RelyingParty, authReqId: string): Promise<Pol
     return { ok: true, tokens: await oauth.processBackchannelAuthenticationGrantResponse(rp.as, rp.client, response) };
   } catch (error) {
     if (error instanceof oauth.ResponseBodyError) {
-      return { ok: false, status: error.status, error: error.error, body: error.cause as Record<string, unknown> };
+      return { ok: false, status: error.status, error: error.error, body: error.cause };
     }
     throw error;
   }

@@ -84,7 +84,7 @@ export const startMockResend = async (options: { apiKey: string }): Promise<Mock
     const stored: StoredEmail = {
       id: randomUUID(),
       from: body.from,
-      to: to as string[],
+      to,
       subject: body.subject,
       html: isString(body.html) ? body.html : '',
       text: isString(body.text) ? body.text : '',
