@@ -54,7 +54,7 @@ const TENANT_OPTION: OptionSpec = { value: '<slug>', description: 'The tenant (i
 const CLIENT_ID_OPTION: OptionSpec = { value: '<client_id>', description: 'The client (its client_id).', required: true };
 
 /** `--grant-types a,b` → ['a', 'b']; `none` → [] (a client without any grant). */
-export const parseGrantTypesOption = (raw: string): string[] => {
+const parseGrantTypesOption = (raw: string): string[] => {
   if (raw.trim() === 'none') return [];
   const values = raw.split(',').map((value) => value.trim());
   if (values.some((value) => value === '')) {

@@ -12,8 +12,6 @@ export type AdminErrorCode =
   /** Input failed validation: `fields` says which fields and why (the API's `validation_failed`). */
   | 'invalid_input';
 
-export const ADMIN_ERROR_CODES: readonly AdminErrorCode[] = ['not_found', 'conflict', 'invalid_input'];
-
 /**
  * Why one input field was refused. `path` is the field's name in the
  * operation's input (dotted for nested values, e.g. `grant_types.1`; empty for

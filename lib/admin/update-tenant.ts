@@ -8,7 +8,7 @@ import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { issuerFor } from '@/lib/tenants/issuer';
 
 /** A change to a tenant's settings: any subset. The slug (part of the issuer) never changes. */
-export const ZTenantUpdateSchema = z.strictObject({ name: ZDisplayNameSchema }).partial().meta({ title: 'TenantUpdate' });
+const ZTenantUpdateSchema = z.strictObject({ name: ZDisplayNameSchema }).partial().meta({ title: 'TenantUpdate' });
 export type TTenantUpdate = z.input<typeof ZTenantUpdateSchema>;
 
 export type UpdateTenantOptions = {

@@ -14,7 +14,7 @@ import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth/registry';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 
 /** Display names (tenants, clients, users): at most this many characters after trimming. */
-export const NAME_MAX_LENGTH = 100;
+const NAME_MAX_LENGTH = 100;
 
 /** Values the contract names that are not built yet: refused with "not supported yet", never ignored. */
 const PLANNED_AUTH_METHODS = ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'];
@@ -27,8 +27,7 @@ export const SUPPORTED_GRANT_TYPES = [CIBA_GRANT_TYPE] as const;
 export type SupportedGrantType = (typeof SUPPORTED_GRANT_TYPES)[number];
 
 /** Every CIBA token delivery mode (CIBA §5); only poll is implemented. */
-export const BACKCHANNEL_TOKEN_DELIVERY_MODES = ['poll', 'ping', 'push'] as const;
-export type BackchannelTokenDeliveryMode = (typeof BACKCHANNEL_TOKEN_DELIVERY_MODES)[number];
+export type BackchannelTokenDeliveryMode = 'poll' | 'ping' | 'push';
 export const SUPPORTED_DELIVERY_MODES = ['poll'] as const satisfies readonly BackchannelTokenDeliveryMode[];
 
 /** Whether bc-authorize must carry a binding_message (CIBA §7.1). */
@@ -39,7 +38,7 @@ export type BindingMessagePolicy = (typeof BINDING_MESSAGE_POLICIES)[number];
  * Characters a binding_message may use: "restricted" = letters, digits, space
  * and + - _ . , : # (Auth0's set); "printable" = any printable Unicode text.
  */
-export const BINDING_MESSAGE_CHARSETS = ['restricted', 'printable'] as const;
+const BINDING_MESSAGE_CHARSETS = ['restricted', 'printable'] as const;
 export type BindingMessageCharset = (typeof BINDING_MESSAGE_CHARSETS)[number];
 
 /** Inclusive bounds of the numeric settings, in characters or seconds. */
