@@ -55,7 +55,7 @@ const DURATION_SEC = QUICK ? 3 : 10;
 const CONNECTIONS = 50;
 const FLOW_CONCURRENCY = 50;
 const USERS = 10;
-const POLL_INTERVAL = 1; // the bench client's pollInterval (set by SQL before the server starts)
+const POLL_INTERVAL = 1; // the bench client's poll interval (client create --poll-interval)
 /**
  * Pending-poll pool: polls of one auth_req_id are pool/rate apart. CIBA wants
  * ≥ interval (1 s here; Backchannel allows 250 ms of jitter) and one slow_down
@@ -494,7 +494,8 @@ const main = async () => {
   }
   log('backchannel: provisioning through the CLI (tenant, client, users)…');
   cli(bcEnv, ['tenant', 'create', '--slug', 'bench', '--name', 'Bench']);
-  const client = cli(bcEnv, ['client', 'create', '--tenant', 'bench', '--name', 'Bench']);
+  // Poll spacing: the bench client's minimum poll interval is 1 s, not the default 5 s.
+  const client = cli(bcEnv, ['client', 'create', '--tenant', 'bench', '--name', 'Bench', '--poll-interval', String(POLL_INTERVAL)]);
   for (let i = 0; i < USERS; i += 5) {
     await Promise.all(
       Array.from({ length: Math.min(5, USERS - i) }, (_, k) =>
@@ -502,18 +503,7 @@ const main = async () => {
       ),
     );
   }
-  // Poll spacing: the bench client's interval is lowered to 1 s BEFORE the server starts (it caches clients).
   const sqliteFile = join(dataDir, 'backchannel.db');
-  if (PG) {
-    const db = new pg.Client({ connectionString: bcEnv.DATABASE_URL });
-    await db.connect();
-    await db.query('UPDATE "Client" SET "pollInterval" = $1', [POLL_INTERVAL]);
-    await db.end();
-  } else {
-    const db = new Database(sqliteFile);
-    db.prepare('UPDATE "Client" SET "pollInterval" = ?').run(POLL_INTERVAL);
-    db.close();
-  }
   const bcScript = ['bin/start.mjs'];
   const bcReady = `http://127.0.0.1:${bcPort}/t/bench/.well-known/openid-configuration`;
   let bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
