@@ -99,7 +99,11 @@ if (config.target === 'backchannel') {
   approve = async (authReqId) => {
     const row = await store.findRequestForPoll(sha256Base64Url(authReqId));
     if (!row) throw new Error('backchannel: request not found by authReqIdHash');
-    const result = await completeBackchannelRequest(store, { requestId: row.id, decision: 'approve', actor: { kind: 'test_hook' } });
+    const result = await completeBackchannelRequest(store, {
+      requestId: row.id,
+      decision: 'approve',
+      actor: { kind: 'test_hook' },
+    });
     if (!result.ok) throw new Error(`backchannel: approval failed (${result.reason})`);
   };
   closeApprover = closeProtocolData;

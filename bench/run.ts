@@ -199,7 +199,9 @@ const drive = async <R>(
   const logFile = join(tmp, `driver-${label.replace(/\W+/g, '_')}.log`);
   const child = spawnLogged(command, args, { cwd: ROOT, env, logFile, ipc: true });
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`${label}: driver exited (${code}) before reporting; ${logFile}:\n${tail(logFile)}`))),
+    child.once('exit', (code) =>
+      reject(new Error(`${label}: driver exited (${code}) before reporting; ${logFile}:\n${tail(logFile)}`)),
+    ),
   );
   exited.catch(() => undefined);
   const next = (type: string) =>
@@ -233,7 +235,8 @@ const drive = async <R>(
   const peakRssMb = treePeakRssMb(serverPid);
   const rssAfterMb = treeRssMb(serverPid);
   await stopChild(child, 10_000);
-  if (foreignCpuPct > 15) log(`${label}: note — ${foreignCpuPct.toFixed(0)} % of a core used by other processes during the window`);
+  if (foreignCpuPct > 15)
+    log(`${label}: note — ${foreignCpuPct.toFixed(0)} % of a core used by other processes during the window`);
   return { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct };
 };
 
@@ -262,18 +265,26 @@ const writeLines = (name: string, lines: string[]) => {
 
 const scenarioAuthorize = async (target: Target): Promise<{ measured: Measured; ids: string[] }> => {
   const collectFile = join(tmp, `${target.name}-auth-req-ids.txt`);
-  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<LoadResult>(`${target.name} (a) bc-authorize`, target.pid, 'bench/load.mjs', {
-    url: target.url,
-    path: target.authorizePath,
-    headers: formHeaders(target),
-    poolFile: writeLines(`${target.name}-authorize-bodies.txt`, Array.from({ length: 1000 }, (_, i) => authorizeBody(i))),
-    connections: CONNECTIONS,
-    warmupSec: WARMUP_SEC,
-    durationSec: DURATION_SEC,
-    classify: 'json',
-    collect: true,
-    collectFile,
-  });
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<LoadResult>(
+    `${target.name} (a) bc-authorize`,
+    target.pid,
+    'bench/load.mjs',
+    {
+      url: target.url,
+      path: target.authorizePath,
+      headers: formHeaders(target),
+      poolFile: writeLines(
+        `${target.name}-authorize-bodies.txt`,
+        Array.from({ length: 1000 }, (_, i) => authorizeBody(i)),
+      ),
+      connections: CONNECTIONS,
+      warmupSec: WARMUP_SEC,
+      durationSec: DURATION_SEC,
+      classify: 'json',
+      collect: true,
+      collectFile,
+    },
+  );
   const ok = result.counts['200 ok'] ?? 0;
   const ids = readFileSync(collectFile, 'utf8').split('\n').filter(Boolean);
   return {
@@ -327,16 +338,21 @@ const scenarioPoll = async (target: Target, ids: string[], label = '(b) pending 
     const j = Math.floor(Math.random() * (i + 1));
     [pool[i], pool[j]] = [pool[j], pool[i]];
   }
-  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<LoadResult>(`${target.name} ${label}`, target.pid, 'bench/load.mjs', {
-    url: target.url,
-    path: target.tokenPath,
-    headers: formHeaders(target),
-    poolFile: writeLines(`${target.name}-poll-bodies.txt`, pool.map(pollBody)),
-    connections: CONNECTIONS,
-    warmupSec: WARMUP_SEC,
-    durationSec: DURATION_SEC,
-    classify: 'json',
-  });
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<LoadResult>(
+    `${target.name} ${label}`,
+    target.pid,
+    'bench/load.mjs',
+    {
+      url: target.url,
+      path: target.tokenPath,
+      headers: formHeaders(target),
+      poolFile: writeLines(`${target.name}-poll-bodies.txt`, pool.map(pollBody)),
+      connections: CONNECTIONS,
+      warmupSec: WARMUP_SEC,
+      durationSec: DURATION_SEC,
+      classify: 'json',
+    },
+  );
   const pending = result.counts['400 authorization_pending'] ?? 0;
   const other = result.requests - pending;
   // Spacing of polls of one auth_req_id = pool / rate; Backchannel wants ≥ interval (1 s; 0.75 s with its grace).
@@ -356,23 +372,34 @@ const scenarioPoll = async (target: Target, ids: string[], label = '(b) pending 
     units: result.requests,
     details: { counts: result.counts, poolSize: pool.length, spacingSec, errors: result.errors, timeouts: result.timeouts },
     valid: result.requests > 0 && other / result.requests <= 0.01,
-    note: other ? `${other} not authorization_pending (${Object.entries(result.counts).filter(([k]) => k !== '400 authorization_pending').map(([k, v]) => `${k}: ${v}`).join(', ')})` : undefined,
+    note: other
+      ? `${other} not authorization_pending (${Object.entries(result.counts)
+          .filter(([k]) => k !== '400 authorization_pending')
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')})`
+      : undefined,
   };
 };
 
 const scenarioFlow = async (target: Target, extra: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<Measured> => {
-  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<FlowResult>(`${target.name} (c) full flow`, target.pid, 'bench/flow.ts', {
-    target: target.name,
-    url: target.url,
-    authorizePath: target.authorizePath,
-    tokenPath: target.tokenPath,
-    basic: target.basic,
-    users: Array.from({ length: USERS }, (_, i) => `u${i}@bench.test`),
-    concurrency: FLOW_CONCURRENCY,
-    warmupSec: WARMUP_SEC,
-    durationSec: DURATION_SEC,
-    ...extra,
-  }, env);
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<FlowResult>(
+    `${target.name} (c) full flow`,
+    target.pid,
+    'bench/flow.ts',
+    {
+      target: target.name,
+      url: target.url,
+      authorizePath: target.authorizePath,
+      tokenPath: target.tokenPath,
+      basic: target.basic,
+      users: Array.from({ length: USERS }, (_, i) => `u${i}@bench.test`),
+      concurrency: FLOW_CONCURRENCY,
+      warmupSec: WARMUP_SEC,
+      durationSec: DURATION_SEC,
+      ...extra,
+    },
+    env,
+  );
   const failed = Object.values(result.failures).reduce((a, b) => a + b, 0);
   return {
     server: target.name,
@@ -394,7 +421,11 @@ const scenarioFlow = async (target: Target, extra: Record<string, unknown>, env:
       approveMsAvg: result.approveMsAvg,
     },
     valid: result.flows > 0 && failed / (result.flows + failed) <= 0.01,
-    note: failed ? `${failed} failed flows: ${JSON.stringify(result.failures)}` : result.tokenRetries ? `${result.tokenRetries} token retries` : undefined,
+    note: failed
+      ? `${failed} failed flows: ${JSON.stringify(result.failures)}`
+      : result.tokenRetries
+        ? `${result.tokenRetries} token retries`
+        : undefined,
   };
 };
 
@@ -426,7 +457,9 @@ const cli = (env: NodeJS.ProcessEnv, args: string[]) => {
 const cliAsync = (env: NodeJS.ProcessEnv, args: string[]) =>
   new Promise<unknown>((resolve, reject) => {
     execFile(process.execPath, ['bin/backchannel.mjs', ...args, '--json'], { cwd: ROOT, env }, (error, stdout, stderr) =>
-      error ? reject(new Error(`backchannel ${args.join(' ')} failed:\n${stderr}${stdout}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()!)),
+      error
+        ? reject(new Error(`backchannel ${args.join(' ')} failed:\n${stderr}${stdout}`))
+        : resolve(JSON.parse(stdout.trim().split('\n').pop()!)),
     );
   });
 
@@ -452,7 +485,9 @@ const main = async () => {
   log(`temporary directory ${tmp}; ${String(meta.pinning)}`);
   // Another engineer's `next build` may be under way: wait for it rather than race it.
   const buildRunning = () =>
-    readdirSync('/proc').some((pid) => /^\d+$/.test(pid) && /next(\.js)?\s+build\b|next\/dist\/bin\/next\s+build/.test(commandLine(Number(pid))));
+    readdirSync('/proc').some(
+      (pid) => /^\d+$/.test(pid) && /next(\.js)?\s+build\b|next\/dist\/bin\/next\s+build/.test(commandLine(Number(pid))),
+    );
   for (let waited = 0; buildRunning() && waited < 600; waited += 5) {
     if (waited % 30 === 0) log('a `next build` is running in this checkout: waiting for it to finish…');
     await sleep(5000);
@@ -467,9 +502,13 @@ const main = async () => {
   const peerNotify = option('peer-notify') ?? 'outbox';
   if (!['outbox', 'none'].includes(peerNotify)) throw new Error('--peer-notify is outbox or none');
   meta.peerNotify = peerNotify;
-  log(`Peer notification: ${peerNotify === 'outbox' ? 'an outbox email per request, like Backchannel\'s development outbox' : 'none (the peer notifies nobody)'}`);
+  log(
+    `Peer notification: ${peerNotify === 'outbox' ? "an outbox email per request, like Backchannel's development outbox" : 'none (the peer notifies nobody)'}`,
+  );
   meta.sqliteSynchronous = { backchannel: sync.level, backchannelSource: sync.source, peer: peerSync };
-  log(`SQLite: WAL; synchronous Backchannel=${sync.level} (${sync.source}); peer=${peerSync}${PG ? ' (Backchannel itself on PostgreSQL)' : ''}`);
+  log(
+    `SQLite: WAL; synchronous Backchannel=${sync.level} (${sync.source}); peer=${peerSync}${PG ? ' (Backchannel itself on PostgreSQL)' : ''}`,
+  );
 
   // ---------------- Backchannel ----------------
   const bcPort = await freePort();
@@ -495,7 +534,16 @@ const main = async () => {
   log('backchannel: provisioning through the CLI (tenant, client, users)…');
   cli(bcEnv, ['tenant', 'create', '--slug', 'bench', '--name', 'Bench']);
   // Poll spacing: the bench client's minimum poll interval is 1 s, not the default 5 s.
-  const client = cli(bcEnv, ['client', 'create', '--tenant', 'bench', '--name', 'Bench', '--poll-interval', String(POLL_INTERVAL)]);
+  const client = cli(bcEnv, [
+    'client',
+    'create',
+    '--tenant',
+    'bench',
+    '--name',
+    'Bench',
+    '--poll-interval',
+    String(POLL_INTERVAL),
+  ]);
   for (let i = 0; i < USERS; i += 5) {
     await Promise.all(
       Array.from({ length: Math.min(5, USERS - i) }, (_, k) =>
@@ -525,7 +573,9 @@ const main = async () => {
     // the retry uses only fresh requests, with ~3 intervals between polls.
     const fresh: string[] = [];
     const want = Math.ceil(bcB.rate * POLL_INTERVAL * POLL_POOL_FACTOR);
-    log(`backchannel: (b) INVALID with a pool of ${bcA.ids.length} at ${Math.round(bcB.rate)} req/s; re-running on ${want} fresh requests`);
+    log(
+      `backchannel: (b) INVALID with a pool of ${bcA.ids.length} at ${Math.round(bcB.rate)} req/s; re-running on ${want} fresh requests`,
+    );
     await topUpPool(target, fresh, want);
     const firstAttempt = { rate: bcB.rate, p50: bcB.p50, p99: bcB.p99, note: bcB.note, poolSize: bcA.ids.length };
     bcB = await scenarioPoll(target, fresh);
@@ -550,7 +600,11 @@ const main = async () => {
     const clean = (() => {
       const db = new Database(sqliteFile, { readonly: true });
       const hashes = new Set(
-        (db.prepare('SELECT "authReqIdHash" AS h FROM "BackchannelRequest" WHERE "status" = \'pending\' AND "interval" = ?').all(POLL_INTERVAL) as { h: string }[]).map((r) => r.h),
+        (
+          db
+            .prepare('SELECT "authReqIdHash" AS h FROM "BackchannelRequest" WHERE "status" = \'pending\' AND "interval" = ?')
+            .all(POLL_INTERVAL) as { h: string }[]
+        ).map((r) => r.h),
       );
       db.close();
       return bcA.ids.filter((id) => hashes.has(createHash('sha256').update(id, 'utf8').digest('base64url')));
@@ -560,9 +614,18 @@ const main = async () => {
     const baseline = await scenarioPoll(target, clean, '(b) pending poll, restarted, small db');
     const baselineStartRss = bc.rssAtStartMb;
     await stopChild(bc.child, 15_000);
-    log(`scale: bulk-inserting ${SCALE_HISTORICAL.toLocaleString('en')} finished + ${SCALE_PENDING.toLocaleString('en')} pending requests (server stopped)…`);
-    const load = bulkLoad(sqliteFile, { historical: SCALE_HISTORICAL, pending: SCALE_PENDING, interval: POLL_INTERVAL, progress: log });
-    log(`scale: ${load.totalRows.toLocaleString('en')} rows in ${load.seconds.toFixed(1)} s (DateTime format copied from "${load.dateFormatSample}")`);
+    log(
+      `scale: bulk-inserting ${SCALE_HISTORICAL.toLocaleString('en')} finished + ${SCALE_PENDING.toLocaleString('en')} pending requests (server stopped)…`,
+    );
+    const load = bulkLoad(sqliteFile, {
+      historical: SCALE_HISTORICAL,
+      pending: SCALE_PENDING,
+      interval: POLL_INTERVAL,
+      progress: log,
+    });
+    log(
+      `scale: ${load.totalRows.toLocaleString('en')} rows in ${load.seconds.toFixed(1)} s (DateTime format copied from "${load.dateFormatSample}")`,
+    );
     bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
     target = bcTarget(bc.pid);
     const scaled = await scenarioPoll(target, load.pendingAuthReqIds, '(b) pending poll, 1.1M-row db');
@@ -576,9 +639,27 @@ const main = async () => {
       scaledRows: load.totalRows,
       inserted: load.inserted,
       insertSeconds: load.seconds,
-      baseline: { rate: baseline.rate, p50: baseline.p50, p99: baseline.p99, rssAtStartMb: baselineStartRss, peakRssMb: baseline.peakRssMb, rssAfterMb: baseline.rssAfterMb, valid: baseline.valid, note: baseline.note },
+      baseline: {
+        rate: baseline.rate,
+        p50: baseline.p50,
+        p99: baseline.p99,
+        rssAtStartMb: baselineStartRss,
+        peakRssMb: baseline.peakRssMb,
+        rssAfterMb: baseline.rssAfterMb,
+        valid: baseline.valid,
+        note: baseline.note,
+      },
       noisy: baseline.foreignCpuPct > NOISY_PCT || scaled.foreignCpuPct > NOISY_PCT,
-      scaled: { rate: scaled.rate, p50: scaled.p50, p99: scaled.p99, rssAtStartMb: bc.rssAtStartMb, peakRssMb: scaled.peakRssMb, rssAfterMb: scaled.rssAfterMb, valid: scaled.valid, note: scaled.note },
+      scaled: {
+        rate: scaled.rate,
+        p50: scaled.p50,
+        p99: scaled.p99,
+        rssAtStartMb: bc.rssAtStartMb,
+        peakRssMb: scaled.peakRssMb,
+        rssAfterMb: scaled.rssAfterMb,
+        valid: scaled.valid,
+        note: scaled.note,
+      },
       withinTwentyPercent: {
         rate: within(scaled.rate, baseline.rate, false),
         p50: within(scaled.p50, baseline.p50, true),
@@ -603,7 +684,12 @@ const main = async () => {
     PEER_NOTIFY: peerNotify,
   };
   const { PEER_CLIENT_ID, PEER_CLIENT_SECRET } = await import('./peer/client.mjs');
-  const peer = await startServer('peer', ['bench/peer/server.mjs'], peerEnv, `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`);
+  const peer = await startServer(
+    'peer',
+    ['bench/peer/server.mjs'],
+    peerEnv,
+    `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
+  );
   const peerTarget: Target = {
     name: 'peer',
     url: `http://127.0.0.1:${peerPort}`,
@@ -627,7 +713,12 @@ const main = async () => {
 
   // ---------------- the floor ----------------
   const floorPort = await freePort();
-  const floor = await startServer('floor', ['bench/floor.mjs'], { ...driverEnv, PORT: String(floorPort), HOST: '127.0.0.1' }, `http://127.0.0.1:${floorPort}/`);
+  const floor = await startServer(
+    'floor',
+    ['bench/floor.mjs'],
+    { ...driverEnv, PORT: String(floorPort), HOST: '127.0.0.1' },
+    `http://127.0.0.1:${floorPort}/`,
+  );
   const floorRun = await drive<LoadResult>('floor (d) node:http', floor.pid, 'bench/load.mjs', {
     url: `http://127.0.0.1:${floorPort}`,
     path: '/',
@@ -713,10 +804,21 @@ const report = (scale: ScaleCheck | undefined) => {
       peakRssMb: b.peakRssMb / p.peakRssMb,
     };
     const q = ratios[scenario];
-    rows.push([scenario, 'bc / peer', `×${fmt(q.rate, 2)}`, `×${fmt(q.p50, 2)}`, `×${fmt(q.p99, 2)}`, `×${fmt(q.cpuMsPerUnit, 2)}`, `×${fmt(q.peakRssMb, 2)}`, '', '']);
+    rows.push([
+      scenario,
+      'bc / peer',
+      `×${fmt(q.rate, 2)}`,
+      `×${fmt(q.p50, 2)}`,
+      `×${fmt(q.p99, 2)}`,
+      `×${fmt(q.cpuMsPerUnit, 2)}`,
+      `×${fmt(q.peakRssMb, 2)}`,
+      '',
+      '',
+    ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   console.log('');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -747,11 +849,17 @@ const report = (scale: ScaleCheck | undefined) => {
   } else {
     console.log(`Scale check: skipped (${QUICK ? '--quick' : PG ? '--pg' : '--no-scale'}; run with --scale).`);
   }
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${stamp}.json`);
-  writeFileSync(file, JSON.stringify({ meta: { ...meta, finishedAt: new Date().toISOString() }, results, ratios, scale }, null, 2) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify({ meta: { ...meta, finishedAt: new Date().toISOString() }, results, ratios, scale }, null, 2) + '\n',
+  );
   console.log('');
   log(`results written to ${file}`);
 };

@@ -304,7 +304,14 @@ test('hostile input at bc-authorize and token: 4xx JSON errors, never a 500', as
   const authorization = basicAuthorization(ctx.clients.acme.client_id, ctx.clients.acme.client_secret);
   const padding = 'x'.repeat(100 * 1024);
   const binary = Uint8Array.from({ length: 512 }, (_, index) => (index * 37 + 0x80) % 256);
-  const cases: { name: string; url: string; body: string | Uint8Array<ArrayBuffer>; contentType?: string | null; status: number; error: string }[] = [];
+  const cases: {
+    name: string;
+    url: string;
+    body: string | Uint8Array<ArrayBuffer>;
+    contentType?: string | null;
+    status: number;
+    error: string;
+  }[] = [];
   for (const [endpoint, url, valid, badPercent, badPercentError] of [
     [
       'bc-authorize',
@@ -343,7 +350,13 @@ test('hostile input at bc-authorize and token: 4xx JSON errors, never a 500', as
         status: 400,
         error: 'invalid_request',
       },
-      { name: `${endpoint}: repeated parameter`, url, body: `${valid}&${valid.split('&')[0]}`, status: 400, error: 'invalid_request' },
+      {
+        name: `${endpoint}: repeated parameter`,
+        url,
+        body: `${valid}&${valid.split('&')[0]}`,
+        status: 400,
+        error: 'invalid_request',
+      },
     );
   }
 
@@ -365,8 +378,12 @@ test('what the CLI creates beside the running server is usable at once', async (
   // fetch would reuse a dead one.
   const cli = async <T>(args: string[]): Promise<T> => {
     const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [join(ROOT, 'bin/backchannel.mjs'), ...args, '--json'], { cwd: ROOT, env: childEnv(ctx.cliEnv), encoding: 'utf8', timeout: 25_000 }, (error, stdout, stderr) =>
-        resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [join(ROOT, 'bin/backchannel.mjs'), ...args, '--json'],
+        { cwd: ROOT, env: childEnv(ctx.cliEnv), encoding: 'utf8', timeout: 25_000 },
+        (error, stdout, stderr) =>
+          resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
       );
     });
     expect({ args: args.slice(0, 2), status: run.status, stderr: run.stderr.split('\n')[0] }).toEqual({
@@ -379,7 +396,14 @@ test('what the CLI creates beside the running server is usable at once', async (
   };
   const email = `dave.${Date.now()}@example.com`;
   const user = await cli<{ sub: string }>(['user', 'create', '--tenant', 'acme', '--email', email, '--name', 'Dave']);
-  const client = await cli<{ client_id: string; client_secret: string }>(['client', 'create', '--tenant', 'acme', '--name', 'Acme Late Client']);
+  const client = await cli<{ client_id: string; client_secret: string }>([
+    'client',
+    'create',
+    '--tenant',
+    'acme',
+    '--name',
+    'Acme Late Client',
+  ]);
   const late = await relyingParty({
     ...client,
     tenant: 'acme',

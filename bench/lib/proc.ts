@@ -130,8 +130,7 @@ export const treePeakRssMb = (root: number): number =>
   processTree(root).reduce((sum, pid) => sum + statusKb(pid, 'VmHWM'), 0) / 1024;
 
 /** Current RSS (VmRSS, MiB) summed over the tree. */
-export const treeRssMb = (root: number): number =>
-  processTree(root).reduce((sum, pid) => sum + statusKb(pid, 'VmRSS'), 0) / 1024;
+export const treeRssMb = (root: number): number => processTree(root).reduce((sum, pid) => sum + statusKb(pid, 'VmRSS'), 0) / 1024;
 
 /** Resets VmHWM to the current RSS (clear_refs 5) so a peak can be taken per scenario. */
 export const resetPeakRss = (root: number): boolean => {

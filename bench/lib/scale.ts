@@ -16,8 +16,23 @@ const dateFormatFrom = (sample: unknown): ((d: Date) => string | number) => {
 };
 
 const KNOWN = new Set([
-  'id', 'tenantId', 'clientId', 'userId', 'authReqIdHash', 'scope', 'bindingMessage', 'acrValues', 'acr',
-  'status', 'interval', 'lastPolledAt', 'expiresAt', 'createdAt', 'decidedAt', 'redeemedAt', 'accessTokenJti',
+  'id',
+  'tenantId',
+  'clientId',
+  'userId',
+  'authReqIdHash',
+  'scope',
+  'bindingMessage',
+  'acrValues',
+  'acr',
+  'status',
+  'interval',
+  'lastPolledAt',
+  'expiresAt',
+  'createdAt',
+  'decidedAt',
+  'redeemedAt',
+  'accessTokenJti',
   'tokensRevokedAt',
 ]);
 
@@ -57,7 +72,9 @@ export const bulkLoad = (
     throw new Error(`BackchannelRequest has new required columns: ${unknownRequired.map((c) => c.name).join(', ')}`);
   }
   const sample = db
-    .prepare('SELECT "tenantId", "clientId", "userId", "createdAt", "expiresAt", "scope", "acr" FROM "BackchannelRequest" ORDER BY "createdAt" DESC LIMIT 1')
+    .prepare(
+      'SELECT "tenantId", "clientId", "userId", "createdAt", "expiresAt", "scope", "acr" FROM "BackchannelRequest" ORDER BY "createdAt" DESC LIMIT 1',
+    )
     .get() as Record<string, unknown> | undefined;
   if (!sample) throw new Error('no BackchannelRequest written by the server to copy formats from');
   const fmt = dateFormatFrom(sample.createdAt);
@@ -151,5 +168,11 @@ export const bulkLoad = (
   const totalRows = (db.prepare('SELECT count(*) AS n FROM "BackchannelRequest"').get() as { n: number }).n;
   db.close();
 
-  return { pendingAuthReqIds, inserted, totalRows, dateFormatSample: String(sample.createdAt), seconds: (Date.now() - started) / 1000 };
+  return {
+    pendingAuthReqIds,
+    inserted,
+    totalRows,
+    dateFormatSample: String(sample.createdAt),
+    seconds: (Date.now() - started) / 1000,
+  };
 };

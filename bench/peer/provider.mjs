@@ -32,7 +32,15 @@ const outboxNotifier = (dbFile, synchronous) => {
     const code = request.params?.binding_message ?? '';
     const text = `Hello,\n\n"${client.clientId}" is asking to sign you in.\n\nCode shown on the other device: ${code}\n\n${link}\n\n${'Only approve if you started this on the other device just now and the code matches exactly. '.repeat(8)}`;
     const html = `<!doctype html><html><body><h1>Approve sign-in</h1><p>Code: <b>${code}</b></p><p><a href="${link}">Review</a></p>${'<p style="color:#333;font-family:sans-serif">Only approve if you started this on the other device just now and the code matches exactly.</p>'.repeat(18)}</body></html>`;
-    const message = { id: randomUUID(), requestId: request.jti, to: account.accountId, subject: `${client.clientId} is asking you to approve a sign-in`, text, html, createdAt: Date.now() };
+    const message = {
+      id: randomUUID(),
+      requestId: request.jti,
+      to: account.accountId,
+      subject: `${client.clientId} is asking you to approve a sign-in`,
+      text,
+      html,
+      createdAt: Date.now(),
+    };
     store.insertOutbox.run(message);
     console.log(`\n[outbox] ${message.id}\nTo: ${message.to}\nSubject: ${message.subject}\n${text}\n`);
   };

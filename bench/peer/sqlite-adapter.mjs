@@ -51,9 +51,7 @@ export const openStore = (file, { synchronous = 'FULL', busyTimeoutMs = 10_000 }
     find: db.prepare('SELECT payload, expiresAt FROM oidc WHERE model = ? AND id = ?'),
     findByUserCode: db.prepare('SELECT payload, expiresAt FROM oidc WHERE model = ? AND userCode = ?'),
     findByUid: db.prepare('SELECT payload, expiresAt FROM oidc WHERE model = ? AND uid = ?'),
-    consume: db.prepare(
-      "UPDATE oidc SET payload = json_set(payload, '$.consumed', ?) WHERE model = ? AND id = ?",
-    ),
+    consume: db.prepare("UPDATE oidc SET payload = json_set(payload, '$.consumed', ?) WHERE model = ? AND id = ?"),
     destroy: db.prepare('DELETE FROM oidc WHERE model = ? AND id = ?'),
     revokeByGrantId: db.prepare('DELETE FROM oidc WHERE grantId = ?'),
     insertOutbox: db.prepare(

@@ -55,8 +55,7 @@ export const startRequest = async (rp: RelyingParty, parameters: Record<string, 
 };
 
 export type PollResult =
-  | { ok: true; tokens: oauth.TokenEndpointResponse }
-  | { ok: false; status: number; error: string; body: Record<string, unknown> };
+  { ok: true; tokens: oauth.TokenEndpointResponse } | { ok: false; status: number; error: string; body: Record<string, unknown> };
 
 /** One poll of the token endpoint; OAuth error responses come back as values, not exceptions. */
 export const pollOnce = async (rp: RelyingParty, authReqId: string): Promise<PollResult> => {
@@ -120,10 +119,7 @@ export const approvalLinkIn = (email: StoredEmail): string => {
 };
 
 /** Starts a request for `user` and returns it with its approval link (from the email). */
-export const startRequestWithLink = async (
-  rp: RelyingParty,
-  options: { loginHint: string; extra?: Record<string, string> },
-) => {
+export const startRequestWithLink = async (rp: RelyingParty, options: { loginHint: string; extra?: Record<string, string> }) => {
   const binding = bindingCode();
   const started = await startRequest(rp, {
     scope: 'openid email',

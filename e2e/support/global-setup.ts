@@ -34,7 +34,9 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '']);
 const assertLocalPostgres = (adminUrl: string): void => {
   const host = new URL(adminUrl).hostname;
   if (!LOCAL_HOSTS.has(host) && process.env.E2E_ALLOW_REMOTE_POSTGRES !== '1') {
-    throw new Error(`E2E_POSTGRES_URL points at "${host}", not a local server; set E2E_ALLOW_REMOTE_POSTGRES=1 if you really mean it.`);
+    throw new Error(
+      `E2E_POSTGRES_URL points at "${host}", not a local server; set E2E_ALLOW_REMOTE_POSTGRES=1 if you really mean it.`,
+    );
   }
 };
 
@@ -138,7 +140,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       copyFileSync(logFile, join(ROOT, 'reports', `e2e-server-${label}.log`));
     });
     await waitUntilAnswering(port, server, logFile);
-    log(`${mode} server up at ${appUrl} (pid ${server.pid}, ${pgAdminUrl ? 'PostgreSQL' : 'SQLite'}), log: reports/e2e-server-${label}.log`);
+    log(
+      `${mode} server up at ${appUrl} (pid ${server.pid}, ${pgAdminUrl ? 'PostgreSQL' : 'SQLite'}), log: reports/e2e-server-${label}.log`,
+    );
 
     // Provisioning through the real CLI, beside the running server (the documented workflow).
     await cli(env, ['tenant', 'create', '--slug', 'acme', '--name', 'Acme Corp']);

@@ -28,10 +28,17 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
  */
 export const childEnv = (overrides: Record<string, string>): NodeJS.ProcessEnv => {
   const env: Record<string, string | undefined> = {};
-  const dropped = /^(DATABASE_URL|APP_URL|PORT|HOST|RESEND_.*|EMAIL_FROM|BACKCHANNEL_.*|AUTH_SECRET|TLS_.*|TEST_POSTGRES_URL|SHADOW_DATABASE_URL|PW_.*|PLAYWRIGHT_.*|NODE_OPTIONS|TS_NODE_.*)$/;
+  const dropped =
+    /^(DATABASE_URL|APP_URL|PORT|HOST|RESEND_.*|EMAIL_FROM|BACKCHANNEL_.*|AUTH_SECRET|TLS_.*|TEST_POSTGRES_URL|SHADOW_DATABASE_URL|PW_.*|PLAYWRIGHT_.*|NODE_OPTIONS|TS_NODE_.*)$/;
   for (const [name, value] of Object.entries(process.env)) if (!dropped.test(name)) env[name] = value;
 
-  return { ...env, NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1', ...overrides } as unknown as NodeJS.ProcessEnv;
+  return {
+    ...env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    CHECKPOINT_DISABLE: '1',
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    ...overrides,
+  } as unknown as NodeJS.ProcessEnv;
 };
 
 export const tail = (file: string, lines = 60): string => {
@@ -60,7 +67,9 @@ export const waitUntilAnswering = async (port: number, server: ChildProcess, log
       await sleep(150);
     }
   }
-  throw new Error(`The server did not answer on port ${port} within ${SERVER_READY_TIMEOUT_MS / 1000} s. Log tail:\n${tail(logFile)}`);
+  throw new Error(
+    `The server did not answer on port ${port} within ${SERVER_READY_TIMEOUT_MS / 1000} s. Log tail:\n${tail(logFile)}`,
+  );
 };
 
 export const stopProcess = async (child: ChildProcess): Promise<void> => {

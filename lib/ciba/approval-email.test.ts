@@ -34,7 +34,11 @@ afterAll(async () => {
 /** bc-authorize through the router; the request id and its one outbox message. */
 const startRequest = async () => {
   const result = await call(
-    formRequest('/t/acme/bc-authorize', { scope: 'openid email', login_hint: 'alice@example.com', binding_message: 'W4SCT' }, { auth: client }),
+    formRequest(
+      '/t/acme/bc-authorize',
+      { scope: 'openid email', login_hint: 'alice@example.com', binding_message: 'W4SCT' },
+      { auth: client },
+    ),
   );
   expect(result.status).toBe(200);
   const request = await db.backchannelRequest.findUniqueOrThrow({
@@ -74,10 +78,16 @@ describe('approval email (outbox handler)', () => {
 
   it('a provider fault is retried later; a refusal fails the message for good', async () => {
     useResend(resend.baseUrl);
-    resend.respondWith({ status: 503 }, { status: 422, body: { statusCode: 422, name: 'validation_error', message: 'Invalid `to` field.' } });
+    resend.respondWith(
+      { status: 503 },
+      { status: 422, body: { statusCode: 422, name: 'validation_error', message: 'Invalid `to` field.' } },
+    );
     const first = await startRequest();
     await deliverOutbox();
-    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: first.message.id } })).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: first.message.id } })).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+    });
 
     const second = await startRequest();
     await deliverOutbox();
@@ -107,11 +117,11 @@ describe('approval email (outbox handler)', () => {
     const { message } = await startRequest();
     const written: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => {
+    process.stdout.write = (chunk: string) => {
       written.push(String(chunk));
 
       return true;
-    });
+    };
     try {
       await deliverOutbox();
     } finally {
@@ -120,6 +130,9 @@ describe('approval email (outbox handler)', () => {
     const output = written.join('');
     expect(output).toContain(`message ${message.id}`);
     expect(linkIn(output)).toBeDefined();
-    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: 'delivered', providerMessageId: 'development-outbox' });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({
+      status: 'delivered',
+      providerMessageId: 'development-outbox',
+    });
   });
 });

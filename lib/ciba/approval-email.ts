@@ -18,12 +18,7 @@ export type ApprovalEmail = { subject: string; text: string; html: string };
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
 export const escapeHtml = (value: string): string =>
-  value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** `2026-11-25 14:03 UTC`: we do not know the reader's time zone, so say which one it is. */
 export const formatUtc = (date: Date): string => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -55,9 +50,7 @@ export const buildApprovalEmail = (input: ApprovalEmailInput): ApprovalEmail => 
     '',
     `"${client.name}" is asking to sign you in through ${tenant.name}.`,
     '',
-    request.bindingMessage
-      ? `Code shown on the other device: ${request.bindingMessage}`
-      : 'No code was shown for this request.',
+    request.bindingMessage ? `Code shown on the other device: ${request.bindingMessage}` : 'No code was shown for this request.',
     '',
     'It will be able to:',
     ...scopes.map(({ description }) => `  - ${description}`),
@@ -143,7 +136,10 @@ export const queueApprovalEmail = (input: {
  * id as idempotency key. A request that was decided, cancelled or expired
  * before its email went out is not emailed (a final failure).
  */
-export const createApprovalEmailHandler = (store: Pick<ProtocolStore, 'findApprovalByLinkId'>, clock: () => Date = () => new Date()): OutboxHandler => ({
+export const createApprovalEmailHandler = (
+  store: Pick<ProtocolStore, 'findApprovalByLinkId'>,
+  clock: () => Date = () => new Date(),
+): OutboxHandler => ({
   type: APPROVAL_EMAIL_TYPE,
   channel: 'email',
   deliver: async (message, approvalToken) => {
@@ -151,7 +147,11 @@ export const createApprovalEmailHandler = (store: Pick<ProtocolStore, 'findAppro
     const approval = await store.findApprovalByLinkId(linkId);
     if (!approval) return { ok: false, error: 'The request no longer exists.', retryable: false };
     if (approval.status !== 'pending' || isRequestExpired(approval, clock())) {
-      return { ok: false, error: `The request was ${approval.status === 'pending' ? 'expired' : approval.status} before its email was sent.`, retryable: false };
+      return {
+        ok: false,
+        error: `The request was ${approval.status === 'pending' ? 'expired' : approval.status} before its email was sent.`,
+        retryable: false,
+      };
     }
     if (approvalToken === null) return { ok: false, error: 'The approval link token is missing.', retryable: false };
     const email = buildApprovalEmail({

@@ -93,7 +93,12 @@ describe('findApprovalByToken', () => {
 
   it('answers used once the link has been used', async () => {
     const { request, link, approvalToken } = await seedPendingRequest(db, { tenant, client, user });
-    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id });
+    await completeBackchannelRequest(testStore(), {
+      actor: TEST_ACTOR,
+      requestId: request.id,
+      decision: 'approve',
+      approvalLinkId: link.id,
+    });
 
     expect(await findApprovalByToken(testStore(), 'acme', approvalToken, new Date())).toEqual({ state: 'used' });
   });
@@ -109,7 +114,9 @@ describe('findApprovalByToken', () => {
     const now = new Date();
     const { request, approvalToken } = await seedPendingRequest(db, { tenant, client, user, now, expiresInSeconds: 60 });
 
-    expect((await findApprovalByToken(testStore(), 'acme', approvalToken, new Date(request.expiresAt.getTime() - 1))).state).toBe('valid');
+    expect((await findApprovalByToken(testStore(), 'acme', approvalToken, new Date(request.expiresAt.getTime() - 1))).state).toBe(
+      'valid',
+    );
     expect(await findApprovalByToken(testStore(), 'acme', approvalToken, request.expiresAt)).toEqual({ state: 'expired' });
   });
 });

@@ -104,6 +104,11 @@ export const recordLinkOpened = async (
   approval: Extract<ApprovalLookup, { state: 'valid' }>,
   now: Date,
 ): Promise<void> => {
-  const subject = { tenantId: approval.tenant.id, requestId: approval.request.id, clientId: approval.client.id, userId: approval.user.id };
+  const subject = {
+    tenantId: approval.tenant.id,
+    requestId: approval.request.id,
+    clientId: approval.client.id,
+    userId: approval.user.id,
+  };
   await store.recordEvent(buildEvent('ciba_link_opened', subject, { channel: 'email' }, now));
 };

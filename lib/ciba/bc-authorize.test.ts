@@ -66,7 +66,12 @@ describe('bc-authorize success (CIBA §7.3)', () => {
     // Written in the same unit as the request: present before any worker ran, the link token sealed.
     const outbox = await db.outboxMessage.findMany({ where: { requestId: stored!.id } });
     expect(outbox).toEqual([
-      expect.objectContaining({ type: 'approval_email', status: 'pending', attempts: 0, encryptedSecret: expect.stringMatching(/^v1\./) }),
+      expect.objectContaining({
+        type: 'approval_email',
+        status: 'pending',
+        attempts: 0,
+        encryptedSecret: expect.stringMatching(/^v1\./),
+      }),
     ]);
     expect(JSON.stringify(outbox)).not.toContain(authReqId);
     expect((await testStore().listRequestEvents(stored!.id)).map((event) => event.type)).toEqual(['ciba_start_succeeded']);
@@ -114,7 +119,9 @@ describe('bc-authorize success (CIBA §7.3)', () => {
 
   it('clamps requested_expiry to the client bounds and accepts it as a numeric string', async () => {
     expect((await authorize({ scope: 'openid', login_hint: alice.sub, requested_expiry: '120' })).json.expires_in).toBe(120);
-    expect((await authorize({ scope: 'openid', login_hint: alice.sub, requested_expiry: '999999999' })).json.expires_in).toBe(259200);
+    expect((await authorize({ scope: 'openid', login_hint: alice.sub, requested_expiry: '999999999' })).json.expires_in).toBe(
+      259200,
+    );
     expect((await authorize({ scope: 'openid', login_hint: alice.sub, requested_expiry: '0120' })).json.expires_in).toBe(120);
   });
 
@@ -143,7 +150,10 @@ describe('bc-authorize client authentication (CIBA §7.1, §13)', () => {
   });
 
   it('401 invalid_client with WWW-Authenticate for a wrong Basic secret', async () => {
-    const result = await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: { ...basicClient, clientSecret: 'wrong' } });
+    const result = await authorize(
+      { scope: 'openid', login_hint: alice.sub },
+      { auth: { ...basicClient, clientSecret: 'wrong' } },
+    );
     expectOAuthError(result, 401, 'invalid_client');
     expect(result.headers['WWW-Authenticate']).toMatch(/^Basic /);
   });
@@ -166,8 +176,15 @@ describe('bc-authorize client authentication (CIBA §7.1, §13)', () => {
   });
 
   it('401 invalid_client for client_id without a secret, and for a malformed Basic header', async () => {
-    expectOAuthError(await authorize({ scope: 'openid', login_hint: alice.sub, client_id: basicClient.clientId }, {}), 401, 'invalid_client');
-    const result = await authorize({ scope: 'openid', login_hint: alice.sub }, { headers: { authorization: 'Basic !!!notbase64' } });
+    expectOAuthError(
+      await authorize({ scope: 'openid', login_hint: alice.sub, client_id: basicClient.clientId }, {}),
+      401,
+      'invalid_client',
+    );
+    const result = await authorize(
+      { scope: 'openid', login_hint: alice.sub },
+      { headers: { authorization: 'Basic !!!notbase64' } },
+    );
     expectOAuthError(result, 401, 'invalid_client');
   });
 
@@ -180,11 +197,19 @@ describe('bc-authorize client authentication (CIBA §7.1, §13)', () => {
   });
 
   it('401 invalid_client for a client of another tenant (tenant isolation)', async () => {
-    expectOAuthError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: otherTenantClient }), 401, 'invalid_client');
+    expectOAuthError(
+      await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: otherTenantClient }),
+      401,
+      'invalid_client',
+    );
   });
 
   it('400 unauthorized_client for a client without the CIBA grant', async () => {
-    expectOAuthError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: noCibaClient }), 400, 'unauthorized_client');
+    expectOAuthError(
+      await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: noCibaClient }),
+      400,
+      'unauthorized_client',
+    );
   });
 });
 
@@ -200,16 +225,41 @@ describe('bc-authorize parameter validation (CIBA §7.1, §7.2, §13)', () => {
     ['login_hint_token (unsupported)', { scope: 'openid', login_hint_token: 'abc' }, 400, 'invalid_request'],
     ['garbage id_token_hint', { scope: 'openid', id_token_hint: 'not-a-jwt' }, 400, 'invalid_request'],
     ['malformed JSON login_hint', { scope: 'openid', login_hint: '{"format":' }, 400, 'invalid_request'],
-    ['JSON login_hint of another format', { scope: 'openid', login_hint: '{"format":"email","email":"a@b.c"}' }, 400, 'invalid_request'],
+    [
+      'JSON login_hint of another format',
+      { scope: 'openid', login_hint: '{"format":"email","email":"a@b.c"}' },
+      400,
+      'invalid_request',
+    ],
     ['requested_expiry 0', { scope: 'openid', login_hint: 'x', requested_expiry: '0' }, 400, 'invalid_request'],
     ['requested_expiry negative', { scope: 'openid', login_hint: 'x', requested_expiry: '-5' }, 400, 'invalid_request'],
     ['requested_expiry decimal', { scope: 'openid', login_hint: 'x', requested_expiry: '1.5' }, 400, 'invalid_request'],
     ['requested_expiry text', { scope: 'openid', login_hint: 'x', requested_expiry: 'soon' }, 400, 'invalid_request'],
-    ['binding_message too long', { scope: 'openid', login_hint: 'x', binding_message: 'A'.repeat(65) }, 400, 'invalid_binding_message'],
-    ['binding_message with forbidden characters', { scope: 'openid', login_hint: 'x', binding_message: '<script>' }, 400, 'invalid_binding_message'],
-    ['binding_message with a newline', { scope: 'openid', login_hint: 'x', binding_message: 'a\nb' }, 400, 'invalid_binding_message'],
+    [
+      'binding_message too long',
+      { scope: 'openid', login_hint: 'x', binding_message: 'A'.repeat(65) },
+      400,
+      'invalid_binding_message',
+    ],
+    [
+      'binding_message with forbidden characters',
+      { scope: 'openid', login_hint: 'x', binding_message: '<script>' },
+      400,
+      'invalid_binding_message',
+    ],
+    [
+      'binding_message with a newline',
+      { scope: 'openid', login_hint: 'x', binding_message: 'a\nb' },
+      400,
+      'invalid_binding_message',
+    ],
     ['signed request (unsupported)', { scope: 'openid', login_hint: 'x', request: 'e.y.j' }, 400, 'invalid_request'],
-    ['authorization_details (unsupported)', { scope: 'openid', login_hint: 'x', authorization_details: '[]' }, 400, 'invalid_request'],
+    [
+      'authorization_details (unsupported)',
+      { scope: 'openid', login_hint: 'x', authorization_details: '[]' },
+      400,
+      'invalid_request',
+    ],
   ] as const)('%s → %i %s', async (_name, params, status, error) => {
     expectOAuthError(await authorize({ ...params }), status, error);
   });
@@ -227,17 +277,32 @@ describe('bc-authorize parameter validation (CIBA §7.1, §7.2, §13)', () => {
   });
 
   it('400 invalid_request when a required binding_message is missing', async () => {
-    expectOAuthError(await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: requiredBindingClient }), 400, 'invalid_request');
-    const ok = await authorize({ scope: 'openid', login_hint: alice.sub, binding_message: 'Order 1234' }, { auth: requiredBindingClient });
+    expectOAuthError(
+      await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: requiredBindingClient }),
+      400,
+      'invalid_request',
+    );
+    const ok = await authorize(
+      { scope: 'openid', login_hint: alice.sub, binding_message: 'Order 1234' },
+      { auth: requiredBindingClient },
+    );
     expect(ok.status).toBe(200);
   });
 
   it('400 invalid_request for a repeated parameter', async () => {
-    expectOAuthError(await call(formRequest(BC, 'scope=openid&login_hint=a&scope=openid', { auth: basicClient })), 400, 'invalid_request');
+    expectOAuthError(
+      await call(formRequest(BC, 'scope=openid&login_hint=a&scope=openid', { auth: basicClient })),
+      400,
+      'invalid_request',
+    );
   });
 
   it('400 invalid_request for a body that is not a form', async () => {
-    const request = formRequest(BC, { scope: 'openid', login_hint: alice.sub }, { auth: basicClient, headers: { 'content-type': 'application/json' } });
+    const request = formRequest(
+      BC,
+      { scope: 'openid', login_hint: alice.sub },
+      { auth: basicClient, headers: { 'content-type': 'application/json' } },
+    );
     expectOAuthError(await call(request), 400, 'invalid_request');
   });
 
@@ -259,7 +324,11 @@ describe('bc-authorize parameter validation (CIBA §7.1, §7.2, §13)', () => {
 
   it('404 for an unknown tenant, and nothing is written for any error', async () => {
     const before = await db.backchannelRequest.count();
-    expectOAuthError(await call(formRequest('/t/nope/bc-authorize', { scope: 'openid', login_hint: alice.sub }, { auth: basicClient })), 404, 'invalid_request');
+    expectOAuthError(
+      await call(formRequest('/t/nope/bc-authorize', { scope: 'openid', login_hint: alice.sub }, { auth: basicClient })),
+      404,
+      'invalid_request',
+    );
     expectOAuthError(await authorize({ scope: 'openid', login_hint: 'nobody@example.com' }), 400, 'unknown_user_id');
     expect(await db.backchannelRequest.count()).toBe(before);
   });

@@ -39,7 +39,13 @@ describe('completeBackchannelRequest', () => {
     const { request, link } = await seedRequest();
     const now = new Date();
 
-    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id, now });
+    const result = await completeBackchannelRequest(testStore(), {
+      actor: TEST_ACTOR,
+      requestId: request.id,
+      decision: 'approve',
+      approvalLinkId: link.id,
+      now,
+    });
 
     expect(result).toEqual({ ok: true, status: 'approved' });
     expect(await readState(request.id, link.id)).toEqual({
@@ -65,8 +71,18 @@ describe('completeBackchannelRequest', () => {
       const { request, link } = await seedRequest();
 
       const results = await Promise.all([
-        completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id }),
-        completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'deny', approvalLinkId: link.id }),
+        completeBackchannelRequest(testStore(), {
+          actor: TEST_ACTOR,
+          requestId: request.id,
+          decision: 'approve',
+          approvalLinkId: link.id,
+        }),
+        completeBackchannelRequest(testStore(), {
+          actor: TEST_ACTOR,
+          requestId: request.id,
+          decision: 'deny',
+          approvalLinkId: link.id,
+        }),
       ]);
 
       const winners = results.filter((result) => result.ok);
@@ -83,12 +99,18 @@ describe('completeBackchannelRequest', () => {
 
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: index % 2 === 0 ? 'approve' : 'deny' }),
+        completeBackchannelRequest(testStore(), {
+          actor: TEST_ACTOR,
+          requestId: request.id,
+          decision: index % 2 === 0 ? 'approve' : 'deny',
+        }),
       ),
     );
 
     expect(results.filter((result) => result.ok)).toHaveLength(1);
-    expect(results.filter((result) => !result.ok).every((result) => !result.ok && result.reason === 'already_decided')).toBe(true);
+    expect(results.filter((result) => !result.ok).every((result) => !result.ok && result.reason === 'already_decided')).toBe(
+      true,
+    );
     expect((await readState(request.id, link.id)).request.status).toMatch(/^(approved|denied)$/);
   });
 
@@ -96,17 +118,26 @@ describe('completeBackchannelRequest', () => {
     const created = new Date(Date.now() - 120_000);
     const { request, link } = await seedRequest({ now: created, expiresInSeconds: 60 });
 
-    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id });
+    const result = await completeBackchannelRequest(testStore(), {
+      actor: TEST_ACTOR,
+      requestId: request.id,
+      decision: 'approve',
+      approvalLinkId: link.id,
+    });
 
     expect(result).toEqual({ ok: false, reason: 'expired' });
-    expect(await readState(request.id, link.id)).toEqual({ request: { status: 'pending', decidedAt: null }, link: { usedAt: null } });
+    expect(await readState(request.id, link.id)).toEqual({
+      request: { status: 'pending', decidedAt: null },
+      link: { usedAt: null },
+    });
   });
 
   it('treats the exact expiry instant as expired', async () => {
     const now = new Date();
     const { request, link } = await seedRequest({ now, expiresInSeconds: 60 });
 
-    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR,
+    const result = await completeBackchannelRequest(testStore(), {
+      actor: TEST_ACTOR,
       requestId: request.id,
       decision: 'approve',
       approvalLinkId: link.id,
@@ -118,10 +149,20 @@ describe('completeBackchannelRequest', () => {
 
   it('does not accept a used link a second time', async () => {
     const { request, link } = await seedRequest();
-    const first = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id });
+    const first = await completeBackchannelRequest(testStore(), {
+      actor: TEST_ACTOR,
+      requestId: request.id,
+      decision: 'approve',
+      approvalLinkId: link.id,
+    });
     const firstState = await readState(request.id, link.id);
 
-    const second = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'deny', approvalLinkId: link.id });
+    const second = await completeBackchannelRequest(testStore(), {
+      actor: TEST_ACTOR,
+      requestId: request.id,
+      decision: 'deny',
+      approvalLinkId: link.id,
+    });
 
     expect(first.ok).toBe(true);
     expect(second).toEqual({ ok: false, reason: 'already_decided' });
@@ -133,7 +174,12 @@ describe('completeBackchannelRequest', () => {
     const usedAt = new Date(Date.now() - 1000);
     await db.approvalLink.update({ where: { id: link.id }, data: { usedAt } });
 
-    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id });
+    const result = await completeBackchannelRequest(testStore(), {
+      actor: TEST_ACTOR,
+      requestId: request.id,
+      decision: 'approve',
+      approvalLinkId: link.id,
+    });
 
     expect(result).toEqual({ ok: false, reason: 'link_used' });
     expect(await readState(request.id, link.id)).toEqual({ request: { status: 'pending', decidedAt: null }, link: { usedAt } });
@@ -143,7 +189,12 @@ describe('completeBackchannelRequest', () => {
     const { request, link } = await seedRequest();
     await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'deny' });
 
-    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'approve', approvalLinkId: link.id });
+    const result = await completeBackchannelRequest(testStore(), {
+      actor: TEST_ACTOR,
+      requestId: request.id,
+      decision: 'approve',
+      approvalLinkId: link.id,
+    });
 
     expect(result).toEqual({ ok: false, reason: 'already_decided' });
     const state = await readState(request.id, link.id);
@@ -155,22 +206,40 @@ describe('completeBackchannelRequest', () => {
     const one = await seedRequest();
     const other = await seedRequest();
 
-    expect(await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: 'no-such-request', decision: 'approve' })).toEqual({
+    expect(
+      await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: 'no-such-request', decision: 'approve' }),
+    ).toEqual({
       ok: false,
       reason: 'not_found',
     });
     expect(
-      await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: one.request.id, decision: 'approve', approvalLinkId: other.link.id }),
+      await completeBackchannelRequest(testStore(), {
+        actor: TEST_ACTOR,
+        requestId: one.request.id,
+        decision: 'approve',
+        approvalLinkId: other.link.id,
+      }),
     ).toEqual({ ok: false, reason: 'not_found' });
-    expect(await readState(one.request.id, one.link.id)).toEqual({ request: { status: 'pending', decidedAt: null }, link: { usedAt: null } });
+    expect(await readState(one.request.id, one.link.id)).toEqual({
+      request: { status: 'pending', decidedAt: null },
+      link: { usedAt: null },
+    });
     expect((await readState(other.request.id, other.link.id)).link.usedAt).toBeNull();
   });
 
   it('never reopens a redeemed request', async () => {
     const { request, link } = await seedRequest();
-    await db.backchannelRequest.update({ where: { id: request.id }, data: { status: 'redeemed', decidedAt: new Date(), redeemedAt: new Date() } });
+    await db.backchannelRequest.update({
+      where: { id: request.id },
+      data: { status: 'redeemed', decidedAt: new Date(), redeemedAt: new Date() },
+    });
 
-    const result = await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: request.id, decision: 'deny', approvalLinkId: link.id });
+    const result = await completeBackchannelRequest(testStore(), {
+      actor: TEST_ACTOR,
+      requestId: request.id,
+      decision: 'deny',
+      approvalLinkId: link.id,
+    });
 
     expect(result).toEqual({ ok: false, reason: 'already_decided' });
     expect((await readState(request.id, link.id)).request.status).toBe('redeemed');

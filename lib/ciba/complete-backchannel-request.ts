@@ -30,8 +30,7 @@ export type CompleteBackchannelRequestFailure =
 export type CompletedStatus = Extract<RequestStatus, 'approved' | 'denied' | 'cancelled' | 'expired'>;
 
 export type CompleteBackchannelRequestResult =
-  | { ok: true; status: CompletedStatus }
-  | { ok: false; reason: CompleteBackchannelRequestFailure };
+  { ok: true; status: CompletedStatus } | { ok: false; reason: CompleteBackchannelRequestFailure };
 
 const OUTCOMES: Record<RequestDecision, { status: CompletedStatus; event: EventType & `ciba_${CompletedStatus}` }> = {
   approve: { status: 'approved', event: 'ciba_approved' },
@@ -51,7 +50,12 @@ const isUnfinished = (status: RequestStatus): boolean => (UNFINISHED_STATUSES as
  */
 const explainConflict = async (
   store: ProtocolStore,
-  { requestId, decision, approvalLinkId, now }: { requestId: string; decision: RequestDecision; approvalLinkId?: string; now: Date },
+  {
+    requestId,
+    decision,
+    approvalLinkId,
+    now,
+  }: { requestId: string; decision: RequestDecision; approvalLinkId?: string; now: Date },
 ): Promise<CompleteBackchannelRequestFailure | null> => {
   const [request, link] = await Promise.all([
     store.findRequestState(requestId),
@@ -101,7 +105,10 @@ export const completeBackchannelRequest = async (
       approvalLinkId,
       now,
       // TODO(delivery-modes): ping/push clients get their callback queued here, in the same unit (CIBA §10.2, §10.3).
-      effects: (matched) => ({ events: [buildEvent(outcome.event, requestEventSubject(matched), { by: actor }, now)], outbox: [] }),
+      effects: (matched) => ({
+        events: [buildEvent(outcome.event, requestEventSubject(matched), { by: actor }, now)],
+        outbox: [],
+      }),
     });
     if (subject) return { ok: true, status: outcome.status };
     const reason = await explainConflict(store, { requestId, decision, approvalLinkId, now });

@@ -29,7 +29,8 @@ afterAll(async () => {
   await cleanup();
 });
 
-const seed = (options: { now?: Date; expiresInSeconds?: number } = {}) => seedPendingRequest(db, { tenant, client, user, ...options });
+const seed = (options: { now?: Date; expiresInSeconds?: number } = {}) =>
+  seedPendingRequest(db, { tenant, client, user, ...options });
 const csrfFor = (token: string) => csrfTokenFor(APPROVAL_CSRF_PURPOSE, sha256Base64Url(token));
 const statusOf = async (requestId: string) =>
   (await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true } })).status;
@@ -79,7 +80,12 @@ describe('decideApproval', () => {
 
   it('answers used for a second decision and expired after expiry', async () => {
     const first = await seed();
-    const input = { tenantSlug: 'acme', token: first.approvalToken, csrfToken: csrfFor(first.approvalToken), headers: SAME_ORIGIN };
+    const input = {
+      tenantSlug: 'acme',
+      token: first.approvalToken,
+      csrfToken: csrfFor(first.approvalToken),
+      headers: SAME_ORIGIN,
+    };
     await decideApproval(testStore(), { ...input, decision: 'approve' });
     expect(await decideApproval(testStore(), { ...input, decision: 'deny' })).toEqual({ outcome: 'used' });
     expect(await statusOf(first.request.id)).toBe('approved');
@@ -139,9 +145,21 @@ describe('POST /t/<tenant>/approve/<token>/decision', () => {
     ['no content type', { headers: { origin: APP_URL }, body: 'decision=approve' }],
     ['no body', { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: APP_URL } }],
     ['a huge body', formInit({ decision: 'approve', csrf_token: 'x'.repeat(1_000_000) })],
-    ['invalid UTF-8', { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: APP_URL }, body: new Uint8Array([0xff, 0xfe, 0x3d]) }],
+    [
+      'invalid UTF-8',
+      {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: APP_URL },
+        body: new Uint8Array([0xff, 0xfe, 0x3d]),
+      },
+    ],
     ['broken multipart', { headers: { 'content-type': 'multipart/form-data; boundary=zzz', origin: APP_URL }, body: '--nope' }],
-    ['a repeated decision', { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: APP_URL }, body: 'decision=deny&decision=approve' }],
+    [
+      'a repeated decision',
+      {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: APP_URL },
+        body: 'decision=deny&decision=approve',
+      },
+    ],
   ] as const)('redirects %s to the invalid outcome without changing anything', async (_label, init) => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const { request, approvalToken } = await seed();

@@ -7,9 +7,7 @@ import { verifyIdTokenHint } from '@/lib/oauth/tokens';
 export type UserRecord = UserRow;
 
 export type Hint =
-  | { kind: 'login_hint'; value: string }
-  | { kind: 'id_token_hint'; value: string }
-  | { kind: 'login_hint_token'; value: string };
+  { kind: 'login_hint'; value: string } | { kind: 'id_token_hint'; value: string } | { kind: 'login_hint_token'; value: string };
 
 const HINT_KINDS = ['login_hint', 'id_token_hint', 'login_hint_token'] as const;
 

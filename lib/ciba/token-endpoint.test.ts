@@ -45,10 +45,14 @@ const start = async (
   options: { by?: ClientCredentials; params?: Record<string, string>; at?: Date } = {},
 ): Promise<{ authReqId: string; requestId: string }> => {
   const result = await call(
-    formRequest('/t/acme/bc-authorize', { scope: 'openid profile email', login_hint: alice.email, ...options.params }, {
-      auth: options.by ?? client,
-      receivedAt: options.at,
-    }),
+    formRequest(
+      '/t/acme/bc-authorize',
+      { scope: 'openid profile email', login_hint: alice.email, ...options.params },
+      {
+        auth: options.by ?? client,
+        receivedAt: options.at,
+      },
+    ),
   );
   expect(result.status).toBe(200);
   const authReqId = result.json.auth_req_id as string;
@@ -59,10 +63,14 @@ const start = async (
 
 const poll = (authReqId: string, options: { by?: ClientCredentials; at?: Date; path?: string } = {}) =>
   call(
-    formRequest(options.path ?? TOKEN, { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId }, {
-      auth: options.by ?? client,
-      receivedAt: options.at,
-    }),
+    formRequest(
+      options.path ?? TOKEN,
+      { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId },
+      {
+        auth: options.by ?? client,
+        receivedAt: options.at,
+      },
+    ),
   );
 
 const seconds = (base: Date, offset: number) => new Date(base.getTime() + offset * 1000);
@@ -97,7 +105,9 @@ describe('token endpoint: polling a pending request (CIBA §11)', () => {
     const { authReqId } = await start({ at: t0, params: { requested_expiry: '30' } });
     expectOAuthError(await poll(authReqId, { at: seconds(t0, 31) }), 400, 'expired_token');
     const approved = await start({ params: { requested_expiry: '1' } });
-    expect(await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: approved.requestId, decision: 'approve' })).toEqual({ ok: true, status: 'approved' });
+    expect(
+      await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: approved.requestId, decision: 'approve' }),
+    ).toEqual({ ok: true, status: 'approved' });
     expectOAuthError(await poll(approved.authReqId, { at: seconds(new Date(), 5) }), 400, 'expired_token');
   });
 
@@ -116,7 +126,7 @@ describe('token endpoint: polling a pending request (CIBA §11)', () => {
     expectOAuthError(await poll(authReqId, { by: secondClient }), 400, 'invalid_grant');
   });
 
-  it('tenant isolation: another tenant\'s client cannot redeem, at either tenant\'s endpoint', async () => {
+  it("tenant isolation: another tenant's client cannot redeem, at either tenant's endpoint", async () => {
     const { authReqId, requestId } = await start();
     await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve' });
     expectOAuthError(await poll(authReqId, { by: globexClient }), 401, 'invalid_client');
@@ -142,7 +152,13 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
       id_token: expect.any(String),
       scope: 'openid profile email',
     });
-    const jwks = await call({ method: 'GET', path: '/t/acme/.well-known/jwks.json', headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+    const jwks = await call({
+      method: 'GET',
+      path: '/t/acme/.well-known/jwks.json',
+      headers: {},
+      body: Buffer.alloc(0),
+      receivedAt: new Date(),
+    });
     const keySet = createLocalJWKSet(jwks.json as never);
     const idToken = await jwtVerify(result.json.id_token as string, keySet, { issuer: ISSUER, audience: client.clientId });
     expect(decodeProtectedHeader(result.json.id_token as string)).toMatchObject({ alg: 'RS256', kid: expect.any(String) });
@@ -153,7 +169,12 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
       at_hash: accessTokenHash(result.json.access_token as string),
     });
     const accessToken = await jwtVerify(result.json.access_token as string, keySet, { issuer: ISSUER, typ: 'at+jwt' });
-    expect(accessToken.payload).toMatchObject({ sub: alice.sub, client_id: client.clientId, scope: 'openid profile email', jti: expect.any(String) });
+    expect(accessToken.payload).toMatchObject({
+      sub: alice.sub,
+      client_id: client.clientId,
+      scope: 'openid profile email',
+      jti: expect.any(String),
+    });
 
     const info = await call({
       method: 'GET',
@@ -191,7 +212,7 @@ describe('token endpoint: redemption (CIBA §10.1.1)', () => {
     expect(results.filter((result) => result.json.error === 'invalid_grant')).toHaveLength(19);
   });
 
-  it('ID tokens are signed with the client\'s registered algorithm', async () => {
+  it("ID tokens are signed with the client's registered algorithm", async () => {
     await db.$transaction(async (tx) => {
       await tx.client.update({ where: { clientId: secondClient.clientId }, data: { idTokenSignedResponseAlg: 'ES256' } });
       await bumpSettingsEpoch(tx);
@@ -210,7 +231,11 @@ describe('token endpoint: request validation (RFC 6749 §5.2, CIBA §11)', () =>
   });
 
   it('400 unsupported_grant_type for any other grant', async () => {
-    expectOAuthError(await call(formRequest(TOKEN, { grant_type: 'authorization_code', code: 'x' }, { auth: client })), 400, 'unsupported_grant_type');
+    expectOAuthError(
+      await call(formRequest(TOKEN, { grant_type: 'authorization_code', code: 'x' }, { auth: client })),
+      400,
+      'unsupported_grant_type',
+    );
   });
 
   it('400 unauthorized_client for a client without the CIBA grant', async () => {
@@ -223,7 +248,11 @@ describe('token endpoint: request validation (RFC 6749 §5.2, CIBA §11)', () =>
   });
 
   it('400 invalid_request for repeated parameters, 405 for GET', async () => {
-    expectOAuthError(await call(formRequest(TOKEN, `grant_type=${CIBA_GRANT_TYPE}&auth_req_id=a&auth_req_id=b`, { auth: client })), 400, 'invalid_request');
+    expectOAuthError(
+      await call(formRequest(TOKEN, `grant_type=${CIBA_GRANT_TYPE}&auth_req_id=a&auth_req_id=b`, { auth: client })),
+      400,
+      'invalid_request',
+    );
     const get = await call(formRequest(TOKEN, {}, { method: 'GET' }));
     expectOAuthError(get, 405, 'invalid_request');
     expect(get.headers.Allow).toBe('POST');
@@ -271,7 +300,13 @@ describe('userinfo (OIDC Core §5.3, RFC 6750 §3)', () => {
 
 describe('discovery and JWKS (CIBA §4)', () => {
   it('publishes the CIBA metadata', async () => {
-    const result = await call({ method: 'GET', path: '/t/acme/.well-known/openid-configuration', headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+    const result = await call({
+      method: 'GET',
+      path: '/t/acme/.well-known/openid-configuration',
+      headers: {},
+      body: Buffer.alloc(0),
+      receivedAt: new Date(),
+    });
     expect(result.status).toBe(200);
     expect(result.json).toMatchObject({
       issuer: ISSUER,
@@ -289,7 +324,13 @@ describe('discovery and JWKS (CIBA §4)', () => {
 
   it('publishes only public key material, one key per algorithm, distinct per tenant', async () => {
     const get = (slug: string) =>
-      call({ method: 'GET', path: `/t/${slug}/.well-known/jwks.json`, headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+      call({
+        method: 'GET',
+        path: `/t/${slug}/.well-known/jwks.json`,
+        headers: {},
+        body: Buffer.alloc(0),
+        receivedAt: new Date(),
+      });
     const acme = (await get('acme')).json.keys as Array<Record<string, string>>;
     const globex = (await get('globex')).json.keys as Array<Record<string, string>>;
     expect(acme.map((key) => key.alg).sort()).toEqual(['ES256', 'PS256', 'RS256']);
@@ -298,9 +339,21 @@ describe('discovery and JWKS (CIBA §4)', () => {
   });
 
   it('404 for an unknown tenant or endpoint', async () => {
-    const unknownTenant = await call({ method: 'GET', path: '/t/nope/.well-known/openid-configuration', headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+    const unknownTenant = await call({
+      method: 'GET',
+      path: '/t/nope/.well-known/openid-configuration',
+      headers: {},
+      body: Buffer.alloc(0),
+      receivedAt: new Date(),
+    });
     expect(unknownTenant.status).toBe(404);
-    const unknownEndpoint = await call({ method: 'GET', path: '/t/acme/authorize', headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+    const unknownEndpoint = await call({
+      method: 'GET',
+      path: '/t/acme/authorize',
+      headers: {},
+      body: Buffer.alloc(0),
+      receivedAt: new Date(),
+    });
     expect(unknownEndpoint.status).toBe(404);
   });
 });

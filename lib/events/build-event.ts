@@ -2,7 +2,12 @@ import type { EventDetails, EventRecord, EventSubject, EventType } from '@/lib/e
 import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 
 /** The row for one typed event, to be written in the same unit as the change it records. */
-export const buildEvent = <T extends EventType>(type: T, subject: EventSubject, detail: EventDetails[T], at: Date): EventRecord => ({
+export const buildEvent = <T extends EventType>(
+  type: T,
+  subject: EventSubject,
+  detail: EventDetails[T],
+  at: Date,
+): EventRecord => ({
   id: timeOrderedId(at),
   tenantId: subject.tenantId,
   type,

@@ -3,10 +3,7 @@
  * system (expiry), or the conformance test hook.
  */
 export type Actor =
-  | { kind: 'user'; channel: 'email' }
-  | { kind: 'admin'; id: string }
-  | { kind: 'system' }
-  | { kind: 'test_hook' };
+  { kind: 'user'; channel: 'email' } | { kind: 'admin'; id: string } | { kind: 'system' } | { kind: 'test_hook' };
 
 /**
  * Every event type and its `detail`. Names follow Auth0's log event names

@@ -14,7 +14,8 @@ export const DEFAULT_SIGNING_ALG: SigningAlg = 'RS256';
 export const isSigningAlg = (value: string): value is SigningAlg => (SIGNING_ALGS as readonly string[]).includes(value);
 
 /** The private JWK sealed under the key-encryption key, the kid bound as associated data (one key row cannot take another's). */
-const encryptPrivateJwk = (jwk: JWK, kid: string, keyEncryptionKey: Buffer): string => seal(JSON.stringify(jwk), kid, keyEncryptionKey);
+const encryptPrivateJwk = (jwk: JWK, kid: string, keyEncryptionKey: Buffer): string =>
+  seal(JSON.stringify(jwk), kid, keyEncryptionKey);
 
 export const decryptPrivateJwk = (envelope: string, kid: string, keyEncryptionKey: Buffer): JWK => {
   const plaintext = unseal(envelope, kid, keyEncryptionKey);

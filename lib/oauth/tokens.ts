@@ -98,7 +98,10 @@ export const verifyAccessToken = async (db: Db, options: { tenantId: string; iss
  * (CIBA §7.1). Expiry is not enforced: a hint names a user, it grants nothing.
  * Access tokens fail the audience check (theirs is the userinfo endpoint).
  */
-export const verifyIdTokenHint = async (db: Db, options: { tenantId: string; issuer: string; clientId: string; token: string }) => {
+export const verifyIdTokenHint = async (
+  db: Db,
+  options: { tenantId: string; issuer: string; clientId: string; token: string },
+) => {
   const { payload } = await jwtVerify(options.token, await verifier(db, options.tenantId), {
     issuer: options.issuer,
     audience: options.clientId,

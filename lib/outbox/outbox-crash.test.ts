@@ -24,11 +24,15 @@ let current: ChildProcess | undefined;
 
 /** Starts the worker process against the test database and the fake Resend; resolves once it runs. */
 const startWorker = async (): Promise<ChildProcess> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'lib/testing/outbox-worker-process.ts'), String(LEASE_MS)], {
-    cwd: ROOT,
-    env: { ...process.env, RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: resend.baseUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'lib/testing/outbox-worker-process.ts'), String(LEASE_MS)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: resend.baseUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
@@ -65,7 +69,9 @@ beforeAll(async () => {
   await createTenant(db, { slug: 'acme', name: 'Acme' });
   const client = credentialsOf(await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } }));
   await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com' });
-  const result = await call(formRequest('/t/acme/bc-authorize', { scope: 'openid', login_hint: 'alice@example.com' }, { auth: client }));
+  const result = await call(
+    formRequest('/t/acme/bc-authorize', { scope: 'openid', login_hint: 'alice@example.com' }, { auth: client }),
+  );
   expect(result.status).toBe(200);
 }, 60_000);
 
@@ -81,7 +87,11 @@ it('a worker killed between the provider receiving the email and recording it: t
   await waitFor(async () => resend.received.length === 1);
   await killed;
   // Claimed, attempt started, nothing settled: exactly what a crash leaves.
-  expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: 'pending', attempts: 1, leaseOwner: expect.any(String) });
+  expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({
+    status: 'pending',
+    attempts: 1,
+    leaseOwner: expect.any(String),
+  });
 
   await startWorker();
   await waitFor(async () => (await db.outboxMessage.findUniqueOrThrow({ where: { id: message.id } })).status === 'delivered');
@@ -89,7 +99,13 @@ it('a worker killed between the provider receiving the email and recording it: t
 
   expect(resend.received.map((email) => email.idempotencyKey)).toEqual([message.id, message.id]);
   expect(resend.accepted()).toHaveLength(1);
-  expect(await db.outboxAttempt.findMany({ where: { messageId: message.id }, orderBy: { attempt: 'asc' }, select: { attempt: true, outcome: true } })).toEqual([
+  expect(
+    await db.outboxAttempt.findMany({
+      where: { messageId: message.id },
+      orderBy: { attempt: 'asc' },
+      select: { attempt: true, outcome: true },
+    }),
+  ).toEqual([
     { attempt: 1, outcome: 'interrupted' },
     { attempt: 2, outcome: 'delivered' },
   ]);

@@ -87,11 +87,17 @@ describe('outbox worker', () => {
       encryptedSecret: null,
       finishedAt: now,
     });
-    expect(await db.outboxAttempt.findMany({ where: { messageId: id }, select: { attempt: true, outcome: true, providerMessageId: true } })).toEqual([
-      { attempt: 1, outcome: 'delivered', providerMessageId: 'prov-1' },
-    ]);
+    expect(
+      await db.outboxAttempt.findMany({
+        where: { messageId: id },
+        select: { attempt: true, outcome: true, providerMessageId: true },
+      }),
+    ).toEqual([{ attempt: 1, outcome: 'delivered', providerMessageId: 'prov-1' }]);
     expect(await eventsOf(id)).toEqual([
-      { type: 'ciba_notification_sent', detail: { channel: 'test-channel', outbox_message_id: id, attempt: 1, provider_message_id: 'prov-1' } },
+      {
+        type: 'ciba_notification_sent',
+        detail: { channel: 'test-channel', outbox_message_id: id, attempt: 1, provider_message_id: 'prov-1' },
+      },
     ]);
   });
 
@@ -123,7 +129,11 @@ describe('outbox worker', () => {
     await worker.drain();
 
     expect(calls).toHaveLength(3);
-    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'delivered', attempts: 3, encryptedSecret: null });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: 'delivered',
+      attempts: 3,
+      encryptedSecret: null,
+    });
     expect((await eventsOf(id)).map((event) => [event.type, event.detail.final ?? null])).toEqual([
       ['ciba_notification_failed', false],
       ['ciba_notification_failed', false],
@@ -139,9 +149,16 @@ describe('outbox worker', () => {
 
     await createOutboxWorker({ store, handlers: [handler], clock: () => now }).drain();
 
-    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'failed', encryptedSecret: null, lastError: 'HTTP 422: invalid to' });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: 'failed',
+      encryptedSecret: null,
+      lastError: 'HTTP 422: invalid to',
+    });
     expect(await eventsOf(id)).toEqual([
-      expect.objectContaining({ type: 'ciba_notification_failed', detail: expect.objectContaining({ final: true, next_attempt_at: null }) }),
+      expect.objectContaining({
+        type: 'ciba_notification_failed',
+        detail: expect.objectContaining({ final: true, next_attempt_at: null }),
+      }),
     ]);
   });
 
@@ -149,7 +166,10 @@ describe('outbox worker', () => {
     const type = `t-${randomUUID()}`;
     let now = new Date();
     const id = await queue(type, now);
-    const { handler, calls } = scriptedHandler(type, Array.from({ length: 20 }, () => ({ ok: false as const, error: 'down', retryable: true })));
+    const { handler, calls } = scriptedHandler(
+      type,
+      Array.from({ length: 20 }, () => ({ ok: false as const, error: 'down', retryable: true })),
+    );
     const worker = createOutboxWorker({ store, handlers: [handler], clock: () => now });
     for (let attempt = 1; attempt <= MAX_OUTBOX_ATTEMPTS + 2; attempt += 1) {
       await worker.drain();
@@ -157,7 +177,10 @@ describe('outbox worker', () => {
     }
 
     expect(calls).toHaveLength(MAX_OUTBOX_ATTEMPTS);
-    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'failed', attempts: MAX_OUTBOX_ATTEMPTS });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: 'failed',
+      attempts: MAX_OUTBOX_ATTEMPTS,
+    });
   });
 
   it('a message of a type no handler knows fails without being attempted; a secret sealed for another message is refused', async () => {
@@ -166,13 +189,22 @@ describe('outbox worker', () => {
     const type = `t-${randomUUID()}`;
     const moved = await queue(type, now);
     // A ciphertext copied from another row does not open: it is bound to its message id.
-    await db.outboxMessage.update({ where: { id: moved }, data: { encryptedSecret: sealOutboxSecret('stolen', 'another-message') } });
+    await db.outboxMessage.update({
+      where: { id: moved },
+      data: { encryptedSecret: sealOutboxSecret('stolen', 'another-message') },
+    });
     const { handler, calls } = scriptedHandler(type, []);
 
     await createOutboxWorker({ store, handlers: [handler], clock: () => now }).drain();
 
     expect(calls).toEqual([]);
-    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: unknown } })).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/No handler/) });
-    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: moved } })).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/cannot be opened/) });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: unknown } })).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringMatching(/No handler/),
+    });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: moved } })).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringMatching(/cannot be opened/),
+    });
   });
 });

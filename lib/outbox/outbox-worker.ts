@@ -50,7 +50,11 @@ const settlementFor = (result: DeliveryResult, attempt: number, now: Date): Outb
   if (result.ok) return { kind: 'delivered', providerMessageId: result.providerMessageId };
   if (!result.retryable || attempt >= MAX_OUTBOX_ATTEMPTS) return { kind: 'failed', error: result.error.slice(0, 2000) };
 
-  return { kind: 'retry', error: result.error.slice(0, 2000), availableAt: new Date(now.getTime() + outboxRetryDelayMs(attempt)) };
+  return {
+    kind: 'retry',
+    error: result.error.slice(0, 2000),
+    availableAt: new Date(now.getTime() + outboxRetryDelayMs(attempt)),
+  };
 };
 
 /**
@@ -95,7 +99,12 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
           ? buildEvent(
               'ciba_notification_sent',
               subject,
-              { channel, outbox_message_id: message.id, attempt: message.attempts, provider_message_id: settlement.providerMessageId },
+              {
+                channel,
+                outbox_message_id: message.id,
+                attempt: message.attempts,
+                provider_message_id: settlement.providerMessageId,
+              },
               now,
             )
           : buildEvent(
@@ -115,7 +124,13 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
     }
     if (settlement.kind !== 'delivered') {
       log.warn(
-        { outboxMessageId: message.id, type: message.type, attempt: message.attempts, final: settlement.kind === 'failed', error: settlement.error },
+        {
+          outboxMessageId: message.id,
+          type: message.type,
+          attempt: message.attempts,
+          final: settlement.kind === 'failed',
+          error: settlement.error,
+        },
         'outbox delivery failed',
       );
     }
@@ -127,7 +142,9 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
     const claimed = await store.claimOutbox({ owner, now: clock(), leaseMs, limit: BATCH_SIZE });
     await Promise.all(
       claimed.map((message) =>
-        deliver(message).catch((error: unknown) => log.error({ err: error, outboxMessageId: message.id }, 'outbox delivery could not be recorded')),
+        deliver(message).catch((error: unknown) =>
+          log.error({ err: error, outboxMessageId: message.id }, 'outbox delivery could not be recorded'),
+        ),
       ),
     );
 

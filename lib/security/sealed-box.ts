@@ -14,7 +14,9 @@ export const seal = (plaintext: string, context: string, key: Buffer): string =>
   cipher.setAAD(Buffer.from(context, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
 
-  return [ENVELOPE_VERSION, iv, ciphertext, cipher.getAuthTag()].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+  return [ENVELOPE_VERSION, iv, ciphertext, cipher.getAuthTag()]
+    .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+    .join('.');
 };
 
 /** Opens a `seal` envelope; null when it is malformed, tampered with, or sealed under another key or context. */

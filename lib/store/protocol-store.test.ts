@@ -13,7 +13,12 @@ import { buildEvent } from '@/lib/events/build-event';
 import { getEnv, sqliteFilePath } from '@/lib/env';
 import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
-import { createProtocolStore, requestEventSubject, type NewBackchannelRequest, type ProtocolStore } from '@/lib/store/protocol-store';
+import {
+  createProtocolStore,
+  requestEventSubject,
+  type NewBackchannelRequest,
+  type ProtocolStore,
+} from '@/lib/store/protocol-store';
 import { createSettingsCache } from '@/lib/store/settings-cache';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { createPostgresEngine } from '@/lib/store/sql/postgres-engine';
@@ -83,14 +88,26 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
         createdAt,
       },
     ];
-    request.events = [buildEvent('ciba_start_succeeded', requestEventSubject(subjectOf(request)), { scope: 'openid', binding_message: null, expires_in: 60, channel: 'email' }, createdAt)];
+    request.events = [
+      buildEvent(
+        'ciba_start_succeeded',
+        requestEventSubject(subjectOf(request)),
+        { scope: 'openid', binding_message: null, expires_in: 60, channel: 'email' },
+        createdAt,
+      ),
+    ];
     await store.createRequest(request);
-    const read = await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id }, include: { approvalLinks: true, outbox: true } });
+    const read = await db.backchannelRequest.findUniqueOrThrow({
+      where: { id: request.id },
+      include: { approvalLinks: true, outbox: true },
+    });
     expect(read.expiresAt.toISOString()).toBe(request.expiresAt.toISOString());
     expect(read.createdAt.toISOString()).toBe('2026-01-02T03:04:05.678Z');
     expect(read.status).toBe('pending');
     expect(read.approvalLinks.map((link) => link.tokenHash)).toEqual([request.approvalLink.tokenHash]);
-    expect(read.outbox.map((message) => [message.status, message.availableAt.toISOString()])).toEqual([['pending', '2026-01-02T03:04:05.678Z']]);
+    expect(read.outbox.map((message) => [message.status, message.availableAt.toISOString()])).toEqual([
+      ['pending', '2026-01-02T03:04:05.678Z'],
+    ]);
     const polled = await store.findRequestForPoll(request.authReqIdHash);
     expect(polled).toMatchObject({ id: request.id, status: 'pending', userSub: expect.any(String), lastPolledAt: null });
     expect(polled?.expiresAt).toEqual(request.expiresAt);
@@ -103,7 +120,11 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     const good = [newRequest(), newRequest()];
     // Same approval-link id as the first: its link insert fails after its request insert ran.
     const bad = newRequest({ approvalLink: { ...good[0].approvalLink } });
-    const results = await Promise.allSettled([store.createRequest(good[0]), store.createRequest(bad), store.createRequest(good[1])]);
+    const results = await Promise.allSettled([
+      store.createRequest(good[0]),
+      store.createRequest(bad),
+      store.createRequest(good[1]),
+    ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await db.backchannelRequest.count({ where: { id: { in: [...good, bad].map((request) => request.id) } } })).toBe(2);
   });
@@ -128,7 +149,11 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
         await raw.end();
       }
     }
-    await expect(db.$executeRawUnsafe(`INSERT INTO "OutboxMessage" ("id", "tenantId", "type", "payload", "status", "attempts", "availableAt", "createdAt") VALUES ('x', '${tenantId}', 'approval_email', '{}', 'sent', 0, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')`)).rejects.toThrow();
+    await expect(
+      db.$executeRawUnsafe(
+        `INSERT INTO "OutboxMessage" ("id", "tenantId", "type", "payload", "status", "attempts", "availableAt", "createdAt") VALUES ('x', '${tenantId}', 'approval_email', '{}', 'sent', 0, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')`,
+      ),
+    ).rejects.toThrow();
     expect((await store.findRequestState(request.id))?.status).toBe('pending');
   });
 
@@ -142,9 +167,21 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
       store.recordPoll({ request: subject, previousPolledAt: null, now: first, slowDown: null }),
     ]);
     expect([a, b].sort()).toEqual([false, true]);
-    expect(await store.recordPoll({ request: subject, previousPolledAt: first, now: new Date(), slowDown: { increment: 5, interval: 10 } })).toBe(true);
+    expect(
+      await store.recordPoll({
+        request: subject,
+        previousPolledAt: first,
+        now: new Date(),
+        slowDown: { increment: 5, interval: 10 },
+      }),
+    ).toBe(true);
     expect((await store.findRequestForPoll(request.authReqIdHash))?.interval).toBe(10);
-    expect(await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id }, select: { pollCount: true, slowDownCount: true } })).toEqual({
+    expect(
+      await db.backchannelRequest.findUniqueOrThrow({
+        where: { id: request.id },
+        select: { pollCount: true, slowDownCount: true },
+      }),
+    ).toEqual({
       pollCount: 2,
       slowDownCount: 1,
     });
@@ -158,24 +195,53 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     const expiring = newRequest({ expiresAt: new Date(Date.now() + 1_000) });
     for (const request of [approved, denied, cancelled, expiring]) await store.createRequest(request);
 
-    expect(await completeBackchannelRequest(store, { requestId: approved.id, decision: 'approve', approvalLinkId: approved.approvalLink.id, actor: { kind: 'user', channel: 'email' } })).toEqual({ ok: true, status: 'approved' });
+    expect(
+      await completeBackchannelRequest(store, {
+        requestId: approved.id,
+        decision: 'approve',
+        approvalLinkId: approved.approvalLink.id,
+        actor: { kind: 'user', channel: 'email' },
+      }),
+    ).toEqual({ ok: true, status: 'approved' });
     expect(await store.redeemRequest({ request: subjectOf(approved), now: new Date(), accessTokenJti: randomUUID() })).toBe(true);
-    expect(await store.redeemRequest({ request: subjectOf(approved), now: new Date(), accessTokenJti: randomUUID() })).toBe(false);
+    expect(await store.redeemRequest({ request: subjectOf(approved), now: new Date(), accessTokenJti: randomUUID() })).toBe(
+      false,
+    );
     await store.refuseReplay({ request: subjectOf(approved), now: new Date() });
     expect(await eventTypes(approved.id)).toEqual(['ciba_approved', 'ciba_exchange_succeeded', 'ciba_exchange_failed']);
     const replay = (await store.listRequestEvents(approved.id))[2];
     expect(JSON.parse(replay.detail!)).toEqual({ reason: 'replay', tokens_revoked: true });
 
-    expect(await completeBackchannelRequest(store, { requestId: denied.id, decision: 'deny', actor: TEST_ACTOR })).toEqual({ ok: true, status: 'denied' });
+    expect(await completeBackchannelRequest(store, { requestId: denied.id, decision: 'deny', actor: TEST_ACTOR })).toEqual({
+      ok: true,
+      status: 'denied',
+    });
     expect(await eventTypes(denied.id)).toEqual(['ciba_denied']);
 
-    expect(await completeBackchannelRequest(store, { requestId: cancelled.id, decision: 'cancel', actor: { kind: 'admin', id: 'admin-1' } })).toEqual({ ok: true, status: 'cancelled' });
-    expect(JSON.parse((await store.listRequestEvents(cancelled.id))[0].detail!)).toEqual({ by: { kind: 'admin', id: 'admin-1' } });
+    expect(
+      await completeBackchannelRequest(store, {
+        requestId: cancelled.id,
+        decision: 'cancel',
+        actor: { kind: 'admin', id: 'admin-1' },
+      }),
+    ).toEqual({ ok: true, status: 'cancelled' });
+    expect(JSON.parse((await store.listRequestEvents(cancelled.id))[0].detail!)).toEqual({
+      by: { kind: 'admin', id: 'admin-1' },
+    });
 
     const later = new Date(Date.now() + 2_000);
-    expect(await completeBackchannelRequest(store, { requestId: expiring.id, decision: 'expire', actor: { kind: 'system' } })).toEqual({ ok: false, reason: 'not_expired' });
+    expect(
+      await completeBackchannelRequest(store, { requestId: expiring.id, decision: 'expire', actor: { kind: 'system' } }),
+    ).toEqual({ ok: false, reason: 'not_expired' });
     expect(await store.findDueExpiries(later, 100)).toContain(expiring.id);
-    expect(await completeBackchannelRequest(store, { requestId: expiring.id, decision: 'expire', actor: { kind: 'system' }, now: later })).toEqual({ ok: true, status: 'expired' });
+    expect(
+      await completeBackchannelRequest(store, {
+        requestId: expiring.id,
+        decision: 'expire',
+        actor: { kind: 'system' },
+        now: later,
+      }),
+    ).toEqual({ ok: true, status: 'expired' });
     expect(await eventTypes(expiring.id)).toEqual(['ciba_expired']);
     expect((await store.findRequestState(expiring.id))?.status).toBe('expired');
   });
@@ -184,27 +250,35 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     const request = newRequest();
     await store.createRequest(request);
     await completeBackchannelRequest(store, { requestId: request.id, decision: 'deny', actor: TEST_ACTOR });
-    const result = await completeBackchannelRequest(store, { requestId: request.id, decision: 'approve', approvalLinkId: request.approvalLink.id, actor: TEST_ACTOR });
+    const result = await completeBackchannelRequest(store, {
+      requestId: request.id,
+      decision: 'approve',
+      approvalLinkId: request.approvalLink.id,
+      actor: TEST_ACTOR,
+    });
     expect(result).toEqual({ ok: false, reason: 'already_decided' });
     expect((await store.findApprovalLinkState(request.approvalLink.id))?.usedAt).toBeNull();
     expect(await eventTypes(request.id)).toEqual(['ciba_denied']);
   });
 
-  it.runIf(onSqlite)('SQLite: waits out a write lock held by another connection instead of failing or blocking the thread', async () => {
-    const other = new Database(sqliteFilePath(getEnv().databaseUrl));
-    other.exec('BEGIN IMMEDIATE');
-    const request = newRequest();
-    const pending = store.createRequest(request);
-    let timerRan = false;
-    await new Promise((resolve) => setTimeout(resolve, 50)).then(() => {
-      timerRan = true;
-    });
-    expect(timerRan).toBe(true);
-    other.exec('COMMIT');
-    other.close();
-    await pending;
-    expect(await store.findRequestForPoll(request.authReqIdHash)).not.toBeNull();
-  });
+  it.runIf(onSqlite)(
+    'SQLite: waits out a write lock held by another connection instead of failing or blocking the thread',
+    async () => {
+      const other = new Database(sqliteFilePath(getEnv().databaseUrl));
+      other.exec('BEGIN IMMEDIATE');
+      const request = newRequest();
+      const pending = store.createRequest(request);
+      let timerRan = false;
+      await new Promise((resolve) => setTimeout(resolve, 50)).then(() => {
+        timerRan = true;
+      });
+      expect(timerRan).toBe(true);
+      other.exec('COMMIT');
+      other.close();
+      await pending;
+      expect(await store.findRequestForPoll(request.authReqIdHash)).not.toBeNull();
+    },
+  );
 
   it('settings cache: serves cached clients until the epoch moves, then reloads', async () => {
     const cache = createSettingsCache(store);
@@ -243,13 +317,33 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
       const now = new Date(Date.now() + 10);
       const first = await store.claimOutbox({ owner: 'a', now, leaseMs: 1_000, limit: 100 });
       expect(first.filter((message) => message.id === id)).toHaveLength(1);
-      expect((await store.claimOutbox({ owner: 'b', now, leaseMs: 1_000, limit: 100 })).map((message) => message.id)).not.toContain(id);
+      expect(
+        (await store.claimOutbox({ owner: 'b', now, leaseMs: 1_000, limit: 100 })).map((message) => message.id),
+      ).not.toContain(id);
       const afterLease = new Date(now.getTime() + 1_001);
-      const [reclaimed] = (await store.claimOutbox({ owner: 'b', now: afterLease, leaseMs: 1_000, limit: 100 })).filter((message) => message.id === id);
+      const [reclaimed] = (await store.claimOutbox({ owner: 'b', now: afterLease, leaseMs: 1_000, limit: 100 })).filter(
+        (message) => message.id === id,
+      );
       expect(reclaimed.attempts).toBe(2);
       // The first owner lost its lease: its outcome is recorded as an attempt but does not settle the message.
-      expect(await store.settleOutbox({ message: first.find((message) => message.id === id)!, owner: 'a', now: afterLease, settlement: { kind: 'delivered', providerMessageId: 'late' }, events: [] })).toBe(false);
-      expect(await store.settleOutbox({ message: reclaimed, owner: 'b', now: afterLease, settlement: { kind: 'delivered', providerMessageId: 'p-1' }, events: [] })).toBe(true);
+      expect(
+        await store.settleOutbox({
+          message: first.find((message) => message.id === id)!,
+          owner: 'a',
+          now: afterLease,
+          settlement: { kind: 'delivered', providerMessageId: 'late' },
+          events: [],
+        }),
+      ).toBe(false);
+      expect(
+        await store.settleOutbox({
+          message: reclaimed,
+          owner: 'b',
+          now: afterLease,
+          settlement: { kind: 'delivered', providerMessageId: 'p-1' },
+          events: [],
+        }),
+      ).toBe(true);
       const attempts = await db.outboxAttempt.findMany({ where: { messageId: id }, orderBy: { attempt: 'asc' } });
       expect(attempts.map((attempt) => [attempt.attempt, attempt.outcome])).toEqual([
         [1, 'interrupted'],
@@ -266,14 +360,40 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     it('a retry keeps the secret and waits for availableAt; a final failure erases it', async () => {
       const [id] = await queue(1);
       const now = new Date(Date.now() + 10);
-      const [claimed] = (await store.claimOutbox({ owner: 'a', now, leaseMs: 60_000, limit: 100 })).filter((message) => message.id === id);
+      const [claimed] = (await store.claimOutbox({ owner: 'a', now, leaseMs: 60_000, limit: 100 })).filter(
+        (message) => message.id === id,
+      );
       const retryAt = new Date(now.getTime() + 5_000);
-      await store.settleOutbox({ message: claimed, owner: 'a', now, settlement: { kind: 'retry', error: 'HTTP 503', availableAt: retryAt }, events: [] });
-      expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'pending', encryptedSecret: 'sealed', lastError: 'HTTP 503' });
-      expect((await store.claimOutbox({ owner: 'a', now, leaseMs: 60_000, limit: 100 })).map((message) => message.id)).not.toContain(id);
-      const [again] = (await store.claimOutbox({ owner: 'a', now: retryAt, leaseMs: 60_000, limit: 100 })).filter((message) => message.id === id);
-      await store.settleOutbox({ message: again, owner: 'a', now: retryAt, settlement: { kind: 'failed', error: 'HTTP 422' }, events: [] });
-      expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'failed', encryptedSecret: null, attempts: 2 });
+      await store.settleOutbox({
+        message: claimed,
+        owner: 'a',
+        now,
+        settlement: { kind: 'retry', error: 'HTTP 503', availableAt: retryAt },
+        events: [],
+      });
+      expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: 'pending',
+        encryptedSecret: 'sealed',
+        lastError: 'HTTP 503',
+      });
+      expect(
+        (await store.claimOutbox({ owner: 'a', now, leaseMs: 60_000, limit: 100 })).map((message) => message.id),
+      ).not.toContain(id);
+      const [again] = (await store.claimOutbox({ owner: 'a', now: retryAt, leaseMs: 60_000, limit: 100 })).filter(
+        (message) => message.id === id,
+      );
+      await store.settleOutbox({
+        message: again,
+        owner: 'a',
+        now: retryAt,
+        settlement: { kind: 'failed', error: 'HTTP 422' },
+        events: [],
+      });
+      expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: 'failed',
+        encryptedSecret: null,
+        attempts: 2,
+      });
     });
 
     it.runIf(!onSqlite)('PostgreSQL: two workers claiming at once never get the same message', async () => {
@@ -282,9 +402,14 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
       try {
         const now = new Date(Date.now() + 10);
         const claims = await Promise.all(
-          Array.from({ length: 8 }, (_, index) => (index % 2 === 0 ? store : second).claimOutbox({ owner: `w${index}`, now, leaseMs: 60_000, limit: 40 })),
+          Array.from({ length: 8 }, (_, index) =>
+            (index % 2 === 0 ? store : second).claimOutbox({ owner: `w${index}`, now, leaseMs: 60_000, limit: 40 }),
+          ),
         );
-        const claimed = claims.flat().map((message) => message.id).filter((id) => ids.includes(id));
+        const claimed = claims
+          .flat()
+          .map((message) => message.id)
+          .filter((id) => ids.includes(id));
         expect(new Set(claimed).size).toBe(claimed.length);
         expect(claimed.length).toBe(200);
       } finally {

@@ -177,7 +177,10 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
 
     return engine.transaction(async (tx) => {
       if ((await tx.run(q.updatePoll, params)) !== 1) return false;
-      await tx.run(q.insertEvent, buildEvent('ciba_slow_down', requestEventSubject(request), { interval: slowDown.interval }, now));
+      await tx.run(
+        q.insertEvent,
+        buildEvent('ciba_slow_down', requestEventSubject(request), { interval: slowDown.interval }, now),
+      );
 
       return true;
     });
@@ -185,14 +188,20 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   redeemRequest: ({ request, now, accessTokenJti }) =>
     engine.transaction(async (tx) => {
       if ((await tx.run(q.updateRedeem, { id: request.id, now, accessTokenJti })) !== 1) return false;
-      await tx.run(q.insertEvent, buildEvent('ciba_exchange_succeeded', requestEventSubject(request), { access_token_jti: accessTokenJti }, now));
+      await tx.run(
+        q.insertEvent,
+        buildEvent('ciba_exchange_succeeded', requestEventSubject(request), { access_token_jti: accessTokenJti }, now),
+      );
 
       return true;
     }),
   refuseReplay: ({ request, now }) =>
     engine.transaction(async (tx) => {
       const revoked = (await tx.run(q.updateRevokeTokens, { id: request.id, now })) === 1;
-      await tx.run(q.insertEvent, buildEvent('ciba_exchange_failed', requestEventSubject(request), { reason: 'replay', tokens_revoked: revoked }, now));
+      await tx.run(
+        q.insertEvent,
+        buildEvent('ciba_exchange_failed', requestEventSubject(request), { reason: 'replay', tokens_revoked: revoked }, now),
+      );
     }),
   applyDecision: async ({ requestId, decision, approvalLinkId, now, effects }) => {
     try {
@@ -236,7 +245,12 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
       const claimed = await tx.all(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
       for (const message of claimed) {
         if (message.attempts > 1) await tx.run(q.updateInterruptAttempts, { messageId: message.id, now });
-        await tx.run(q.insertOutboxAttempt, { id: timeOrderedId(now), messageId: message.id, attempt: message.attempts, startedAt: now });
+        await tx.run(q.insertOutboxAttempt, {
+          id: timeOrderedId(now),
+          messageId: message.id,
+          attempt: message.attempts,
+          startedAt: now,
+        });
       }
 
       return claimed;

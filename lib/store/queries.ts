@@ -215,16 +215,16 @@ export const selectGrantByAccessTokenJti = defineQuery<{ jti: string }, GrantCol
 
 // ── Approval links ────────────────────────────────────────────────────────────
 
-export const insertApprovalLink = defineQuery<Pick<Row<'ApprovalLink'>, 'id' | 'requestId' | 'tokenHash' | 'channel' | 'createdAt'>>(
-  'insert-approval-link',
-  (db, p) =>
-    db.insertInto('ApprovalLink').values({
-      id: p('id'),
-      requestId: p('requestId'),
-      tokenHash: p('tokenHash'),
-      channel: p('channel'),
-      createdAt: p('createdAt'),
-    }),
+export const insertApprovalLink = defineQuery<
+  Pick<Row<'ApprovalLink'>, 'id' | 'requestId' | 'tokenHash' | 'channel' | 'createdAt'>
+>('insert-approval-link', (db, p) =>
+  db.insertInto('ApprovalLink').values({
+    id: p('id'),
+    requestId: p('requestId'),
+    tokenHash: p('tokenHash'),
+    channel: p('channel'),
+    createdAt: p('createdAt'),
+  }),
 );
 
 /** Consumes a link of this request, once. */
@@ -344,7 +344,10 @@ export const selectRequestEvents = defineQuery<{ requestId: string }, Row<'Event
 // ── Outbox ────────────────────────────────────────────────────────────────────
 
 export const insertOutboxMessage = defineQuery<
-  Pick<Row<'OutboxMessage'>, 'id' | 'tenantId' | 'requestId' | 'type' | 'payload' | 'encryptedSecret' | 'availableAt' | 'createdAt'>
+  Pick<
+    Row<'OutboxMessage'>,
+    'id' | 'tenantId' | 'requestId' | 'type' | 'payload' | 'encryptedSecret' | 'availableAt' | 'createdAt'
+  >
 >('insert-outbox-message', (db, p) =>
   db.insertInto('OutboxMessage').values({
     id: p('id'),

@@ -10,7 +10,14 @@ export type { RequestStatus };
  * not finished; what is not finished by `expiresAt` expires (`expired`); an
  * approved request is redeemed once at the token endpoint (`redeemed`).
  */
-export const REQUEST_STATUSES = ['pending', 'approved', 'denied', 'cancelled', 'expired', 'redeemed'] as const satisfies readonly RequestStatus[];
+export const REQUEST_STATUSES = [
+  'pending',
+  'approved',
+  'denied',
+  'cancelled',
+  'expired',
+  'redeemed',
+] as const satisfies readonly RequestStatus[];
 
 /** Statuses that still wait for something (a decision, or redemption) and so can expire. */
 export const UNFINISHED_STATUSES = ['pending', 'approved'] as const satisfies readonly RequestStatus[];

@@ -60,7 +60,11 @@ export const startFakeResend = async (options: { onReceive?: (email: ReceivedEma
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     received,
-    accepted: () => [...new Map(received.filter((email) => ids.has(email.idempotencyKey ?? '')).map((email) => [email.idempotencyKey, email])).values()],
+    accepted: () => [
+      ...new Map(
+        received.filter((email) => ids.has(email.idempotencyKey ?? '')).map((email) => [email.idempotencyKey, email]),
+      ).values(),
+    ],
     respondWith: (...next) => answers.push(...next),
     close: () =>
       new Promise<void>((resolve) => {

@@ -13,7 +13,17 @@ const PG_ADMIN_URL =
   process.env.SHADOW_DATABASE_URL?.trim() ||
   'postgresql://postgres@127.0.0.1:5432/postgres';
 
-const EXPECTED_TABLES = ['ApprovalLink', 'BackchannelRequest', 'Client', 'Event', 'OutboxAttempt', 'OutboxMessage', 'SigningKey', 'Tenant', 'User'];
+const EXPECTED_TABLES = [
+  'ApprovalLink',
+  'BackchannelRequest',
+  'Client',
+  'Event',
+  'OutboxAttempt',
+  'OutboxMessage',
+  'SigningKey',
+  'Tenant',
+  'User',
+];
 
 /** The migration folder names committed for a kind, in order. */
 const committedMigrations = (kind: 'sqlite' | 'postgres'): string[] =>

@@ -72,9 +72,7 @@ const compile = <P extends object, R>(
 
   return {
     sql: compiled.sql,
-    bindings: compiled.parameters.map((value) =>
-      isParameterRef(value) ? { parameter: value[PARAMETER] } : { constant: value },
-    ),
+    bindings: compiled.parameters.map((value) => (isParameterRef(value) ? { parameter: value[PARAMETER] } : { constant: value })),
   };
 };
 
@@ -95,11 +93,7 @@ export const defineQuery = <P extends object = Record<never, never>, R = never>(
 };
 
 /** The values to bind, in statement order, from named parameters. */
-export const bindValues = (
-  statement: CompiledStatement,
-  params: object,
-  encode: (value: unknown) => unknown,
-): unknown[] =>
+export const bindValues = (statement: CompiledStatement, params: object, encode: (value: unknown) => unknown): unknown[] =>
   statement.bindings.map((binding) => {
     if (!('parameter' in binding)) return encode(binding.constant);
     const value = (params as Record<string, unknown>)[binding.parameter];

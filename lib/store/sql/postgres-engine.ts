@@ -25,11 +25,16 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 /** Named (server-side prepared) statements: parsed once per connection. */
 const createExecutor = (connection: Queryable): SqlExecutor => {
   const rows = async <R>(query: SqlQuery<object, R>, params: object): Promise<pg.QueryResult<R & pg.QueryResultRow>> =>
-    connection.query<R & pg.QueryResultRow>({ name: query.name, text: query.postgres.sql, values: bindValues(query.postgres, params, encode) });
+    connection.query<R & pg.QueryResultRow>({
+      name: query.name,
+      text: query.postgres.sql,
+      values: bindValues(query.postgres, params, encode),
+    });
 
   return {
     all: async <P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R[]> => (await rows(query, params)).rows,
-    first: async <P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R | undefined> => (await rows(query, params)).rows[0],
+    first: async <P extends object, R>(query: SqlQuery<P, R>, params: P): Promise<R | undefined> =>
+      (await rows(query, params)).rows[0],
     run: async (query, params) => (await rows(query, params)).rowCount ?? 0,
   };
 };

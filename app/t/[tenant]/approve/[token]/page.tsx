@@ -149,8 +149,7 @@ export default async function ApprovePage({ params }: PageProps) {
         <div role="note" className="mt-6 rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
           <p className="font-semibold">Only approve if you started this on the other device and the code matches.</p>
           <p className="mt-1">
-            If you did not start it, or the code is different, choose Deny: someone may be trying to get into your
-            account.
+            If you did not start it, or the code is different, choose Deny: someone may be trying to get into your account.
           </p>
         </div>
 

@@ -35,7 +35,9 @@ const readForm = async (request: Request, body: Buffer): Promise<URLSearchParams
       return new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(body));
     }
     if (contentType === 'multipart/form-data') {
-      const form = await new Response(new Uint8Array(body), { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
+      const form = await new Response(new Uint8Array(body), {
+        headers: { 'content-type': request.headers.get('content-type') ?? '' },
+      }).formData();
       const params = new URLSearchParams();
       for (const [name, value] of form.entries()) if (typeof value === 'string') params.append(name, value);
 
