@@ -5,7 +5,7 @@ import type { EventRecord } from '@/lib/events/event-types';
 import { log } from '@/lib/log';
 import type { OutboxHandler, DeliveryResult } from '@/lib/outbox/outbox-handler';
 import { openOutboxSecret } from '@/lib/outbox/outbox-secret';
-import type { ClaimedOutboxMessage, OutboxSettlement, ProtocolStore } from '@/lib/store/protocol-store';
+import type { ClaimedOutboxMessage, OutboxOutcome, OutboxSettlement, ProtocolStore } from '@/lib/store/protocol-store';
 
 /** Attempts per message before it is marked failed for good. */
 export const MAX_OUTBOX_ATTEMPTS = 8;
@@ -85,7 +85,7 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
     }
   };
 
-  const deliver = async (message: ClaimedOutboxMessage): Promise<void> => {
+  const deliver = async (message: ClaimedOutboxMessage): Promise<OutboxOutcome> => {
     const handler = handlers.get(message.type);
     const result = await attempt(message, handler);
     const now = clock();
@@ -134,19 +134,18 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
         'outbox delivery failed',
       );
     }
-    const settled = await store.settleOutbox({ message, owner, now, settlement, events });
-    if (!settled) log.warn({ outboxMessageId: message.id }, 'outbox lease lost before the outcome was recorded');
+    return { message, settlement, events };
   };
 
+  /** One batch: claim, attempt every message, then record every outcome in one unit. */
   const drainOnce = async (): Promise<number> => {
     const claimed = await store.claimOutbox({ owner, now: clock(), leaseMs, limit: BATCH_SIZE });
-    await Promise.all(
-      claimed.map((message) =>
-        deliver(message).catch((error: unknown) =>
-          log.error({ err: error, outboxMessageId: message.id }, 'outbox delivery could not be recorded'),
-        ),
-      ),
-    );
+    if (claimed.length === 0) return 0;
+    const outcomes = await Promise.all(claimed.map(deliver));
+    const settled = await store.settleOutbox({ owner, now: clock(), outcomes });
+    settled.forEach((ok, index) => {
+      if (!ok) log.warn({ outboxMessageId: claimed[index].id }, 'outbox lease lost before the outcome was recorded');
+    });
 
     return claimed.length;
   };

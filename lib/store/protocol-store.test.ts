@@ -328,22 +328,24 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
       // The first owner lost its lease: its outcome is recorded as an attempt but does not settle the message.
       expect(
         await store.settleOutbox({
-          message: first.find((message) => message.id === id)!,
           owner: 'a',
           now: afterLease,
-          settlement: { kind: 'delivered', providerMessageId: 'late' },
-          events: [],
+          outcomes: [
+            {
+              message: first.find((message) => message.id === id)!,
+              settlement: { kind: 'delivered', providerMessageId: 'late' },
+              events: [],
+            },
+          ],
         }),
-      ).toBe(false);
+      ).toEqual([false]);
       expect(
         await store.settleOutbox({
-          message: reclaimed,
           owner: 'b',
           now: afterLease,
-          settlement: { kind: 'delivered', providerMessageId: 'p-1' },
-          events: [],
+          outcomes: [{ message: reclaimed, settlement: { kind: 'delivered', providerMessageId: 'p-1' }, events: [] }],
         }),
-      ).toBe(true);
+      ).toEqual([true]);
       const attempts = await db.outboxAttempt.findMany({ where: { messageId: id }, orderBy: { attempt: 'asc' } });
       expect(attempts.map((attempt) => [attempt.attempt, attempt.outcome])).toEqual([
         [1, 'interrupted'],
@@ -365,11 +367,9 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
       );
       const retryAt = new Date(now.getTime() + 5_000);
       await store.settleOutbox({
-        message: claimed,
         owner: 'a',
         now,
-        settlement: { kind: 'retry', error: 'HTTP 503', availableAt: retryAt },
-        events: [],
+        outcomes: [{ message: claimed, settlement: { kind: 'retry', error: 'HTTP 503', availableAt: retryAt }, events: [] }],
       });
       expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
         status: 'pending',
@@ -383,11 +383,9 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
         (message) => message.id === id,
       );
       await store.settleOutbox({
-        message: again,
         owner: 'a',
         now: retryAt,
-        settlement: { kind: 'failed', error: 'HTTP 422' },
-        events: [],
+        outcomes: [{ message: again, settlement: { kind: 'failed', error: 'HTTP 422' }, events: [] }],
       });
       expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
         status: 'failed',

@@ -3,7 +3,6 @@ import type { EventRecord } from '@/lib/events/event-types';
 import type { ClientRow } from '@/lib/clients/client-record';
 import * as q from '@/lib/store/queries';
 import type { SqlEngine } from '@/lib/store/sql/sql-engine';
-import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
 export type TenantRow = TenantRecord;
@@ -46,6 +45,9 @@ export type RequestDecision = 'approve' | 'deny' | 'cancel' | 'expire';
 
 /** What a completion writes besides the status, built from the request it matched. */
 export type CompletionEffects = { events: EventRecord[]; outbox: NewOutboxMessage[] };
+
+/** One delivered (or failed) attempt, to be recorded. */
+export type OutboxOutcome = { message: ClaimedOutboxMessage; settlement: OutboxSettlement; events: EventRecord[] };
 
 export type OutboxSettlement =
   | { kind: 'delivered'; providerMessageId: string }
@@ -129,17 +131,11 @@ export type ProtocolStore = {
    */
   claimOutbox(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<ClaimedOutboxMessage[]>;
   /**
-   * Records an attempt's outcome and settles its message, with `events`, in
-   * one unit — only while `owner` still holds the lease (false otherwise: the
-   * attempt is recorded, the message left to its new owner).
+   * Records attempts' outcomes and settles their messages, with their events,
+   * in one unit — each only while `owner` still holds its lease (false for
+   * that one otherwise: its attempt is recorded, its message left to the new owner).
    */
-  settleOutbox(options: {
-    message: ClaimedOutboxMessage;
-    owner: string;
-    now: Date;
-    settlement: OutboxSettlement;
-    events: EventRecord[];
-  }): Promise<boolean>;
+  settleOutbox(options: { owner: string; now: Date; outcomes: OutboxOutcome[] }): Promise<boolean[]>;
   close(): Promise<void>;
 };
 
@@ -242,43 +238,41 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
 
   claimOutbox: ({ owner, now, leaseMs, limit }) =>
     engine.transaction(async (tx) => {
-      const claimed = await tx.all(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
-      for (const message of claimed) {
-        if (message.attempts > 1) await tx.run(q.updateInterruptAttempts, { messageId: message.id, now });
-        await tx.run(q.insertOutboxAttempt, {
-          id: timeOrderedId(now),
-          messageId: message.id,
-          attempt: message.attempts,
-          startedAt: now,
-        });
-      }
+      const lease = { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs) };
+      const claimed = await tx.all(q.updateClaimOutbox, { ...lease, limit });
+      if (claimed.length === 0) return claimed;
+      await tx.run(q.updateInterruptClaimedAttempts, lease);
+      await tx.run(q.insertClaimedAttempts, lease);
 
       return claimed;
     }),
-  settleOutbox: ({ message, owner, now, settlement, events }) =>
+  settleOutbox: ({ owner, now, outcomes }) =>
     engine.transaction(async (tx) => {
-      await tx.run(q.updateFinishAttempt, {
-        messageId: message.id,
-        attempt: message.attempts,
-        finishedAt: now,
-        outcome: settlement.kind === 'delivered' ? 'delivered' : 'failed',
-        providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
-        error: settlement.kind === 'delivered' ? null : settlement.error,
-      });
-      const settled = await tx.run(q.updateSettleOutbox, {
-        id: message.id,
-        owner,
-        status: settlement.kind === 'retry' ? 'pending' : settlement.kind,
-        availableAt: settlement.kind === 'retry' ? settlement.availableAt : now,
-        providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
-        lastError: settlement.kind === 'delivered' ? null : settlement.error,
-        finishedAt: settlement.kind === 'retry' ? null : now,
-        encryptedSecret: settlement.kind === 'retry' ? message.encryptedSecret : null,
-      });
-      if (settled !== 1) return false;
-      for (const event of events) await tx.run(q.insertEvent, event);
+      const settled: boolean[] = [];
+      for (const { message, settlement, events } of outcomes) {
+        await tx.run(q.updateFinishAttempt, {
+          messageId: message.id,
+          attempt: message.attempts,
+          finishedAt: now,
+          outcome: settlement.kind === 'delivered' ? 'delivered' : 'failed',
+          providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
+          error: settlement.kind === 'delivered' ? null : settlement.error,
+        });
+        const changed = await tx.run(q.updateSettleOutbox, {
+          id: message.id,
+          owner,
+          status: settlement.kind === 'retry' ? 'pending' : settlement.kind,
+          availableAt: settlement.kind === 'retry' ? settlement.availableAt : now,
+          providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
+          lastError: settlement.kind === 'delivered' ? null : settlement.error,
+          finishedAt: settlement.kind === 'retry' ? null : now,
+          encryptedSecret: settlement.kind === 'retry' ? message.encryptedSecret : null,
+        });
+        settled.push(changed === 1);
+        if (changed === 1) for (const event of events) await tx.run(q.insertEvent, event);
+      }
 
-      return true;
+      return settled;
     }),
   close: () => engine.close(),
 });
