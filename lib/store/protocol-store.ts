@@ -238,11 +238,17 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
 
   claimOutbox: ({ owner, now, leaseMs, limit }) =>
     engine.transaction(async (tx) => {
-      const lease = { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs) };
-      const claimed = await tx.all(q.updateClaimOutbox, { ...lease, limit });
-      if (claimed.length === 0) return claimed;
-      await tx.run(q.updateInterruptClaimedAttempts, lease);
-      await tx.run(q.insertClaimedAttempts, lease);
+      const claimed = await tx.all(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
+      for (const message of claimed) {
+        // A first attempt has nothing before it; a later one may follow a worker that died mid-attempt.
+        if (message.attempts > 1) await tx.run(q.updateInterruptAttempts, { messageId: message.id, now });
+        await tx.run(q.insertOutboxAttempt, {
+          id: `${message.id}:${message.attempts}`,
+          messageId: message.id,
+          attempt: message.attempts,
+          startedAt: now,
+        });
+      }
 
       return claimed;
     }),

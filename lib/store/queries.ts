@@ -7,7 +7,6 @@ import type { OutboxStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
 import { expiredInSql, unexpiredInSql } from '@/lib/store/request-lifecycle';
 import type { Database } from '@/lib/store/sql/database';
 import { defineQuery } from '@/lib/store/sql/define-query';
-import { sql } from 'kysely';
 
 type Row<T extends keyof Database> = Database[T];
 
@@ -397,43 +396,21 @@ export const updateClaimOutbox = defineQuery<{ owner: string; now: Date; leaseEx
       .returning(['id', 'tenantId', 'requestId', 'type', 'payload', 'encryptedSecret', 'attempts', 'createdAt']),
 );
 
-/** Closes, as interrupted, the open attempts of the messages `owner` has just claimed: their earlier worker died mid-attempt. */
-export const updateInterruptClaimedAttempts = defineQuery<{ owner: string; leaseExpiresAt: Date; now: Date }>(
-  'interrupt-claimed-outbox-attempts',
-  (db, p) =>
-    db
-      .updateTable('OutboxAttempt')
-      .set({ finishedAt: p('now'), outcome: 'interrupted' })
-      .where('finishedAt', 'is', null)
-      .where('messageId', 'in', (eb) =>
-        eb
-          .selectFrom('OutboxMessage')
-          .select('id')
-          .where('leaseOwner', '=', p('owner'))
-          .where('leaseExpiresAt', '=', p('leaseExpiresAt')),
-      ),
+/** Closes the attempts a dead worker left open on a message just reclaimed (they were interrupted). */
+export const updateInterruptAttempts = defineQuery<{ messageId: string; now: Date }>('interrupt-outbox-attempts', (db, p) =>
+  db
+    .updateTable('OutboxAttempt')
+    .set({ finishedAt: p('now'), outcome: 'interrupted' })
+    .where('messageId', '=', p('messageId'))
+    .where('finishedAt', 'is', null),
 );
 
-/** Opens an attempt (id `<message id>:<attempt>`) for every message `owner` has just claimed: one statement per claim. */
-export const insertClaimedAttempts = defineQuery<{ owner: string; leaseExpiresAt: Date; now: Date }>(
-  'insert-claimed-outbox-attempts',
-  (db, p, dialect) =>
+export const insertOutboxAttempt = defineQuery<Pick<Row<'OutboxAttempt'>, 'id' | 'messageId' | 'attempt' | 'startedAt'>>(
+  'insert-outbox-attempt',
+  (db, p) =>
     db
       .insertInto('OutboxAttempt')
-      .columns(['id', 'messageId', 'attempt', 'startedAt'])
-      .expression((eb) =>
-        eb
-          .selectFrom('OutboxMessage')
-          .select((select) => [
-            sql<string>`${select.ref('id')} || ':' || ${select.ref('attempts')}`.as('attemptId'),
-            'id',
-            'attempts',
-            // PostgreSQL cannot infer a parameter's type in a select list.
-            (dialect === 'postgres' ? sql<Date>`${p('now')}::timestamp(3)` : sql<Date>`${p('now')}`).as('startedAt'),
-          ])
-          .where('leaseOwner', '=', p('owner'))
-          .where('leaseExpiresAt', '=', p('leaseExpiresAt')),
-      ),
+      .values({ id: p('id'), messageId: p('messageId'), attempt: p('attempt'), startedAt: p('startedAt') }),
 );
 
 export const updateFinishAttempt = defineQuery<
