@@ -1,7 +1,7 @@
 import { buildEvent } from '@/lib/events/build-event';
 import type { Actor, EventType } from '@/lib/events/event-types';
 import { requestEventSubject, type ProtocolStore, type RequestDecision } from '@/lib/store/protocol-store';
-import { isRequestExpired, UNFINISHED_STATUSES, type RequestStatus } from '@/lib/store/request-lifecycle';
+import { isRequestExpired, isUnfinished, type RequestStatus } from '@/lib/store/request-lifecycle';
 
 export type { RequestDecision };
 
@@ -41,8 +41,6 @@ const OUTCOMES: Record<RequestDecision, { status: CompletedStatus; event: EventT
 
 /** How often a conflict whose cause has vanished on re-read (a concurrent writer rolled back) is retried. */
 const MAX_ATTEMPTS = 3;
-
-const isUnfinished = (status: RequestStatus): boolean => (UNFINISHED_STATUSES as readonly RequestStatus[]).includes(status);
 
 /**
  * Works out why a decision could not be applied, from a fresh read; null when

@@ -6,6 +6,7 @@ import { createUser } from '@/lib/admin/create-user';
 import { deliverOutbox, TEST_ACTOR, testStore } from '@/lib/testing/outbox';
 import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
+import { expireDueRequests } from '@/lib/ciba/expire-due-requests';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
@@ -115,6 +116,40 @@ describe('token endpoint: polling a pending request (CIBA §11)', () => {
     const { authReqId, requestId } = await start();
     await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'deny' });
     expectOAuthError(await poll(authReqId), 400, 'access_denied');
+  });
+
+  it('expired_token once the sweeper has marked the request expired, pending or approved', async () => {
+    const t0 = new Date();
+    const pending = await start({ at: t0, params: { requested_expiry: '30' } });
+    const approved = await start({ at: t0, params: { requested_expiry: '30' } });
+    await completeBackchannelRequest(testStore(), {
+      actor: TEST_ACTOR,
+      requestId: approved.requestId,
+      decision: 'approve',
+      now: t0,
+    });
+    expect(await expireDueRequests(testStore(), seconds(t0, 31))).toBeGreaterThanOrEqual(2);
+    for (const { authReqId, requestId } of [pending, approved]) {
+      expect((await testStore().findRequestState(requestId))?.status).toBe('expired');
+      expectOAuthError(await poll(authReqId, { at: seconds(t0, 32) }), 400, 'expired_token');
+    }
+  });
+
+  it('access_denied after an administrator cancels, pending or approved, and no tokens are issued', async () => {
+    const pending = await start();
+    const approved = await start();
+    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: approved.requestId, decision: 'approve' });
+    for (const { authReqId, requestId } of [pending, approved]) {
+      expect(
+        await completeBackchannelRequest(testStore(), { actor: { kind: 'admin', id: 'ops' }, requestId, decision: 'cancel' }),
+      ).toEqual({ ok: true, status: 'cancelled' });
+      expectOAuthError(await poll(authReqId, { at: seconds(new Date(), 6) }), 400, 'access_denied');
+      expect(
+        await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId }, select: { accessTokenJti: true } }),
+      ).toEqual({
+        accessTokenJti: null,
+      });
+    }
   });
 
   it('invalid_grant for an unknown auth_req_id', async () => {

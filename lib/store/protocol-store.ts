@@ -2,7 +2,7 @@ import { buildEvent } from '@/lib/events/build-event';
 import type { EventRecord } from '@/lib/events/event-types';
 import type { ClientRow } from '@/lib/clients/client-record';
 import * as q from '@/lib/store/queries';
-import type { SqlEngine } from '@/lib/store/sql/sql-engine';
+import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
 export type TenantRow = TenantRecord;
@@ -139,7 +139,7 @@ export type ProtocolStore = {
   close(): Promise<void>;
 };
 
-const insertOutbox = async (tx: Parameters<Parameters<SqlEngine['transaction']>[0]>[0], messages: NewOutboxMessage[]) => {
+const insertOutbox = async (tx: SqlExecutor, messages: NewOutboxMessage[]) => {
   for (const message of messages) await tx.run(q.insertOutboxMessage, message);
 };
 

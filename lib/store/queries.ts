@@ -4,7 +4,8 @@
  * (protocol-store.ts) composes them into atomic units.
  */
 import type { OutboxStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
-import { expiredInSql, unexpiredInSql } from '@/lib/store/request-lifecycle';
+import { expiredInSql, UNFINISHED_STATUSES, unexpiredInSql } from '@/lib/store/request-lifecycle';
+import type { Kysely } from 'kysely';
 import type { Database } from '@/lib/store/sql/database';
 import { defineQuery } from '@/lib/store/sql/define-query';
 
@@ -172,7 +173,7 @@ export const updateCancel = defineQuery<{ id: string; now: Date }, DecidedSubjec
     .updateTable('BackchannelRequest')
     .set({ status: 'cancelled', decidedAt: p('now') })
     .where('id', '=', p('id'))
-    .where('status', 'in', ['pending', 'approved'])
+    .where('status', 'in', [...UNFINISHED_STATUSES])
     .where((eb) => unexpiredInSql(eb, p('now')))
     .returning(['tenantId', 'clientId', 'userId']),
 );
@@ -262,8 +263,8 @@ export type ApprovalColumns = {
   userName: string | null;
 };
 
-/** An approval link by the hash of its token, with what the approval page and email show. */
-export const selectApprovalByTokenHash = defineQuery<{ tokenHash: string }, ApprovalColumns>('approval-by-token-hash', (db, p) =>
+/** An approval link with its request, tenant, client and user: what the approval page and email show. */
+const selectApprovalView = (db: Kysely<Database>) =>
   db
     .selectFrom('ApprovalLink as l')
     .innerJoin('BackchannelRequest as r', 'r.id', 'l.requestId')
@@ -288,38 +289,15 @@ export const selectApprovalByTokenHash = defineQuery<{ tokenHash: string }, Appr
       'u.id as userId',
       'u.email as userEmail',
       'u.name as userName',
-    ])
-    .where('l.tokenHash', '=', p('tokenHash')),
+    ]);
+
+export const selectApprovalByTokenHash = defineQuery<{ tokenHash: string }, ApprovalColumns>('approval-by-token-hash', (db, p) =>
+  selectApprovalView(db).where('l.tokenHash', '=', p('tokenHash')),
 );
 
 /** The same view by link id (the approval email is rendered from it when sent). */
 export const selectApprovalByLinkId = defineQuery<{ linkId: string }, ApprovalColumns>('approval-by-link-id', (db, p) =>
-  db
-    .selectFrom('ApprovalLink as l')
-    .innerJoin('BackchannelRequest as r', 'r.id', 'l.requestId')
-    .innerJoin('Tenant as t', 't.id', 'r.tenantId')
-    .innerJoin('Client as c', 'c.id', 'r.clientId')
-    .innerJoin('User as u', 'u.id', 'r.userId')
-    .select([
-      'l.id as linkId',
-      'l.createdAt as linkCreatedAt',
-      'l.usedAt',
-      'r.id as requestId',
-      'r.scope',
-      'r.bindingMessage',
-      'r.status',
-      'r.expiresAt',
-      'r.createdAt',
-      't.id as tenantId',
-      't.slug as tenantSlug',
-      't.name as tenantName',
-      'c.id as clientId',
-      'c.name as clientName',
-      'u.id as userId',
-      'u.email as userEmail',
-      'u.name as userName',
-    ])
-    .where('l.id', '=', p('linkId')),
+  selectApprovalView(db).where('l.id', '=', p('linkId')),
 );
 
 // ── Events ────────────────────────────────────────────────────────────────────

@@ -22,7 +22,9 @@ export const REQUEST_STATUSES = [
 /** Statuses that still wait for something (a decision, or redemption) and so can expire. */
 export const UNFINISHED_STATUSES = ['pending', 'approved'] as const satisfies readonly RequestStatus[];
 
-const isUnfinished = (status: RequestStatus): boolean => (UNFINISHED_STATUSES as readonly RequestStatus[]).includes(status);
+/** Whether a request with this status still waits for a decision or for redemption. */
+export const isUnfinished = (status: RequestStatus): boolean =>
+  (UNFINISHED_STATUSES as readonly RequestStatus[]).includes(status);
 
 /**
  * THE expiry rule (CIBA §7.3 expires_in): a request is expired once it is
