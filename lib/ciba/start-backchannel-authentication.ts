@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { issueApprovalLinkToken } from '@/lib/ciba/approval-link';
 import { checkBindingMessage } from '@/lib/ciba/check-binding-message';
 import { AUTH_REQ_ID_BYTES, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
@@ -73,8 +72,8 @@ export const startBackchannelAuthentication = async (
   const approval = issueApprovalLinkToken();
   const now = request.receivedAt;
   const expiresAt = new Date(now.getTime() + expiresIn * 1000);
-  const subject = { id: randomUUID(), tenantId: tenant.id, clientId: client.id, userId: user.id };
-  const linkId = randomUUID();
+  const subject = { id: timeOrderedId(now), tenantId: tenant.id, clientId: client.id, userId: user.id };
+  const linkId = timeOrderedId(now);
   const scope = scopes.join(' ');
   await store.createRequest({
     ...subject,

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { timeOrderedId } from '@/lib/ids/time-ordered-id';
+
+describe('timeOrderedId', () => {
+  it('is a UUIDv7 whose first 48 bits are the Unix milliseconds (RFC 9562 §5.7)', () => {
+    const at = new Date('2026-12-01T06:00:00.123Z');
+    const id = timeOrderedId(at);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(at.getTime());
+  });
+
+  it('sorts by time and differs within one millisecond', () => {
+    const earlier = timeOrderedId(new Date(1_000));
+    const later = timeOrderedId(new Date(1_001));
+    expect(earlier < later).toBe(true);
+    const same = new Set(Array.from({ length: 1000 }, () => timeOrderedId(new Date(5_000))));
+    expect(same.size).toBe(1000);
+  });
+});
