@@ -62,7 +62,7 @@ const settlementFor = (result: DeliveryResult, attempt: number, now: Date): Outb
  * its type's handler, and records the outcome (and a notification event)
  * while still holding the lease. At-least-once delivery, made idempotent by
  * the handlers (the message id is the idempotency key); every attempt is
- * recorded, an attempt cut short by a crash is closed as interrupted when its
+ * recorded, an attempt cut short by a crash is recorded as interrupted when its
  * message is reclaimed after the lease.
  */
 export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker => {

@@ -126,8 +126,8 @@ export type ProtocolStore = {
 
   /**
    * Claims due outbox messages for `owner` for `leaseMs`, counting an
-   * attempt each (recorded as started), and closes attempts a dead worker
-   * left open as interrupted.
+   * attempt each, after recording as interrupted the attempts of messages
+   * whose lease lapsed with no outcome (their worker died).
    */
   claimOutbox(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<ClaimedOutboxMessage[]>;
   /**
@@ -238,27 +238,18 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
 
   claimOutbox: ({ owner, now, leaseMs, limit }) =>
     engine.transaction(async (tx) => {
-      const claimed = await tx.all(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
-      for (const message of claimed) {
-        // A first attempt has nothing before it; a later one may follow a worker that died mid-attempt.
-        if (message.attempts > 1) await tx.run(q.updateInterruptAttempts, { messageId: message.id, now });
-        await tx.run(q.insertOutboxAttempt, {
-          id: `${message.id}:${message.attempts}`,
-          messageId: message.id,
-          attempt: message.attempts,
-          startedAt: now,
-        });
-      }
+      await tx.run(q.insertInterruptedAttempts, { now });
 
-      return claimed;
+      return tx.all(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
     }),
   settleOutbox: ({ owner, now, outcomes }) =>
     engine.transaction(async (tx) => {
       const settled: boolean[] = [];
       for (const { message, settlement, events } of outcomes) {
-        await tx.run(q.updateFinishAttempt, {
+        await tx.run(q.upsertOutboxAttempt, {
           messageId: message.id,
           attempt: message.attempts,
+          startedAt: message.leasedAt,
           finishedAt: now,
           outcome: settlement.kind === 'delivered' ? 'delivered' : 'failed',
           providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,

@@ -344,21 +344,27 @@ export const insertOutboxMessage = defineQuery<
 export type ClaimedColumns = Pick<
   Row<'OutboxMessage'>,
   'id' | 'tenantId' | 'requestId' | 'type' | 'payload' | 'encryptedSecret' | 'attempts' | 'createdAt'
->;
+> & { leasedAt: Date };
 
 /**
  * Claims up to `limit` due messages for `owner` until `leaseExpiresAt`:
  * pending, available, and unleased or with a lapsed lease (its worker died).
- * Each claim counts an attempt. On PostgreSQL, `FOR UPDATE SKIP LOCKED`
- * keeps concurrent workers off each other's rows; on SQLite one writer runs
- * at a time, so the statement alone is enough.
+ * Each claim counts an attempt and notes when it started (`leasedAt`). On
+ * PostgreSQL, `FOR UPDATE SKIP LOCKED` keeps concurrent workers off each
+ * other's rows; on SQLite one writer runs at a time, so the statement alone
+ * is enough.
  */
 export const updateClaimOutbox = defineQuery<{ owner: string; now: Date; leaseExpiresAt: Date; limit: number }, ClaimedColumns>(
   'claim-outbox',
   (db, p, dialect) =>
     db
       .updateTable('OutboxMessage')
-      .set((eb) => ({ leaseOwner: p('owner'), leaseExpiresAt: p('leaseExpiresAt'), attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({
+        leaseOwner: p('owner'),
+        leasedAt: p('now'),
+        leaseExpiresAt: p('leaseExpiresAt'),
+        attempts: eb('attempts', '+', 1),
+      }))
       .where('id', 'in', (eb) => {
         const due = eb
           .selectFrom('OutboxMessage')
@@ -371,35 +377,59 @@ export const updateClaimOutbox = defineQuery<{ owner: string; now: Date; leaseEx
 
         return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
       })
-      .returning(['id', 'tenantId', 'requestId', 'type', 'payload', 'encryptedSecret', 'attempts', 'createdAt']),
+      .returning(['id', 'tenantId', 'requestId', 'type', 'payload', 'encryptedSecret', 'attempts', 'createdAt', 'leasedAt']),
 );
 
-/** Closes the attempts a dead worker left open on a message just reclaimed (they were interrupted). */
-export const updateInterruptAttempts = defineQuery<{ messageId: string; now: Date }>('interrupt-outbox-attempts', (db, p) =>
+/**
+ * Records, as interrupted, the attempt of every pending message whose lease
+ * lapsed with no outcome (its worker died mid-attempt): run before a claim
+ * takes such messages over. Idempotent: two workers may both record one.
+ */
+export const insertInterruptedAttempts = defineQuery<{ now: Date }>('record-interrupted-outbox-attempts', (db, p) =>
   db
-    .updateTable('OutboxAttempt')
-    .set({ finishedAt: p('now'), outcome: 'interrupted' })
-    .where('messageId', '=', p('messageId'))
-    .where('finishedAt', 'is', null),
+    .insertInto('OutboxAttempt')
+    .columns(['messageId', 'attempt', 'startedAt', 'finishedAt', 'outcome'])
+    .expression((eb) =>
+      eb
+        .selectFrom('OutboxMessage')
+        .select((select) => [
+          'id',
+          'attempts',
+          select.fn.coalesce('leasedAt', 'createdAt').as('startedAt'),
+          select.val(p('now')).as('finishedAt'),
+          select.val('interrupted').as('outcome'),
+        ])
+        .where('status', '=', 'pending')
+        .where('leaseExpiresAt', '<=', p('now')),
+    )
+    .onConflict((conflict) => conflict.columns(['messageId', 'attempt']).doNothing()),
 );
 
-export const insertOutboxAttempt = defineQuery<Pick<Row<'OutboxAttempt'>, 'id' | 'messageId' | 'attempt' | 'startedAt'>>(
-  'insert-outbox-attempt',
-  (db, p) =>
-    db
-      .insertInto('OutboxAttempt')
-      .values({ id: p('id'), messageId: p('messageId'), attempt: p('attempt'), startedAt: p('startedAt') }),
-);
-
-export const updateFinishAttempt = defineQuery<
-  Pick<Row<'OutboxAttempt'>, 'messageId' | 'attempt' | 'finishedAt' | 'outcome' | 'providerMessageId' | 'error'>
->('finish-outbox-attempt', (db, p) =>
+/**
+ * A finished attempt, written once with its outcome; it replaces an
+ * "interrupted" guess recorded after its lease lapsed (the worker was slow,
+ * not dead, and its outcome is the truth).
+ */
+export const upsertOutboxAttempt = defineQuery<Row<'OutboxAttempt'>>('record-outbox-attempt', (db, p) =>
   db
-    .updateTable('OutboxAttempt')
-    .set({ finishedAt: p('finishedAt'), outcome: p('outcome'), providerMessageId: p('providerMessageId'), error: p('error') })
-    .where('messageId', '=', p('messageId'))
-    .where('attempt', '=', p('attempt'))
-    .where('finishedAt', 'is', null),
+    .insertInto('OutboxAttempt')
+    .values({
+      messageId: p('messageId'),
+      attempt: p('attempt'),
+      startedAt: p('startedAt'),
+      finishedAt: p('finishedAt'),
+      outcome: p('outcome'),
+      providerMessageId: p('providerMessageId'),
+      error: p('error'),
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['messageId', 'attempt']).doUpdateSet((eb) => ({
+        finishedAt: eb.ref('excluded.finishedAt'),
+        outcome: eb.ref('excluded.outcome'),
+        providerMessageId: eb.ref('excluded.providerMessageId'),
+        error: eb.ref('excluded.error'),
+      })),
+    ),
 );
 
 /**
