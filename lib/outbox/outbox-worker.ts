@@ -12,6 +12,7 @@ export const MAX_OUTBOX_ATTEMPTS = 8;
 /** A claim lasts this long; a worker that dies mid-delivery loses its messages to another after it. */
 export const OUTBOX_LEASE_MS = 60_000;
 const BATCH_SIZE = 50;
+const RECLAIM_EVERY_MS = 5_000;
 const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 10 * 60_000;
 
@@ -137,9 +138,13 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
     return { message, settlement, events };
   };
 
+  /** Messages of dead workers are looked for at most this often (and at a worker's first drain). */
+  const reclaimEveryMs = Math.min(leaseMs, RECLAIM_EVERY_MS);
+  let lastReclaimAt = Number.NEGATIVE_INFINITY;
+
   /** One batch: claim, attempt every message, then record every outcome in one unit. */
-  const drainOnce = async (): Promise<number> => {
-    const claimed = await store.claimOutbox({ owner, now: clock(), leaseMs, limit: BATCH_SIZE });
+  const drainOnce = async (claim: ProtocolStore['claimOutbox']): Promise<number> => {
+    const claimed = await claim({ owner, now: clock(), leaseMs, limit: BATCH_SIZE });
     if (claimed.length === 0) return 0;
     const outcomes = await Promise.all(claimed.map(deliver));
     const settled = await store.settleOutbox({ owner, now: clock(), outcomes });
@@ -153,8 +158,17 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
   return {
     drain: async () => {
       let total = 0;
+      const now = clock().getTime();
+      if (now - lastReclaimAt >= reclaimEveryMs) {
+        lastReclaimAt = now;
+        let count: number;
+        do {
+          count = await drainOnce((options) => store.reclaimLapsedOutbox(options));
+          total += count;
+        } while (count === BATCH_SIZE);
+      }
       for (;;) {
-        const count = await drainOnce();
+        const count = await drainOnce((options) => store.claimOutbox(options));
         total += count;
         if (count < BATCH_SIZE) return total;
       }

@@ -1,6 +1,12 @@
 import type { Database } from 'better-sqlite3';
 
-type QueuedUnit = { run: () => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type QueuedUnit = {
+  run: () => Promise<unknown>;
+  /** A single statement is atomic by itself (SQLite undoes a failed statement whole): no savepoint needed. */
+  singleStatement: boolean;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+};
 
 /** Delay before retrying a batch whose write lock is held by another connection. */
 const BUSY_RETRY_MS = 1;
@@ -17,7 +23,8 @@ const isBusy = (error: unknown) => {
  * Group commit for SQLite: units queued during one turn of the event loop
  * run together in one IMMEDIATE transaction, so a burst of requests pays for
  * one fsync (with `synchronous = FULL`, every commit is durable before any of
- * its writers is answered). Each unit runs in its own SAVEPOINT: a unit that
+ * its writers is answered). Each unit runs in its own SAVEPOINT (a single
+ * statement needs none: SQLite undoes a failed statement whole): a unit that
  * throws is undone whole and gets its own error; a failed COMMIT rejects the
  * whole batch. Units run one after another, never interleaved.
  *
@@ -51,9 +58,15 @@ export class GroupCommitter {
     };
   }
 
-  enqueue<T>(run: () => Promise<T>): Promise<T> {
+  /** Queues a unit; `singleStatement` when it runs exactly one statement (it then needs no savepoint of its own). */
+  enqueue<T>(run: () => Promise<T>, options: { singleStatement?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({
+        run,
+        singleStatement: options.singleStatement ?? false,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => void this.#flush(Date.now()));
@@ -81,6 +94,14 @@ export class GroupCommitter {
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     for (const unit of batch) {
+      if (unit.singleStatement) {
+        try {
+          outcomes.push({ ok: true, value: await unit.run() });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+        continue;
+      }
       control.savepoint();
       try {
         outcomes.push({ ok: true, value: await unit.run() });

@@ -46,6 +46,8 @@ export type RequestDecision = 'approve' | 'deny' | 'cancel' | 'expire';
 /** What a completion writes besides the status, built from the request it matched. */
 export type CompletionEffects = { events: EventRecord[]; outbox: NewOutboxMessage[] };
 
+export type ClaimOptions = { owner: string; now: Date; leaseMs: number; limit: number };
+
 /** One delivered (or failed) attempt, to be recorded. */
 export type OutboxOutcome = { message: ClaimedOutboxMessage; settlement: OutboxSettlement; events: EventRecord[] };
 
@@ -124,12 +126,13 @@ export type ProtocolStore = {
   recordEvent(event: EventRecord): Promise<void>;
   listRequestEvents(requestId: string): Promise<EventRecord[]>;
 
+  /** Claims due outbox messages no worker holds, for `owner` for `leaseMs`, counting an attempt each. */
+  claimOutbox(options: ClaimOptions): Promise<ClaimedOutboxMessage[]>;
   /**
-   * Claims due outbox messages for `owner` for `leaseMs`, counting an
-   * attempt each, after recording as interrupted the attempts of messages
-   * whose lease lapsed with no outcome (their worker died).
+   * Takes over due messages whose lease lapsed (their worker died), after
+   * recording each one's unfinished attempt as interrupted.
    */
-  claimOutbox(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<ClaimedOutboxMessage[]>;
+  reclaimLapsedOutbox(options: ClaimOptions): Promise<ClaimedOutboxMessage[]>;
   /**
    * Records attempts' outcomes and settles their messages, with their events,
    * in one unit — each only while `owner` still holds its lease (false for
@@ -237,10 +240,14 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   listRequestEvents: (requestId) => engine.all(q.selectRequestEvents, { requestId }),
 
   claimOutbox: ({ owner, now, leaseMs, limit }) =>
+    engine.transaction((tx) =>
+      tx.all(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit }),
+    ),
+  reclaimLapsedOutbox: ({ owner, now, leaseMs, limit }) =>
     engine.transaction(async (tx) => {
       await tx.run(q.insertInterruptedAttempts, { now });
 
-      return tx.all(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
+      return tx.all(q.updateReclaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
     }),
   settleOutbox: ({ owner, now, outcomes }) =>
     engine.transaction(async (tx) => {

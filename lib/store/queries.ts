@@ -346,17 +346,18 @@ export type ClaimedColumns = Pick<
   'id' | 'tenantId' | 'requestId' | 'type' | 'payload' | 'encryptedSecret' | 'attempts' | 'createdAt'
 > & { leasedAt: Date };
 
+type ClaimParams = { owner: string; now: Date; leaseExpiresAt: Date; limit: number };
+
 /**
  * Claims up to `limit` due messages for `owner` until `leaseExpiresAt`:
- * pending, available, and unleased or with a lapsed lease (its worker died).
- * Each claim counts an attempt and notes when it started (`leasedAt`). On
- * PostgreSQL, `FOR UPDATE SKIP LOCKED` keeps concurrent workers off each
- * other's rows; on SQLite one writer runs at a time, so the statement alone
- * is enough.
+ * pending, available, and `lease`: never leased since their last attempt
+ * (`fresh`), or leased by a worker that died (`lapsed`). Each claim counts an
+ * attempt and notes when it started (`leasedAt`). On PostgreSQL,
+ * `FOR UPDATE SKIP LOCKED` keeps concurrent workers off each other's rows; on
+ * SQLite one writer runs at a time, so the statement alone is enough.
  */
-export const updateClaimOutbox = defineQuery<{ owner: string; now: Date; leaseExpiresAt: Date; limit: number }, ClaimedColumns>(
-  'claim-outbox',
-  (db, p, dialect) =>
+const claimOutbox = (name: string, lease: 'fresh' | 'lapsed') =>
+  defineQuery<ClaimParams, ClaimedColumns>(name, (db, p, dialect) =>
     db
       .updateTable('OutboxMessage')
       .set((eb) => ({
@@ -371,14 +372,20 @@ export const updateClaimOutbox = defineQuery<{ owner: string; now: Date; leaseEx
           .select('id')
           .where('status', '=', 'pending')
           .where('availableAt', '<=', p('now'))
-          .where((where) => where.or([where('leaseExpiresAt', 'is', null), where('leaseExpiresAt', '<=', p('now'))]))
+          .where('leaseExpiresAt', lease === 'fresh' ? 'is' : '<=', lease === 'fresh' ? null : p('now'))
           .orderBy('availableAt')
           .limit(p('limit'));
 
         return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
       })
       .returning(['id', 'tenantId', 'requestId', 'type', 'payload', 'encryptedSecret', 'attempts', 'createdAt', 'leasedAt']),
-);
+  );
+
+/** The worker's usual claim: messages no worker holds. */
+export const updateClaimOutbox = claimOutbox('claim-outbox', 'fresh');
+
+/** Takes over messages whose worker died (checked now and then: a lease lasts a minute). */
+export const updateReclaimOutbox = claimOutbox('reclaim-outbox', 'lapsed');
 
 /**
  * Records, as interrupted, the attempt of every pending message whose lease

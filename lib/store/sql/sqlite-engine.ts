@@ -102,7 +102,7 @@ export const createSqliteEngine = (filePath: string): SqlEngine => {
     all: reads.all,
     first: reads.first,
     transaction: (unit) => committer.enqueue(() => unit(writes)),
-    execute: (query, params) => committer.enqueue(() => writes.run(query, params)),
+    execute: (query, params) => committer.enqueue(() => writes.run(query, params), { singleStatement: true }),
     close: async () => {
       reader.close();
       writer.close();

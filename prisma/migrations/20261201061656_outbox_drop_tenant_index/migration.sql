@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "OutboxMessage_tenantId_createdAt_idx";
