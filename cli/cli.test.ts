@@ -84,6 +84,12 @@ describe('backchannel CLI', () => {
       slug: 'acme',
       name: 'Acme Corp',
       issuer: 'https://op.example.test/t/acme',
+      rate_limit_per_user: 5,
+      rate_limit_per_tenant: 500,
+      max_pending_requests: 5000,
+      email_channel_enabled: true,
+      push_channel_enabled: false,
+      created_at: expect.any(String),
     });
     // Migration progress goes to stderr, never stdout.
     expect(result.stderr).toMatch(/Applied migration/);
@@ -211,7 +217,41 @@ describe('backchannel CLI', () => {
       slug: 'renamed',
       name: 'After',
       issuer: 'https://op.example.test/t/renamed',
+      rate_limit_per_user: 5,
+      rate_limit_per_tenant: 500,
+      max_pending_requests: 5000,
+      email_channel_enabled: true,
+      push_channel_enabled: false,
+      created_at: expect.any(String),
     });
+    expect(
+      await runJson([
+        'tenant',
+        'update',
+        '--slug',
+        'renamed',
+        '--rate-limit-per-user',
+        '0',
+        '--rate-limit-per-tenant',
+        '600',
+        '--max-pending',
+        '10',
+        '--email-channel',
+        'off',
+        '--push-channel',
+        'off',
+      ]),
+    ).toMatchObject({
+      rate_limit_per_user: 0,
+      rate_limit_per_tenant: 600,
+      max_pending_requests: 10,
+      email_channel_enabled: false,
+    });
+    await expectFailure(
+      ['tenant', 'update', '--slug', 'renamed', '--push-channel', 'on', '--json'],
+      1,
+      /--push-channel: .*not built/,
+    );
   });
 
   it('does not find a client through another tenant', async () => {
@@ -284,7 +324,8 @@ describe('backchannel CLI', () => {
     ],
     [['client', 'update', '--tenant', 'acme', '--name', 'X'], /Missing required option --client-id/],
     [['client', 'rotate-secret', '--tenant', 'acme', '--client-id', 'x', '--name', 'X'], /Unknown option '--name'/],
-    [['tenant', 'update', '--slug', 'acme', '--rate-limit-per-user', '5'], /Unknown option '--rate-limit-per-user'/],
+    [['tenant', 'update', '--slug', 'acme', '--rate-limit-per-user', 'five'], /--rate-limit-per-user needs a whole number/],
+    [['tenant', 'update', '--slug', 'acme', '--email-channel', 'yes'], /--email-channel is "on" or "off"/],
   ])('exits 2 for the usage error on stderr only: %j', async (args, message) => {
     await expectFailure(args, 2, message);
   });

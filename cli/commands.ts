@@ -1,4 +1,5 @@
 import type { ClientView } from '@/lib/admin/client-view';
+import type { TenantView } from '@/lib/admin/tenant-view';
 import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
@@ -21,6 +22,7 @@ import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 import { formatFields, formatTable } from './format';
 import { UsageError } from './usage-error';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 type OptionSpec = {
   /** Placeholder shown in help, e.g. "<slug>". */
@@ -132,13 +134,71 @@ const formatClient = (client: Partial<ClientView> & { client_secret?: string }):
 
 const SECRET_SHOWN_ONCE = 'The client secret is shown only this once: it is stored hashed and cannot be recovered. Save it now.';
 
-const formatTenant = (tenant: Awaited<ReturnType<typeof createTenant>>): string =>
-  formatFields([
-    ['id', tenant.id],
-    ['slug', tenant.slug],
-    ['name', tenant.name],
-    ['issuer', tenant.issuer],
-  ]);
+const formatTenant = (tenant: TenantView): string => formatFields(Object.entries(tenant));
+
+/** `--max-pending 10` → 10: a whole number (its range is the schema's to check). */
+const wholeNumberOption =
+  (flag: string) =>
+  (raw: string): number => {
+    if (!/^-?[0-9]+$/.test(raw.trim())) throw new UsageError(`--${flag} needs a whole number, not ${JSON.stringify(raw)}.`);
+
+    return Number(raw.trim());
+  };
+
+/** `--email-channel on|off` → true | false. */
+const onOffOption =
+  (flag: string) =>
+  (raw: string): boolean => {
+    if (raw === 'on') return true;
+    if (raw === 'off') return false;
+    throw new UsageError(`--${flag} is "on" or "off", not ${JSON.stringify(raw)}.`);
+  };
+
+type TenantSettingOption = OptionSpec & { field: string; parse?: (raw: string) => unknown };
+
+/** The tenant settings the CLI sets, flag → setting name (contract.md). */
+const TENANT_SETTING_OPTIONS: Record<string, TenantSettingOption> = {
+  name: { field: 'name', value: '<name>', description: 'Display name, 1–100 characters.' },
+  'rate-limit-per-user': {
+    field: 'rate_limit_per_user',
+    value: '<n>',
+    description: 'bc-authorize requests per minute per user (default 5; 0 = off).',
+    parse: wholeNumberOption('rate-limit-per-user'),
+  },
+  'rate-limit-per-tenant': {
+    field: 'rate_limit_per_tenant',
+    value: '<n>',
+    description: 'bc-authorize requests per minute for the tenant (default 500; 0 = off).',
+    parse: wholeNumberOption('rate-limit-per-tenant'),
+  },
+  'max-pending': {
+    field: 'max_pending_requests',
+    value: '<n>',
+    description: 'Requests pending at once (default 5000; 0 = off).',
+    parse: wholeNumberOption('max-pending'),
+  },
+  'email-channel': {
+    field: 'email_channel_enabled',
+    value: 'on|off',
+    description: 'Approval links by email.',
+    parse: onOffOption('email-channel'),
+  },
+  'push-channel': {
+    field: 'push_channel_enabled',
+    value: 'on|off',
+    description: 'Push to an enrolled authenticator (not built yet: only off is accepted).',
+    parse: onOffOption('push-channel'),
+  },
+};
+
+const tenantSettingsFrom = (values: OptionValues): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(TENANT_SETTING_OPTIONS).flatMap(([name, option]) => {
+      const raw = values[name];
+
+      return raw === undefined ? [] : [[option.field, option.parse ? option.parse(raw) : raw]];
+    }),
+  );
 
 export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
   tenant: {
@@ -149,7 +209,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
         name: { value: '<name>', description: 'Display name, 1–100 characters.', required: true },
       },
       examples: ['backchannel tenant create --slug acme --name "Acme Corp"'],
-      run: (db, values) => createTenant(db, { slug: required(values, 'slug'), name: required(values, 'name') }),
+      run: (db, values) => createTenant(db, CLI_PRINCIPAL, { slug: required(values, 'slug'), name: required(values, 'name') }),
       formatHuman: (tenant: Awaited<ReturnType<typeof createTenant>>) =>
         `Created tenant "${tenant.slug}" with RS256, ES256 and PS256 signing keys.\n${formatTenant(tenant)}`,
     },
@@ -157,14 +217,14 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       summary: "Change a tenant's settings (the slug, part of the issuer, never changes).",
       options: {
         slug: { value: '<slug>', description: 'The tenant to change.', required: true },
-        name: { value: '<name>', description: 'Display name, 1–100 characters.' },
+        ...TENANT_SETTING_OPTIONS,
       },
-      examples: ['backchannel tenant update --slug acme --name "Acme Corporation"'],
+      examples: [
+        'backchannel tenant update --slug acme --name "Acme Corporation"',
+        'backchannel tenant update --slug acme --rate-limit-per-user 10 --max-pending 0 --email-channel on',
+      ],
       run: (db, values) =>
-        updateTenant(db, {
-          slug: required(values, 'slug'),
-          settings: values.name === undefined ? {} : { name: values.name },
-        }),
+        updateTenant(db, CLI_PRINCIPAL, { slug: required(values, 'slug'), settings: tenantSettingsFrom(values) }),
       formatHuman: (tenant: Awaited<ReturnType<typeof updateTenant>>) =>
         `Updated tenant "${tenant.slug}".\n${formatTenant(tenant)}`,
     },
@@ -172,7 +232,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       summary: 'List every tenant.',
       options: {},
       examples: ['backchannel tenant list'],
-      run: (db) => listTenants(db),
+      run: (db) => listTenants(db, CLI_PRINCIPAL),
       formatHuman: (tenants: Awaited<ReturnType<typeof listTenants>>) =>
         formatTable(
           ['SLUG', 'NAME', 'ISSUER', 'ID'],
@@ -193,7 +253,8 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
         'backchannel client create --tenant acme --name "Support desk"',
         'backchannel client create --tenant acme --name "Kiosk" --auth-method client_secret_post --binding-message required',
       ],
-      run: (db, values) => createClient(db, { tenantSlug: required(values, 'tenant'), metadata: clientMetadataFrom(values) }),
+      run: (db, values) =>
+        createClient(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant'), metadata: clientMetadataFrom(values) }),
       formatHuman: (client: Awaited<ReturnType<typeof createClient>>) =>
         `Created client "${client.client_name}".\n${formatClient(client)}\n\n${SECRET_SHOWN_ONCE}`,
     },
@@ -205,7 +266,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
         'backchannel client update --tenant acme --client-id <client_id> --poll-interval 10 --id-token-alg ES256',
       ],
       run: (db, values) =>
-        updateClient(db, {
+        updateClient(db, CLI_PRINCIPAL, {
           tenantSlug: required(values, 'tenant'),
           clientId: required(values, 'client-id'),
           metadata: clientMetadataFrom(values),
@@ -218,7 +279,10 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       options: { tenant: TENANT_OPTION, 'client-id': CLIENT_ID_OPTION },
       examples: ['backchannel client rotate-secret --tenant acme --client-id <client_id>'],
       run: (db, values) =>
-        rotateClientSecret(db, { tenantSlug: required(values, 'tenant'), clientId: required(values, 'client-id') }),
+        rotateClientSecret(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          clientId: required(values, 'client-id'),
+        }),
       formatHuman: (rotated: Awaited<ReturnType<typeof rotateClientSecret>>) =>
         `Rotated the secret; the old one no longer works.\n${formatClient(rotated)}\n\n${SECRET_SHOWN_ONCE}`,
     },
@@ -226,7 +290,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       summary: "List a tenant's clients (secrets are never shown).",
       options: { tenant: TENANT_OPTION },
       examples: ['backchannel client list --tenant acme'],
-      run: (db, values) => listClients(db, { tenantSlug: required(values, 'tenant') }),
+      run: (db, values) => listClients(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant') }),
       formatHuman: (clients: Awaited<ReturnType<typeof listClients>>) =>
         formatTable(
           ['CLIENT_ID', 'NAME', 'AUTH METHOD', 'GRANT TYPES', 'MODE', 'BINDING MESSAGE', 'ID TOKEN ALG', 'POLL'],
@@ -254,7 +318,11 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       },
       examples: ['backchannel user create --tenant acme --email alice@example.com --name "Alice Doe"'],
       run: (db, values) =>
-        createUser(db, { tenantSlug: required(values, 'tenant'), email: required(values, 'email'), name: values.name }),
+        createUser(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          email: required(values, 'email'),
+          name: values.name,
+        }),
       formatHuman: (user: Awaited<ReturnType<typeof createUser>>) =>
         `Created user ${user.email} in tenant "${user.tenant}".\n` +
         formatFields([
@@ -268,7 +336,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       summary: "List a tenant's users.",
       options: { tenant: TENANT_OPTION },
       examples: ['backchannel user list --tenant acme'],
-      run: (db, values) => listUsers(db, { tenantSlug: required(values, 'tenant') }),
+      run: (db, values) => listUsers(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant') }),
       formatHuman: (users: Awaited<ReturnType<typeof listUsers>>) =>
         formatTable(
           ['EMAIL', 'NAME', 'SUB'],

@@ -9,6 +9,7 @@ import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import type { Db } from '@/lib/db/client';
 import { call, credentialsOf, expectOAuthError, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 /**
  * Settings changed through the real CLI, in another process, reach the
@@ -50,10 +51,10 @@ const poll = (authReqId: string, auth: ClientCredentials) =>
 
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
-  await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
-  await createTenant(db, { slug: 'globex', name: 'Globex' });
-  client = credentialsOf(await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } }));
-  ({ sub: userSub } = await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com' }));
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
+  client = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } }));
+  ({ sub: userSub } = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com' }));
 });
 
 afterAll(async () => {

@@ -7,13 +7,14 @@ import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 let db: Db;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
-  await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
 });
 
 afterAll(async () => {
@@ -24,7 +25,7 @@ const epoch = async () => (await db.settingsEpoch.findUniqueOrThrow({ where: { i
 
 describe('createClient', () => {
   it('registers a poll-mode CIBA client with every default, shown with metadata names', async () => {
-    const client = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: ' Support desk ' } });
+    const client = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: ' Support desk ' } });
 
     expect(client).toEqual({
       client_id: expect.stringMatching(/^[\w-]{22}$/),
@@ -50,7 +51,7 @@ describe('createClient', () => {
 
   it('stores only the SHA-256 of the secret, and bumps the settings epoch', async () => {
     const before = await epoch();
-    const client = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Hashed' } });
+    const client = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Hashed' } });
     const row = await db.client.findUniqueOrThrow({ where: { clientId: client.client_id } });
 
     expect(row.secretHash).toBe(sha256Base64Url(client.client_secret));
@@ -65,15 +66,15 @@ describe('createClient', () => {
   });
 
   it('issues a different id and secret every time', async () => {
-    const first = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Same name' } });
-    const second = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Same name' } });
+    const first = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Same name' } });
+    const second = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Same name' } });
 
     expect(second.client_id).not.toBe(first.client_id);
     expect(second.client_secret).not.toBe(first.client_secret);
   });
 
   it('takes every setting given, dropping duplicate grant types', async () => {
-    const client = await createClient(db, {
+    const client = await createClient(db, CLI_PRINCIPAL, {
       tenantSlug: 'acme',
       metadata: {
         client_name: 'Kiosk',
@@ -106,7 +107,10 @@ describe('createClient', () => {
   });
 
   it('registers a client without any grant from an empty list', async () => {
-    const client = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'No grants', grant_types: [] } });
+    const client = await createClient(db, CLI_PRINCIPAL, {
+      tenantSlug: 'acme',
+      metadata: { client_name: 'No grants', grant_types: [] },
+    });
     const row = await db.client.findUniqueOrThrow({ where: { clientId: client.client_id } });
 
     expect(client.grant_types).toEqual([]);
@@ -145,9 +149,10 @@ describe('createClient', () => {
     [{ jwks_uri: 'https://rp.example/jwks' }, 'jwks_uri', /not a setting/],
   ])('refuses %j with a message for its field', async (override, path, message) => {
     const before = await db.client.count();
-    const error = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Valid', ...override } }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await createClient(db, CLI_PRINCIPAL, {
+      tenantSlug: 'acme',
+      metadata: { client_name: 'Valid', ...override },
+    }).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(AdminError);
     expect(error).toMatchObject({ code: 'invalid_input', fields: [{ path, message: expect.stringMatching(message) }] });
@@ -155,7 +160,7 @@ describe('createClient', () => {
   });
 
   it('reports every refused field at once', async () => {
-    const error = (await createClient(db, {
+    const error = (await createClient(db, CLI_PRINCIPAL, {
       tenantSlug: 'acme',
       metadata: { client_name: '', backchannel_poll_interval: 0, binding_message_policy: 'always' },
     }).catch((caught: unknown) => caught)) as AdminError;
@@ -169,14 +174,25 @@ describe('createClient', () => {
   });
 
   it('requires client_name and an object', async () => {
-    await expectAdminError(createClient(db, { tenantSlug: 'acme', metadata: {} }), 'invalid_input', /client_name: is required/);
-    await expectAdminError(createClient(db, { tenantSlug: 'acme', metadata: 'Desk' }), 'invalid_input');
+    await expectAdminError(
+      createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: {} }),
+      'invalid_input',
+      /client_name: is required/,
+    );
+    await expectAdminError(createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: 'Desk' }), 'invalid_input');
   });
 
   it('reports an unknown tenant as not_found and creates nothing', async () => {
     const before = await db.client.count();
-    await expectAdminError(createClient(db, { tenantSlug: 'nope', metadata: { client_name: 'X' } }), 'not_found', /"nope"/);
-    await expectAdminError(createClient(db, { tenantSlug: 'Not A Slug', metadata: { client_name: 'X' } }), 'not_found');
+    await expectAdminError(
+      createClient(db, CLI_PRINCIPAL, { tenantSlug: 'nope', metadata: { client_name: 'X' } }),
+      'not_found',
+      /"nope"/,
+    );
+    await expectAdminError(
+      createClient(db, CLI_PRINCIPAL, { tenantSlug: 'Not A Slug', metadata: { client_name: 'X' } }),
+      'not_found',
+    );
 
     expect(await db.client.count()).toBe(before);
   });

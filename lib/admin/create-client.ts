@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/client-view';
-import { getTenantOrThrow } from '@/lib/admin/get-tenant-or-throw';
+import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
+import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
+import type { Principal } from '@/lib/auth/principal';
 import { CLIENT_METADATA_DEFAULTS, ZClientMetadataCreateSchema, ZClientMetadataSchema } from '@/lib/clients/client-metadata';
 import { toClientSettingColumns } from '@/lib/clients/client-settings-columns';
 import type { Db } from '@/lib/db/client';
@@ -28,17 +30,23 @@ const withoutUndefined = <T extends object>(value: T): Partial<T> =>
  * (256 bits) are random; the secret is returned once, in plaintext, and only
  * its SHA-256 is stored. The settings epoch is bumped in the same transaction.
  *
- * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant.
+ * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant; `forbidden` for a tenant out of the principal's reach.
  */
-export const createClient = async (db: Db, options: CreateClientOptions): Promise<CreatedClient> => {
+export const createClient = async (db: Db, principal: Principal, options: CreateClientOptions): Promise<CreatedClient> => {
   const input = withoutUndefined(parseInputOrThrow(ZClientMetadataCreateSchema, options.metadata));
   const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...CLIENT_METADATA_DEFAULTS, ...input });
-  const tenant = await getTenantOrThrow(db, options.tenantSlug);
+  const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
 
   const clientId = randomToken(16);
   const clientSecret = randomToken(32);
   const row = await db.$transaction(async (tx) => {
     await bumpSettingsEpoch(tx);
+    await recordAdminEvent(tx, {
+      principal,
+      type: 'client_created',
+      tenantId: tenant.id,
+      change: { target: clientId, before: null, after: metadata },
+    });
 
     return tx.client.create({
       data: {

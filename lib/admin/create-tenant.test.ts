@@ -5,6 +5,7 @@ import type { Db } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
 import { decryptPrivateJwk } from '@/lib/oauth/signing-keys';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 let db: Db;
 let cleanup: () => Promise<void>;
@@ -19,15 +20,26 @@ afterAll(async () => {
 
 describe('createTenant', () => {
   it('creates the tenant with its issuer and a trimmed name', async () => {
-    const tenant = await createTenant(db, { slug: 'acme', name: '  Acme Corp  ' });
+    const tenant = await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: '  Acme Corp  ' });
 
-    expect(tenant).toEqual({ id: expect.any(String), slug: 'acme', name: 'Acme Corp', issuer: 'https://op.example.test/t/acme' });
+    expect(tenant).toEqual({
+      id: expect.any(String),
+      slug: 'acme',
+      name: 'Acme Corp',
+      issuer: 'https://op.example.test/t/acme',
+      rate_limit_per_user: 5,
+      rate_limit_per_tenant: 500,
+      max_pending_requests: 5000,
+      email_channel_enabled: true,
+      push_channel_enabled: false,
+      created_at: expect.any(String),
+    });
     const row = await db.tenant.findUniqueOrThrow({ where: { slug: 'acme' } });
     expect(row).toMatchObject({ id: tenant.id, name: 'Acme Corp' });
   });
 
   it('creates RS256, ES256 and PS256 keys whose private halves are encrypted', async () => {
-    const tenant = await createTenant(db, { slug: 'keys', name: 'Keys' });
+    const tenant = await createTenant(db, CLI_PRINCIPAL, { slug: 'keys', name: 'Keys' });
     const keys = await db.signingKey.findMany({ where: { tenantId: tenant.id } });
 
     expect(keys.map((key) => key.alg).sort()).toEqual(['ES256', 'PS256', 'RS256']);
@@ -47,8 +59,8 @@ describe('createTenant', () => {
   });
 
   it('rejects a duplicate slug with a conflict and keeps the first tenant intact', async () => {
-    await createTenant(db, { slug: 'dup', name: 'First' });
-    await expectAdminError(createTenant(db, { slug: 'dup', name: 'Second' }), 'conflict', /"dup" already exists/);
+    await createTenant(db, CLI_PRINCIPAL, { slug: 'dup', name: 'First' });
+    await expectAdminError(createTenant(db, CLI_PRINCIPAL, { slug: 'dup', name: 'Second' }), 'conflict', /"dup" already exists/);
 
     const tenants = await db.tenant.findMany({ where: { slug: 'dup' }, include: { signingKeys: true } });
     expect(tenants).toHaveLength(1);
@@ -58,8 +70,8 @@ describe('createTenant', () => {
 
   it('lets exactly one of two concurrent creates with the same slug win', async () => {
     const results = await Promise.allSettled([
-      createTenant(db, { slug: 'race', name: 'A' }),
-      createTenant(db, { slug: 'race', name: 'B' }),
+      createTenant(db, CLI_PRINCIPAL, { slug: 'race', name: 'A' }),
+      createTenant(db, CLI_PRINCIPAL, { slug: 'race', name: 'B' }),
     ]);
 
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
@@ -77,7 +89,7 @@ describe('createTenant', () => {
     ['a'.repeat(64), '64 characters'],
     ['acme/../x', 'path characters'],
   ])('rejects the slug %j (%s)', async (slug) => {
-    await expectAdminError(createTenant(db, { slug, name: 'Acme' }), 'invalid_input', /slug/);
+    await expectAdminError(createTenant(db, CLI_PRINCIPAL, { slug, name: 'Acme' }), 'invalid_input', /slug/);
   });
 
   it.each([
@@ -86,19 +98,19 @@ describe('createTenant', () => {
     ['x'.repeat(101), '101 characters'],
     ['Acme\nCorp', 'control character'],
   ])('rejects the name %j (%s)', async (name) => {
-    await expectAdminError(createTenant(db, { slug: 'valid-slug', name }), 'invalid_input', /^name: /);
+    await expectAdminError(createTenant(db, CLI_PRINCIPAL, { slug: 'valid-slug', name }), 'invalid_input', /^name: /);
   });
 
   it('accepts a 100-character name and a 63-character slug', async () => {
     const slug = `a${'b'.repeat(61)}c`;
-    const tenant = await createTenant(db, { slug, name: 'é'.repeat(100) });
+    const tenant = await createTenant(db, CLI_PRINCIPAL, { slug, name: 'é'.repeat(100) });
 
     expect(tenant.slug).toBe(slug);
     expect(tenant.name).toHaveLength(100);
   });
 
   it('creates nothing when validation fails', async () => {
-    await expectAdminError(createTenant(db, { slug: 'nothing', name: '' }), 'invalid_input');
+    await expectAdminError(createTenant(db, CLI_PRINCIPAL, { slug: 'nothing', name: '' }), 'invalid_input');
 
     expect(await db.tenant.count({ where: { slug: 'nothing' } })).toBe(0);
   });

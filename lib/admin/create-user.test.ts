@@ -4,14 +4,15 @@ import { createUser } from '@/lib/admin/create-user';
 import { expectAdminError } from '@/lib/admin/test-helpers';
 import type { Db } from '@/lib/db/client';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 let db: Db;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
-  await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
-  await createTenant(db, { slug: 'globex', name: 'Globex' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
 });
 
 afterAll(async () => {
@@ -20,7 +21,7 @@ afterAll(async () => {
 
 describe('createUser', () => {
   it('stores the email trimmed and lower-cased, with a random opaque sub', async () => {
-    const user = await createUser(db, { tenantSlug: 'acme', email: '  Alice@Example.COM ', name: ' Alice Doe ' });
+    const user = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: '  Alice@Example.COM ', name: ' Alice Doe ' });
 
     expect(user).toEqual({
       id: expect.any(String),
@@ -35,26 +36,26 @@ describe('createUser', () => {
   });
 
   it('treats an absent or blank name as none', async () => {
-    const withoutName = await createUser(db, { tenantSlug: 'acme', email: 'bob@example.com' });
-    const blankName = await createUser(db, { tenantSlug: 'acme', email: 'carol@example.com', name: '  ' });
+    const withoutName = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'bob@example.com' });
+    const blankName = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'carol@example.com', name: '  ' });
 
     expect(withoutName.name).toBeNull();
     expect(blankName.name).toBeNull();
   });
 
   it('rejects an email already registered in the tenant, whatever its case', async () => {
-    await createUser(db, { tenantSlug: 'acme', email: 'dave@example.com' });
+    await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'dave@example.com' });
 
     await expectAdminError(
-      createUser(db, { tenantSlug: 'acme', email: 'DAVE@example.com' }),
+      createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'DAVE@example.com' }),
       'conflict',
       /dave@example.com already exists in tenant "acme"/,
     );
   });
 
   it('allows the same email in another tenant, with a different sub', async () => {
-    const inAcme = await createUser(db, { tenantSlug: 'acme', email: 'erin@example.com' });
-    const inGlobex = await createUser(db, { tenantSlug: 'globex', email: 'erin@example.com' });
+    const inAcme = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'erin@example.com' });
+    const inGlobex = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'globex', email: 'erin@example.com' });
 
     expect(inGlobex.sub).not.toBe(inAcme.sub);
     expect(inGlobex.tenant).toBe('globex');
@@ -78,13 +79,13 @@ describe('createUser', () => {
     `${'a'.repeat(65)}@example.com`,
     '',
   ])('rejects the email %j', async (email) => {
-    await expectAdminError(createUser(db, { tenantSlug: 'acme', email }), 'invalid_input', /^email: /);
+    await expectAdminError(createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email }), 'invalid_input', /^email: /);
   });
 
   it.each(['first.last+tag@sub.example.co.uk', "o'brien@example.org", 'x@xn--bcher-kva.example'])(
     'accepts the email %j',
     async (email) => {
-      const user = await createUser(db, { tenantSlug: 'globex', email });
+      const user = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'globex', email });
 
       expect(user.email).toBe(email);
     },
@@ -92,13 +93,13 @@ describe('createUser', () => {
 
   it('rejects a name over 100 characters', async () => {
     await expectAdminError(
-      createUser(db, { tenantSlug: 'acme', email: 'long@example.com', name: 'x'.repeat(101) }),
+      createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'long@example.com', name: 'x'.repeat(101) }),
       'invalid_input',
       /^name: /,
     );
   });
 
   it('reports an unknown tenant as not_found', async () => {
-    await expectAdminError(createUser(db, { tenantSlug: 'nope', email: 'zed@example.com' }), 'not_found');
+    await expectAdminError(createUser(db, CLI_PRINCIPAL, { tenantSlug: 'nope', email: 'zed@example.com' }), 'not_found');
   });
 });

@@ -7,8 +7,10 @@
 export type AdminErrorCode =
   /** A referenced tenant or client does not exist (or belongs to another tenant). Retrying will not help. */
   | 'not_found'
-  /** A unique value (tenant slug, user email in a tenant) is already taken. */
+  /** A unique value (tenant slug, user email in a tenant) is already taken, or the resource's state forbids the change. */
   | 'conflict'
+  /** The principal may not do this (another tenant's resource, an owner-only operation). */
+  | 'forbidden'
   /** Input failed validation: `fields` says which fields and why (the API's `validation_failed`). */
   | 'invalid_input';
 

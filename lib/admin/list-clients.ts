@@ -1,5 +1,6 @@
 import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/client-view';
-import { getTenantOrThrow } from '@/lib/admin/get-tenant-or-throw';
+import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
+import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
 
 export type ListClientsOptions = { tenantSlug: string };
@@ -7,10 +8,10 @@ export type ListClientsOptions = { tenantSlug: string };
 /**
  * The clients of one tenant, oldest first, as ClientViews (never a secret).
  *
- * @throws AdminError `not_found` for an unknown tenant; InvalidStoredClientError when a client's stored settings are invalid.
+ * @throws AdminError `not_found` for an unknown tenant, `forbidden` for one out of reach; InvalidStoredClientError when a client's stored settings are invalid.
  */
-export const listClients = async (db: Db, options: ListClientsOptions): Promise<ClientView[]> => {
-  const tenant = await getTenantOrThrow(db, options.tenantSlug);
+export const listClients = async (db: Db, principal: Principal, options: ListClientsOptions): Promise<ClientView[]> => {
+  const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
   const clients = await db.client.findMany({
     where: { tenantId: tenant.id },
     select: CLIENT_VIEW_COLUMNS,

@@ -8,6 +8,7 @@ import { listUsers } from '@/lib/admin/list-users';
 import { expectAdminError } from '@/lib/admin/test-helpers';
 import type { Db } from '@/lib/db/client';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 let db: Db;
 let cleanup: () => Promise<void>;
@@ -22,17 +23,17 @@ afterAll(async () => {
 
 describe('listing', () => {
   it('returns empty lists for a fresh database and tenant', async () => {
-    expect(await listTenants(db)).toEqual([]);
-    await createTenant(db, { slug: 'empty', name: 'Empty' });
+    expect(await listTenants(db, CLI_PRINCIPAL)).toEqual([]);
+    await createTenant(db, CLI_PRINCIPAL, { slug: 'empty', name: 'Empty' });
 
-    expect(await listClients(db, { tenantSlug: 'empty' })).toEqual([]);
-    expect(await listUsers(db, { tenantSlug: 'empty' })).toEqual([]);
+    expect(await listClients(db, CLI_PRINCIPAL, { tenantSlug: 'empty' })).toEqual([]);
+    expect(await listUsers(db, CLI_PRINCIPAL, { tenantSlug: 'empty' })).toEqual([]);
   });
 
   it('lists tenants with their issuers', async () => {
-    await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
-    await createTenant(db, { slug: 'globex', name: 'Globex' });
-    const tenants = await listTenants(db);
+    await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
+    await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
+    const tenants = await listTenants(db, CLI_PRINCIPAL);
 
     expect(tenants.map((tenant) => tenant.slug).sort()).toEqual(['acme', 'empty', 'globex']);
     expect(tenants.find((tenant) => tenant.slug === 'acme')).toEqual({
@@ -45,16 +46,16 @@ describe('listing', () => {
   });
 
   it("keeps each tenant's clients and users to itself and never returns secrets", async () => {
-    const acmeClient = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Acme desk' } });
-    const globexClient = await createClient(db, {
+    const acmeClient = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Acme desk' } });
+    const globexClient = await createClient(db, CLI_PRINCIPAL, {
       tenantSlug: 'globex',
       metadata: { client_name: 'Globex desk', grant_types: [] },
     });
-    const acmeUser = await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com' });
-    const globexUser = await createUser(db, { tenantSlug: 'globex', email: 'alice@example.com' });
+    const acmeUser = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com' });
+    const globexUser = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'globex', email: 'alice@example.com' });
 
-    const acmeClients = await listClients(db, { tenantSlug: 'acme' });
-    const globexClients = await listClients(db, { tenantSlug: 'globex' });
+    const acmeClients = await listClients(db, CLI_PRINCIPAL, { tenantSlug: 'acme' });
+    const globexClients = await listClients(db, CLI_PRINCIPAL, { tenantSlug: 'globex' });
     expect(acmeClients.map((client) => client.client_id)).toEqual([acmeClient.client_id]);
     const { client_secret: _secret, ...globexView } = globexClient;
     expect(globexClients).toEqual([globexView]);
@@ -65,14 +66,14 @@ describe('listing', () => {
     expect(listed).not.toContain(secretHash);
     expect(Object.keys(acmeClients[0]).filter((key) => /secret|hash/i.test(key))).toEqual([]);
 
-    const acmeUsers = await listUsers(db, { tenantSlug: 'acme' });
-    const globexUsers = await listUsers(db, { tenantSlug: 'globex' });
+    const acmeUsers = await listUsers(db, CLI_PRINCIPAL, { tenantSlug: 'acme' });
+    const globexUsers = await listUsers(db, CLI_PRINCIPAL, { tenantSlug: 'globex' });
     expect(acmeUsers).toEqual([{ ...acmeUser, createdAt: expect.any(Date) }]);
     expect(globexUsers).toEqual([{ ...globexUser, createdAt: expect.any(Date) }]);
   });
 
   it('reports an unknown tenant as not_found', async () => {
-    await expectAdminError(listClients(db, { tenantSlug: 'nope' }), 'not_found');
-    await expectAdminError(listUsers(db, { tenantSlug: 'nope' }), 'not_found');
+    await expectAdminError(listClients(db, CLI_PRINCIPAL, { tenantSlug: 'nope' }), 'not_found');
+    await expectAdminError(listUsers(db, CLI_PRINCIPAL, { tenantSlug: 'nope' }), 'not_found');
   });
 });

@@ -11,6 +11,7 @@ import type { Db } from '@/lib/db/client';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { call, credentialsOf, expectOAuthError, formRequest } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 let db: Db;
 let cleanup: () => Promise<void>;
@@ -20,11 +21,11 @@ let userSub: string;
 
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
-  await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
-  await createTenant(db, { slug: 'globex', name: 'Globex' });
-  client = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } });
-  globexClient = await createClient(db, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } });
-  ({ sub: userSub } = await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com' }));
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
+  client = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } });
+  globexClient = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } });
+  ({ sub: userSub } = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com' }));
 });
 
 afterAll(async () => {
@@ -39,7 +40,7 @@ describe('updateClient', () => {
   it('changes the settings given, keeps the others, and bumps the settings epoch', async () => {
     const before = await epoch();
     const { secretHash } = await rowOf(client.client_id);
-    const updated = await updateClient(db, {
+    const updated = await updateClient(db, CLI_PRINCIPAL, {
       tenantSlug: 'acme',
       clientId: client.client_id,
       metadata: { binding_message_policy: 'required', backchannel_poll_interval: 12, client_name: ' Front desk ' },
@@ -65,14 +66,22 @@ describe('updateClient', () => {
   });
 
   it('checks the settings as a whole: new bounds against the stored ones', async () => {
-    await updateClient(db, { tenantSlug: 'acme', clientId: client.client_id, metadata: { max_requested_expiry: 600 } });
+    await updateClient(db, CLI_PRINCIPAL, {
+      tenantSlug: 'acme',
+      clientId: client.client_id,
+      metadata: { max_requested_expiry: 600 },
+    });
 
     await expectAdminError(
-      updateClient(db, { tenantSlug: 'acme', clientId: client.client_id, metadata: { default_requested_expiry: 900 } }),
+      updateClient(db, CLI_PRINCIPAL, {
+        tenantSlug: 'acme',
+        clientId: client.client_id,
+        metadata: { default_requested_expiry: 900 },
+      }),
       'invalid_input',
       /^default_requested_expiry: must be from min_requested_expiry \(1\) to max_requested_expiry \(600\), got 900$/,
     );
-    const updated = await updateClient(db, {
+    const updated = await updateClient(db, CLI_PRINCIPAL, {
       tenantSlug: 'acme',
       clientId: client.client_id,
       metadata: { default_requested_expiry: 900, max_requested_expiry: 1200 },
@@ -83,7 +92,7 @@ describe('updateClient', () => {
   it('changes nothing, not even the epoch, when any setting is refused; each field gets its message', async () => {
     const row = await rowOf(client.client_id);
     const before = await epoch();
-    const error = (await updateClient(db, {
+    const error = (await updateClient(db, CLI_PRINCIPAL, {
       tenantSlug: 'acme',
       clientId: client.client_id,
       metadata: { client_name: 'Renamed', backchannel_poll_interval: 0, backchannel_token_delivery_mode: 'ping' },
@@ -100,7 +109,7 @@ describe('updateClient', () => {
   });
 
   it('accepts an empty change and returns the client as it is', async () => {
-    const current = await updateClient(db, { tenantSlug: 'acme', clientId: client.client_id, metadata: {} });
+    const current = await updateClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', clientId: client.client_id, metadata: {} });
 
     expect(current.client_id).toBe(client.client_id);
     expect(current.client_name).toBe('Front desk');
@@ -110,7 +119,11 @@ describe('updateClient', () => {
     const row = await rowOf(globexClient.client_id);
 
     await expectAdminError(
-      updateClient(db, { tenantSlug: 'acme', clientId: globexClient.client_id, metadata: { client_name: 'Stolen' } }),
+      updateClient(db, CLI_PRINCIPAL, {
+        tenantSlug: 'acme',
+        clientId: globexClient.client_id,
+        metadata: { client_name: 'Stolen' },
+      }),
       'not_found',
       new RegExp(`No client "${globexClient.client_id}" in tenant "acme"`),
     );
@@ -118,21 +131,32 @@ describe('updateClient', () => {
   });
 
   it('reports an unknown client or tenant as not_found', async () => {
-    await expectAdminError(updateClient(db, { tenantSlug: 'acme', clientId: 'nope', metadata: {} }), 'not_found');
-    await expectAdminError(updateClient(db, { tenantSlug: 'nope', clientId: client.client_id, metadata: {} }), 'not_found');
+    await expectAdminError(updateClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', clientId: 'nope', metadata: {} }), 'not_found');
+    await expectAdminError(
+      updateClient(db, CLI_PRINCIPAL, { tenantSlug: 'nope', clientId: client.client_id, metadata: {} }),
+      'not_found',
+    );
   });
 
   it('loses neither of two concurrent changes to different settings', async () => {
     await Promise.all([
-      updateClient(db, { tenantSlug: 'acme', clientId: client.client_id, metadata: { backchannel_poll_interval: 7 } }),
-      updateClient(db, { tenantSlug: 'acme', clientId: client.client_id, metadata: { id_token_signed_response_alg: 'ES256' } }),
+      updateClient(db, CLI_PRINCIPAL, {
+        tenantSlug: 'acme',
+        clientId: client.client_id,
+        metadata: { backchannel_poll_interval: 7 },
+      }),
+      updateClient(db, CLI_PRINCIPAL, {
+        tenantSlug: 'acme',
+        clientId: client.client_id,
+        metadata: { id_token_signed_response_alg: 'ES256' },
+      }),
     ]);
 
     expect(await rowOf(client.client_id)).toMatchObject({ pollInterval: 7, idTokenSignedResponseAlg: 'ES256' });
   });
 
   it('a client whose stored settings are invalid is refused by the protocol until a change covers them', async () => {
-    const broken = await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Broken' } });
+    const broken = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Broken' } });
     const authorize = () =>
       call(formRequest('/t/acme/bc-authorize', { scope: 'openid', login_hint: userSub }, { auth: credentialsOf(broken) }));
     expect((await authorize()).status).toBe(200);
@@ -143,11 +167,15 @@ describe('updateClient', () => {
 
     expectOAuthError(await authorize(), 500, 'server_error');
     await expectAdminError(
-      updateClient(db, { tenantSlug: 'acme', clientId: broken.client_id, metadata: { backchannel_poll_interval: 9 } }),
+      updateClient(db, CLI_PRINCIPAL, {
+        tenantSlug: 'acme',
+        clientId: broken.client_id,
+        metadata: { backchannel_poll_interval: 9 },
+      }),
       'invalid_input',
       /binding_message_policy: must be one of required, optional \(got "always"\)/,
     );
-    const repaired = await updateClient(db, {
+    const repaired = await updateClient(db, CLI_PRINCIPAL, {
       tenantSlug: 'acme',
       clientId: broken.client_id,
       metadata: { binding_message_policy: 'optional' },

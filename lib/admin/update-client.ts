@@ -1,7 +1,9 @@
 import { clientNotFound } from '@/lib/admin/client-not-found';
 import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/client-view';
-import { getTenantOrThrow } from '@/lib/admin/get-tenant-or-throw';
+import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
+import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
+import type { Principal } from '@/lib/auth/principal';
 import { ZClientMetadataSchema, ZClientMetadataUpdateSchema } from '@/lib/clients/client-metadata';
 import { toClientSettingColumns, toUncheckedClientMetadata } from '@/lib/clients/client-settings-columns';
 import type { Db } from '@/lib/db/client';
@@ -23,13 +25,13 @@ export type UpdateClientOptions = {
  * change. The bump comes first: it serialises concurrent settings changes, so
  * none is lost.
  *
- * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant or client.
+ * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant or client; `forbidden` for a tenant out of the principal's reach.
  */
-export const updateClient = async (db: Db, options: UpdateClientOptions): Promise<ClientView> => {
+export const updateClient = async (db: Db, principal: Principal, options: UpdateClientOptions): Promise<ClientView> => {
   const changes = Object.fromEntries(
     Object.entries(parseInputOrThrow(ZClientMetadataUpdateSchema, options.metadata)).filter(([, value]) => value !== undefined),
   );
-  const tenant = await getTenantOrThrow(db, options.tenantSlug);
+  const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
 
   return db.$transaction(async (tx) => {
     await bumpSettingsEpoch(tx);
@@ -38,7 +40,14 @@ export const updateClient = async (db: Db, options: UpdateClientOptions): Promis
       select: CLIENT_VIEW_COLUMNS,
     });
     if (!current) throw clientNotFound(tenant.slug, options.clientId);
-    const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...toUncheckedClientMetadata(current), ...changes });
+    const before = toUncheckedClientMetadata(current);
+    const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...before, ...changes });
+    await recordAdminEvent(tx, {
+      principal,
+      type: 'client_updated',
+      tenantId: tenant.id,
+      change: { target: current.clientId, before, after: metadata },
+    });
     const updated = await tx.client.update({
       where: { clientId: current.clientId },
       data: toClientSettingColumns(metadata),

@@ -5,14 +5,15 @@ import { expectAdminError } from '@/lib/admin/test-helpers';
 import { updateTenant } from '@/lib/admin/update-tenant';
 import type { Db } from '@/lib/db/client';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 let db: Db;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase({ appUrl: 'https://op.example.test' }));
-  await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
-  await createTenant(db, { slug: 'globex', name: 'Globex' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
 });
 
 afterAll(async () => {
@@ -24,30 +25,72 @@ const epoch = async () => (await db.settingsEpoch.findUniqueOrThrow({ where: { i
 describe('updateTenant', () => {
   it('renames the tenant (trimmed), touches no other tenant, and bumps the settings epoch', async () => {
     const before = await epoch();
-    const tenant = await updateTenant(db, { slug: 'acme', settings: { name: '  Acme Corporation ' } });
+    const tenant = await updateTenant(db, CLI_PRINCIPAL, { slug: 'acme', settings: { name: '  Acme Corporation ' } });
 
     expect(tenant).toEqual({
       id: expect.any(String),
       slug: 'acme',
       name: 'Acme Corporation',
       issuer: 'https://op.example.test/t/acme',
+      rate_limit_per_user: 5,
+      rate_limit_per_tenant: 500,
+      max_pending_requests: 5000,
+      email_channel_enabled: true,
+      push_channel_enabled: false,
+      created_at: expect.any(String),
     });
     expect((await db.tenant.findUniqueOrThrow({ where: { slug: 'globex' } })).name).toBe('Globex');
     expect(await epoch()).toBe(before + 1);
   });
 
+  it('changes the limits and channels, and records the change with its actor in the audit log', async () => {
+    const tenant = await updateTenant(db, CLI_PRINCIPAL, {
+      slug: 'globex',
+      settings: { rate_limit_per_user: 0, rate_limit_per_tenant: 1000, max_pending_requests: 10, email_channel_enabled: false },
+    });
+    expect(tenant).toMatchObject({
+      rate_limit_per_user: 0,
+      rate_limit_per_tenant: 1000,
+      max_pending_requests: 10,
+      email_channel_enabled: false,
+      push_channel_enabled: false,
+    });
+    const [audit] = await db.event.findMany({ where: { tenantId: tenant.id, type: 'tenant_updated' }, orderBy: { id: 'desc' } });
+    expect(audit.actor).toBe('cli');
+    expect(JSON.parse(audit.detail!)).toMatchObject({
+      target: 'globex',
+      before: { rate_limit_per_user: 5, email_channel_enabled: true },
+      after: { rate_limit_per_user: 0, email_channel_enabled: false },
+    });
+  });
+
+  it('refuses a tenant admin of another tenant (forbidden) and changes nothing', async () => {
+    const acme = await db.tenant.findUniqueOrThrow({ where: { slug: 'acme' } });
+    const admin = { kind: 'admin', id: 'a1', email: 'a@x.test', role: 'tenant-admin', tenantIds: new Set([acme.id]) } as const;
+    await expectAdminError(updateTenant(db, admin, { slug: 'globex', settings: { name: 'Mine' } }), 'forbidden');
+    expect((await db.tenant.findUniqueOrThrow({ where: { slug: 'globex' } })).name).toBe('Globex');
+    expect(await updateTenant(db, admin, { slug: 'acme', settings: {} })).toMatchObject({ slug: 'acme' });
+  });
+
   it('returns the tenant unchanged for an empty change', async () => {
-    expect(await updateTenant(db, { slug: 'acme', settings: {} })).toMatchObject({ slug: 'acme', name: 'Acme Corporation' });
+    expect(await updateTenant(db, CLI_PRINCIPAL, { slug: 'acme', settings: {} })).toMatchObject({
+      slug: 'acme',
+      name: 'Acme Corporation',
+    });
   });
 
   it.each<[unknown, string, RegExp]>([
     [{ name: '' }, 'name', /1–100 characters/],
     [{ name: 'x'.repeat(101) }, 'name', /1–100 characters/],
     [{ slug: 'renamed' }, 'slug', /not a setting/],
-    [{ rate_limit_per_user: 5 }, 'rate_limit_per_user', /not a setting/],
+    [{ rate_limit_per_user: -1 }, 'rate_limit_per_user', /from 0 \(no limit\) to 10000/],
+    [{ max_pending_requests: 1.5 }, 'max_pending_requests', /whole number/],
+    [{ email_channel_enabled: 'yes' }, 'email_channel_enabled', /true or false/],
+    [{ push_channel_enabled: true }, 'push_channel_enabled', /push authenticator is not built/],
+    [{ issuer: 'x' }, 'issuer', /not a setting/],
   ])('refuses %j with a message for its field and changes nothing', async (settings, path, message) => {
     const before = await epoch();
-    const error = await updateTenant(db, { slug: 'acme', settings }).catch((caught: unknown) => caught);
+    const error = await updateTenant(db, CLI_PRINCIPAL, { slug: 'acme', settings }).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(AdminError);
     expect(error).toMatchObject({ code: 'invalid_input', fields: [{ path, message: expect.stringMatching(message) }] });
@@ -56,6 +99,6 @@ describe('updateTenant', () => {
   });
 
   it('reports an unknown tenant as not_found', async () => {
-    await expectAdminError(updateTenant(db, { slug: 'nope', settings: { name: 'X' } }), 'not_found', /"nope"/);
+    await expectAdminError(updateTenant(db, CLI_PRINCIPAL, { slug: 'nope', settings: { name: 'X' } }), 'not_found', /"nope"/);
   });
 });

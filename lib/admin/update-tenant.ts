@@ -1,14 +1,42 @@
 import { z } from 'zod';
-import type { CreatedTenant } from '@/lib/admin/create-tenant';
-import { getTenantOrThrow } from '@/lib/admin/get-tenant-or-throw';
+import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
+import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
+import { TENANT_VIEW_COLUMNS, tenantSettingsOf, toTenantView, type TenantView } from '@/lib/admin/tenant-view';
+import type { Principal } from '@/lib/auth/principal';
 import { ZDisplayNameSchema } from '@/lib/clients/client-metadata';
 import type { Db } from '@/lib/db/client';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
-import { issuerFor } from '@/lib/tenants/issuer';
+
+/** Upper bounds of the tenant limits (0 turns a limit off). */
+export const TENANT_LIMIT_BOUNDS = {
+  rate_limit_per_user: 10_000,
+  rate_limit_per_tenant: 1_000_000,
+  max_pending_requests: 10_000_000,
+} as const;
+
+const limit = (max: number, unit: string) => {
+  const message = (issue: { input?: unknown }) =>
+    `must be a whole number of ${unit} from 0 (no limit) to ${max} (got ${JSON.stringify(issue.input) ?? typeof issue.input})`;
+
+  return z.int({ error: message }).min(0, { error: message }).max(max, { error: message });
+};
 
 /** A change to a tenant's settings: any subset. The slug (part of the issuer) never changes. */
-const ZTenantUpdateSchema = z.strictObject({ name: ZDisplayNameSchema }).partial().meta({ title: 'TenantUpdate' });
+export const ZTenantUpdateSchema = z
+  .strictObject({
+    name: ZDisplayNameSchema,
+    rate_limit_per_user: limit(TENANT_LIMIT_BOUNDS.rate_limit_per_user, 'requests per minute'),
+    rate_limit_per_tenant: limit(TENANT_LIMIT_BOUNDS.rate_limit_per_tenant, 'requests per minute'),
+    max_pending_requests: limit(TENANT_LIMIT_BOUNDS.max_pending_requests, 'requests'),
+    email_channel_enabled: z.boolean({ error: 'must be true or false' }),
+    /** The push authenticator is not built yet: it cannot be turned on. */
+    push_channel_enabled: z.literal(false, {
+      error: 'cannot be turned on yet: the push authenticator is not built (only false is accepted)',
+    }),
+  })
+  .partial()
+  .meta({ title: 'TenantUpdate' });
 export type TTenantUpdate = z.input<typeof ZTenantUpdateSchema>;
 
 export type UpdateTenantOptions = {
@@ -17,22 +45,42 @@ export type UpdateTenantOptions = {
   settings: unknown;
 };
 
-export type TenantView = CreatedTenant;
+export type { TenantView };
 
 /**
  * Changes a tenant's settings, in one transaction with a settings-epoch bump
- * (the protocol endpoints cache tenants).
+ * (the protocol endpoints cache tenants) and its audit record.
  *
- * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant.
+ * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant; `forbidden` for one out of the principal's reach.
  */
-export const updateTenant = async (db: Db, options: UpdateTenantOptions): Promise<TenantView> => {
+export const updateTenant = async (db: Db, principal: Principal, options: UpdateTenantOptions): Promise<TenantView> => {
   const changes = parseInputOrThrow(ZTenantUpdateSchema, options.settings);
-  const tenant = await getTenantOrThrow(db, options.slug);
-  const updated = await db.$transaction(async (tx) => {
+  const tenant = await requireTenantAccess(db, principal, options.slug);
+
+  return db.$transaction(async (tx) => {
     await bumpSettingsEpoch(tx);
+    const before = toTenantView(await tx.tenant.findUniqueOrThrow({ where: { id: tenant.id }, select: TENANT_VIEW_COLUMNS }));
+    const updated = toTenantView(
+      await tx.tenant.update({
+        where: { id: tenant.id },
+        data: {
+          name: changes.name,
+          rateLimitPerUser: changes.rate_limit_per_user,
+          rateLimitPerTenant: changes.rate_limit_per_tenant,
+          maxPendingRequests: changes.max_pending_requests,
+          emailChannelEnabled: changes.email_channel_enabled,
+          pushChannelEnabled: changes.push_channel_enabled,
+        },
+        select: TENANT_VIEW_COLUMNS,
+      }),
+    );
+    await recordAdminEvent(tx, {
+      principal,
+      type: 'tenant_updated',
+      tenantId: tenant.id,
+      change: { target: tenant.slug, before: tenantSettingsOf(before), after: tenantSettingsOf(updated) },
+    });
 
-    return tx.tenant.update({ where: { id: tenant.id }, data: changes, select: { id: true, slug: true, name: true } });
+    return updated;
   });
-
-  return { ...updated, issuer: issuerFor(updated.slug) };
 };

@@ -10,6 +10,7 @@ import { startFakeResend, useResend, type FakeResend } from '@/lib/testing/fake-
 import { deliverOutbox, TEST_ACTOR, testStore } from '@/lib/testing/outbox';
 import { call, credentialsOf, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 let db: Db;
 let cleanup: () => Promise<void>;
@@ -19,9 +20,9 @@ let client: ClientCredentials;
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   resend = await startFakeResend();
-  await createTenant(db, { slug: 'acme', name: 'Acme <Corp>' });
-  client = credentialsOf(await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Support "desk"' } }));
-  await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com', name: 'Alice' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme <Corp>' });
+  client = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support "desk"' } }));
+  await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com', name: 'Alice' });
 });
 
 afterEach(() => useResend(undefined));

@@ -8,6 +8,7 @@ import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { mintTokens } from '@/lib/oauth/tokens';
 import { call, credentialsOf, expectOAuthError, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 const BC = '/t/acme/bc-authorize';
 let db: Db;
@@ -22,24 +23,24 @@ let bob: { sub: string; email: string };
 
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
-  await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
-  await createTenant(db, { slug: 'globex', name: 'Globex' });
-  basicClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }));
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
+  basicClient = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }));
   postClient = credentialsOf(
-    await createClient(db, {
+    await createClient(db, CLI_PRINCIPAL, {
       tenantSlug: 'acme',
       metadata: { client_name: 'Kiosk', token_endpoint_auth_method: 'client_secret_post' },
     }),
   );
   noCibaClient = credentialsOf(
-    await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'No CIBA', grant_types: [] } }),
+    await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'No CIBA', grant_types: [] } }),
   );
   requiredBindingClient = credentialsOf(
-    await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Strict', binding_message_policy: 'required' } }),
+    await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Strict', binding_message_policy: 'required' } }),
   );
-  otherTenantClient = credentialsOf(await createClient(db, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } }));
-  alice = await createUser(db, { tenantSlug: 'acme', email: 'Alice@Example.com', name: 'Alice Doe' });
-  bob = await createUser(db, { tenantSlug: 'globex', email: 'bob@example.com' });
+  otherTenantClient = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } }));
+  alice = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'Alice@Example.com', name: 'Alice Doe' });
+  bob = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'globex', email: 'bob@example.com' });
 });
 
 afterAll(async () => {

@@ -13,6 +13,7 @@ import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { accessTokenHash } from '@/lib/oauth/tokens';
 import { call, credentialsOf, expectOAuthError, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 const ISSUER = 'http://localhost:3999/t/acme';
 const TOKEN = '/t/acme/oauth/token';
@@ -26,15 +27,15 @@ let alice: { sub: string; email: string };
 
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
-  await createTenant(db, { slug: 'acme', name: 'Acme Corp' });
-  await createTenant(db, { slug: 'globex', name: 'Globex' });
-  client = credentialsOf(await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }));
-  secondClient = credentialsOf(await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Kiosk' } }));
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
+  client = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }));
+  secondClient = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Kiosk' } }));
   noCibaClient = credentialsOf(
-    await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'No CIBA', grant_types: [] } }),
+    await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'No CIBA', grant_types: [] } }),
   );
-  globexClient = credentialsOf(await createClient(db, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } }));
-  alice = await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com', name: 'Alice Doe' });
+  globexClient = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } }));
+  alice = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com', name: 'Alice Doe' });
 });
 
 afterAll(async () => {

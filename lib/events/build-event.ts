@@ -11,6 +11,7 @@ export const buildEvent = <T extends EventType>(
   id: timeOrderedId(at),
   tenantId: subject.tenantId,
   type,
+  actor: null,
   requestId: subject.requestId ?? null,
   clientId: subject.clientId ?? null,
   userId: subject.userId ?? null,

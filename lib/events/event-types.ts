@@ -1,9 +1,15 @@
 /**
- * Who completed a request: the user through a channel, an administrator, the
- * system (expiry), or the conformance test hook.
+ * Who completed a request: the user through a channel, an administrator (in
+ * the console, through a Management API key, or the CLI), the system
+ * (expiry), or the conformance test hook.
  */
 export type Actor =
-  { kind: 'user'; channel: 'email' } | { kind: 'admin'; id: string } | { kind: 'system' } | { kind: 'test_hook' };
+  | { kind: 'user'; channel: 'email' }
+  | { kind: 'admin'; id: string }
+  | { kind: 'api_key'; id: string }
+  | { kind: 'cli' }
+  | { kind: 'system' }
+  | { kind: 'test_hook' };
 
 /**
  * Every event type and its `detail`. Names follow Auth0's log event names
@@ -37,11 +43,42 @@ export type EventDetails = {
   ciba_exchange_failed: { reason: 'replay'; tokens_revoked: boolean };
   /** The client polled faster than the interval (CIBA §11); the interval is now `interval`. */
   ciba_slow_down: { interval: number };
-};
+} & { [T in AdminEventType]: AdminChange };
+
+/**
+ * An administrative change, for the audit log: what it touched (`target`, e.g.
+ * a client_id or a tenant slug) and the settings before and after (null for a
+ * creation or deletion). Never a secret or a secret's hash.
+ */
+export type AdminChange = { target: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+
+/** Administrative event types: written with the principal who caused them (Event.actor). */
+export const ADMIN_EVENT_TYPES = [
+  'tenant_created',
+  'tenant_updated',
+  'tenant_deleted',
+  'client_created',
+  'client_updated',
+  'client_deleted',
+  'client_secret_rotated',
+  'user_created',
+  'user_updated',
+  'user_deleted',
+  'users_imported',
+  'signing_key_rotated',
+  'signing_key_retired',
+  'admin_created',
+  'admin_updated',
+  'admin_removed',
+  'api_key_created',
+  'api_key_revoked',
+  'email_test_sent',
+] as const;
+export type AdminEventType = (typeof ADMIN_EVENT_TYPES)[number];
 
 export type EventType = keyof EventDetails;
 
-export const EVENT_TYPES = [
+export const REQUEST_EVENT_TYPES = [
   'ciba_start_succeeded',
   'ciba_notification_sent',
   'ciba_notification_failed',
@@ -55,14 +92,19 @@ export const EVENT_TYPES = [
   'ciba_slow_down',
 ] as const satisfies readonly EventType[];
 
+export const EVENT_TYPES = [...REQUEST_EVENT_TYPES, ...ADMIN_EVENT_TYPES] as const satisfies readonly EventType[];
+
 /** What an event is about; every id is the database id (not client_id or sub). */
 export type EventSubject = { tenantId: string; requestId?: string | null; clientId?: string | null; userId?: string | null };
 
 /** An event as stored (the Event table). */
 export type EventRecord = {
   id: string;
-  tenantId: string;
+  /** Null only for administrative events outside any tenant. */
+  tenantId: string | null;
   type: string;
+  /** Who caused an administrative event (Principal: `admin:<id>`, `api_key:<id>`, `cli`); null for request events. */
+  actor: string | null;
   requestId: string | null;
   clientId: string | null;
   userId: string | null;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createHttpLayer, readClientCertificate, type FallbackHandler } from '@/lib/http/http-layer';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 const hasOpenssl = (() => {
   try {
@@ -45,7 +46,7 @@ let cleanup: () => Promise<void>;
 beforeAll(async () => {
   let db;
   ({ db, cleanup } = await useTestDatabase());
-  await createTenant(db, { slug: 'acme', name: 'Acme' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme' });
 });
 
 afterAll(async () => cleanup());

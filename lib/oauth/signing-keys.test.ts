@@ -5,6 +5,7 @@ import { generateSigningKeyRows, getTenantKeys } from '@/lib/oauth/signing-keys'
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { call } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 let db: Db;
 let cleanup: () => Promise<void>;
@@ -12,7 +13,7 @@ let tenantId: string;
 
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
-  ({ id: tenantId } = await createTenant(db, { slug: 'acme', name: 'Acme Corp' }));
+  ({ id: tenantId } = await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' }));
 });
 
 afterAll(async () => {

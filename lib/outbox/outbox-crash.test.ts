@@ -12,6 +12,7 @@ import type { Db } from '@/lib/db/client';
 import { startFakeResend, type FakeResend } from '@/lib/testing/fake-resend';
 import { call, credentialsOf, formRequest } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 const LEASE_MS = 1_500;
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -66,9 +67,9 @@ beforeAll(async () => {
     },
   });
   resend.respondWith('hang');
-  await createTenant(db, { slug: 'acme', name: 'Acme' });
-  const client = credentialsOf(await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } }));
-  await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com' });
+  await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme' });
+  const client = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } }));
+  await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com' });
   const result = await call(
     formRequest('/t/acme/bc-authorize', { scope: 'openid', login_hint: 'alice@example.com' }, { auth: client }),
   );

@@ -25,6 +25,7 @@ import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { createPostgresEngine } from '@/lib/store/sql/postgres-engine';
 import { TEST_ACTOR } from '@/lib/testing/outbox';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
 const onSqlite = !process.env.TEST_POSTGRES_URL;
 
@@ -39,10 +40,10 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
 
   beforeAll(async () => {
     ({ db, cleanup } = await useTestDatabase());
-    tenantId = (await createTenant(db, { slug: 'acme', name: 'Acme' })).id;
-    clientId = (await createClient(db, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } })).client_id;
+    tenantId = (await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme' })).id;
+    clientId = (await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } })).client_id;
     clientRowId = (await db.client.findUniqueOrThrow({ where: { clientId } })).id;
-    userId = (await createUser(db, { tenantSlug: 'acme', email: 'alice@example.com' })).id;
+    userId = (await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com' })).id;
     store = getProtocolData().store;
   });
 

@@ -307,6 +307,7 @@ export const insertEvent = defineQuery<Row<'Event'>>('insert-event', (db, p) =>
     id: p('id'),
     tenantId: p('tenantId'),
     type: p('type'),
+    actor: p('actor'),
     requestId: p('requestId'),
     clientId: p('clientId'),
     userId: p('userId'),

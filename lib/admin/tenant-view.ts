@@ -1,0 +1,62 @@
+import { issuerFor } from '@/lib/tenants/issuer';
+
+/**
+ * A tenant as every admin door shows it: identity, issuer and settings
+ * (snake_case, as the CLI's and the Management API's JSON).
+ */
+export type TenantView = {
+  id: string;
+  slug: string;
+  name: string;
+  issuer: string;
+  /** bc-authorize requests per minute per hinted user; 0 = no limit. */
+  rate_limit_per_user: number;
+  /** bc-authorize requests per minute for the tenant; 0 = no limit. */
+  rate_limit_per_tenant: number;
+  /** Requests pending at once; 0 = no limit. */
+  max_pending_requests: number;
+  email_channel_enabled: boolean;
+  push_channel_enabled: boolean;
+  created_at: string;
+};
+
+/** Prisma `select` of what a TenantView needs. */
+export const TENANT_VIEW_COLUMNS = {
+  id: true,
+  slug: true,
+  name: true,
+  rateLimitPerUser: true,
+  rateLimitPerTenant: true,
+  maxPendingRequests: true,
+  emailChannelEnabled: true,
+  pushChannelEnabled: true,
+  createdAt: true,
+} as const;
+
+export type TenantViewRow = {
+  id: string;
+  slug: string;
+  name: string;
+  rateLimitPerUser: number;
+  rateLimitPerTenant: number;
+  maxPendingRequests: number;
+  emailChannelEnabled: boolean;
+  pushChannelEnabled: boolean;
+  createdAt: Date;
+};
+
+export const toTenantView = (row: TenantViewRow): TenantView => ({
+  id: row.id,
+  slug: row.slug,
+  name: row.name,
+  issuer: issuerFor(row.slug),
+  rate_limit_per_user: row.rateLimitPerUser,
+  rate_limit_per_tenant: row.rateLimitPerTenant,
+  max_pending_requests: row.maxPendingRequests,
+  email_channel_enabled: row.emailChannelEnabled,
+  push_channel_enabled: row.pushChannelEnabled,
+  created_at: row.createdAt.toISOString(),
+});
+
+/** The settings part of a view (what the audit log records before and after a change). */
+export const tenantSettingsOf = ({ id: _id, issuer: _issuer, created_at: _createdAt, ...settings }: TenantView) => settings;
