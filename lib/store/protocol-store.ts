@@ -142,6 +142,10 @@ export type ProtocolStore = {
   close(): Promise<void>;
 };
 
+/** `{ id: 1 }` → `{ link_id: 1 }`: a row's columns as the parameters of a combined insert. */
+const withPrefix = (prefix: string, row: object): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(row).map(([column, value]) => [`${prefix}_${column}`, value]));
+
 const insertOutbox = async (tx: SqlExecutor, messages: NewOutboxMessage[]) => {
   for (const message of messages) await tx.run(q.insertOutboxMessage, message);
 };
@@ -155,14 +159,27 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   findUserBySub: async (tenantId, sub) => (await engine.first(q.selectUserBySub, { tenantId, sub })) ?? null,
   findUserByEmail: async (tenantId, email) => (await engine.first(q.selectUserByEmail, { tenantId, email })) ?? null,
 
-  createRequest: (request) =>
-    engine.transaction(async (tx) => {
-      const { approvalLink, outbox, events, ...columns } = request;
+  createRequest: async (request) => {
+    const { approvalLink, outbox, events, ...columns } = request;
+    const link = { ...approvalLink, requestId: request.id, createdAt: request.createdAt };
+    if (engine.dialect === 'postgres' && outbox.length === 1 && events.length === 1) {
+      // bc-authorize's usual shape: one statement, one round trip.
+      await engine.execute(q.insertRequestBundle, {
+        ...columns,
+        ...withPrefix('link', link),
+        ...withPrefix('outbox', outbox[0]),
+        ...withPrefix('event', events[0]),
+      } as q.RequestBundleParams);
+
+      return;
+    }
+    await engine.transaction(async (tx) => {
       await tx.run(q.insertRequest, columns);
-      await tx.run(q.insertApprovalLink, { ...approvalLink, requestId: request.id, createdAt: request.createdAt });
+      await tx.run(q.insertApprovalLink, link);
       await insertOutbox(tx, outbox);
       for (const event of events) await tx.run(q.insertEvent, event);
-    }),
+    });
+  },
   findRequestForPoll: async (authReqIdHash) => (await engine.first(q.selectRequestForPoll, { authReqIdHash })) ?? null,
   recordPoll: ({ request, previousPolledAt, now, slowDown }) => {
     const params = {

@@ -73,40 +73,51 @@ export const selectRequestState = defineQuery<{ id: string }, Pick<Row<'Backchan
   (db, p) => db.selectFrom('BackchannelRequest').select(['status', 'expiresAt']).where('id', '=', p('id')),
 );
 
-export const insertRequest = defineQuery<
-  Pick<
-    Row<'BackchannelRequest'>,
-    | 'id'
-    | 'tenantId'
-    | 'clientId'
-    | 'userId'
-    | 'authReqIdHash'
-    | 'scope'
-    | 'bindingMessage'
-    | 'acrValues'
-    | 'acr'
-    | 'interval'
-    | 'expiresAt'
-    | 'createdAt'
-  >
->('insert-request', (db, p) =>
-  db.insertInto('BackchannelRequest').values({
-    id: p('id'),
-    tenantId: p('tenantId'),
-    clientId: p('clientId'),
-    userId: p('userId'),
-    authReqIdHash: p('authReqIdHash'),
-    scope: p('scope'),
-    bindingMessage: p('bindingMessage'),
-    acrValues: p('acrValues'),
-    acr: p('acr'),
-    status: 'pending',
-    interval: p('interval'),
-    pollCount: 0,
-    slowDownCount: 0,
-    expiresAt: p('expiresAt'),
-    createdAt: p('createdAt'),
-  }),
+type RequestInsert = Pick<
+  Row<'BackchannelRequest'>,
+  | 'id'
+  | 'tenantId'
+  | 'clientId'
+  | 'userId'
+  | 'authReqIdHash'
+  | 'scope'
+  | 'bindingMessage'
+  | 'acrValues'
+  | 'acr'
+  | 'interval'
+  | 'expiresAt'
+  | 'createdAt'
+>;
+
+/** A column's value from a parameter: `p` itself, or `p` under a prefix when one statement inserts several rows. */
+type ValueOf<Columns> = <K extends keyof Columns & string>(column: K) => Columns[K];
+
+/** Prefixes every parameter name (for the rows of a combined insert): `link` + `id` → `link_id`. */
+const prefixed =
+  <Columns>(parameter: (name: never) => unknown, prefix: string): ValueOf<Columns> =>
+  (column) =>
+    parameter(`${prefix}_${column}` as never) as never;
+
+const requestValues = (v: ValueOf<RequestInsert>) => ({
+  id: v('id'),
+  tenantId: v('tenantId'),
+  clientId: v('clientId'),
+  userId: v('userId'),
+  authReqIdHash: v('authReqIdHash'),
+  scope: v('scope'),
+  bindingMessage: v('bindingMessage'),
+  acrValues: v('acrValues'),
+  acr: v('acr'),
+  status: 'pending' as const,
+  interval: v('interval'),
+  pollCount: 0,
+  slowDownCount: 0,
+  expiresAt: v('expiresAt'),
+  createdAt: v('createdAt'),
+});
+
+export const insertRequest = defineQuery<RequestInsert>('insert-request', (db, p) =>
+  db.insertInto('BackchannelRequest').values(requestValues(p)),
 );
 
 /**
@@ -216,16 +227,18 @@ export const selectGrantByAccessTokenJti = defineQuery<{ jti: string }, GrantCol
 
 // ── Approval links ────────────────────────────────────────────────────────────
 
-export const insertApprovalLink = defineQuery<
-  Pick<Row<'ApprovalLink'>, 'id' | 'requestId' | 'tokenHash' | 'channel' | 'createdAt'>
->('insert-approval-link', (db, p) =>
-  db.insertInto('ApprovalLink').values({
-    id: p('id'),
-    requestId: p('requestId'),
-    tokenHash: p('tokenHash'),
-    channel: p('channel'),
-    createdAt: p('createdAt'),
-  }),
+type ApprovalLinkInsert = Pick<Row<'ApprovalLink'>, 'id' | 'requestId' | 'tokenHash' | 'channel' | 'createdAt'>;
+
+const approvalLinkValues = (v: ValueOf<ApprovalLinkInsert>) => ({
+  id: v('id'),
+  requestId: v('requestId'),
+  tokenHash: v('tokenHash'),
+  channel: v('channel'),
+  createdAt: v('createdAt'),
+});
+
+export const insertApprovalLink = defineQuery<ApprovalLinkInsert>('insert-approval-link', (db, p) =>
+  db.insertInto('ApprovalLink').values(approvalLinkValues(p)),
 );
 
 /** Consumes a link of this request, once. */
@@ -302,19 +315,19 @@ export const selectApprovalByLinkId = defineQuery<{ linkId: string }, ApprovalCo
 
 // ── Events ────────────────────────────────────────────────────────────────────
 
-export const insertEvent = defineQuery<Row<'Event'>>('insert-event', (db, p) =>
-  db.insertInto('Event').values({
-    id: p('id'),
-    tenantId: p('tenantId'),
-    type: p('type'),
-    actor: p('actor'),
-    requestId: p('requestId'),
-    clientId: p('clientId'),
-    userId: p('userId'),
-    detail: p('detail'),
-    createdAt: p('createdAt'),
-  }),
-);
+const eventValues = (v: ValueOf<Row<'Event'>>) => ({
+  id: v('id'),
+  tenantId: v('tenantId'),
+  type: v('type'),
+  actor: v('actor'),
+  requestId: v('requestId'),
+  clientId: v('clientId'),
+  userId: v('userId'),
+  detail: v('detail'),
+  createdAt: v('createdAt'),
+});
+
+export const insertEvent = defineQuery<Row<'Event'>>('insert-event', (db, p) => db.insertInto('Event').values(eventValues(p)));
 
 export const selectRequestEvents = defineQuery<{ requestId: string }, Row<'Event'>>('request-events', (db, p) =>
   db.selectFrom('Event').selectAll().where('requestId', '=', p('requestId')).orderBy('id'),
@@ -322,24 +335,50 @@ export const selectRequestEvents = defineQuery<{ requestId: string }, Row<'Event
 
 // ── Outbox ────────────────────────────────────────────────────────────────────
 
-export const insertOutboxMessage = defineQuery<
-  Pick<
-    Row<'OutboxMessage'>,
-    'id' | 'tenantId' | 'requestId' | 'type' | 'payload' | 'encryptedSecret' | 'availableAt' | 'createdAt'
-  >
->('insert-outbox-message', (db, p) =>
-  db.insertInto('OutboxMessage').values({
-    id: p('id'),
-    tenantId: p('tenantId'),
-    requestId: p('requestId'),
-    type: p('type'),
-    payload: p('payload'),
-    encryptedSecret: p('encryptedSecret'),
-    status: 'pending',
-    attempts: 0,
-    availableAt: p('availableAt'),
-    createdAt: p('createdAt'),
-  }),
+type OutboxInsert = Pick<
+  Row<'OutboxMessage'>,
+  'id' | 'tenantId' | 'requestId' | 'type' | 'payload' | 'encryptedSecret' | 'availableAt' | 'createdAt'
+>;
+
+const outboxValues = (v: ValueOf<OutboxInsert>) => ({
+  id: v('id'),
+  tenantId: v('tenantId'),
+  requestId: v('requestId'),
+  type: v('type'),
+  payload: v('payload'),
+  encryptedSecret: v('encryptedSecret'),
+  status: 'pending' as const,
+  attempts: 0,
+  availableAt: v('availableAt'),
+  createdAt: v('createdAt'),
+});
+
+export const insertOutboxMessage = defineQuery<OutboxInsert>('insert-outbox-message', (db, p) =>
+  db.insertInto('OutboxMessage').values(outboxValues(p)),
+);
+
+type Prefixed<Columns, Prefix extends string> = { [K in keyof Columns & string as `${Prefix}_${K}`]: Columns[K] };
+
+/** The parameters of insertRequestBundle: the request's columns, then the link's, the message's and the event's, prefixed. */
+export type RequestBundleParams = RequestInsert &
+  Prefixed<ApprovalLinkInsert, 'link'> &
+  Prefixed<OutboxInsert, 'outbox'> &
+  Prefixed<Row<'Event'>, 'event'>;
+
+/**
+ * PostgreSQL only: a request with its approval link, one outbox message and
+ * one event in ONE statement (data-modifying CTEs; foreign keys are checked
+ * at its end), so bc-authorize is one round trip and needs no BEGIN/COMMIT.
+ * SQLite has no DML in CTEs: there the same rows go through the group commit
+ * as separate statements. Never prepared on SQLite.
+ */
+export const insertRequestBundle = defineQuery<RequestBundleParams>('insert-request-bundle', (db, p) =>
+  db
+    .with('request', (cte) => cte.insertInto('BackchannelRequest').values(requestValues(p)))
+    .with('link', (cte) => cte.insertInto('ApprovalLink').values(approvalLinkValues(prefixed(p, 'link'))))
+    .with('outbox', (cte) => cte.insertInto('OutboxMessage').values(outboxValues(prefixed(p, 'outbox'))))
+    .insertInto('Event')
+    .values(eventValues(prefixed(p, 'event'))),
 );
 
 export type ClaimedColumns = Pick<
