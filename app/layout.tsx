@@ -1,22 +1,44 @@
 import type { Metadata, Viewport } from 'next';
+import localFont from 'next/font/local';
 import type { ReactNode } from 'react';
+import { THEME_SCRIPT } from '@/components/theme/theme';
+import { Toaster } from '@/components/ui/toaster';
 import './globals.css';
+
+// Inter (variable, Latin subset) from @fontsource-variable/inter, self-hosted by next/font: no download at build or run time.
+const inter = localFont({
+  src: '../node_modules/@fontsource-variable/inter/files/inter-latin-wght-normal.woff2',
+  weight: '100 900',
+  style: 'normal',
+  display: 'swap',
+  variable: '--font-inter',
+});
 
 export const metadata: Metadata = {
   title: { default: 'Backchannel', template: '%s · Backchannel' },
   description: 'A self-hosted OpenID Provider built around CIBA (Client-Initiated Backchannel Authentication).',
 };
 
-export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#0f172a' };
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#f8fafc' },
+    { media: '(prefers-color-scheme: dark)', color: '#020617' },
+  ],
+};
 
+// Each page brings its own frame (components/ui/public-shell.tsx, or the console's app-shell).
+// The theme script sets `.dark` on <html> before first paint, so suppressHydrationWarning there.
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
-      <body className="min-h-screen bg-slate-50 font-sans text-slate-900">
-        <div className="flex min-h-screen flex-col">
-          <main className="flex flex-1 flex-col items-center px-4 py-10 sm:py-16">{children}</main>
-          <footer className="px-4 pb-8 text-center text-xs text-slate-500">Backchannel · CIBA OpenID Provider</footer>
-        </div>
+    <html lang="en" className={inter.variable} suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
+      <body className="min-h-dvh font-sans">
+        {children}
+        <Toaster />
       </body>
     </html>
   );
