@@ -65,12 +65,28 @@ describe('getBaseEnv', () => {
     expect(baseEnvWith({ BACKCHANNEL_DEBUG: 'false' }).debug).toBe(false);
   });
 
+  it('reads ADMIN_EMAILS as a trimmed, lower-cased list without duplicates or blanks', () => {
+    expect(baseEnvWith({ ADMIN_EMAILS: '' }).adminEmails).toEqual([]);
+    expect(baseEnvWith({ ADMIN_EMAILS: ' Ada@Example.COM, bob@x.example ,,ada@example.com' }).adminEmails).toEqual([
+      'ada@example.com',
+      'bob@x.example',
+    ]);
+  });
+
   it.each([
     [{ PORT: '70000' }, 'PORT must be an integer from 1 to 65535, not "70000".'],
     [{ APP_URL: 'ftp://example.test' }, 'APP_URL must use http or https, not "ftp:".'],
     [{ DATABASE_URL: 'mysql://db' }, 'DATABASE_URL must start with file:, postgres:// or postgresql://, not "mysql://db".'],
     [{ TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: '' }, 'Set both TLS_CERT_FILE and TLS_KEY_FILE to serve HTTPS.'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "loud".'],
+    [
+      { ADMIN_EMAILS: 'ada@example.com; bob@example.com' },
+      'ADMIN_EMAILS must be a comma-separated list of email addresses; "ada@example.com; bob@example.com" is not one.',
+    ],
+    [
+      { ADMIN_EMAILS: 'ada@example.com,bob' },
+      'ADMIN_EMAILS must be a comma-separated list of email addresses; "bob" is not one.',
+    ],
   ])('refuses %j with a message naming the variable', (vars, message) => {
     expect(() => baseEnvWith(vars)).toThrow(message);
   });

@@ -38,6 +38,8 @@ export type BaseEnv = {
   debug: boolean;
   /** SHADOW_DATABASE_URL: the PostgreSQL connection that creates throw-away shadow databases (db:migration, db:check). */
   shadowDatabaseUrl: string | undefined;
+  /** ADMIN_EMAILS (comma-separated): console owners, created on their first sign-in; lower-cased, without duplicates. */
+  adminEmails: readonly string[];
 };
 
 /**
@@ -48,7 +50,7 @@ export type BaseEnv = {
 export type Env = BaseEnv & {
   /** 32 bytes that encrypt the tenants' private signing keys at rest. */
   keyEncryptionKey: Buffer;
-  /** Secret for CSRF tokens and (later) console sessions. */
+  /** Secret for CSRF tokens and the console's sign-in links (AUTH_SECRET, else the data directory's `auth-secret`). */
   authSecret: string;
 };
 
@@ -107,6 +109,23 @@ const parseLogLevel = (raw: string | undefined): LogLevel => {
   return level;
 };
 
+/** An address as ADMIN_EMAILS may name it: one `@` between a non-empty local part and a dotted domain, no spaces. */
+const ADMIN_EMAIL_PATTERN = /^[^\s@",;<>]+@[^\s@",;<>]+\.[^\s@",;<>]+$/;
+
+const parseAdminEmails = (raw: string | undefined): string[] => {
+  if (raw === undefined) return [];
+  const emails = raw
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry.length > 0);
+  const invalid = emails.find((email) => !ADMIN_EMAIL_PATTERN.test(email));
+  if (invalid !== undefined) {
+    throw new Error(`ADMIN_EMAILS must be a comma-separated list of email addresses; "${invalid}" is not one.`);
+  }
+
+  return [...new Set(emails)];
+};
+
 const isFlagSet = (raw: string | undefined): boolean =>
   raw !== undefined && !['0', 'false', 'no', 'off'].includes(raw.toLowerCase());
 
@@ -130,6 +149,7 @@ const loadBaseEnv = (): BaseEnv => {
     logLevel: parseLogLevel(readVar('LOG_LEVEL')),
     debug: isFlagSet(readVar('BACKCHANNEL_DEBUG')),
     shadowDatabaseUrl: readVar('SHADOW_DATABASE_URL'),
+    adminEmails: parseAdminEmails(readVar('ADMIN_EMAILS')),
   };
 };
 
