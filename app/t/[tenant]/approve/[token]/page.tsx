@@ -1,10 +1,13 @@
 // GET /t/<tenant>/approve/<token> – the authentication device page of the email channel (CIBA §8)
 // Pure read: an email scanner following the link changes nothing. The decision is a POST to ./decision.
+import { Check, Clock, Info, Link2Off, type LucideIcon, MailCheck, ShieldAlert, TimerOff } from 'lucide-react';
 import type { Metadata } from 'next';
 import { findApprovalByToken, recordLinkOpened, type ApprovalLookup } from '@/lib/ciba/approval-page-data';
 import { APPROVAL_CSRF_PURPOSE } from '@/lib/ciba/decide-approval';
 import { csrfTokenFor } from '@/lib/security/csrf';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
+import { Button } from '@/components/ui/button';
+import { PublicShell } from '@/components/ui/public-shell';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,20 +24,24 @@ type PageProps = { params: Promise<{ tenant: string; token: string }> };
 
 type InvalidState = Exclude<ApprovalLookup['state'], 'valid'>;
 
-const INVALID_COPY: Record<InvalidState, { title: string; body: string }> = {
+const INVALID_COPY: Record<InvalidState, { title: string; body: string; Icon: LucideIcon }> = {
   unknown: {
+    Icon: Link2Off,
     title: 'This link is no longer valid',
     body: 'We could not find a sign-in request for this link. Check that you opened the whole link from the email, or start again on the other device.',
   },
   used: {
+    Icon: MailCheck,
     title: 'This link has already been used',
     body: 'The request was already answered with this link. Each link works only once. If you did not answer it yourself, contact your administrator.',
   },
   expired: {
+    Icon: TimerOff,
     title: 'This request has expired',
     body: 'The time to answer this sign-in request has run out, so nothing was approved. Start again on the other device if you still want to sign in.',
   },
   decided: {
+    Icon: MailCheck,
     title: 'This request was already answered',
     body: 'The sign-in request has already been approved or denied, so there is nothing left to do here.',
   },
@@ -67,20 +74,25 @@ const formatExpiry = (date: Date): string =>
     timeZone: 'UTC',
   }).format(date)} UTC`;
 
+const CARD =
+  'overflow-hidden rounded-2xl bg-white shadow-card ring-1 ring-slate-200 dark:bg-slate-900 dark:shadow-none dark:ring-white/10';
+
 function InvalidLink({ state }: { state: InvalidState }) {
-  const copy = INVALID_COPY[state];
+  const { Icon, ...copy } = INVALID_COPY[state];
 
   return (
-    <section
-      aria-labelledby="invalid-title"
-      className="w-full max-w-lg rounded-2xl border border-slate-200 bg-white p-8 shadow-sm"
-    >
-      <h1 id="invalid-title" className="text-2xl font-bold tracking-tight">
-        {copy.title}
-      </h1>
-      <p className="mt-3 text-slate-600">{copy.body}</p>
-      <p className="mt-6 text-sm text-slate-500">You can close this page.</p>
-    </section>
+    <PublicShell hideHeader>
+      <section aria-labelledby="invalid-title" className={`${CARD} p-8 text-center`}>
+        <span className="mx-auto flex size-12 items-center justify-center rounded-full bg-slate-100 text-slate-600 ring-1 ring-slate-200 dark:bg-white/5 dark:text-slate-300 dark:ring-white/10">
+          <Icon className="size-6" />
+        </span>
+        <h1 id="invalid-title" className="mt-4 text-2xl font-semibold tracking-tight text-balance text-slate-900 dark:text-white">
+          {copy.title}
+        </h1>
+        <p className="mt-3 text-pretty text-slate-600 dark:text-slate-400">{copy.body}</p>
+        <p className="mt-6 text-sm text-slate-600 dark:text-slate-400">You can close this page.</p>
+      </section>
+    </PublicShell>
   );
 }
 
@@ -97,82 +109,96 @@ export default async function ApprovePage({ params }: PageProps) {
   const action = `/t/${encodeURIComponent(tenant.slug)}/approve/${encodeURIComponent(token)}/decision`;
 
   return (
-    <section
-      aria-labelledby="approve-title"
-      className="w-full max-w-lg overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm"
-    >
-      <div className="border-b border-slate-200 bg-slate-50 px-8 py-4 text-sm text-slate-600">{tenant.name}</div>
-
-      <div className="px-8 py-7">
-        <h1 id="approve-title" className="text-2xl font-bold tracking-tight">
-          <span className="break-words">{client.name}</span> wants you to sign in
-        </h1>
-        <p className="mt-2 text-slate-600">
-          A sign-in was started on another device for <strong className="text-slate-900">{user.email}</strong>.
-        </p>
-
-        <div className="mt-6">
-          {request.bindingMessage ? (
-            <>
-              <p className="text-sm font-medium text-slate-700">Check that this code matches the other device</p>
-              <p
-                className="mt-2 rounded-xl border-2 border-slate-300 bg-slate-100 px-5 py-4 text-center font-mono text-3xl font-bold tracking-wider break-all text-slate-900"
-                aria-label={`Binding code: ${request.bindingMessage}`}
-              >
-                {request.bindingMessage}
-              </p>
-            </>
-          ) : (
-            <p className="rounded-xl border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">
-              The application did not show a code for this request. Only approve if you are sure you started it.
-            </p>
-          )}
+    <PublicShell hideHeader>
+      <section aria-labelledby="approve-title" className={CARD}>
+        <div className="flex items-center gap-3 border-b border-slate-200 bg-slate-50 px-6 py-3.5 sm:px-8 dark:border-white/10 dark:bg-white/[0.03]">
+          <span
+            aria-hidden="true"
+            className="flex size-8 shrink-0 items-center justify-center rounded-lg bg-indigo-600 text-sm font-semibold text-white uppercase dark:bg-indigo-500"
+          >
+            {tenant.name.trim().charAt(0)}
+          </span>
+          <div className="min-w-0 text-sm">
+            <p className="truncate font-medium text-slate-900 dark:text-white">{tenant.name}</p>
+            <p className="text-slate-600 dark:text-slate-400">Sign-in request</p>
+          </div>
         </div>
 
-        <div className="mt-6">
-          <h2 className="text-sm font-medium text-slate-700">{client.name} will receive</h2>
-          <ul className="mt-2 space-y-1.5">
-            {scopes.map(({ scope, description }) => (
-              <li key={scope} className="flex items-center gap-2 text-slate-800">
-                <span aria-hidden="true" className="h-1.5 w-1.5 shrink-0 rounded-full bg-slate-400" />
-                {description}
-              </li>
-            ))}
-          </ul>
-        </div>
-
-        <p className="mt-6 text-sm text-slate-600">
-          This request expires in <strong className="text-slate-900">{describeTimeLeft(secondsLeft)}</strong> (at{' '}
-          <time dateTime={request.expiresAt.toISOString()}>{formatExpiry(request.expiresAt)}</time>).
-        </p>
-
-        <div role="note" className="mt-6 rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
-          <p className="font-semibold">Only approve if you started this on the other device and the code matches.</p>
-          <p className="mt-1">
-            If you did not start it, or the code is different, choose Deny: someone may be trying to get into your account.
+        <div className="px-6 py-7 sm:px-8">
+          <h1 id="approve-title" className="text-2xl font-semibold tracking-tight text-balance text-slate-900 dark:text-white">
+            <span className="break-words">{client.name}</span> wants you to sign in
+          </h1>
+          <p className="mt-2 text-slate-600 dark:text-slate-400">
+            A sign-in was started on another device for{' '}
+            <strong className="font-semibold wrap-break-word text-slate-900 dark:text-white">{user.email}</strong>.
           </p>
-        </div>
 
-        <form method="post" action={action} autoComplete="off" className="mt-7 grid grid-cols-2 gap-3">
-          <input type="hidden" name="csrf_token" value={csrfToken} />
-          <button
-            type="submit"
-            name="decision"
-            value="deny"
-            className="rounded-xl border-2 border-red-700 bg-white px-4 py-3 text-base font-semibold text-red-700 hover:bg-red-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-700 focus-visible:ring-offset-2"
+          <div className="mt-6">
+            {request.bindingMessage ? (
+              <>
+                <p className="text-sm font-medium text-slate-700 dark:text-slate-300">
+                  Check that this code matches the other device
+                </p>
+                <p
+                  className="mt-2 rounded-xl bg-indigo-50 px-5 py-4 text-center font-mono text-3xl font-semibold tracking-wider break-all text-slate-900 ring-1 ring-indigo-200 ring-inset dark:bg-indigo-400/10 dark:text-white dark:ring-indigo-400/30"
+                  aria-label={`Binding code: ${request.bindingMessage}`}
+                >
+                  {request.bindingMessage}
+                </p>
+              </>
+            ) : (
+              <p className="flex gap-2.5 rounded-xl bg-slate-50 px-4 py-3 text-sm text-slate-700 ring-1 ring-slate-200 ring-inset dark:bg-white/5 dark:text-slate-300 dark:ring-white/10">
+                <Info className="mt-0.5 size-4 shrink-0 text-slate-500 dark:text-slate-400" />
+                The application did not show a code for this request. Only approve if you are sure you started it.
+              </p>
+            )}
+          </div>
+
+          <div className="mt-6">
+            <h2 className="text-sm font-medium text-slate-700 dark:text-slate-300">{client.name} will receive</h2>
+            <ul className="mt-2 space-y-1.5">
+              {scopes.map(({ scope, description }) => (
+                <li key={scope} className="flex items-start gap-2.5 text-slate-800 dark:text-slate-200">
+                  <Check className="mt-1 size-4 shrink-0 text-indigo-600 dark:text-indigo-400" />
+                  {description}
+                </li>
+              ))}
+            </ul>
+          </div>
+
+          <p className="mt-6 flex gap-2.5 text-sm text-slate-600 dark:text-slate-400">
+            <Clock className="mt-0.5 size-4 shrink-0 text-slate-500 dark:text-slate-400" />
+            <span>
+              This request expires in{' '}
+              <strong className="font-semibold text-slate-900 dark:text-white">{describeTimeLeft(secondsLeft)}</strong> (at{' '}
+              <time dateTime={request.expiresAt.toISOString()}>{formatExpiry(request.expiresAt)}</time>).
+            </span>
+          </p>
+
+          <div
+            role="note"
+            className="mt-6 flex gap-3 rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-950 ring-1 ring-amber-300 ring-inset dark:bg-amber-400/10 dark:text-amber-100 dark:ring-amber-400/30"
           >
-            Deny
-          </button>
-          <button
-            type="submit"
-            name="decision"
-            value="approve"
-            className="rounded-xl border-2 border-emerald-700 bg-emerald-700 px-4 py-3 text-base font-semibold text-white hover:bg-emerald-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-700 focus-visible:ring-offset-2"
-          >
-            Approve
-          </button>
-        </form>
-      </div>
-    </section>
+            <ShieldAlert className="mt-0.5 size-5 shrink-0 text-amber-600 dark:text-amber-400" />
+            <div>
+              <p className="font-semibold">Only approve if you started this on the other device and the code matches.</p>
+              <p className="mt-1">
+                If you did not start it, or the code is different, choose Deny: someone may be trying to get into your account.
+              </p>
+            </div>
+          </div>
+
+          <form method="post" action={action} autoComplete="off" className="mt-7 grid grid-cols-2 gap-3">
+            <input type="hidden" name="csrf_token" value={csrfToken} />
+            <Button type="submit" name="decision" value="deny" variant="secondary" size="lg">
+              Deny
+            </Button>
+            <Button type="submit" name="decision" value="approve" variant="primary" size="lg">
+              Approve
+            </Button>
+          </form>
+        </div>
+      </section>
+    </PublicShell>
   );
 }

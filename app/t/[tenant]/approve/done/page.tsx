@@ -1,5 +1,7 @@
 // GET /t/<tenant>/approve/done?outcome=… – where the approval form's POST redirects (303)
+import { CircleCheck, CircleX, type LucideIcon, TriangleAlert } from 'lucide-react';
 import type { Metadata } from 'next';
+import { PublicShell } from '@/components/ui/public-shell';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,12 +15,12 @@ const OUTCOMES = {
   approved: {
     tone: 'success',
     title: 'Request approved',
-    body: 'Request approved. You can return to the other device.',
+    body: 'You can return to the other device: the sign-in continues there.',
   },
   denied: {
     tone: 'neutral',
     title: 'Request denied',
-    body: 'Request denied. Nothing was shared with the application. If you did not start this sign-in, consider telling your administrator.',
+    body: 'Nothing was shared with the application. If you did not start this sign-in, consider telling your administrator.',
   },
   expired: {
     tone: 'problem',
@@ -42,10 +44,20 @@ const OUTCOMES = {
   },
 } as const satisfies Record<string, { tone: Tone; title: string; body: string }>;
 
-const TONE_BADGE: Record<Tone, { className: string; symbol: string }> = {
-  success: { className: 'bg-emerald-100 text-emerald-800', symbol: '✓' },
-  neutral: { className: 'bg-slate-200 text-slate-800', symbol: '✕' },
-  problem: { className: 'bg-amber-100 text-amber-900', symbol: '!' },
+const TONE_BADGE: Record<Tone, { className: string; Icon: LucideIcon }> = {
+  success: {
+    className:
+      'bg-emerald-50 text-emerald-600 ring-emerald-600/20 dark:bg-emerald-400/10 dark:text-emerald-400 dark:ring-emerald-400/25',
+    Icon: CircleCheck,
+  },
+  neutral: {
+    className: 'bg-slate-100 text-slate-600 ring-slate-500/20 dark:bg-white/5 dark:text-slate-300 dark:ring-white/10',
+    Icon: CircleX,
+  },
+  problem: {
+    className: 'bg-amber-50 text-amber-600 ring-amber-600/25 dark:bg-amber-400/10 dark:text-amber-400 dark:ring-amber-400/25',
+    Icon: TriangleAlert,
+  },
 };
 
 const isKnownOutcome = (value: unknown): value is keyof typeof OUTCOMES =>
@@ -57,21 +69,22 @@ export default async function ApprovalDonePage({ searchParams }: PageProps) {
   const badge = TONE_BADGE[copy.tone];
 
   return (
-    <section
-      aria-labelledby="done-title"
-      className="w-full max-w-lg rounded-2xl border border-slate-200 bg-white p-8 text-center shadow-sm"
-    >
-      <span
-        aria-hidden="true"
-        className={`mx-auto flex h-12 w-12 items-center justify-center rounded-full text-xl font-bold ${badge.className}`}
+    <PublicShell hideHeader>
+      <section
+        aria-labelledby="done-title"
+        className="rounded-2xl bg-white p-8 text-center shadow-card ring-1 ring-slate-200 dark:bg-slate-900 dark:shadow-none dark:ring-white/10"
       >
-        {badge.symbol}
-      </span>
-      <h1 id="done-title" className="mt-4 text-2xl font-bold tracking-tight">
-        {copy.title}
-      </h1>
-      <p className="mt-3 text-slate-600">{copy.body}</p>
-      <p className="mt-6 text-sm text-slate-500">You can close this page.</p>
-    </section>
+        <span className={`mx-auto flex size-14 items-center justify-center rounded-full ring-1 ring-inset ${badge.className}`}>
+          <badge.Icon className="size-7" />
+        </span>
+        <h1 id="done-title" className="mt-5 text-2xl font-semibold tracking-tight text-balance text-slate-900 dark:text-white">
+          {copy.title}
+        </h1>
+        <p className="mt-3 text-pretty text-slate-600 dark:text-slate-400">{copy.body}</p>
+        <p className="mt-6 border-t border-slate-200 pt-5 text-sm text-slate-600 dark:border-white/10 dark:text-slate-400">
+          You can close this page.
+        </p>
+      </section>
+    </PublicShell>
   );
 }
