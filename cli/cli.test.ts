@@ -286,7 +286,18 @@ describe('backchannel CLI', () => {
     });
 
     const users = await runJson<JsonDocument[]>(['user', 'list', '--tenant', 'acme']);
-    expect(users).toEqual([{ ...user, createdAt: expect.any(String) }]);
+    expect(users).toEqual([
+      {
+        id: user.id,
+        sub: user.sub,
+        email: 'alice@example.com',
+        email_verified: true,
+        name: 'Alice Doe',
+        has_user_code: false,
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
+      },
+    ]);
 
     const tenants = await runJson<JsonDocument[]>(['tenant', 'list']);
     expect(tenants).toContainEqual(expect.objectContaining({ slug: 'acme', issuer: 'https://op.example.test/t/acme' }));

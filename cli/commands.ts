@@ -6,6 +6,8 @@ import { createUser } from '@/lib/admin/create-user';
 import { listClients } from '@/lib/admin/list-clients';
 import { listTenants } from '@/lib/admin/list-tenants';
 import { listUsers } from '@/lib/admin/list-users';
+import { PAGE_LIMIT } from '@/lib/admin/page-cursor';
+import type { UserView } from '@/lib/admin/user-view';
 import { rotateClientSecret } from '@/lib/admin/rotate-client-secret';
 import { updateClient } from '@/lib/admin/update-client';
 import { updateTenant } from '@/lib/admin/update-tenant';
@@ -191,6 +193,19 @@ const TENANT_SETTING_OPTIONS: Record<string, TenantSettingOption> = {
   },
 };
 
+/** Every user of the tenant, page after page of the domain's list. */
+const listAllUsers = async (db: Db, tenantSlug: string): Promise<UserView[]> => {
+  const users: UserView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listUsers(db, CLI_PRINCIPAL, { tenantSlug, limit: PAGE_LIMIT.max, cursor });
+    users.push(...page.data);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+
+  return users;
+};
+
 const tenantSettingsFrom = (values: OptionValues): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(TENANT_SETTING_OPTIONS).flatMap(([name, option]) => {
@@ -336,8 +351,8 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       summary: "List a tenant's users.",
       options: { tenant: TENANT_OPTION },
       examples: ['backchannel user list --tenant acme'],
-      run: (db, values) => listUsers(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant') }),
-      formatHuman: (users: Awaited<ReturnType<typeof listUsers>>) =>
+      run: (db, values) => listAllUsers(db, required(values, 'tenant')),
+      formatHuman: (users: UserView[]) =>
         formatTable(
           ['EMAIL', 'NAME', 'SUB'],
           users.map((user) => [user.email, user.name, user.sub]),

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { recordAdminEvent } from '@/lib/admin/audit';
+import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
+import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
+import { ZResourceIdSchema } from '@/lib/admin/user-fields';
+import { toUserView, USER_VIEW_COLUMNS, userSettingsOf } from '@/lib/admin/user-view';
+import type { Principal } from '@/lib/auth/principal';
+import type { Db } from '@/lib/db/client';
+
+/** Which user: its id. */
+export const ZDeleteUserSchema = z.strictObject({ id: ZResourceIdSchema }).meta({ title: 'DeleteUser' });
+export type TDeleteUser = z.input<typeof ZDeleteUserSchema>;
+
+export type DeleteUserOptions = { tenantSlug: string } & TDeleteUser;
+
+export type DeletedUser = { id: string; deleted: boolean };
+
+/**
+ * Deletes a user of a tenant with its requests (they cascade), and records
+ * the deletion, in one transaction. Idempotent: a user that does not exist
+ * (any more, or in this tenant) is not an error; `deleted` says whether one
+ * was deleted now.
+ *
+ * @throws AdminError `invalid_input` for a malformed id; `not_found` for an unknown tenant; `forbidden` for a tenant out of reach.
+ */
+export const deleteUser = async (db: Db, principal: Principal, options: DeleteUserOptions): Promise<DeletedUser> => {
+  const { tenantSlug, ...input } = options;
+  const { id } = parseInputOrThrow(ZDeleteUserSchema, input);
+  const tenant = await requireTenantAccess(db, principal, tenantSlug);
+
+  return db.$transaction(async (tx) => {
+    const current = await tx.user.findFirst({ where: { id, tenantId: tenant.id }, select: USER_VIEW_COLUMNS });
+    if (!current) return { id, deleted: false };
+    const { count } = await tx.user.deleteMany({ where: { id, tenantId: tenant.id } });
+    if (count === 0) return { id, deleted: false };
+    await recordAdminEvent(tx, {
+      principal,
+      type: 'user_deleted',
+      tenantId: tenant.id,
+      change: { target: id, before: { sub: current.sub, ...userSettingsOf(toUserView(current)) }, after: null },
+    });
+
+    return { id, deleted: true };
+  });
+};

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { recordAdminEvent } from '@/lib/admin/audit';
+import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
+import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
+import { userCodeHashOf, ZResourceIdSchema, ZUserCodeSchema, ZUserEmailSchema } from '@/lib/admin/user-fields';
+import { userNotFound } from '@/lib/admin/user-not-found';
+import type { Principal } from '@/lib/auth/principal';
+import type { Db } from '@/lib/db/client';
+
+/**
+ * A user (by `id` or by `email`, exactly one) and the code to set, or null
+ * to clear it (CIBA §7.1 user_code).
+ */
+export const ZSetUserCodeSchema = z
+  .strictObject({
+    id: ZResourceIdSchema.optional(),
+    email: ZUserEmailSchema.optional(),
+    code: ZUserCodeSchema.nullable(),
+  })
+  .check((context) => {
+    if ((context.value.id === undefined) === (context.value.email === undefined)) {
+      context.issues.push({
+        code: 'custom',
+        input: context.value,
+        path: ['id'],
+        message: 'give the user by id or by email (one of them)',
+      });
+    }
+  })
+  .meta({ title: 'SetUserCode' });
+export type TSetUserCode = z.input<typeof ZSetUserCodeSchema>;
+
+export type SetUserCodeOptions = { tenantSlug: string } & TSetUserCode;
+
+export type UserCodeSet = { id: string; has_user_code: boolean };
+
+/**
+ * Sets or clears a user's user code. Only its SHA-256 is stored; the audit
+ * record says whether a code is set, never the code.
+ *
+ * @throws AdminError `invalid_input` for a bad code or user reference; `not_found` for an unknown tenant or a user not in it; `forbidden` for a tenant out of reach.
+ */
+export const setUserCode = async (db: Db, principal: Principal, options: SetUserCodeOptions): Promise<UserCodeSet> => {
+  const { tenantSlug, ...input } = options;
+  const { id, email, code } = parseInputOrThrow(ZSetUserCodeSchema, input);
+  const tenant = await requireTenantAccess(db, principal, tenantSlug);
+
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findFirst({
+      where: { tenantId: tenant.id, ...(id !== undefined ? { id } : { email }) },
+      select: { id: true, userCodeHash: true },
+    });
+    if (!user) throw userNotFound(tenant.slug, (id ?? email)!);
+    await tx.user.update({ where: { id: user.id }, data: { userCodeHash: code === null ? null : userCodeHashOf(code) } });
+    await recordAdminEvent(tx, {
+      principal,
+      type: 'user_updated',
+      tenantId: tenant.id,
+      change: { target: user.id, before: { has_user_code: user.userCodeHash !== null }, after: { has_user_code: code !== null } },
+    });
+
+    return { id: user.id, has_user_code: code !== null };
+  });
+};
