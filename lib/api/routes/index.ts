@@ -1,0 +1,15 @@
+/**
+ * Every route of the Management API, by resource. To add routes: write
+ * `lib/api/routes/<resource>.ts` exporting `<RESOURCE>_ROUTES: readonly ApiRoute[]`
+ * (each made with defineRoute, lib/api/route.ts) and list the array below.
+ * The router serves them and the OpenAPI document lists them; nothing else
+ * needs to change.
+ */
+import type { ApiRoute } from '@/lib/api/route';
+import { API_KEY_ROUTES } from '@/lib/api/routes/api-keys';
+import { CLIENT_ROUTES } from '@/lib/api/routes/clients';
+import { TENANT_ROUTES } from '@/lib/api/routes/tenants';
+
+export const API_ROUTE_GROUPS: readonly (readonly ApiRoute[])[] = [TENANT_ROUTES, CLIENT_ROUTES, API_KEY_ROUTES];
+
+export const API_ROUTES: readonly ApiRoute[] = API_ROUTE_GROUPS.flat();
