@@ -31,73 +31,144 @@ export const decryptPrivateJwk = (envelope: string, kid: string, keyEncryptionKe
 const generateKeyParams = (alg: SigningAlg) =>
   alg === 'ES256' ? { extractable: true } : { extractable: true, modulusLength: 2048 };
 
-/** The rows for a fresh key of each supported algorithm, private halves encrypted. */
-export const generateSigningKeyRows = async (tenantId: string) => {
+/**
+ * A new key is published in the JWKS this long before it signs, so relying
+ * parties that cached the JWKS have fetched it before they meet a token it
+ * signed (rotation: publish first, sign later).
+ */
+export const KEY_PUBLISH_DELAY_MS = 5 * 60 * 1000;
+
+/**
+ * A retired key stays in the JWKS this long after its retirement: the
+ * longest token lifetime a client may have (CLIENT_SETTING_BOUNDS.tokenLifetime.max,
+ * one day), so every token it signed can be verified until it expires.
+ */
+export const RETIRED_KEY_PUBLISHED_FOR_MS = 24 * 60 * 60 * 1000;
+
+/** The row for a fresh key of `alg`, its private half encrypted. */
+export const generateSigningKeyRow = async (tenantId: string, alg: SigningAlg) => {
   const { keyEncryptionKey } = getEnv();
+  const { publicKey, privateKey } = await generateKeyPair(alg, generateKeyParams(alg));
+  const kid = randomToken(12);
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg };
 
-  return Promise.all(
-    SIGNING_ALGS.map(async (alg) => {
-      const { publicKey, privateKey } = await generateKeyPair(alg, generateKeyParams(alg));
-      const kid = randomToken(12);
-      const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
-      const privateJwk = { ...(await exportJWK(privateKey)), kid, alg };
+  return {
+    id: randomUUID(),
+    tenantId,
+    kid,
+    alg,
+    publicJwk: JSON.stringify(publicJwk),
+    encryptedPrivateJwk: encryptPrivateJwk(privateJwk, kid, keyEncryptionKey),
+  };
+};
 
-      return {
-        id: randomUUID(),
-        tenantId,
-        kid,
-        alg,
-        publicJwk: JSON.stringify(publicJwk),
-        encryptedPrivateJwk: encryptPrivateJwk(privateJwk, kid, keyEncryptionKey),
-      };
-    }),
-  );
+/** The rows for a fresh key of each supported algorithm, private halves encrypted. */
+export const generateSigningKeyRows = async (tenantId: string) =>
+  Promise.all(SIGNING_ALGS.map((alg) => generateSigningKeyRow(tenantId, alg)));
+
+/** What the publication and signing rules read of a key. */
+export type SigningKeyTimes = { kid: string; alg: string; createdAt: Date; retiredAt: Date | null };
+
+/** Whether the key is in the tenant's JWKS at `now`: until RETIRED_KEY_PUBLISHED_FOR_MS after its retirement. */
+export const isKeyPublished = (key: Pick<SigningKeyTimes, 'retiredAt'>, now: Date): boolean =>
+  key.retiredAt === null || key.retiredAt.getTime() + RETIRED_KEY_PUBLISHED_FOR_MS > now.getTime();
+
+const byAge = (a: SigningKeyTimes, b: SigningKeyTimes): number =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0);
+
+/**
+ * The kid of the key that signs for `alg` at `now`: the newest unretired key
+ * of that alg published at least KEY_PUBLISH_DELAY_MS ago; a newer one is
+ * only published. When none is that old (a tenant's first keys, which no key
+ * preceded), the oldest unretired key signs. Null when the alg has no
+ * unretired key.
+ */
+export const selectSigningKid = (keys: readonly SigningKeyTimes[], alg: string, now: Date): string | null => {
+  const active = keys.filter((key) => key.alg === alg && key.retiredAt === null).sort(byAge);
+  if (active.length === 0) return null;
+  const signable = active.filter((key) => key.createdAt.getTime() + KEY_PUBLISH_DELAY_MS <= now.getTime());
+
+  return (signable.length > 0 ? signable[signable.length - 1] : active[0]).kid;
+};
+
+/**
+ * The next moment after `now` at which the rules above give another answer
+ * for these keys without any write (a new key starts signing, a retired one
+ * leaves the JWKS), or null if there is none.
+ */
+export const nextKeyChangeAt = (keys: readonly SigningKeyTimes[], now: Date): Date | null => {
+  const moments = keys
+    .map((key) =>
+      key.retiredAt === null
+        ? key.createdAt.getTime() + KEY_PUBLISH_DELAY_MS
+        : key.retiredAt.getTime() + RETIRED_KEY_PUBLISHED_FOR_MS,
+    )
+    .filter((moment) => moment > now.getTime());
+
+  return moments.length > 0 ? new Date(Math.min(...moments)) : null;
 };
 
 export type TenantKeys = {
-  /** The active signing key for each algorithm. */
+  /** The signing key for each algorithm (selectSigningKid). */
   signing: Map<SigningAlg, { kid: string; privateKey: CryptoKey }>;
-  /** Public JWKs of every non-retired key: the tenant's JWKS. */
+  /** Public JWKs of every published key (unretired, or retired less than RETIRED_KEY_PUBLISHED_FOR_MS ago): the tenant's JWKS. */
   jwks: { keys: JWK[] };
+  /** When these keys must be reloaded although the settings epoch stands (nextKeyChangeAt); null: never. */
+  refreshAt: Date | null;
 };
 
 /** Keys per tenant, tagged with the settings epoch observed when their load began. */
-const keyCache = new Map<string, { epoch: number | undefined; keys: Promise<TenantKeys> }>();
+const keyCache = new Map<string, { epoch: number | undefined; refreshAt?: Date | null; keys: Promise<TenantKeys> }>();
 
-const loadTenantKeys = async (db: Db, tenantId: string): Promise<TenantKeys> => {
+const loadTenantKeys = async (db: Db, tenantId: string, now: Date): Promise<TenantKeys> => {
   const rows = await db.signingKey.findMany({
-    where: { tenantId, retiredAt: null },
-    orderBy: { createdAt: 'desc' },
+    where: { tenantId, OR: [{ retiredAt: null }, { retiredAt: { gt: new Date(now.getTime() - RETIRED_KEY_PUBLISHED_FOR_MS) } }] },
+    orderBy: [{ createdAt: 'desc' }, { kid: 'desc' }],
   });
   const { keyEncryptionKey } = getEnv();
   const signing = new Map<SigningAlg, { kid: string; privateKey: CryptoKey }>();
-  for (const row of rows) {
-    if (!isSigningAlg(row.alg) || signing.has(row.alg)) continue;
-    const privateKey = (await importJWK(
-      decryptPrivateJwk(row.encryptedPrivateJwk, row.kid, keyEncryptionKey),
-      row.alg,
-    )) as CryptoKey;
-    signing.set(row.alg, { kid: row.kid, privateKey });
+  for (const alg of SIGNING_ALGS) {
+    const kid = selectSigningKid(rows, alg, now);
+    const row = rows.find((candidate) => candidate.kid === kid);
+    if (!row) continue;
+    const privateKey = (await importJWK(decryptPrivateJwk(row.encryptedPrivateJwk, row.kid, keyEncryptionKey), alg)) as CryptoKey;
+    signing.set(alg, { kid: row.kid, privateKey });
   }
 
-  return { signing, jwks: { keys: rows.map((row) => JSON.parse(row.publicJwk) as JWK) } };
+  return {
+    signing,
+    jwks: { keys: rows.filter((row) => isKeyPublished(row, now)).map((row) => JSON.parse(row.publicJwk) as JWK) },
+    refreshAt: nextKeyChangeAt(rows, now),
+  };
 };
 
 /**
  * A tenant's keys, decrypted and imported once and cached until the settings
- * epoch moves: a key change (rotation, retirement) bumps the epoch in its
- * transaction, and the next protocol request, which reads the epoch anyway,
- * makes the next call here reload. No query while the epoch stands.
+ * epoch moves or the keys' own schedule changes the answer (a new key starts
+ * signing, a retired one leaves the JWKS): a key change (rotation,
+ * retirement) bumps the epoch in its transaction, and the next protocol
+ * request, which reads the epoch anyway, makes the next call here reload. No
+ * query while the epoch and the schedule stand.
  */
-export const getTenantKeys = (db: Db, tenantId: string): Promise<TenantKeys> => {
+export const getTenantKeys = (db: Db, tenantId: string, now: Date = new Date()): Promise<TenantKeys> => {
   const epoch = observedSettingsEpoch();
   const cached = keyCache.get(tenantId);
-  if (cached && cached.epoch === epoch) return cached.keys;
-  const entry = { epoch, keys: loadTenantKeys(db, tenantId) };
+  const due = (refreshAt: Date | null | undefined) => refreshAt != null && refreshAt.getTime() <= now.getTime();
+  if (cached && cached.epoch === epoch && !due(cached.refreshAt)) return cached.keys;
+  const entry: { epoch: number | undefined; refreshAt?: Date | null; keys: Promise<TenantKeys> } = {
+    epoch,
+    keys: loadTenantKeys(db, tenantId, now),
+  };
   keyCache.set(tenantId, entry);
-  entry.keys.catch(() => {
-    if (keyCache.get(tenantId) === entry) keyCache.delete(tenantId);
-  });
+  entry.keys.then(
+    (keys) => {
+      entry.refreshAt = keys.refreshAt;
+    },
+    () => {
+      if (keyCache.get(tenantId) === entry) keyCache.delete(tenantId);
+    },
+  );
 
   return entry.keys;
 };
