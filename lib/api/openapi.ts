@@ -149,7 +149,13 @@ export const buildOpenApiDocument = (routes: readonly ApiRoute[], options: { ser
     ...(route.public ? { security: [] } : {}),
     parameters: parametersOf(route),
     ...(route.body
-      ? { requestBody: { required: true, description: route.body.description, content: jsonContent(route.body.schema, 'input') } }
+      ? {
+          requestBody: {
+            required: route.method === 'POST',
+            description: route.body.description,
+            content: jsonContent(route.body.schema, 'input'),
+          },
+        }
       : {}),
     responses: {
       ...Object.fromEntries(
