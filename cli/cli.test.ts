@@ -303,6 +303,45 @@ describe('backchannel CLI', () => {
     expect(tenants).toContainEqual(expect.objectContaining({ slug: 'acme', issuer: 'https://op.example.test/t/acme' }));
   });
 
+  it('creates API keys (for one tenant, or every tenant), the key shown once and stored only as a hash', async () => {
+    const scoped = await runJson<Record<string, unknown>>(['api-key', 'create', '--name', 'Acme CI', '--tenant', 'acme']);
+    expect(scoped).toEqual({
+      id: expect.any(String),
+      key: expect.stringMatching(/^bck_[A-Za-z0-9_-]{43}$/),
+      name: 'Acme CI',
+      tenant: 'acme',
+      prefix: (scoped.key as string).slice(0, 12),
+      created_by: 'cli',
+      created_at: expect.any(String),
+      last_used_at: null,
+      revoked_at: null,
+    });
+    expect(Object.keys(scoped).slice(0, 2)).toEqual(['id', 'key']);
+    const everyTenant = await runJson<Record<string, unknown>>(['api-key', 'create', '--name', 'Deploy bot']);
+    expect(everyTenant).toMatchObject({ name: 'Deploy bot', tenant: null });
+
+    const sqlite = new Database(databasePath, { readonly: true });
+    try {
+      const rows = sqlite.prepare('SELECT * FROM ApiKey WHERE id IN (?, ?)').all(scoped.id, everyTenant.id);
+      expect(rows).toHaveLength(2);
+      expect(JSON.stringify(rows)).not.toContain(scoped.key);
+      expect(JSON.stringify(rows)).not.toContain(everyTenant.key);
+    } finally {
+      sqlite.close();
+    }
+
+    const human = await runCli(['api-key', 'create', '--name', 'Human']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/key:\s+bck_[\w-]{43}/);
+    expect(human.stdout).toMatch(/shown only this once/);
+    await expectFailure(
+      ['api-key', 'create', '--name', 'X', '--tenant', 'nope', '--json'],
+      1,
+      /--tenant: names no tenant \(got "nope"\)/,
+    );
+    await expectFailure(['api-key', 'create', '--json'], 2, /Missing required option --name/);
+  });
+
   it.each<[string[], RegExp]>([
     [['tenant', 'create', '--slug', 'acme', '--name', 'Again'], /already exists/],
     [['tenant', 'create', '--slug', 'Bad Slug', '--name', 'X'], /slug/i],

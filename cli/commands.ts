@@ -3,6 +3,7 @@ import type { TenantView } from '@/lib/admin/tenant-view';
 import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
+import { createApiKey } from '@/lib/admin/create-api-key';
 import { listClients } from '@/lib/admin/list-clients';
 import { listTenants } from '@/lib/admin/list-tenants';
 import { listUsers } from '@/lib/admin/list-users';
@@ -358,6 +359,21 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
           users.map((user) => [user.email, user.name, user.sub]),
           'No users in this tenant yet.',
         ),
+    },
+  },
+  'api-key': {
+    create: {
+      summary: 'Create a Management API key (/api/v1) for every tenant, or for one. Prints the key once.',
+      options: {
+        name: { value: '<name>', description: 'Display name, 1–100 characters.', required: true },
+        tenant: { value: '<slug>', description: 'The only tenant the key reaches (default: every tenant).' },
+      },
+      examples: ['backchannel api-key create --name "Deploy bot"', 'backchannel api-key create --name "Acme CI" --tenant acme'],
+      run: (db, values) => createApiKey(db, CLI_PRINCIPAL, { name: required(values, 'name'), tenantSlug: values.tenant }),
+      formatHuman: (created: Awaited<ReturnType<typeof createApiKey>>) =>
+        `Created API key "${created.name}" for ${created.tenant === null ? 'every tenant' : `tenant "${created.tenant}"`}.\n` +
+        `${formatFields(Object.entries(created))}\n\n` +
+        'The key is shown only this once: it is stored hashed and cannot be recovered. Save it now.',
     },
   },
 };
