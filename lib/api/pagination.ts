@@ -9,17 +9,21 @@
  * an item when items are added or removed between requests. A sort key must
  * be unique per item (end it with an id).
  *
- * Two ways to serve a list:
- * - from the database (large lists): read `limit + 1` rows ordered by the sort
+ * Ways to serve a list:
+ * - a domain list function that pages itself (lib/admin/page-cursor.ts, e.g.
+ *   listUsers: it takes `limit` and `cursor` and returns a Page): pass it
+ *   `query.limit` and `query.cursor` and answer its Page as is;
+ * - from the database in the route: read `limit + 1` rows ordered by the sort
  *   key, `WHERE key > decodeCursor(query.cursor, keySchema)`, and pass them to
  *   `pageOf`, which keeps `limit` and makes the cursor from the last one;
  * - from a complete list already in memory (small lists): `pageOfList`.
+ * Either way, document the answer with `pageSchema(itemSchema, title)`.
  */
 import { z } from 'zod';
 import { invalidInput } from '@/lib/admin/errors';
+import { PAGE_LIMIT, type Page } from '@/lib/admin/page-cursor';
 
-/** Page sizes (contract.md). */
-export const PAGE_LIMIT = { min: 1, max: 200, default: 50 } as const;
+export { PAGE_LIMIT, type Page };
 
 /** Longest cursor accepted: far above any this API gives out. */
 const MAX_CURSOR_LENGTH = 2000;
@@ -57,9 +61,6 @@ export const ZPageCursorParamSchema = z
 /** The query of a plain list: `limit` and `cursor`. Extend it with a list's own filters. */
 export const ZPageQuerySchema = z.object({ limit: ZPageLimitParamSchema, cursor: ZPageCursorParamSchema });
 export type PageQuery = z.output<typeof ZPageQuerySchema>;
-
-/** One page of a list. */
-export type Page<T> = { data: T[]; next_cursor: string | null };
 
 /** The response schema of a list of `item` (for the OpenAPI document), named `title`. */
 export const pageSchema = <Item extends z.ZodType>(item: Item, title: string) =>
