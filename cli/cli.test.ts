@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -301,6 +302,82 @@ describe('backchannel CLI', () => {
 
     const tenants = await runJson<JsonDocument[]>(['tenant', 'list']);
     expect(tenants).toContainEqual(expect.objectContaining({ slug: 'acme', issuer: 'https://op.example.test/t/acme' }));
+  });
+
+  it('sets a user code, stored only as its SHA-256', async () => {
+    const user = await runJson<{ id: string }>(['user', 'create', '--tenant', 'acme', '--email', 'coded@example.com']);
+    expect(
+      await runJson(['user', 'set-code', '--tenant', 'acme', '--email', 'Coded@Example.com', '--code', '7391-kite']),
+    ).toEqual({
+      id: user.id,
+      has_user_code: true,
+    });
+    const sqlite = new Database(databasePath, { readonly: true });
+    try {
+      const row = sqlite.prepare('SELECT userCodeHash FROM User WHERE id = ?').get(user.id) as { userCodeHash: string };
+      expect(row.userCodeHash).toBe(createHash('sha256').update('7391-kite').digest('base64url'));
+    } finally {
+      sqlite.close();
+    }
+
+    await expectFailure(
+      ['user', 'set-code', '--tenant', 'acme', '--email', 'coded@example.com', '--code', 'abc', '--json'],
+      1,
+      /^backchannel: --code: must be 4–64 characters \(got 3\)\n$/,
+    );
+    await expectFailure(
+      ['user', 'set-code', '--tenant', 'acme', '--email', 'nobody@example.com', '--code', 'abcd', '--json'],
+      1,
+      /No user "nobody@example.com" in tenant "acme"/,
+    );
+    await expectFailure(
+      ['user', 'set-code', '--tenant', 'acme', '--email', 'coded@example.com', '--json'],
+      2,
+      /Missing required option --code/,
+    );
+  });
+
+  it('invites administrators: a tenant admin of one tenant, or an owner', async () => {
+    const tenantAdmin = await runJson<Record<string, unknown>>([
+      'admin',
+      'create',
+      '--email',
+      'Ops@Example.com',
+      '--tenant',
+      'acme',
+    ]);
+    expect(tenantAdmin).toEqual({
+      id: expect.any(String),
+      email: 'ops@example.com',
+      name: null,
+      role: 'tenant-admin',
+      tenants: ['acme'],
+      email_verified: false,
+      created_at: expect.any(String),
+    });
+    expect(await runJson(['admin', 'create', '--email', 'cto@example.com', '--role', 'owner'])).toMatchObject({
+      email: 'cto@example.com',
+      role: 'owner',
+      tenants: [],
+    });
+
+    await expectFailure(['admin', 'create', '--email', 'ops@example.com', '--json'], 1, /ops@example.com already exists/);
+    await expectFailure(
+      ['admin', 'create', '--email', 'x@example.com', '--role', 'root', '--json'],
+      1,
+      /^backchannel: --role: must be owner or tenant-admin\n$/,
+    );
+    await expectFailure(
+      ['admin', 'create', '--email', 'x@example.com', '--tenant', 'nope', '--json'],
+      1,
+      /^backchannel: --tenant: names no tenant \(got "nope"\)\n$/,
+    );
+    await expectFailure(
+      ['admin', 'create', '--email', 'x@example.com', '--role', 'owner', '--tenant', 'acme', '--json'],
+      1,
+      /--tenant: must be empty for an owner/,
+    );
+    await expectFailure(['admin', 'create', '--json'], 2, /Missing required option --email/);
   });
 
   it('creates API keys (for one tenant, or every tenant), the key shown once and stored only as a hash', async () => {

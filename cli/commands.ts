@@ -4,12 +4,14 @@ import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
 import { createApiKey } from '@/lib/admin/create-api-key';
+import { createAdmin, type TCreateAdmin } from '@/lib/admin/create-admin';
 import { listClients } from '@/lib/admin/list-clients';
 import { listTenants } from '@/lib/admin/list-tenants';
 import { listUsers } from '@/lib/admin/list-users';
 import { PAGE_LIMIT } from '@/lib/admin/page-cursor';
 import type { UserView } from '@/lib/admin/user-view';
 import { rotateClientSecret } from '@/lib/admin/rotate-client-secret';
+import { setUserCode } from '@/lib/admin/set-user-code';
 import { updateClient } from '@/lib/admin/update-client';
 import { updateTenant } from '@/lib/admin/update-tenant';
 import {
@@ -360,6 +362,23 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
           'No users in this tenant yet.',
         ),
     },
+    'set-code': {
+      summary: "Set a user's user code (CIBA user_code), which clients that require one must send; only its hash is stored.",
+      options: {
+        tenant: TENANT_OPTION,
+        email: { value: '<email>', description: 'The user (by email).', required: true },
+        code: { value: '<code>', description: '4–64 printable characters, no leading or trailing space.', required: true },
+      },
+      examples: ['backchannel user set-code --tenant acme --email alice@example.com --code 7391-kite'],
+      run: (db, values) =>
+        setUserCode(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          email: required(values, 'email'),
+          code: required(values, 'code'),
+        }),
+      formatHuman: (result: Awaited<ReturnType<typeof setUserCode>>) =>
+        `Set the user code of user ${result.id}; only its hash is stored.`,
+    },
   },
   'api-key': {
     create: {
@@ -374,6 +393,34 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
         `Created API key "${created.name}" for ${created.tenant === null ? 'every tenant' : `tenant "${created.tenant}"`}.\n` +
         `${formatFields(Object.entries(created))}\n\n` +
         'The key is shown only this once: it is stored hashed and cannot be recovered. Save it now.',
+    },
+  },
+  admin: {
+    create: {
+      summary: 'Invite a console administrator: they sign in at /admin with a magic link sent to this address.',
+      options: {
+        email: { value: '<email>', description: 'Their email address (stored lower-cased).', required: true },
+        role: { value: 'owner|tenant-admin', description: 'owner: everything; tenant-admin (default): only --tenant.' },
+        tenant: { value: '<slug>', description: 'The tenant a tenant admin manages.', field: 'tenantSlugs' },
+      },
+      examples: [
+        'backchannel admin create --email ops@example.com --tenant acme',
+        'backchannel admin create --email cto@example.com --role owner',
+      ],
+      run: (db, values) =>
+        createAdmin(db, CLI_PRINCIPAL, {
+          email: required(values, 'email'),
+          role: values.role as TCreateAdmin['role'],
+          tenantSlugs: values.tenant === undefined ? [] : [values.tenant],
+        }),
+      formatHuman: (admin: Awaited<ReturnType<typeof createAdmin>>) =>
+        `Invited ${admin.email} (${admin.role}${admin.tenants.length > 0 ? ` of ${admin.tenants.join(', ')}` : ''}).\n` +
+        formatFields([
+          ['id', admin.id],
+          ['email', admin.email],
+          ['role', admin.role],
+          ['tenants', admin.tenants.join(', ')],
+        ]),
     },
   },
 };
