@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { isApiPath, serveApiNodeRequest } from '@/lib/api/node-adapter';
 import type { TlsFiles } from '@/lib/env';
 import { collectBody } from '@/lib/http/collect-body';
 import { MAX_FORM_BODY_BYTES, type ClientCertificate, type ProtocolRequest } from '@/lib/http/protocol-http';
@@ -60,17 +61,22 @@ const serveProtocol = async (request: IncomingMessage, response: ServerResponse,
 };
 
 /**
- * The lean HTTP(S) layer in front of Next.js: protocol endpoints are answered
- * straight from the framework-independent router, every other path goes to
- * `fallback`. With TLS files it terminates HTTPS itself and requests (without
- * requiring) a client certificate, so mutual TLS needs no proxy.
+ * The lean HTTP(S) layer in front of Next.js: protocol endpoints and the
+ * Management API (/api/v1) are answered straight from their
+ * framework-independent routers, every other path goes to `fallback`. With
+ * TLS files it terminates HTTPS itself and requests (without requiring) a
+ * client certificate, so mutual TLS needs no proxy.
  */
 export const createHttpLayer = (options: { fallback: FallbackHandler; tls?: TlsFiles }): Server => {
   const listener = (request: IncomingMessage, response: ServerResponse) => {
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
-    const handled = isProtocolPath(path) ? serveProtocol(request, response, path) : options.fallback(request, response);
+    const handled = isProtocolPath(path)
+      ? serveProtocol(request, response, path)
+      : isApiPath(path)
+        ? serveApiNodeRequest(request, response)
+        : options.fallback(request, response);
     handled.catch((error: unknown) => {
       log.error({ err: error, method: request.method, path }, 'request failed');
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
