@@ -28,8 +28,8 @@ export type CancelledRequest = { id: string; status: 'cancelled' };
  */
 export const cancelRequest = async (db: Db, principal: Principal, options: CancelRequestOptions): Promise<CancelledRequest> => {
   const { tenantSlug, ...input } = options;
-  const { id } = parseInputOrThrow(ZCancelRequestSchema, input);
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
+  const { id } = parseInputOrThrow(ZCancelRequestSchema, input);
   const request = await db.backchannelRequest.findFirst({ where: { id, tenantId: tenant.id }, select: { id: true } });
   if (!request) throw requestNotFound(tenant.slug, id);
 

@@ -25,8 +25,8 @@ export type DeletedUser = { id: string; deleted: boolean };
  */
 export const deleteUser = async (db: Db, principal: Principal, options: DeleteUserOptions): Promise<DeletedUser> => {
   const { tenantSlug, ...input } = options;
-  const { id } = parseInputOrThrow(ZDeleteUserSchema, input);
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
+  const { id } = parseInputOrThrow(ZDeleteUserSchema, input);
 
   return db.$transaction(async (tx) => {
     const current = await tx.user.findFirst({ where: { id, tenantId: tenant.id }, select: USER_VIEW_COLUMNS });

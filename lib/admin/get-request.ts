@@ -24,8 +24,8 @@ export type RequestDetailView = RequestView & { events: EventView[] };
  */
 export const getRequest = async (db: Db, principal: Principal, options: GetRequestOptions): Promise<RequestDetailView> => {
   const { tenantSlug, ...input } = options;
-  const { id } = parseInputOrThrow(ZGetRequestSchema, input);
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
+  const { id } = parseInputOrThrow(ZGetRequestSchema, input);
   const now = new Date();
   const request = await db.backchannelRequest.findFirst({ where: { id, tenantId: tenant.id }, select: REQUEST_VIEW_COLUMNS });
   if (!request) throw requestNotFound(tenant.slug, id);

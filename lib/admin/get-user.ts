@@ -38,8 +38,8 @@ export type UserDetailView = UserView & { recent_requests: UserRecentRequest[] }
  */
 export const getUser = async (db: Db, principal: Principal, options: GetUserOptions): Promise<UserDetailView> => {
   const { tenantSlug, ...input } = options;
-  const { id } = parseInputOrThrow(ZGetUserSchema, input);
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
+  const { id } = parseInputOrThrow(ZGetUserSchema, input);
   const user = await db.user.findFirst({ where: { id, tenantId: tenant.id }, select: USER_VIEW_COLUMNS });
   if (!user) throw userNotFound(tenant.slug, id);
 

@@ -189,8 +189,8 @@ const existingEmails = async (db: Db, tenantId: string, emails: string[]): Promi
  */
 export const importUsers = async (db: Db, principal: Principal, options: ImportUsersOptions): Promise<ImportUsersReport> => {
   const { tenantSlug, ...input } = options;
-  const { format, content } = parseInputOrThrow(ZImportUsersSchema, input);
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
+  const { format, content } = parseInputOrThrow(ZImportUsersSchema, input);
   const { rows, malformed } = format === 'csv' ? readCsv(content) : readJson(content);
 
   const failed: ImportFailure[] = [...malformed];

@@ -79,11 +79,11 @@ export const listAuditEvents = async (
   options: ListAuditEventsOptions,
 ): Promise<Page<AuditEventView>> => {
   const { tenantSlug, ...query } = options;
-  const { q, limit, cursor } = parseInputOrThrow(ZListAuditEventsSchema, query);
-  const position = decodePageCursor(ZEventCursorSchema, cursor);
   let tenantId: string | undefined;
   if (tenantSlug === undefined) requireOwner(principal, 'read the audit log of every tenant');
   else tenantId = (await requireTenantAccess(db, principal, tenantSlug)).id;
+  const { q, limit, cursor } = parseInputOrThrow(ZListAuditEventsSchema, query);
+  const position = decodePageCursor(ZEventCursorSchema, cursor);
 
   const where = { actor: { not: null }, ...(tenantId === undefined ? {} : { tenantId }) };
   const select = { ...EVENT_VIEW_COLUMNS, tenant: { select: { slug: true } } };

@@ -32,9 +32,9 @@ export type ListEventsOptions = { tenantSlug: string } & TListEvents;
  */
 export const listEvents = async (db: Db, principal: Principal, options: ListEventsOptions): Promise<Page<EventView>> => {
   const { tenantSlug, ...query } = options;
+  const tenant = await requireTenantAccess(db, principal, tenantSlug);
   const { type, request_id: requestId, limit, cursor } = parseInputOrThrow(ZListEventsSchema, query);
   const position = decodePageCursor(ZEventCursorSchema, cursor);
-  const tenant = await requireTenantAccess(db, principal, tenantSlug);
 
   const rows = await db.event.findMany({
     where: {

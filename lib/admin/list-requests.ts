@@ -47,9 +47,9 @@ const whereStatusNow = (status: RequestStatus | undefined, now: Date) => {
  */
 export const listRequests = async (db: Db, principal: Principal, options: ListRequestsOptions): Promise<Page<RequestView>> => {
   const { tenantSlug, ...query } = options;
+  const tenant = await requireTenantAccess(db, principal, tenantSlug);
   const { status, client_id: clientId, user_id: userId, limit, cursor } = parseInputOrThrow(ZListRequestsSchema, query);
   const before = decodePageCursor(ZRequestCursorSchema, cursor)?.id;
-  const tenant = await requireTenantAccess(db, principal, tenantSlug);
   const now = new Date();
 
   const rows = await db.backchannelRequest.findMany({

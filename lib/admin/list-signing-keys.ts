@@ -23,8 +23,8 @@ export const listSigningKeys = async (
   options: ListSigningKeysOptions,
 ): Promise<SigningKeyView[]> => {
   const { tenantSlug, ...input } = options;
-  parseInputOrThrow(ZListSigningKeysSchema, input);
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
+  parseInputOrThrow(ZListSigningKeysSchema, input);
   const keys = await db.signingKey.findMany({
     where: { tenantId: tenant.id },
     select: SIGNING_KEY_VIEW_COLUMNS,

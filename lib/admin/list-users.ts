@@ -46,9 +46,9 @@ const emailRange = ({ tenantId, prefix, after }: Match) => ({
  */
 export const listUsers = async (db: Db, principal: Principal, options: ListUsersOptions): Promise<Page<UserView>> => {
   const { tenantSlug, ...query } = options;
+  const tenant = await requireTenantAccess(db, principal, tenantSlug);
   const { search, limit, cursor } = parseInputOrThrow(ZListUsersSchema, query);
   const after = decodePageCursor(ZUserCursorSchema, cursor)?.email ?? null;
-  const tenant = await requireTenantAccess(db, principal, tenantSlug);
   const prefix = search ? search.toLowerCase() : '';
 
   const [rows, bySub] = await Promise.all([

@@ -40,8 +40,8 @@ export const retireSigningKey = async (
   options: RetireSigningKeyOptions,
 ): Promise<SigningKeyView> => {
   const { tenantSlug, ...input } = options;
-  const { kid } = parseInputOrThrow(ZRetireSigningKeySchema, input);
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
+  const { kid } = parseInputOrThrow(ZRetireSigningKeySchema, input);
 
   return db.$transaction(async (tx) => {
     await bumpSettingsEpoch(tx);

@@ -37,8 +37,8 @@ export const rotateSigningKey = async (
   options: RotateSigningKeyOptions,
 ): Promise<SigningKeyView> => {
   const { tenantSlug, ...input } = options;
-  const { alg } = parseInputOrThrow(ZRotateSigningKeySchema, input);
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
+  const { alg } = parseInputOrThrow(ZRotateSigningKeySchema, input);
   const row = await generateSigningKeyRow(tenant.id, alg);
 
   return db.$transaction(async (tx) => {

@@ -42,8 +42,8 @@ export type UserCodeSet = { id: string; has_user_code: boolean };
  */
 export const setUserCode = async (db: Db, principal: Principal, options: SetUserCodeOptions): Promise<UserCodeSet> => {
   const { tenantSlug, ...input } = options;
-  const { id, email, code } = parseInputOrThrow(ZSetUserCodeSchema, input);
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
+  const { id, email, code } = parseInputOrThrow(ZSetUserCodeSchema, input);
 
   return db.$transaction(async (tx) => {
     const user = await tx.user.findFirst({

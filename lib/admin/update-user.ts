@@ -39,9 +39,9 @@ export type UpdateUserOptions = {
  * @throws AdminError `invalid_input` (one field error per refused field); `not_found` for an unknown tenant or a user not in it; `forbidden` for a tenant out of reach; `conflict` when the new email belongs to another user of the tenant.
  */
 export const updateUser = async (db: Db, principal: Principal, options: UpdateUserOptions): Promise<UserView> => {
+  const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
   const { id } = parseInputOrThrow(ZUserIdSchema, { id: options.id });
   const changes = parseInputOrThrow(ZUserUpdateSchema, options.changes);
-  const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
   const conflict = (email: string) =>
     new AdminError('conflict', `A user with email ${email} already exists in tenant "${tenant.slug}".`);
 

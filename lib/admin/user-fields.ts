@@ -32,6 +32,14 @@ export const ZUserNameSchema = z
   .nullable()
   .transform(fromParser((value) => parseOptionalName(value, 'name')));
 
+/**
+ * A new user, as the Management API takes it: the fields create-user
+ * validates (with the same rules), no others.
+ */
+export const ZUserCreateSchema = z
+  .strictObject({ email: ZUserEmailSchema, name: ZUserNameSchema.optional() })
+  .meta({ title: 'UserCreate' });
+
 /** A database id (of a user, request, admin …): opaque text. An id that names nothing is `not_found`, not invalid. */
 export const ZResourceIdSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })

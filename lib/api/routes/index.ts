@@ -8,8 +8,20 @@
 import type { ApiRoute } from '@/lib/api/route';
 import { API_KEY_ROUTES } from '@/lib/api/routes/api-keys';
 import { CLIENT_ROUTES } from '@/lib/api/routes/clients';
+import { EVENT_ROUTES } from '@/lib/api/routes/events';
+import { KEY_ROUTES } from '@/lib/api/routes/keys';
+import { REQUEST_ROUTES } from '@/lib/api/routes/requests';
 import { TENANT_ROUTES } from '@/lib/api/routes/tenants';
+import { USER_ROUTES } from '@/lib/api/routes/users';
 
-export const API_ROUTE_GROUPS: readonly (readonly ApiRoute[])[] = [TENANT_ROUTES, CLIENT_ROUTES, API_KEY_ROUTES];
+export const API_ROUTE_GROUPS: readonly (readonly ApiRoute[])[] = [
+  TENANT_ROUTES,
+  CLIENT_ROUTES,
+  API_KEY_ROUTES,
+  USER_ROUTES,
+  REQUEST_ROUTES,
+  EVENT_ROUTES,
+  KEY_ROUTES,
+];
 
 export const API_ROUTES: readonly ApiRoute[] = API_ROUTE_GROUPS.flat();
