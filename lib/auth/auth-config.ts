@@ -23,8 +23,15 @@ export const SIGN_IN_LINK_MAX_AGE_SECONDS = 10 * 60;
  */
 const VERIFY_REQUEST_REDIRECT = `${AUTH_BASE_PATH}/verify-request?${new URLSearchParams({ provider: EMAIL_PROVIDER_ID, type: 'email' })}`;
 
-/** Auth.js errors that a visitor causes (a spent or expired link, a removed admin): not server faults. */
+/** Auth.js error types a visitor causes (a spent or expired link, a removed admin): not server faults. */
 const VISITOR_ERRORS = new Set(['AccessDenied', 'Verification', 'MissingCSRF']);
+
+/** An Auth.js error's `type` (its class name survives no minification; the type does). */
+const authErrorType = (error: Error): string | undefined => {
+  const type = (error as { type?: unknown }).type;
+
+  return typeof type === 'string' ? type : undefined;
+};
 
 /**
  * The work an unknown address is spared (rendering the email, hashing the
@@ -62,7 +69,8 @@ export const buildAuthConfig = (db: Db, env: Env = getEnv()): NextAuthConfig => 
   pages: { signIn: SIGN_IN_PATH, verifyRequest: CHECK_EMAIL_PATH, error: SIGN_IN_PATH },
   logger: {
     error: (error) => {
-      if (VISITOR_ERRORS.has(error.name)) log.info({ error: error.name }, 'console sign-in refused');
+      const type = authErrorType(error);
+      if (type && VISITOR_ERRORS.has(type)) log.info({ error: type }, 'console sign-in refused');
       else log.error({ err: error }, 'console sign-in failed');
     },
     warn: (code) => log.warn({ code }, 'Auth.js warning'),

@@ -1,0 +1,244 @@
+'use client';
+
+// Every client setting the metadata schema supports, grouped; settings whose protocol support is not
+// built yet are shown disabled with a note (never accepted and then ignored).
+import type { ReactNode } from 'react';
+import { Checkbox } from '@/components/ui/checkbox';
+import { Field } from '@/components/ui/field';
+import { Input } from '@/components/ui/input';
+import { Select } from '@/components/ui/select';
+import { Switch } from '@/components/ui/switch';
+import type { ClientView } from '@/lib/admin/client-view';
+import type { ClientSettingOptions } from './client-setting-options';
+import { NotBuiltNote } from './not-built-note';
+import { SettingsCard } from './settings-card';
+import type { ConsoleAction, FieldErrors } from './use-console-action';
+
+function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
+  return (
+    <fieldset className="space-y-5 border-t border-slate-200 pt-5 first:border-t-0 first:pt-0 dark:border-white/10">
+      <legend className="float-left w-full pb-1">
+        <span className="block text-sm font-semibold text-slate-900 dark:text-white">{title}</span>
+        {description ? <span className="mt-1 block text-sm text-slate-600 dark:text-slate-400">{description}</span> : null}
+      </legend>
+      <div className="clear-both space-y-5">{children}</div>
+    </fieldset>
+  );
+}
+
+function NumberField({
+  name,
+  label,
+  description,
+  value,
+  bounds,
+  errors,
+}: {
+  name: string;
+  label: string;
+  description?: string;
+  value: number;
+  bounds: { min: number; max: number };
+  errors: FieldErrors;
+}) {
+  return (
+    <Field label={label} description={description} error={errors[name]}>
+      <Input name={name} type="number" inputMode="numeric" min={bounds.min} max={bounds.max} defaultValue={value} />
+    </Field>
+  );
+}
+
+export type ClientSettingsFormProps = {
+  action: ConsoleAction;
+  tenantSlug: string;
+  client: ClientView;
+  options: ClientSettingOptions;
+};
+
+export function ClientSettingsForm({ action, tenantSlug, client, options }: ClientSettingsFormProps) {
+  const { bounds } = options;
+
+  return (
+    <SettingsCard
+      title="Settings"
+      description="Changes apply to the next request the application makes."
+      action={action}
+      hidden={{ tenantSlug, clientId: client.client_id }}
+    >
+      {(errors) => (
+        <>
+          <Section title="General">
+            <Field label="Name" description="Shown to users in approval emails and pages." error={errors.client_name} required>
+              <Input name="client_name" defaultValue={client.client_name} autoComplete="off" />
+            </Field>
+          </Section>
+
+          <Section
+            title="Client authentication"
+            description="How the application proves who it is at the token and backchannel endpoints."
+          >
+            <Field label="Authentication method" error={errors.token_endpoint_auth_method}>
+              <Select
+                name="token_endpoint_auth_method"
+                defaultValue={client.token_endpoint_auth_method}
+                options={options.authMethods}
+              />
+            </Field>
+            <div className="grid gap-5 sm:grid-cols-2 sm:items-end">
+              <Field
+                label="JWKS URI"
+                description={<NotBuiltNote>For private_key_jwt and signed requests.</NotBuiltNote>}
+                disabled
+              >
+                <Input name="jwks_uri" type="url" placeholder="https://app.example.com/jwks.json" disabled />
+              </Field>
+              <Field
+                label="Certificate subject DN"
+                description={<NotBuiltNote>For mutual TLS (tls_client_auth).</NotBuiltNote>}
+                disabled
+              >
+                <Input name="tls_client_auth_subject_dn" placeholder="CN=app,O=Example" disabled />
+              </Field>
+            </div>
+          </Section>
+
+          <Section title="Grants and token delivery">
+            <div className="space-y-3">
+              <Checkbox
+                name="grant_types"
+                value={options.cibaGrantType}
+                label="CIBA grant"
+                description={`Backchannel authentication (${options.cibaGrantType}). Without it, every request is refused as unauthorized_client.`}
+                defaultChecked={(client.grant_types as readonly string[]).includes(options.cibaGrantType)}
+              />
+              <Checkbox label="Refresh tokens" description={<NotBuiltNote>The refresh_token grant.</NotBuiltNote>} disabled />
+              {errors.grant_types ? (
+                <p className="text-sm text-red-700 dark:text-red-400">{errors.grant_types.join(' ')}</p>
+              ) : null}
+            </div>
+            <div className="grid gap-5 sm:grid-cols-2 sm:items-end">
+              <Field label="Token delivery mode" error={errors.backchannel_token_delivery_mode}>
+                <Select
+                  name="backchannel_token_delivery_mode"
+                  defaultValue={client.backchannel_token_delivery_mode}
+                  options={options.deliveryModes}
+                />
+              </Field>
+              <Field label="Notification endpoint" description={<NotBuiltNote>Ping and push delivery.</NotBuiltNote>} disabled>
+                <Input
+                  name="backchannel_client_notification_endpoint"
+                  type="url"
+                  placeholder="https://app.example.com/cb"
+                  disabled
+                />
+              </Field>
+            </div>
+            <NumberField
+              name="backchannel_poll_interval"
+              label="Minimum poll interval (seconds)"
+              description="The interval the client is told to wait between polls."
+              value={client.backchannel_poll_interval}
+              bounds={bounds.pollInterval}
+              errors={errors}
+            />
+          </Section>
+
+          <Section title="Requests" description="What a backchannel authentication request may or must carry.">
+            <div className="grid gap-5 sm:grid-cols-3 sm:items-end">
+              <Field label="Binding message" error={errors.binding_message_policy}>
+                <Select
+                  name="binding_message_policy"
+                  defaultValue={client.binding_message_policy}
+                  options={options.bindingMessagePolicies}
+                />
+              </Field>
+              <NumberField
+                name="binding_message_max_length"
+                label="Binding message length (max)"
+                value={client.binding_message_max_length}
+                bounds={bounds.bindingMessageMaxLength}
+                errors={errors}
+              />
+              <Field label="Binding message characters" error={errors.binding_message_charset}>
+                <Select
+                  name="binding_message_charset"
+                  defaultValue={client.binding_message_charset}
+                  options={options.bindingMessageCharsets}
+                />
+              </Field>
+            </div>
+            <div className="grid gap-5 sm:grid-cols-3 sm:items-end">
+              <NumberField
+                name="min_requested_expiry"
+                label="Shortest expiry (seconds)"
+                value={client.min_requested_expiry}
+                bounds={bounds.requestedExpiry}
+                errors={errors}
+              />
+              <NumberField
+                name="default_requested_expiry"
+                label="Default expiry (seconds)"
+                description="When the request names none."
+                value={client.default_requested_expiry}
+                bounds={bounds.requestedExpiry}
+                errors={errors}
+              />
+              <NumberField
+                name="max_requested_expiry"
+                label="Longest expiry (seconds)"
+                value={client.max_requested_expiry}
+                bounds={bounds.requestedExpiry}
+                errors={errors}
+              />
+            </div>
+            <div className="space-y-4">
+              <Switch label="User code" description={<NotBuiltNote>backchannel_user_code_parameter.</NotBuiltNote>} disabled />
+              <Switch
+                label="Signed requests required"
+                description={<NotBuiltNote>Signed authentication requests (CIBA §7.1.1) and their algorithm.</NotBuiltNote>}
+                disabled
+              />
+            </div>
+            <Field
+              label="Authorization details types"
+              description={<NotBuiltNote>Rich authorization requests (RFC 9396).</NotBuiltNote>}
+              disabled
+            >
+              <Input name="authorization_details_types" placeholder="payment_initiation, account_information" disabled />
+            </Field>
+          </Section>
+
+          <Section title="Tokens">
+            <div className="grid gap-5 sm:grid-cols-3 sm:items-end">
+              <Field
+                label="ID token algorithm"
+                description="EdDSA is not supported yet: tenants hold no key for it."
+                error={errors.id_token_signed_response_alg}
+              >
+                <Select
+                  name="id_token_signed_response_alg"
+                  defaultValue={client.id_token_signed_response_alg}
+                  options={options.idTokenAlgs}
+                />
+              </Field>
+              <NumberField
+                name="access_token_lifetime"
+                label="Access token lifetime (seconds)"
+                value={client.access_token_lifetime}
+                bounds={bounds.tokenLifetime}
+                errors={errors}
+              />
+              <NumberField
+                name="id_token_lifetime"
+                label="ID token lifetime (seconds)"
+                value={client.id_token_lifetime}
+                bounds={bounds.tokenLifetime}
+                errors={errors}
+              />
+            </div>
+          </Section>
+        </>
+      )}
+    </SettingsCard>
+  );
+}

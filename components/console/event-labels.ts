@@ -1,0 +1,69 @@
+// How the console names event types and actors. Unknown types are shown as they are.
+
+const EVENT_LABELS: Record<string, string> = {
+  ciba_start_succeeded: 'Request started',
+  ciba_notification_sent: 'Notification sent',
+  ciba_notification_failed: 'Notification failed',
+  ciba_link_opened: 'Approval link opened',
+  ciba_approved: 'Approved',
+  ciba_denied: 'Denied',
+  ciba_cancelled: 'Cancelled',
+  ciba_expired: 'Expired',
+  ciba_exchange_succeeded: 'Tokens issued',
+  ciba_exchange_failed: 'Redeemed again: tokens revoked',
+  ciba_slow_down: 'Polled too fast',
+  tenant_created: 'Tenant created',
+  tenant_updated: 'Tenant updated',
+  tenant_deleted: 'Tenant deleted',
+  client_created: 'Application created',
+  client_updated: 'Application updated',
+  client_deleted: 'Application deleted',
+  client_secret_rotated: 'Client secret rotated',
+  user_created: 'User created',
+  user_updated: 'User updated',
+  user_deleted: 'User deleted',
+  users_imported: 'Users imported',
+  signing_key_rotated: 'Signing key rotated',
+  signing_key_retired: 'Signing key retired',
+  admin_created: 'Admin invited',
+  admin_updated: 'Admin updated',
+  admin_removed: 'Admin removed',
+  api_key_created: 'API key created',
+  api_key_revoked: 'API key revoked',
+  email_test_sent: 'Test email sent',
+};
+
+export const eventLabel = (type: string): string => EVENT_LABELS[type] ?? type;
+
+/** `admin:<id>` → the admin's email when known; `api_key:<id>`, `cli` as they are. */
+export const actorLabel = (actor: string | null | undefined, adminEmails: ReadonlyMap<string, string> = new Map()): string => {
+  if (!actor) return 'system';
+  if (actor === 'cli') return 'CLI';
+  const [kind, id] = actor.split(':');
+  if (kind === 'admin') return adminEmails.get(id) ?? `admin ${id.slice(0, 8)}`;
+  if (kind === 'api_key') return `API key ${id.slice(0, 8)}`;
+
+  return actor;
+};
+
+/** A request event's `by` (who decided), in words. */
+export const deciderLabel = (by: unknown): string | null => {
+  if (!by || typeof by !== 'object') return null;
+  const { kind, channel } = by as { kind?: string; channel?: string };
+  switch (kind) {
+    case 'user':
+      return `the user (${channel ?? 'email'})`;
+    case 'admin':
+      return 'an admin in the console';
+    case 'api_key':
+      return 'a Management API key';
+    case 'cli':
+      return 'the CLI';
+    case 'system':
+      return 'the server (expiry)';
+    case 'test_hook':
+      return 'the conformance test hook';
+    default:
+      return null;
+  }
+};
