@@ -27,6 +27,8 @@ export type E2eContext = {
   cliEnv: { DATABASE_URL: string; BACKCHANNEL_DATA_DIR: string; APP_URL: string };
   clients: { acme: E2eClient; acmePost: E2eClient; globex: E2eClient };
   users: { alice: E2eUser; carol: E2eUser };
+  /** The console owner (the server's ADMIN_EMAILS). */
+  consoleOwnerEmail: string;
 };
 
 export const E2E_CONTEXT_ENV = 'E2E_CONTEXT_FILE';

@@ -25,6 +25,8 @@ import { e2ePort, e2ePostgresAdminUrl, e2eRunLabel, e2eServerMode } from './run-
 
 const RESEND_API_KEY = `re_test_${randomBytes(12).toString('hex')}`;
 const EMAIL_FROM = 'Backchannel E2E <no-reply@e2e.backchannel.test>';
+/** The console owner of the run (ADMIN_EMAILS): signs in by magic link in e2e/console. */
+const CONSOLE_OWNER_EMAIL = 'owner@e2e.backchannel.test';
 
 const log = (line: string) => console.log(`[e2e] ${line}`);
 
@@ -122,6 +124,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       RESEND_API_KEY,
       RESEND_BASE_URL: mock.url,
       EMAIL_FROM,
+      ADMIN_EMAILS: CONSOLE_OWNER_EMAIL,
     });
 
     if (mode === 'next') {
@@ -184,6 +187,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       cliEnv: { DATABASE_URL: databaseUrl, BACKCHANNEL_DATA_DIR: dataDir, APP_URL: appUrl },
       clients: { acme, acmePost, globex },
       users: { alice, carol },
+      consoleOwnerEmail: CONSOLE_OWNER_EMAIL,
     };
     const contextFile = join(dataDir, 'e2e-context.json');
     writeFileSync(contextFile, JSON.stringify(context, null, 2), { mode: 0o600 });

@@ -29,7 +29,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 export const childEnv = (overrides: Record<string, string>): NodeJS.ProcessEnv => {
   const env: Record<string, string | undefined> = {};
   const dropped =
-    /^(DATABASE_URL|APP_URL|PORT|HOST|RESEND_.*|EMAIL_FROM|BACKCHANNEL_.*|AUTH_SECRET|TLS_.*|TEST_POSTGRES_URL|SHADOW_DATABASE_URL|PW_.*|PLAYWRIGHT_.*|NODE_OPTIONS|TS_NODE_.*)$/;
+    /^(DATABASE_URL|APP_URL|PORT|HOST|RESEND_.*|EMAIL_FROM|BACKCHANNEL_.*|AUTH_SECRET|ADMIN_EMAILS|TLS_.*|TEST_POSTGRES_URL|SHADOW_DATABASE_URL|PW_.*|PLAYWRIGHT_.*|NODE_OPTIONS|TS_NODE_.*)$/;
   for (const [name, value] of Object.entries(process.env)) if (!dropped.test(name)) env[name] = value;
 
   return {

@@ -1,0 +1,214 @@
+// Every console page, signed in as the owner: it renders with its own <title>, passes axe (no
+// serious or critical violations), and is saved as a screenshot. Along the way, the actions these
+// pages hold: send a test email, invite an admin, create and revoke an API key, rotate and retire a
+// signing key, cancel a request, search the audit log.
+import { pollOnce, relyingParty, startRequestWithLink } from '../support/ciba';
+import { ctx, emailsTo, expect, expectAccessible, expectHeading, screenshot, test } from './console';
+
+const acme = '/admin/t/acme';
+
+test('the tenants list and a tenant overview', async ({ page }) => {
+  await page.goto('/admin');
+  await expect(page).toHaveTitle('Tenants · Backchannel');
+  await page.getByRole('link', { name: 'Acme Corp' }).click();
+  await page.waitForURL(`**${acme}`);
+  await expectHeading(page, 'Acme Corp');
+  await expect(page).toHaveTitle('Overview · acme · Backchannel');
+  await expectAccessible(page);
+  await screenshot(page, 'tenant-acme');
+});
+
+test('applications and an application, from the sidebar', async ({ page }) => {
+  await page.goto(acme);
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Applications' }).click();
+  await page.waitForURL(`**${acme}/applications`);
+  await expect(page.getByRole('link', { name: 'Acme Support Desk' })).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, 'applications');
+  await page.getByRole('link', { name: 'Acme Kiosk' }).click();
+  await expectHeading(page, 'Acme Kiosk');
+  await expect(page.getByLabel('Authentication method')).toHaveValue('client_secret_post');
+  await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).first()).toContainText('Acme Kiosk');
+  await expectAccessible(page);
+});
+
+test('users: search, a user, user code', async ({ page }) => {
+  await page.goto(`${acme}/users`);
+  await expect(page).toHaveTitle('Users · acme · Backchannel');
+  await page.getByRole('searchbox', { name: 'Search users' }).fill('ALICE');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/q=ALICE/);
+  await expect(page.getByRole('link', { name: 'alice@example.com' })).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, 'users');
+
+  await page.getByRole('link', { name: 'alice@example.com' }).click();
+  await expectHeading(page, 'Alice Example');
+  // The card is named "User code" too: the field is the password input inside it.
+  const code = page.getByRole('region', { name: 'User code' }).locator('input[type="password"]');
+  await expect(code).toHaveAccessibleName('User code');
+  await code.fill('12');
+  await page.getByRole('button', { name: 'Set code' }).click();
+  await expect(page.getByText('Must be 4–64 characters (got 2)')).toBeVisible();
+  await code.fill('4711-e2e');
+  await page.getByRole('button', { name: 'Set code' }).click();
+  await expect(page.getByText('User code set.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Clear code' })).toBeVisible();
+  await page.getByRole('button', { name: 'Clear code' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Clear code' }).click();
+  await expect(page.getByText('User code cleared.')).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, 'user-alice');
+});
+
+test('requests: a request, its timeline, cancel; the client is told access_denied', async ({ page }) => {
+  const rp = await relyingParty(ctx.clients.acme);
+  const started = await startRequestWithLink(rp, { loginHint: ctx.users.alice.email });
+  await page.goto(started.link);
+  await expect(page.getByRole('button', { name: 'Approve' })).toBeVisible();
+
+  await page.goto(`${acme}/requests?status=pending`);
+  await expect(page).toHaveTitle('Requests · acme · Backchannel');
+  await expect(page.getByRole('link', { name: 'Pending' })).toHaveAttribute('aria-current', 'page');
+  await expectAccessible(page);
+  await screenshot(page, 'requests');
+  await page
+    .getByRole('row', { name: new RegExp(started.binding) })
+    .getByRole('link')
+    .click();
+  await expectHeading(page, 'Request from Acme Support Desk');
+  await expect(page.getByText('Request started')).toBeVisible();
+  await expect(page.getByText('Approval link opened')).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, 'request');
+
+  await page.getByRole('button', { name: 'Cancel request' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel request' }).click();
+  await expect(page.getByText('Request cancelled', { exact: false }).first()).toBeVisible();
+  await expect(page.getByText('Cancelled').first()).toBeVisible();
+  const poll = await pollOnce(rp, started.auth_req_id);
+  expect(poll.ok ? 'tokens' : poll.error).toBe('access_denied');
+});
+
+test('signing keys: rotate, and the old key cannot be retired before its successor signs', async ({ page }) => {
+  await page.goto(`${acme}/signing-keys`);
+  await expect(page).toHaveTitle('Signing keys · acme · Backchannel');
+  await expect(page.getByRole('region', { name: 'RS256' }).getByText('Signing', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Rotate ES256' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Rotate key' }).click();
+  await expect(page.getByText(/New ES256 key .* published/)).toBeVisible();
+  const es256 = page.getByRole('region', { name: 'ES256' });
+  await expect(es256.getByRole('row')).toHaveCount(3);
+  await es256.getByRole('row').filter({ hasText: 'Signing' }).getByRole('button', { name: 'Retire' }).click();
+  const retire = page.getByRole('alertdialog').getByRole('button', { name: 'Retire key' });
+  await retire.click();
+  await expect(page.getByText(/still signs: its successor is published but signs only from/)).toBeVisible();
+  // Refused: the dialog stays open, the key still signs.
+  await expect(retire).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(es256.getByRole('row').filter({ hasText: 'Signing' })).toHaveCount(1);
+  await expectAccessible(page);
+  await screenshot(page, 'signing-keys');
+  // The navigation's old address leads here too.
+  await page.goto(`${acme}/keys`);
+  await page.waitForURL(`**${acme}/signing-keys`);
+});
+
+test('channels: provider status, sender, and a test email to the signed-in admin', async ({ page }) => {
+  await page.goto(`${acme}/channels`);
+  await expect(page).toHaveTitle('Channels · acme · Backchannel');
+  await expect(page.getByText('Resend', { exact: true })).toBeVisible();
+  await expect(page.getByText(ctx.emailFrom)).toBeVisible();
+  await expect(page.getByRole('switch', { name: 'Push channel on' })).toBeDisabled();
+  const before = (await emailsTo(ctx.consoleOwnerEmail)).length;
+  await page.getByRole('button', { name: 'Send test email' }).click();
+  await expect(page.getByText(`Test email sent to ${ctx.consoleOwnerEmail} through Resend.`)).toBeVisible();
+  await expect.poll(async () => (await emailsTo(ctx.consoleOwnerEmail)).length).toBe(before + 1);
+  expect((await emailsTo(ctx.consoleOwnerEmail)).at(-1)!.subject).toBe('Backchannel test email for Acme Corp');
+  await expectAccessible(page);
+  await screenshot(page, 'channels');
+});
+
+test('events and audit logs: per tenant and global, searchable', async ({ page }) => {
+  await page.goto(`${acme}/events`);
+  await expect(page).toHaveTitle('Events · acme · Backchannel');
+  await expect(page.getByRole('rowheader', { name: /Test email sent/ }).first()).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, 'events');
+
+  await page.goto(`${acme}/audit`);
+  await expect(page).toHaveTitle('Audit log · acme · Backchannel');
+  await page.getByRole('searchbox', { name: 'Search the audit log' }).fill('signing_key_rotated');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('rowheader', { name: /Signing key rotated/ })).toBeVisible();
+  await expect(page.getByRole('rowheader', { name: /Test email sent/ })).toHaveCount(0);
+  await expectAccessible(page);
+  await screenshot(page, 'audit-tenant');
+
+  await page.goto('/admin/audit-log');
+  await expect(page).toHaveTitle('Audit log · Backchannel');
+  await expect(page.getByRole('row', { name: /Admin invited|Test email sent/ }).first()).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, 'audit');
+});
+
+test('admins and API keys: invite, edit, remove an admin; create (shown once) and revoke a key', async ({ page }) => {
+  const invited = `ops.${Date.now().toString(36)}@example.com`;
+  await page.goto('/admin/admins');
+  await expect(page).toHaveTitle('Admins & API keys · Backchannel');
+  await page.getByRole('button', { name: 'Invite admin' }).click();
+  const invite = page.getByRole('dialog', { name: 'Invite an administrator' });
+  await invite.getByLabel('Email address').fill(invited);
+  await invite.getByRole('checkbox', { name: 'Globex Inc' }).click();
+  await invite.getByRole('button', { name: 'Invite' }).click();
+  await expect(page.getByText(`${invited} invited`)).toBeVisible();
+  const row = page.getByRole('row', { name: new RegExp(invited.replace('.', '\\.')) });
+  await expect(row).toContainText('globex');
+
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: `Role and tenants of ${invited}` });
+  await edit.getByRole('checkbox', { name: 'Acme Corp' }).click();
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(row).toContainText('acme, globex');
+
+  await page.getByRole('button', { name: 'Create API key' }).click();
+  const create = page.getByRole('dialog', { name: 'Create a Management API key' });
+  await create.getByLabel('Name').fill('e2e pipeline');
+  await create.getByLabel('Reaches').selectOption('acme');
+  await create.getByRole('button', { name: 'Create key' }).click();
+  const key = (await create.getByRole('group', { name: 'API key' }).locator('code').textContent()) ?? '';
+  expect(key).toMatch(/^bck_/);
+  const api = await fetch(`${ctx.appUrl}/api/v1/tenants/acme`, { headers: { authorization: `Bearer ${key}` } });
+  expect(api.status).toBe(200);
+  await create.getByRole('button', { name: 'Done' }).click();
+  await expectAccessible(page);
+  await screenshot(page, 'admins');
+
+  const keyRow = page.getByRole('row', { name: /e2e pipeline/ });
+  await keyRow.getByRole('button', { name: 'Revoke' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
+  await expect(keyRow).toContainText('Revoked');
+  expect((await fetch(`${ctx.appUrl}/api/v1/tenants/acme`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+
+  await row.getByRole('button', { name: 'Remove' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Remove admin' }).click();
+  await expect(row).toHaveCount(0);
+});
+
+test('the API reference lists the Management API routes', async ({ page }) => {
+  await page.goto('/admin/api-reference');
+  await expect(page).toHaveTitle('API reference · Backchannel');
+  await expect(page.getByText('/api/v1/tenants/{slug}/clients/{client_id}/rotate-secret')).toBeVisible();
+  await expect(page.getByText(`${ctx.appUrl}/api/v1/openapi.json`)).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, 'api-reference');
+});
+
+test('an unknown tenant is a 404 page', async ({ page }) => {
+  const response = await page.goto('/admin/t/no-such-tenant/users');
+  expect(response?.status()).toBe(404);
+  await expect(page).toHaveTitle('Not found · Backchannel');
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Back to your tenants' })).toBeVisible();
+  await expectAccessible(page);
+});
