@@ -224,6 +224,7 @@ describe('cancelRequest and getRequest', () => {
       client_id: desk.clientId,
       user_id: alice.id,
       detail: { by: { kind: 'admin', id: 'admin-a' } },
+      actor: 'admin:admin-a',
     });
   });
 
@@ -255,6 +256,8 @@ describe('cancelRequest and getRequest', () => {
     });
     const [event] = await db.event.findMany({ where: { requestId: seeded.get('R4'), type: 'ciba_cancelled' } });
     expect(JSON.parse(event.detail!)).toEqual({ by: { kind: 'cli' } });
+    // An administrator's cancel is an admin action too: it carries its actor (the audit log's who).
+    expect(event.actor).toBe('cli');
   });
 
   it('is not_found for an unknown request or one of another tenant, and forbidden for a tenant out of reach', async () => {

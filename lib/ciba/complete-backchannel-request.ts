@@ -72,6 +72,17 @@ const explainConflict = async (
 };
 
 /**
+ * The event's `actor` column (the audit log's "who") when an administrator
+ * ended the request — console, API key or CLI; null for the user, the system
+ * and the test hook, whose decisions are request events, not admin actions.
+ */
+const auditActorOf = (actor: Actor): string | null => {
+  if (actor.kind === 'admin' || actor.kind === 'api_key') return `${actor.kind}:${actor.id}`;
+
+  return actor.kind === 'cli' ? 'cli' : null;
+};
+
+/**
  * Completes a CIBA request (CIBA §8, §9: the OP records the end-user's
  * decision against the auth_req_id). THE single entry point for every way a
  * request ends before redemption: the user's approve or deny on the approval
@@ -104,7 +115,7 @@ export const completeBackchannelRequest = async (
       now,
       // TODO(delivery-modes): ping/push clients get their callback queued here, in the same unit (CIBA §10.2, §10.3).
       effects: (matched) => ({
-        events: [buildEvent(outcome.event, requestEventSubject(matched), { by: actor }, now)],
+        events: [{ ...buildEvent(outcome.event, requestEventSubject(matched), { by: actor }, now), actor: auditActorOf(actor) }],
         outbox: [],
       }),
     });

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "BackchannelRequest_tenantId_id_idx" ON "BackchannelRequest"("tenantId", "id");
