@@ -10,7 +10,7 @@ const EVENT_LABELS: Record<string, string> = {
   ciba_cancelled: 'Cancelled',
   ciba_expired: 'Expired',
   ciba_exchange_succeeded: 'Tokens issued',
-  ciba_exchange_failed: 'Redeemed again: tokens revoked',
+  ciba_exchange_failed: 'Redeemed again',
   ciba_slow_down: 'Polled too fast',
   tenant_created: 'Tenant created',
   tenant_updated: 'Tenant updated',

@@ -16,6 +16,13 @@ test('the tenants list and a tenant overview', async ({ page }) => {
   await expect(page).toHaveTitle('Overview · acme · Backchannel');
   await expectAccessible(page);
   await screenshot(page, 'tenant-acme');
+
+  // Dark mode (the system preference): still no contrast violations.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.reload();
+  await expect(page.locator('html')).toHaveClass(/dark/);
+  await expectAccessible(page);
+  await screenshot(page, 'tenant-acme-dark');
 });
 
 test('applications and an application, from the sidebar', async ({ page }) => {
