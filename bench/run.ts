@@ -1,5 +1,5 @@
 // `npm run bench` — Backchannel vs node-oidc-provider (CIBA poll mode), one run.
-// See bench/README.md. Flags: --quick, --pg, --scale / --no-scale, --peer-sync=<LEVEL>, --keep.
+// See bench/README.md. Flags: --quick, --pg, --scale / --no-scale, --console / --no-console, --peer-sync=<LEVEL>, --keep.
 import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { loadConsoleData } from './lib/console-load';
 import { bulkLoad, type BulkLoadResult } from './lib/scale';
 import { SQLITE_SYNCHRONOUS } from '../lib/db/sqlite-durability';
 import {
@@ -35,11 +36,13 @@ const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
 const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 if (flag('help')) {
-  console.log(`npm run bench [-- --quick] [--pg] [--scale | --no-scale] [--peer-sync=FULL|NORMAL] [--peer-notify=outbox|none] [--keep]
+  console.log(`npm run bench [-- --quick] [--pg] [--scale | --no-scale] [--console | --no-console] [--peer-sync=FULL|NORMAL] [--peer-notify=outbox|none] [--keep]
   --quick       1 s warm-up, 3 s measured per scenario (smoke test of the harness)
   --pg          Backchannel on PostgreSQL (127.0.0.1:5432, user postgres, a fresh database); the peer stays on SQLite
   --scale       run the 1.1M-row scale check (Backchannel, SQLite) — default on, except with --quick or --pg
   --no-scale    skip it
+  --console     the console figure (users page and API over 100,000 users) — default on, except with --quick
+  --no-console  skip it
   --peer-sync   override the peer's PRAGMA synchronous (default: the level Backchannel runs with)
   --peer-notify outbox (default: the peer stores and logs an approval-email-sized outbox row per
                 request, as Backchannel does) or none (the peer notifies nobody)
@@ -49,6 +52,9 @@ if (flag('help')) {
 const QUICK = flag('quick');
 const PG = flag('pg');
 const SCALE = flag('scale') || (!flag('no-scale') && !QUICK && !PG);
+/** The console figure (users page and API over 100,000 users): default on, except with --quick. */
+const CONSOLE = flag('console') || (!flag('no-console') && !QUICK);
+const CONSOLE_USERS = 100_000;
 const KEEP = flag('keep');
 const WARMUP_SEC = QUICK ? 1 : 3;
 const DURATION_SEC = QUICK ? 3 : 10;
@@ -429,6 +435,50 @@ const scenarioFlow = async (target: Target, extra: Record<string, unknown>, env:
   };
 };
 
+/** The console figure's target: median server time per page or API call under 50 ms (issue 7). */
+const CONSOLE_TARGET_P50_MS = 50;
+
+/**
+ * One console/API read, one connection (so latency is server time), GET with
+ * the session cookie or API key. Valid only if every answer is 200.
+ */
+const scenarioConsole = async (
+  serverPid: number,
+  url: string,
+  scenario: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<Measured> => {
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<LoadResult>(
+    `backchannel ${scenario}`,
+    serverPid,
+    'bench/load.mjs',
+    { url, path, method: 'GET', headers, connections: 1, warmupSec: WARMUP_SEC, durationSec: DURATION_SEC, classify: 'status' },
+  );
+  const ok = result.counts['200 ok'] ?? 0;
+  const valid = ok === result.requests && result.requests > 0;
+
+  return {
+    server: 'backchannel',
+    scenario,
+    unit: 'req',
+    rate: result.reqPerSec,
+    p50: result.p50,
+    p99: result.p99,
+    cpuMs,
+    cpuMsPerUnit: cpuMs / result.requests,
+    peakRssMb,
+    rssAfterMb,
+    foreignCpuPct,
+    units: result.requests,
+    details: { counts: result.counts, path, users: CONSOLE_USERS, targetP50Ms: CONSOLE_TARGET_P50_MS },
+    valid,
+    note: valid
+      ? `p50 ${result.p50 <= CONSOLE_TARGET_P50_MS ? 'within' : 'ABOVE'} the ${CONSOLE_TARGET_P50_MS} ms target`
+      : `answers: ${JSON.stringify(result.counts)}`,
+  };
+};
+
 // --- servers -----------------------------------------------------------------------------------
 const driverEnv: NodeJS.ProcessEnv = { ...process.env };
 delete driverEnv.RESEND_API_KEY; // never send mail anywhere: the development outbox only
@@ -667,6 +717,28 @@ const main = async () => {
       },
     };
     results.push(baseline, scaled);
+  }
+  if (CONSOLE) {
+    // The console figure: the users page and the API's user list over 100,000 users.
+    await stopChild(bc.child, 15_000);
+    const apiKey = cli(bcEnv, ['api-key', 'create', '--name', 'bench console figure']) as { key: string };
+    log(`console: inserting ${CONSOLE_USERS.toLocaleString('en')} users and an owner's session (server stopped)…`);
+    const load = await loadConsoleData(PG ? { postgresUrl: bcEnv.DATABASE_URL! } : { sqliteFile }, {
+      tenantSlug: 'bench',
+      users: CONSOLE_USERS,
+    });
+    log(`console: loaded in ${fmt(load.seconds)} s`);
+    bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
+    const session = { cookie: `authjs.session-token=${load.sessionToken}` };
+    const bearer = { authorization: `Bearer ${apiKey.key}` };
+    for (const [scenario, path, headers] of [
+      ['(e) console users page', '/admin/t/bench/users', session],
+      ['(e) console users search', `/admin/t/bench/users?q=${load.searchPrefix}`, session],
+      ['(f) API users list', '/api/v1/tenants/bench/users?limit=50', bearer],
+      ['(f) API users search', `/api/v1/tenants/bench/users?limit=50&search=${load.searchPrefix}`, bearer],
+    ] as const) {
+      results.push(await scenarioConsole(bc.pid, `http://127.0.0.1:${bcPort}`, scenario, path, headers));
+    }
   }
   await stopChild(bc.child, 15_000);
   if (PG) await dropPgDatabase();
