@@ -178,3 +178,53 @@ test('rotating the secret: the new one is shown once, the old one is refused wit
     });
   }
 });
+
+test('deleting needs a typed confirmation: a user, an application, then the tenant (refused while a request is pending, unless forced)', async ({
+  page,
+}) => {
+  // A user.
+  const eve = `eve.${Date.now().toString(36)}@example.com`;
+  await page.goto(`/admin/t/${slug}/users`);
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await page.getByRole('dialog', { name: 'Create user' }).getByLabel('Email address').fill(eve);
+  await page.getByRole('dialog', { name: 'Create user' }).getByRole('button', { name: 'Create user' }).click();
+  await page.waitForURL(new RegExp(`/admin/t/${slug}/users/[^/]+$`));
+  await page.getByRole('button', { name: 'Delete user' }).click();
+  const deleteUser = page.getByRole('alertdialog', { name: `Delete ${eve}?` });
+  await expect(deleteUser.getByRole('button', { name: 'Delete user' })).toBeDisabled();
+  await deleteUser.getByRole('textbox').fill(eve);
+  await deleteUser.getByRole('button', { name: 'Delete user' }).click();
+  await page.waitForURL(`**/admin/t/${slug}/users`);
+  await expect(page.getByRole('link', { name: eve })).toHaveCount(0);
+
+  // An application.
+  await page.goto(`/admin/t/${slug}/applications`);
+  await page.getByRole('button', { name: 'Create application' }).first().click();
+  const create = page.getByRole('dialog', { name: 'Create application' });
+  await create.getByLabel('Name').fill('Temporary app');
+  await create.getByRole('button', { name: 'Create application' }).click();
+  await create.getByRole('link', { name: 'Configure application' }).click();
+  await expectHeading(page, 'Temporary app');
+  await page.getByRole('button', { name: 'Delete' }).click();
+  const deleteApp = page.getByRole('alertdialog', { name: 'Delete Temporary app?' });
+  await deleteApp.getByRole('textbox').fill('Temporary app');
+  await deleteApp.getByRole('button', { name: 'Delete application' }).click();
+  await page.waitForURL(`**/admin/t/${slug}/applications`);
+  await expect(page.getByRole('link', { name: 'Temporary app' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Northwind Desk' })).toBeVisible();
+
+  // The tenant: dora's request from the rotation test is still pending.
+  await page.goto(`/admin/t/${slug}`);
+  await page.getByRole('button', { name: 'Delete tenant' }).click();
+  const deleteTenant = page.getByRole('alertdialog', { name: `Delete tenant ${slug}?` });
+  await deleteTenant.getByRole('textbox').fill(slug);
+  await expectAccessible(page);
+  await deleteTenant.getByRole('button', { name: 'Delete tenant' }).click();
+  await expect(page.getByText(`Tenant "${slug}" has 1 pending request`)).toBeVisible();
+  await deleteTenant.getByRole('checkbox', { name: 'Delete even while requests are pending' }).click();
+  await deleteTenant.getByRole('button', { name: 'Delete tenant' }).click();
+  await page.waitForURL(`${ctx.appUrl}/admin`);
+  await expect(page.getByText(`Tenant ${slug} deleted.`)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Northwind Traders' })).toHaveCount(0);
+  expect((await fetch(`${ctx.appUrl}/t/${slug}/.well-known/openid-configuration`)).status).toBe(404);
+});
