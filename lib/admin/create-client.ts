@@ -26,6 +26,18 @@ const withoutUndefined = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 
 /**
+ * A random client_id (128 bits, base64url) that does not start with "-": such
+ * a value reads as an option on a command line (`--client-id -x…` is refused
+ * as ambiguous), so it is drawn again (1 in 64; the entropy barely changes).
+ */
+const newClientId = (): string => {
+  for (;;) {
+    const clientId = randomToken(16);
+    if (!clientId.startsWith('-')) return clientId;
+  }
+};
+
+/**
  * Registers a client in a tenant. The client_id (128 bits) and client_secret
  * (256 bits) are random; the secret is returned once, in plaintext, and only
  * its SHA-256 is stored. The settings epoch is bumped in the same transaction.
@@ -37,7 +49,7 @@ export const createClient = async (db: Db, principal: Principal, options: Create
   const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...CLIENT_METADATA_DEFAULTS, ...input });
   const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
 
-  const clientId = randomToken(16);
+  const clientId = newClientId();
   const clientSecret = randomToken(32);
   const row = await db.$transaction(async (tx) => {
     await bumpSettingsEpoch(tx);

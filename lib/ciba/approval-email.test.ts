@@ -21,7 +21,9 @@ beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   resend = await startFakeResend();
   await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme <Corp>' });
-  client = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support "desk"' } }));
+  client = credentialsOf(
+    await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support "desk"' } }),
+  );
   await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com', name: 'Alice' });
 });
 

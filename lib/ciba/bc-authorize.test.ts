@@ -25,7 +25,9 @@ beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
   await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
-  basicClient = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }));
+  basicClient = credentialsOf(
+    await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }),
+  );
   postClient = credentialsOf(
     await createClient(db, CLI_PRINCIPAL, {
       tenantSlug: 'acme',
@@ -36,9 +38,14 @@ beforeAll(async () => {
     await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'No CIBA', grant_types: [] } }),
   );
   requiredBindingClient = credentialsOf(
-    await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Strict', binding_message_policy: 'required' } }),
+    await createClient(db, CLI_PRINCIPAL, {
+      tenantSlug: 'acme',
+      metadata: { client_name: 'Strict', binding_message_policy: 'required' },
+    }),
   );
-  otherTenantClient = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } }));
+  otherTenantClient = credentialsOf(
+    await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } }),
+  );
   alice = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'Alice@Example.com', name: 'Alice Doe' });
   bob = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'globex', email: 'bob@example.com' });
 });

@@ -29,12 +29,16 @@ beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
   await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
-  client = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }));
+  client = credentialsOf(
+    await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }),
+  );
   secondClient = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Kiosk' } }));
   noCibaClient = credentialsOf(
     await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'No CIBA', grant_types: [] } }),
   );
-  globexClient = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } }));
+  globexClient = credentialsOf(
+    await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'globex', metadata: { client_name: 'Globex desk' } }),
+  );
   alice = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com', name: 'Alice Doe' });
 });
 
