@@ -11,6 +11,8 @@ const nextConfig: NextConfig = {
     'pg',
     'resend',
   ],
+  // The console's user import accepts files up to 5 MB (lib/admin/import-users.ts); server actions default to 1 MB.
+  experimental: { serverActions: { bodySizeLimit: '5mb' } },
 };
 
 export default nextConfig;

@@ -453,6 +453,24 @@ describe('backchannel CLI', () => {
     [['client', 'rotate-secret', '--tenant', 'acme', '--client-id', 'x', '--name', 'X'], /Unknown option '--name'/],
     [['tenant', 'update', '--slug', 'acme', '--rate-limit-per-user', 'five'], /--rate-limit-per-user needs a whole number/],
     [['tenant', 'update', '--slug', 'acme', '--email-channel', 'yes'], /--email-channel is "on" or "off"/],
+    [['client', 'create', '--tenant', 'acme', '--name', 'F', '--fapi'], /--fapi is not supported yet: the FAPI-CIBA profile/],
+    [['client', 'create', '--tenant', 'acme', '--name', 'J', '--jwks', '{"keys":[]}'], /--jwks is not supported yet/],
+    [
+      [
+        'client',
+        'update',
+        '--tenant',
+        'acme',
+        '--client-id',
+        'x',
+        '--delivery-mode',
+        'poll',
+        '--notification-endpoint',
+        'https://a.example/cb',
+      ],
+      /--notification-endpoint is not supported yet: ping and push/,
+    ],
+    [['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--user-code', 'on'], /--user-code is not supported yet/],
   ])('exits 2 for the usage error on stderr only: %j', async (args, message) => {
     await expectFailure(args, 2, message);
   });

@@ -33,6 +33,8 @@ type OptionSpec = {
   /** Placeholder shown in help, e.g. "<slug>". */
   value: string;
   description: string;
+  /** A flag without a value (e.g. --fapi). */
+  flag?: boolean;
   required?: boolean;
   /** The input field this option sets, when it is not the option's own name (error messages name the option). */
   field?: string;
@@ -120,15 +122,74 @@ const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
   },
 };
 
+/**
+ * Client flags of the contract whose protocol feature is not built yet: known
+ * (never "Unknown option"), and refused with the reason rather than ignored.
+ */
+const PLANNED_CLIENT_OPTIONS: Record<string, OptionSpec & { reason: string }> = {
+  jwks: {
+    value: '<json>',
+    description: 'jwks (not supported yet).',
+    reason: 'private_key_jwt and signed requests are not built',
+  },
+  'jwks-uri': {
+    value: '<url>',
+    description: 'jwks_uri (not supported yet).',
+    reason: 'private_key_jwt and signed requests are not built',
+  },
+  'tls-subject-dn': {
+    value: '<dn>',
+    description: 'tls_client_auth_subject_dn (not supported yet).',
+    reason: 'mutual TLS client authentication is not built',
+  },
+  'notification-endpoint': {
+    value: '<url>',
+    description: 'backchannel_client_notification_endpoint (not supported yet).',
+    reason: 'ping and push delivery are not built',
+  },
+  'signed-requests': {
+    value: 'required|optional',
+    description: 'Signed authentication requests (not supported yet).',
+    reason: 'signed authentication requests (CIBA §7.1.1) are not built',
+  },
+  'request-alg': {
+    value: '<alg>',
+    description: 'backchannel_authentication_request_signing_alg (not supported yet).',
+    reason: 'signed authentication requests (CIBA §7.1.1) are not built',
+  },
+  'user-code': {
+    value: 'on|off',
+    description: 'backchannel_user_code_parameter (not supported yet).',
+    reason: 'user_code at bc-authorize is not built',
+  },
+  'authorization-details-types': {
+    value: '<list>',
+    description: 'authorization_details_types (not supported yet).',
+    reason: 'rich authorization requests (RFC 9396) are not built',
+  },
+  fapi: {
+    value: '',
+    flag: true,
+    description: 'The FAPI-CIBA profile (not supported yet).',
+    reason: 'the FAPI-CIBA profile is not built',
+  },
+};
+
 /** The client metadata the given setting options ask for (options not given are left out). */
-const clientMetadataFrom = (values: OptionValues): Partial<Record<keyof ClientMetadata, unknown>> =>
-  Object.fromEntries(
+const clientMetadataFrom = (values: OptionValues): Partial<Record<keyof ClientMetadata, unknown>> => {
+  for (const [name, option] of Object.entries(PLANNED_CLIENT_OPTIONS)) {
+    if (values[name] !== undefined)
+      throw new UsageError(`--${name} is not supported yet: ${option.reason}. Nothing was changed.`);
+  }
+
+  return Object.fromEntries(
     Object.entries(CLIENT_SETTING_OPTIONS).flatMap(([name, option]) => {
       const raw = values[name];
 
       return raw === undefined ? [] : [[option.field, option.parse ? option.parse(raw) : raw]];
     }),
   );
+};
 
 const formatClient = (client: Partial<ClientView> & { client_secret?: string }): string =>
   formatFields(
@@ -265,6 +326,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       options: {
         tenant: TENANT_OPTION,
         ...CLIENT_SETTING_OPTIONS,
+        ...PLANNED_CLIENT_OPTIONS,
         name: { ...CLIENT_SETTING_OPTIONS.name, required: true },
       },
       examples: [
@@ -278,7 +340,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
     },
     update: {
       summary: "Change a client's settings; every server applies them at its next request.",
-      options: { tenant: TENANT_OPTION, 'client-id': CLIENT_ID_OPTION, ...CLIENT_SETTING_OPTIONS },
+      options: { tenant: TENANT_OPTION, 'client-id': CLIENT_ID_OPTION, ...CLIENT_SETTING_OPTIONS, ...PLANNED_CLIENT_OPTIONS },
       examples: [
         'backchannel client update --tenant acme --client-id <client_id> --binding-message required',
         'backchannel client update --tenant acme --client-id <client_id> --poll-interval 10 --id-token-alg ES256',

@@ -122,7 +122,12 @@ const resolveCommand = (argv: readonly string[]): ResolvedCommand => {
       strict: true,
       allowPositionals: false,
       options: {
-        ...Object.fromEntries(Object.keys(spec.options).map((name) => [name, { type: 'string' as const }])),
+        ...Object.fromEntries(
+          Object.entries(spec.options).map(([name, option]) => [
+            name,
+            { type: option.flag ? ('boolean' as const) : ('string' as const) },
+          ]),
+        ),
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -137,7 +142,10 @@ const resolveCommand = (argv: readonly string[]): ResolvedCommand => {
     if (option.required && values[name] === undefined) throw new UsageError(`Missing required option --${name}.`, command);
   }
 
-  return { kind: 'run', command, spec, values: values as Record<string, string | undefined>, isJson: json === true };
+  // A valueless flag (e.g. --fapi) is passed on as "true".
+  const strings = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value === true ? 'true' : value]));
+
+  return { kind: 'run', command, spec, values: strings as Record<string, string | undefined>, isJson: json === true };
 };
 
 /** BACKCHANNEL_DEBUG; off when the environment itself is invalid (that error is the one being reported). */
