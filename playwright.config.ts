@@ -30,6 +30,8 @@ export default defineConfig({
     baseURL: `http://localhost:${e2ePort()}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
+    // No transitions (toasts fading in): axe checks colours as they settle, and screenshots are stable.
+    reducedMotion: 'reduce',
   },
   projects: [
     {
