@@ -1,5 +1,5 @@
 import 'server-only';
-import { isAdminError } from '@/lib/admin/errors';
+import { pageOrRefusal } from '@/components/console/or-refusal';
 import { listAuditEvents, type AuditEventView } from '@/lib/admin/list-audit-events';
 import type { Page } from '@/lib/admin/page-cursor';
 import type { Principal } from '@/lib/auth/principal';
@@ -14,12 +14,4 @@ export const loadAuditPage = async (
   db: Db,
   principal: Principal,
   options: { tenantSlug?: string; q?: string; cursor?: string },
-): Promise<{ page: Page<AuditEventView>; refusal: string | null }> => {
-  try {
-    return { page: await listAuditEvents(db, principal, options), refusal: null };
-  } catch (error) {
-    if (isAdminError(error) && error.code === 'invalid_input')
-      return { page: { data: [], next_cursor: null }, refusal: error.message };
-    throw error;
-  }
-};
+): Promise<{ page: Page<AuditEventView>; refusal: string | null }> => pageOrRefusal(listAuditEvents(db, principal, options));

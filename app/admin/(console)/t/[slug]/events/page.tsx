@@ -4,13 +4,13 @@ import Link from 'next/link';
 import { actorLabel, eventLabel } from '@/components/console/event-labels';
 import { formatDateTime } from '@/components/console/format';
 import { orNotFound } from '@/components/console/or-not-found';
+import { pageOrRefusal } from '@/components/console/or-refusal';
 import { Button } from '@/components/ui/button';
 import { ButtonLink } from '@/components/ui/button-link';
 import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Select } from '@/components/ui/select';
-import { isAdminError } from '@/lib/admin/errors';
 import type { EventView } from '@/lib/admin/event-view';
 import { getTenant } from '@/lib/admin/get-tenant';
 import { listEvents } from '@/lib/admin/list-events';
@@ -38,14 +38,7 @@ export default async function EventsPage({ params, searchParams }: Props) {
   const principal = await requireAdminPrincipal();
   const db = getDb();
   const tenant = await orNotFound(getTenant(db, principal, { slug }));
-  const { page, refusal } = await listEvents(db, principal, { tenantSlug: slug, type, cursor }).then(
-    (found) => ({ page: found, refusal: null }),
-    (error: unknown) => {
-      if (isAdminError(error) && error.code === 'invalid_input')
-        return { page: { data: [], next_cursor: null }, refusal: error.message };
-      throw error;
-    },
-  );
+  const { page, refusal } = await pageOrRefusal(listEvents(db, principal, { tenantSlug: slug, type, cursor }));
   const base = `/admin/t/${encodeURIComponent(tenant.slug)}`;
   const hrefFor = (params: { type?: string; cursor?: string }) => {
     const search = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])));

@@ -3,12 +3,12 @@ import type { Metadata } from 'next';
 import { FilterTabs } from '@/components/console/filter-tabs';
 import { formatDateTime } from '@/components/console/format';
 import { orNotFound } from '@/components/console/or-not-found';
+import { pageOrRefusal } from '@/components/console/or-refusal';
 import { ButtonLink } from '@/components/ui/button-link';
 import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { isAdminError } from '@/lib/admin/errors';
 import { getTenant } from '@/lib/admin/get-tenant';
 import { listRequests } from '@/lib/admin/list-requests';
 import type { RequestView } from '@/lib/admin/request-view';
@@ -44,14 +44,7 @@ export default async function RequestsPage({ params, searchParams }: Props) {
   const principal = await requireAdminPrincipal();
   const db = getDb();
   const tenant = await orNotFound(getTenant(db, principal, { slug }));
-  const { page, refusal } = await listRequests(db, principal, { tenantSlug: slug, status, cursor }).then(
-    (found) => ({ page: found, refusal: null }),
-    (error: unknown) => {
-      if (isAdminError(error) && error.code === 'invalid_input')
-        return { page: { data: [], next_cursor: null }, refusal: error.message };
-      throw error;
-    },
-  );
+  const { page, refusal } = await pageOrRefusal(listRequests(db, principal, { tenantSlug: slug, status, cursor }));
   const base = `/admin/t/${encodeURIComponent(tenant.slug)}/requests`;
   const hrefFor = (params: { status?: string; cursor?: string }) => {
     const search = new URLSearchParams(

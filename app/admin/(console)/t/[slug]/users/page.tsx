@@ -4,13 +4,13 @@ import { CreateUserDialog } from '@/components/console/create-user-dialog';
 import { formatDate } from '@/components/console/format';
 import { ImportUsersDialog } from '@/components/console/import-users-dialog';
 import { orNotFound } from '@/components/console/or-not-found';
+import { pageOrRefusal } from '@/components/console/or-refusal';
 import { SearchForm } from '@/components/console/search-form';
 import { Badge } from '@/components/ui/badge';
 import { ButtonLink } from '@/components/ui/button-link';
 import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { isAdminError } from '@/lib/admin/errors';
 import { getTenant } from '@/lib/admin/get-tenant';
 import { listUsers } from '@/lib/admin/list-users';
 import type { UserView } from '@/lib/admin/user-view';
@@ -37,15 +37,7 @@ export default async function UsersPage({ params, searchParams }: Props) {
   const principal = await requireAdminPrincipal();
   const db = getDb();
   const tenant = await orNotFound(getTenant(db, principal, { slug }));
-  // A query the list refuses (a cursor it did not give out, a search too long) shows its message, not an error page.
-  const { page, refusal } = await listUsers(db, principal, { tenantSlug: slug, search, cursor }).then(
-    (found) => ({ page: found, refusal: null }),
-    (error: unknown) => {
-      if (isAdminError(error) && error.code === 'invalid_input')
-        return { page: { data: [], next_cursor: null }, refusal: error.message };
-      throw error;
-    },
-  );
+  const { page, refusal } = await pageOrRefusal(listUsers(db, principal, { tenantSlug: slug, search, cursor }));
   const base = `/admin/t/${encodeURIComponent(tenant.slug)}/users`;
   const withQuery = (params: Record<string, string | undefined>) => {
     const entries = Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
