@@ -338,7 +338,18 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
           attempt.providerMessageId,
         ]);
       expect(await attemptLog()).toEqual([[1, 'interrupted', null]]);
-      // The first owner lost its lease: its outcome is recorded as an attempt but does not settle the message.
+      const sentEvent = (message: ClaimedOutboxMessage, providerMessageId: string) =>
+        buildEvent(
+          'ciba_notification_sent',
+          { tenantId: message.tenantId, requestId: message.requestId },
+          { channel: 'test', outbox_message_id: message.id, attempt: message.attempts, provider_message_id: providerMessageId },
+          afterLease,
+        );
+      const sentEvents = async () =>
+        (await db.event.findMany({ where: { requestId: reclaimed.requestId, type: 'ciba_notification_sent' } })).map(
+          (event) => JSON.parse(event.detail ?? '{}').provider_message_id,
+        );
+      // The first owner lost its lease: its outcome is recorded as an attempt but does not settle the message, nor write its event.
       expect(
         await store.settleOutbox({
           owner: 'a',
@@ -347,7 +358,7 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
             {
               message: first.find((message) => message.id === id)!,
               settlement: { kind: 'delivered', providerMessageId: 'late' },
-              events: [],
+              events: [sentEvent(first.find((message) => message.id === id)!, 'late')],
             },
           ],
         }),
@@ -356,9 +367,12 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
         await store.settleOutbox({
           owner: 'b',
           now: afterLease,
-          outcomes: [{ message: reclaimed, settlement: { kind: 'delivered', providerMessageId: 'p-1' }, events: [] }],
+          outcomes: [
+            { message: reclaimed, settlement: { kind: 'delivered', providerMessageId: 'p-1' }, events: [sentEvent(reclaimed, 'p-1')] },
+          ],
         }),
       ).toEqual([true]);
+      expect(await sentEvents()).toEqual(['p-1']);
       // The slow owner's outcome replaces the guess; the new owner's attempt is the second.
       expect(await attemptLog()).toEqual([
         [1, 'delivered', 'late'],

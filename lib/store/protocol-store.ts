@@ -150,6 +150,30 @@ const insertOutbox = async (tx: SqlExecutor, messages: NewOutboxMessage[]) => {
   for (const message of messages) await tx.run(q.insertOutboxMessage, message);
 };
 
+/** The rows an outcome writes: the attempt's record, the message's settlement, its events. */
+const settlementRows = (owner: string, now: Date, { message, settlement, events }: OutboxOutcome) => ({
+  attempt: {
+    messageId: message.id,
+    attempt: message.attempts,
+    startedAt: message.leasedAt,
+    finishedAt: now,
+    outcome: settlement.kind === 'delivered' ? 'delivered' : 'failed',
+    providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
+    error: settlement.kind === 'delivered' ? null : settlement.error,
+  } satisfies q.AttemptRow,
+  settle: {
+    id: message.id,
+    owner,
+    status: settlement.kind === 'retry' ? 'pending' : settlement.kind,
+    availableAt: settlement.kind === 'retry' ? settlement.availableAt : now,
+    providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
+    lastError: settlement.kind === 'delivered' ? null : settlement.error,
+    finishedAt: settlement.kind === 'retry' ? null : now,
+    encryptedSecret: settlement.kind === 'retry' ? message.encryptedSecret : null,
+  } satisfies q.SettleParams,
+  events,
+});
+
 /** The store over either engine. */
 export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   dialect: engine.dialect,
@@ -257,43 +281,41 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   listRequestEvents: (requestId) => engine.all(q.selectRequestEvents, { requestId }),
 
   claimOutbox: ({ owner, now, leaseMs, limit }) =>
-    engine.transaction((tx) =>
-      tx.all(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit }),
-    ),
+    engine.executeReturning(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit }),
   reclaimLapsedOutbox: ({ owner, now, leaseMs, limit }) =>
     engine.transaction(async (tx) => {
       await tx.run(q.insertInterruptedAttempts, { now });
 
       return tx.all(q.updateReclaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
     }),
-  settleOutbox: ({ owner, now, outcomes }) =>
-    engine.transaction(async (tx) => {
+  settleOutbox: ({ owner, now, outcomes }) => {
+    const rows = outcomes.map((outcome) => settlementRows(owner, now, outcome));
+    if (engine.dialect === 'postgres' && outcomes.every(({ events }) => events.length <= 1)) {
+      // The usual shape: one statement per message (no BEGIN/COMMIT), all at once.
+      // Messages settle independently: the batch needs no transaction.
+      return Promise.all(
+        rows.map(async ({ attempt, settle, events: [event] }) => {
+          const params = { ...settle, ...withPrefix('attempt', attempt) } as q.SettleBundleParams;
+          const changed = event
+            ? await engine.execute(q.settleOutboxWithEvent, { ...params, ...withPrefix('event', event) } as q.SettleWithEventParams)
+            : await engine.execute(q.settleOutboxBundle, params);
+
+          return changed === 1;
+        }),
+      );
+    }
+
+    return engine.transaction(async (tx) => {
       const settled: boolean[] = [];
-      for (const { message, settlement, events } of outcomes) {
-        await tx.run(q.upsertOutboxAttempt, {
-          messageId: message.id,
-          attempt: message.attempts,
-          startedAt: message.leasedAt,
-          finishedAt: now,
-          outcome: settlement.kind === 'delivered' ? 'delivered' : 'failed',
-          providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
-          error: settlement.kind === 'delivered' ? null : settlement.error,
-        });
-        const changed = await tx.run(q.updateSettleOutbox, {
-          id: message.id,
-          owner,
-          status: settlement.kind === 'retry' ? 'pending' : settlement.kind,
-          availableAt: settlement.kind === 'retry' ? settlement.availableAt : now,
-          providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
-          lastError: settlement.kind === 'delivered' ? null : settlement.error,
-          finishedAt: settlement.kind === 'retry' ? null : now,
-          encryptedSecret: settlement.kind === 'retry' ? message.encryptedSecret : null,
-        });
+      for (const { attempt, settle, events } of rows) {
+        await tx.run(q.upsertOutboxAttempt, attempt);
+        const changed = await tx.run(q.updateSettleOutbox, settle);
         settled.push(changed === 1);
         if (changed === 1) for (const event of events) await tx.run(q.insertEvent, event);
       }
 
       return settled;
-    }),
+    });
+  },
   close: () => engine.close(),
 });

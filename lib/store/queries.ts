@@ -5,7 +5,7 @@
  */
 import type { OutboxStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
 import { expiredInSql, UNFINISHED_STATUSES, unexpiredInSql } from '@/lib/store/request-lifecycle';
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
 import type { Database } from '@/lib/store/sql/database';
 import { defineQuery } from '@/lib/store/sql/define-query';
 
@@ -452,23 +452,27 @@ export const insertInterruptedAttempts = defineQuery<{ now: Date }>('record-inte
     .onConflict((conflict) => conflict.columns(['messageId', 'attempt']).doNothing()),
 );
 
+export type AttemptRow = Row<'OutboxAttempt'>;
+
+const attemptValues = (v: ValueOf<AttemptRow>) => ({
+  messageId: v('messageId'),
+  attempt: v('attempt'),
+  startedAt: v('startedAt'),
+  finishedAt: v('finishedAt'),
+  outcome: v('outcome'),
+  providerMessageId: v('providerMessageId'),
+  error: v('error'),
+});
+
 /**
  * A finished attempt, written once with its outcome; it replaces an
  * "interrupted" guess recorded after its lease lapsed (the worker was slow,
  * not dead, and its outcome is the truth).
  */
-export const upsertOutboxAttempt = defineQuery<Row<'OutboxAttempt'>>('record-outbox-attempt', (db, p) =>
+const attemptUpsert = (db: QueryCreator<Database>, v: ValueOf<Row<'OutboxAttempt'>>) =>
   db
     .insertInto('OutboxAttempt')
-    .values({
-      messageId: p('messageId'),
-      attempt: p('attempt'),
-      startedAt: p('startedAt'),
-      finishedAt: p('finishedAt'),
-      outcome: p('outcome'),
-      providerMessageId: p('providerMessageId'),
-      error: p('error'),
-    })
+    .values(attemptValues(v))
     .onConflict((conflict) =>
       conflict.columns(['messageId', 'attempt']).doUpdateSet((eb) => ({
         finishedAt: eb.ref('excluded.finishedAt'),
@@ -476,15 +480,11 @@ export const upsertOutboxAttempt = defineQuery<Row<'OutboxAttempt'>>('record-out
         providerMessageId: eb.ref('excluded.providerMessageId'),
         error: eb.ref('excluded.error'),
       })),
-    ),
-);
+    );
 
-/**
- * Settles a claimed message after an attempt, only while `owner` still holds
- * the lease: delivered or failed for good (the secret erased), or pending
- * again from `availableAt` (back-off, the secret kept).
- */
-export const updateSettleOutbox = defineQuery<{
+export const upsertOutboxAttempt = defineQuery<Row<'OutboxAttempt'>>('record-outbox-attempt', (db, p) => attemptUpsert(db, p));
+
+export type SettleParams = {
   id: string;
   owner: string;
   status: OutboxStatus;
@@ -493,22 +493,75 @@ export const updateSettleOutbox = defineQuery<{
   lastError: string | null;
   finishedAt: Date | null;
   encryptedSecret: string | null;
-}>('settle-outbox', (db, p) =>
+};
+
+const settleUpdate = (db: QueryCreator<Database>, v: ValueOf<SettleParams>) =>
   db
     .updateTable('OutboxMessage')
     .set({
-      status: p('status'),
-      availableAt: p('availableAt'),
-      providerMessageId: p('providerMessageId'),
-      lastError: p('lastError'),
-      finishedAt: p('finishedAt'),
+      status: v('status'),
+      availableAt: v('availableAt'),
+      providerMessageId: v('providerMessageId'),
+      lastError: v('lastError'),
+      finishedAt: v('finishedAt'),
       leaseOwner: null,
       leaseExpiresAt: null,
-      encryptedSecret: p('encryptedSecret'),
+      encryptedSecret: v('encryptedSecret'),
     })
-    .where('id', '=', p('id'))
-    .where('leaseOwner', '=', p('owner')),
+    .where('id', '=', v('id'))
+    .where('leaseOwner', '=', v('owner'));
+
+/**
+ * Settles a claimed message after an attempt, only while `owner` still holds
+ * the lease: delivered or failed for good (the secret erased), or pending
+ * again from `availableAt` (back-off, the secret kept).
+ */
+export const updateSettleOutbox = defineQuery<SettleParams>('settle-outbox', (db, p) => settleUpdate(db, p));
+
+/** The parameters of the settle bundles: the settlement, the attempt's columns and the event's, prefixed. */
+export type SettleBundleParams = SettleParams & Prefixed<Row<'OutboxAttempt'>, 'attempt'>;
+export type SettleWithEventParams = SettleBundleParams & Prefixed<Row<'Event'>, 'event'>;
+
+/**
+ * PostgreSQL only (like insertRequestBundle): an attempt's record and its
+ * message's settlement in ONE statement; changes 1 row when the lease was
+ * still held, else 0 (the attempt is recorded either way).
+ */
+export const settleOutboxBundle = defineQuery<SettleBundleParams>('settle-outbox-bundle', (db, p) =>
+  settleUpdate(
+    db.with('attempt', (cte) => attemptUpsert(cte, prefixed(p, 'attempt'))) as unknown as QueryCreator<Database>,
+    p,
+  ),
 );
+
+/**
+ * PostgreSQL only: settleOutboxBundle plus the notification event, written
+ * only when the settlement took (one row inserted: the lease was held).
+ */
+export const settleOutboxWithEvent = defineQuery<SettleWithEventParams>('settle-outbox-with-event', (db, p) => {
+  const event = prefixed<Row<'Event'>>(p, 'event');
+
+  return db
+    .with('attempt', (cte) => attemptUpsert(cte, prefixed(p, 'attempt')))
+    .with('settled', (cte) => settleUpdate(cte as unknown as QueryCreator<Database>, p).returning('OutboxMessage.id'))
+    .insertInto('Event')
+    .columns(['id', 'tenantId', 'type', 'actor', 'requestId', 'clientId', 'userId', 'detail', 'createdAt'])
+    .expression((eb) =>
+      eb
+        .selectFrom('settled')
+        .select((select) => [
+          select.val(event('id')).as('id'),
+          select.val(event('tenantId')).as('tenantId'),
+          select.val(event('type')).as('type'),
+          select.val(event('actor')).as('actor'),
+          select.val(event('requestId')).as('requestId'),
+          select.val(event('clientId')).as('clientId'),
+          select.val(event('userId')).as('userId'),
+          select.val(event('detail')).as('detail'),
+          select.val(event('createdAt')).as('createdAt'),
+        ]),
+    );
+});
 
 export const selectOutboxMessage = defineQuery<{ id: string }, Row<'OutboxMessage'>>('outbox-message', (db, p) =>
   db.selectFrom('OutboxMessage').selectAll().where('id', '=', p('id')),

@@ -50,6 +50,7 @@ export const createPostgresEngine = (databaseUrl: string): SqlEngine => {
     all: direct.all,
     first: direct.first,
     execute: direct.run,
+    executeReturning: direct.all,
     transaction: async (unit) => {
       const client = await pool.connect();
       try {

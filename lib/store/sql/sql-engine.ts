@@ -23,5 +23,7 @@ export type SqlEngine = Pick<SqlExecutor, 'all' | 'first'> & {
   transaction: <T>(unit: SqlUnit<T>) => Promise<T>;
   /** One write statement, atomic on its own (a one-statement unit; no transaction round trips on PostgreSQL). */
   execute: <P extends object>(query: SqlQuery<P, unknown>, params: P) => Promise<number>;
+  /** As `execute`, for a write statement that returns rows (`RETURNING`). */
+  executeReturning: <P extends object, R>(query: SqlQuery<P, R>, params: P) => Promise<R[]>;
   close: () => Promise<void>;
 };
