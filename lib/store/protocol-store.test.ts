@@ -358,7 +358,12 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
             {
               message: first.find((message) => message.id === id)!,
               settlement: { kind: 'delivered', providerMessageId: 'late' },
-              events: [sentEvent(first.find((message) => message.id === id)!, 'late')],
+              events: [
+                sentEvent(
+                  first.find((message) => message.id === id)!,
+                  'late',
+                ),
+              ],
             },
           ],
         }),
@@ -368,7 +373,11 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
           owner: 'b',
           now: afterLease,
           outcomes: [
-            { message: reclaimed, settlement: { kind: 'delivered', providerMessageId: 'p-1' }, events: [sentEvent(reclaimed, 'p-1')] },
+            {
+              message: reclaimed,
+              settlement: { kind: 'delivered', providerMessageId: 'p-1' },
+              events: [sentEvent(reclaimed, 'p-1')],
+            },
           ],
         }),
       ).toEqual([true]);

@@ -297,7 +297,10 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
         rows.map(async ({ attempt, settle, events: [event] }) => {
           const params = { ...settle, ...withPrefix('attempt', attempt) } as q.SettleBundleParams;
           const changed = event
-            ? await engine.execute(q.settleOutboxWithEvent, { ...params, ...withPrefix('event', event) } as q.SettleWithEventParams)
+            ? await engine.execute(q.settleOutboxWithEvent, {
+                ...params,
+                ...withPrefix('event', event),
+              } as q.SettleWithEventParams)
             : await engine.execute(q.settleOutboxBundle, params);
 
           return changed === 1;

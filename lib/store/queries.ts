@@ -528,10 +528,7 @@ export type SettleWithEventParams = SettleBundleParams & Prefixed<Row<'Event'>, 
  * still held, else 0 (the attempt is recorded either way).
  */
 export const settleOutboxBundle = defineQuery<SettleBundleParams>('settle-outbox-bundle', (db, p) =>
-  settleUpdate(
-    db.with('attempt', (cte) => attemptUpsert(cte, prefixed(p, 'attempt'))) as unknown as QueryCreator<Database>,
-    p,
-  ),
+  settleUpdate(db.with('attempt', (cte) => attemptUpsert(cte, prefixed(p, 'attempt'))) as unknown as QueryCreator<Database>, p),
 );
 
 /**
