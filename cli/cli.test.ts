@@ -90,6 +90,10 @@ describe('backchannel CLI', () => {
       max_pending_requests: 5000,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      default_requested_expiry: 300,
+      max_requested_expiry: 259_200,
+      backchannel_poll_interval: 5,
+      binding_message_policy: 'optional',
       created_at: expect.any(String),
     });
     // Migration progress goes to stderr, never stdout.
@@ -223,6 +227,10 @@ describe('backchannel CLI', () => {
       max_pending_requests: 5000,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      default_requested_expiry: 300,
+      max_requested_expiry: 259_200,
+      backchannel_poll_interval: 5,
+      binding_message_policy: 'optional',
       created_at: expect.any(String),
     });
     expect(
@@ -241,12 +249,24 @@ describe('backchannel CLI', () => {
         'off',
         '--push-channel',
         'off',
+        '--default-expiry',
+        '60',
+        '--max-expiry',
+        '600',
+        '--poll-interval',
+        '2',
+        '--binding-message',
+        'required',
       ]),
     ).toMatchObject({
       rate_limit_per_user: 0,
       rate_limit_per_tenant: 600,
       max_pending_requests: 10,
       email_channel_enabled: false,
+      default_requested_expiry: 60,
+      max_requested_expiry: 600,
+      backchannel_poll_interval: 2,
+      binding_message_policy: 'required',
     });
     await expectFailure(
       ['tenant', 'update', '--slug', 'renamed', '--push-channel', 'on', '--json'],

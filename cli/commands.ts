@@ -255,6 +255,30 @@ const TENANT_SETTING_OPTIONS: Record<string, TenantSettingOption> = {
     description: 'Push to an enrolled authenticator (not built yet: only off is accepted).',
     parse: onOffOption('push-channel'),
   },
+  'default-expiry': {
+    field: 'default_requested_expiry',
+    value: '<seconds>',
+    description: 'default_requested_expiry of new applications (default 300).',
+    parse: wholeNumberOption('default-expiry'),
+  },
+  'max-expiry': {
+    field: 'max_requested_expiry',
+    value: '<seconds>',
+    description:
+      "max_requested_expiry of new applications, and every application's ceiling (default 259200; lowering it lowers theirs).",
+    parse: wholeNumberOption('max-expiry'),
+  },
+  'poll-interval': {
+    field: 'backchannel_poll_interval',
+    value: '<seconds>',
+    description: 'backchannel_poll_interval of new applications (default 5).',
+    parse: wholeNumberOption('poll-interval'),
+  },
+  'binding-message': {
+    field: 'binding_message_policy',
+    value: '<policy>',
+    description: 'required or optional: binding_message_policy of new applications (default optional).',
+  },
 };
 
 /** Every user of the tenant, page after page of the domain's list. */

@@ -19,6 +19,8 @@ export type CreateApplicationDialogProps = {
   action: ConsoleAction<CreatedApplication>;
   authMethods: readonly SelectOption[];
   bindingMessagePolicies: readonly SelectOption[];
+  /** The tenant's binding-message policy for new applications. */
+  defaultBindingMessagePolicy: string;
 };
 
 export function CreateApplicationDialog({
@@ -26,6 +28,7 @@ export function CreateApplicationDialog({
   action,
   authMethods,
   bindingMessagePolicies,
+  defaultBindingMessagePolicy,
 }: CreateApplicationDialogProps) {
   const router = useRouter();
 
@@ -77,10 +80,10 @@ export function CreateApplicationDialog({
             <Select name="token_endpoint_auth_method" defaultValue="client_secret_basic" options={authMethods} />
           </Field>
           <Field label="Binding message" error={errors.binding_message_policy}>
-            <Select name="binding_message_policy" defaultValue="optional" options={bindingMessagePolicies} />
+            <Select name="binding_message_policy" defaultValue={defaultBindingMessagePolicy} options={bindingMessagePolicies} />
           </Field>
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            Every other setting starts at its default; change them afterwards.
+            Every other setting starts at the tenant&apos;s defaults for new applications; change them afterwards.
           </p>
         </>
       )}

@@ -2,6 +2,7 @@
 
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
+import { Select, type SelectOption } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
 import { NotBuiltNote } from './not-built-note';
 import { SettingsCard } from './settings-card';
@@ -17,10 +18,23 @@ export type TenantSettingsFormProps = {
     max_pending_requests: number;
     email_channel_enabled: boolean;
     push_channel_enabled: boolean;
+    default_requested_expiry: number;
+    max_requested_expiry: number;
+    backchannel_poll_interval: number;
+    binding_message_policy: string;
   };
+  bindingMessagePolicies: readonly SelectOption[];
+  expiryBounds: { min: number; max: number };
+  pollIntervalBounds: { min: number; max: number };
 };
 
-export function TenantSettingsForm({ action, tenant }: TenantSettingsFormProps) {
+export function TenantSettingsForm({
+  action,
+  tenant,
+  bindingMessagePolicies,
+  expiryBounds,
+  pollIntervalBounds,
+}: TenantSettingsFormProps) {
   return (
     <SettingsCard
       title="Settings"
@@ -62,6 +76,65 @@ export function TenantSettingsForm({ action, tenant }: TenantSettingsFormProps) 
               />
             </Field>
           </div>
+          <fieldset className="space-y-4 border-t border-slate-200 pt-5 dark:border-white/10">
+            <legend className="float-left mb-1 w-full text-sm font-semibold text-slate-900 dark:text-white">
+              Defaults for new applications
+            </legend>
+            <p className="clear-left text-sm text-slate-600 dark:text-slate-400">
+              Settings a new application starts with. The maximum expiry also caps every application: lowering it lowers theirs.
+            </p>
+            <div className="grid gap-5 sm:grid-cols-2 sm:items-end">
+              <Field
+                label="Default expiry (seconds)"
+                description="When a request asks for no expiry."
+                error={errors.default_requested_expiry}
+              >
+                <Input
+                  name="default_requested_expiry"
+                  type="number"
+                  inputMode="numeric"
+                  min={expiryBounds.min}
+                  max={expiryBounds.max}
+                  defaultValue={tenant.default_requested_expiry}
+                />
+              </Field>
+              <Field
+                label="Maximum expiry (seconds)"
+                description="The longest any application may allow."
+                error={errors.max_requested_expiry}
+              >
+                <Input
+                  name="max_requested_expiry"
+                  type="number"
+                  inputMode="numeric"
+                  min={expiryBounds.min}
+                  max={expiryBounds.max}
+                  defaultValue={tenant.max_requested_expiry}
+                />
+              </Field>
+              <Field
+                label="Poll interval (seconds)"
+                description="How long clients wait between polls."
+                error={errors.backchannel_poll_interval}
+              >
+                <Input
+                  name="backchannel_poll_interval"
+                  type="number"
+                  inputMode="numeric"
+                  min={pollIntervalBounds.min}
+                  max={pollIntervalBounds.max}
+                  defaultValue={tenant.backchannel_poll_interval}
+                />
+              </Field>
+              <Field label="Binding message" error={errors.binding_message_policy}>
+                <Select
+                  name="binding_message_policy"
+                  defaultValue={tenant.binding_message_policy}
+                  options={bindingMessagePolicies}
+                />
+              </Field>
+            </div>
+          </fieldset>
           <div className="space-y-4 border-t border-slate-200 pt-5 dark:border-white/10">
             <Switch
               name="email_channel_enabled"

@@ -3,6 +3,7 @@ import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/
 import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
+import { readTenantApplicationSettings, requireWithinTenantCeiling } from '@/lib/admin/tenant-application-settings';
 import type { Principal } from '@/lib/auth/principal';
 import { CLIENT_METADATA_DEFAULTS, ZClientMetadataCreateSchema, ZClientMetadataSchema } from '@/lib/clients/client-metadata';
 import { toClientSettingColumns } from '@/lib/clients/client-settings-columns';
@@ -38,7 +39,9 @@ const newClientId = (): string => {
 };
 
 /**
- * Registers a client in a tenant. The client_id (128 bits) and client_secret
+ * Registers a client in a tenant. Settings it leaves out take the tenant's
+ * application settings, then CLIENT_METADATA_DEFAULTS; its maximum requested
+ * expiry may not exceed the tenant's. The client_id (128 bits) and client_secret
  * (256 bits) are random; the secret is returned once, in plaintext, and only
  * its SHA-256 is stored. The settings epoch is bumped in the same transaction.
  *
@@ -46,13 +49,15 @@ const newClientId = (): string => {
  */
 export const createClient = async (db: Db, principal: Principal, options: CreateClientOptions): Promise<CreatedClient> => {
   const input = withoutUndefined(parseInputOrThrow(ZClientMetadataCreateSchema, options.metadata));
-  const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...CLIENT_METADATA_DEFAULTS, ...input });
   const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
 
   const clientId = newClientId();
   const clientSecret = randomToken(32);
   const row = await db.$transaction(async (tx) => {
     await bumpSettingsEpoch(tx);
+    const tenantSettings = await readTenantApplicationSettings(tx, tenant.id);
+    const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...CLIENT_METADATA_DEFAULTS, ...tenantSettings, ...input });
+    requireWithinTenantCeiling(metadata, tenantSettings.max_requested_expiry);
     await recordAdminEvent(tx, {
       principal,
       type: 'client_created',

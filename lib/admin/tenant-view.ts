@@ -1,3 +1,8 @@
+import {
+  TENANT_APPLICATION_SETTINGS_COLUMNS,
+  toTenantApplicationSettings,
+  type TenantApplicationSettings,
+} from '@/lib/admin/tenant-application-settings';
 import { issuerFor } from '@/lib/tenants/issuer';
 
 /**
@@ -18,7 +23,7 @@ export type TenantView = {
   email_channel_enabled: boolean;
   push_channel_enabled: boolean;
   created_at: string;
-};
+} & TenantApplicationSettings;
 
 /** Prisma `select` of what a TenantView needs. */
 export const TENANT_VIEW_COLUMNS = {
@@ -31,6 +36,7 @@ export const TENANT_VIEW_COLUMNS = {
   emailChannelEnabled: true,
   pushChannelEnabled: true,
   createdAt: true,
+  ...TENANT_APPLICATION_SETTINGS_COLUMNS,
 } as const;
 
 export type TenantViewRow = {
@@ -43,7 +49,7 @@ export type TenantViewRow = {
   emailChannelEnabled: boolean;
   pushChannelEnabled: boolean;
   createdAt: Date;
-};
+} & Parameters<typeof toTenantApplicationSettings>[0];
 
 export const toTenantView = (row: TenantViewRow): TenantView => ({
   id: row.id,
@@ -55,6 +61,7 @@ export const toTenantView = (row: TenantViewRow): TenantView => ({
   max_pending_requests: row.maxPendingRequests,
   email_channel_enabled: row.emailChannelEnabled,
   push_channel_enabled: row.pushChannelEnabled,
+  ...toTenantApplicationSettings(row),
   created_at: row.createdAt.toISOString(),
 });
 

@@ -3,6 +3,7 @@ import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/
 import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
+import { readTenantApplicationSettings, requireWithinTenantCeiling } from '@/lib/admin/tenant-application-settings';
 import type { Principal } from '@/lib/auth/principal';
 import { ZClientMetadataSchema, ZClientMetadataUpdateSchema } from '@/lib/clients/client-metadata';
 import { toClientSettingColumns, toUncheckedClientMetadata } from '@/lib/clients/client-settings-columns';
@@ -20,7 +21,8 @@ export type UpdateClientOptions = {
 /**
  * Changes a client's settings. The changes are validated alone, then the
  * resulting settings as a whole (e.g. the requested-expiry bounds together);
- * nothing is written unless both pass. The write and the settings-epoch bump
+ * nothing is written unless both pass; the maximum requested expiry may not
+ * exceed the tenant's. The write and the settings-epoch bump
  * share one transaction, so every process's next protocol request sees the
  * change. The bump comes first: it serialises concurrent settings changes, so
  * none is lost.
@@ -42,6 +44,7 @@ export const updateClient = async (db: Db, principal: Principal, options: Update
     if (!current) throw clientNotFound(tenant.slug, options.clientId);
     const before = toUncheckedClientMetadata(current);
     const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...before, ...changes });
+    requireWithinTenantCeiling(metadata, (await readTenantApplicationSettings(tx, tenant.id)).max_requested_expiry);
     await recordAdminEvent(tx, {
       principal,
       type: 'client_updated',

@@ -37,6 +37,10 @@ describe('updateTenant', () => {
       max_pending_requests: 5000,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      default_requested_expiry: 300,
+      max_requested_expiry: 259_200,
+      backchannel_poll_interval: 5,
+      binding_message_policy: 'optional',
       created_at: expect.any(String),
     });
     expect((await db.tenant.findUniqueOrThrow({ where: { slug: 'globex' } })).name).toBe('Globex');
@@ -88,6 +92,15 @@ describe('updateTenant', () => {
     [{ email_channel_enabled: 'yes' }, 'email_channel_enabled', /true or false/],
     [{ push_channel_enabled: true }, 'push_channel_enabled', /push authenticator is not built/],
     [{ issuer: 'x' }, 'issuer', /not a setting/],
+    [{ max_requested_expiry: 0 }, 'max_requested_expiry', /from 1 to 259200/],
+    [{ backchannel_poll_interval: 301 }, 'backchannel_poll_interval', /from 1 to 300/],
+    [{ binding_message_policy: 'sometimes' }, 'binding_message_policy', /required, optional/],
+    [
+      { default_requested_expiry: 600, max_requested_expiry: 599 },
+      'default_requested_expiry',
+      /at most max_requested_expiry \(599\)/,
+    ],
+    [{ max_requested_expiry: 299 }, 'max_requested_expiry', /at least default_requested_expiry \(300\)/],
   ])('refuses %j with a message for its field and changes nothing', async (settings, path, message) => {
     const before = await epoch();
     const error = await updateTenant(db, CLI_PRINCIPAL, { slug: 'acme', settings }).catch((caught: unknown) => caught);

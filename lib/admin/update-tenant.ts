@@ -4,7 +4,9 @@ import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import { TENANT_VIEW_COLUMNS, tenantSettingsOf, toTenantView, type TenantView } from '@/lib/admin/tenant-view';
 import type { Principal } from '@/lib/auth/principal';
-import { ZDisplayNameSchema } from '@/lib/clients/client-metadata';
+import { TENANT_APPLICATION_SETTINGS_SHAPE, ZDisplayNameSchema } from '@/lib/clients/client-metadata';
+import { invalidInput } from '@/lib/admin/errors';
+import { capApplicationsAtCeiling } from '@/lib/admin/tenant-application-settings';
 import type { Db } from '@/lib/db/client';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 
@@ -34,6 +36,8 @@ export const ZTenantUpdateSchema = z
     push_channel_enabled: z.literal(false, {
       error: 'cannot be turned on yet: the push authenticator is not built (only false is accepted)',
     }),
+    /** Defaults of new applications; max_requested_expiry also caps every application's. */
+    ...TENANT_APPLICATION_SETTINGS_SHAPE,
   })
   .partial()
   .meta({ title: 'TenantUpdate' });
@@ -49,9 +53,12 @@ export type { TenantView };
 
 /**
  * Changes a tenant's settings, in one transaction with a settings-epoch bump
- * (the protocol endpoints cache tenants) and its audit record.
+ * (the protocol endpoints cache tenants and clients) and its audit record.
+ * Lowering `max_requested_expiry` lowers every application above it to it
+ * in the same transaction (each audited as a client_updated), so no
+ * application outlives the tenant's ceiling.
  *
- * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant; `forbidden` for one out of the principal's reach.
+ * @throws AdminError `invalid_input` (one field error per refused setting, or a default above the maximum); `not_found` for an unknown tenant; `forbidden` for one out of the principal's reach.
  */
 export const updateTenant = async (db: Db, principal: Principal, options: UpdateTenantOptions): Promise<TenantView> => {
   const changes = parseInputOrThrow(ZTenantUpdateSchema, options.settings);
@@ -60,6 +67,19 @@ export const updateTenant = async (db: Db, principal: Principal, options: Update
   return db.$transaction(async (tx) => {
     await bumpSettingsEpoch(tx);
     const before = toTenantView(await tx.tenant.findUniqueOrThrow({ where: { id: tenant.id }, select: TENANT_VIEW_COLUMNS }));
+    const defaultExpiry = changes.default_requested_expiry ?? before.default_requested_expiry;
+    const maxExpiry = changes.max_requested_expiry ?? before.max_requested_expiry;
+    if (defaultExpiry > maxExpiry) {
+      throw invalidInput([
+        {
+          path: changes.default_requested_expiry === undefined ? 'max_requested_expiry' : 'default_requested_expiry',
+          message:
+            changes.default_requested_expiry === undefined
+              ? `must be at least default_requested_expiry (${defaultExpiry}), got ${maxExpiry}`
+              : `must be at most max_requested_expiry (${maxExpiry}), got ${defaultExpiry}`,
+        },
+      ]);
+    }
     const updated = toTenantView(
       await tx.tenant.update({
         where: { id: tenant.id },
@@ -70,6 +90,10 @@ export const updateTenant = async (db: Db, principal: Principal, options: Update
           maxPendingRequests: changes.max_pending_requests,
           emailChannelEnabled: changes.email_channel_enabled,
           pushChannelEnabled: changes.push_channel_enabled,
+          defaultRequestedExpiry: changes.default_requested_expiry,
+          maxRequestedExpiry: changes.max_requested_expiry,
+          pollInterval: changes.backchannel_poll_interval,
+          bindingMessagePolicy: changes.binding_message_policy,
         },
         select: TENANT_VIEW_COLUMNS,
       }),
@@ -80,6 +104,7 @@ export const updateTenant = async (db: Db, principal: Principal, options: Update
       tenantId: tenant.id,
       change: { target: tenant.slug, before: tenantSettingsOf(before), after: tenantSettingsOf(updated) },
     });
+    if (maxExpiry < before.max_requested_expiry) await capApplicationsAtCeiling(tx, principal, tenant.id, maxExpiry);
 
     return updated;
   });

@@ -58,6 +58,14 @@ export const ZTenantViewSchema = z
     max_pending_requests: z.int().meta({ description: 'Requests pending at once; 0 = no limit.' }),
     email_channel_enabled: z.boolean(),
     push_channel_enabled: z.boolean(),
+    default_requested_expiry: z.int().meta({ description: 'Seconds: the default_requested_expiry of new applications.' }),
+    max_requested_expiry: z.int().meta({
+      description: 'Seconds: the max_requested_expiry of new applications, and the ceiling of every application’s.',
+    }),
+    backchannel_poll_interval: z.int().meta({ description: 'Seconds: the poll interval of new applications.' }),
+    binding_message_policy: z
+      .enum(['required', 'optional'])
+      .meta({ description: 'The binding-message policy of new applications.' }),
     created_at: timestamp('When the tenant was created.'),
   })
   .meta({ title: 'Tenant' }) satisfies z.ZodType<TenantView>;

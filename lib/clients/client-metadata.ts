@@ -131,6 +131,18 @@ const CLIENT_METADATA_SHAPE = {
   id_token_lifetime: wholeNumber(CLIENT_SETTING_BOUNDS.tokenLifetime, 'seconds'),
 };
 
+/**
+ * The settings a tenant holds for its applications (the same names and
+ * bounds): the values a new application starts from; `max_requested_expiry`
+ * is also the ceiling of every application's.
+ */
+export const TENANT_APPLICATION_SETTINGS_SHAPE = {
+  default_requested_expiry: CLIENT_METADATA_SHAPE.default_requested_expiry,
+  max_requested_expiry: CLIENT_METADATA_SHAPE.max_requested_expiry,
+  backchannel_poll_interval: CLIENT_METADATA_SHAPE.backchannel_poll_interval,
+  binding_message_policy: CLIENT_METADATA_SHAPE.binding_message_policy,
+};
+
 const ZClientMetadataObject = z.strictObject(CLIENT_METADATA_SHAPE, {
   error: (issue) =>
     issue.code === 'invalid_type' ? `must be an object of client metadata (got ${show(issue.input)})` : undefined,

@@ -18,6 +18,10 @@ export async function updateTenantAction(_previous: ActionResult | null, form: F
         rate_limit_per_tenant: numberOf(form, 'rate_limit_per_tenant'),
         max_pending_requests: numberOf(form, 'max_pending_requests'),
         email_channel_enabled: switchOf(form, 'email_channel_enabled'),
+        default_requested_expiry: numberOf(form, 'default_requested_expiry'),
+        max_requested_expiry: numberOf(form, 'max_requested_expiry'),
+        backchannel_poll_interval: numberOf(form, 'backchannel_poll_interval'),
+        binding_message_policy: textOf(form, 'binding_message_policy'),
       },
     });
     revalidatePath('/admin', 'layout');

@@ -4,7 +4,9 @@ import type { ReactNode } from 'react';
 import { DeleteTenantButton } from '@/components/console/delete-tenant-button';
 import { formatDate } from '@/components/console/format';
 import { orNotFound } from '@/components/console/or-not-found';
+import { clientSettingOptions } from '@/components/console/client-setting-options';
 import { TenantSettingsForm } from '@/components/console/tenant-settings-form';
+import { CLIENT_SETTING_BOUNDS } from '@/lib/clients/client-metadata';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { CodeBlock } from '@/components/ui/code-block';
@@ -87,7 +89,13 @@ export default async function TenantOverviewPage({ params }: Params) {
             <CodeBlock title="Discovery URL" code={endpoints.discovery} />
           </div>
         </Card>
-        <TenantSettingsForm action={updateTenantAction} tenant={tenant} />
+        <TenantSettingsForm
+          action={updateTenantAction}
+          tenant={tenant}
+          bindingMessagePolicies={clientSettingOptions().bindingMessagePolicies}
+          expiryBounds={CLIENT_SETTING_BOUNDS.requestedExpiry}
+          pollIntervalBounds={CLIENT_SETTING_BOUNDS.pollInterval}
+        />
       </div>
     </>
   );

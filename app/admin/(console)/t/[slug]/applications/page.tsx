@@ -34,6 +34,7 @@ export default async function ApplicationsPage({ params }: Params) {
       action={createApplicationAction}
       authMethods={options.authMethods}
       bindingMessagePolicies={options.bindingMessagePolicies}
+      defaultBindingMessagePolicy={tenant.binding_message_policy}
     />
   );
 
