@@ -32,6 +32,10 @@ describe('createTenant', () => {
       max_pending_requests: 5000,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      default_requested_expiry: 300,
+      max_requested_expiry: 259_200,
+      backchannel_poll_interval: 5,
+      binding_message_policy: 'optional',
       created_at: expect.any(String),
     });
     const row = await db.tenant.findUniqueOrThrow({ where: { slug: 'acme' } });
