@@ -52,7 +52,8 @@ export type ClaimOptions = { owner: string; now: Date; leaseMs: number; limit: n
 export type OutboxOutcome = { message: ClaimedOutboxMessage; settlement: OutboxSettlement; events: EventRecord[] };
 
 export type OutboxSettlement =
-  | { kind: 'delivered'; providerMessageId: string }
+  /** `keepSecret`: the development outbox keeps the (still sealed) secret for the console's viewer. */
+  | { kind: 'delivered'; providerMessageId: string; keepSecret?: boolean }
   | { kind: 'retry'; error: string; availableAt: Date }
   | { kind: 'failed'; error: string };
 
@@ -169,7 +170,8 @@ const settlementRows = (owner: string, now: Date, { message, settlement, events 
     providerMessageId: settlement.kind === 'delivered' ? settlement.providerMessageId : null,
     lastError: settlement.kind === 'delivered' ? null : settlement.error,
     finishedAt: settlement.kind === 'retry' ? null : now,
-    encryptedSecret: settlement.kind === 'retry' ? message.encryptedSecret : null,
+    encryptedSecret:
+      settlement.kind === 'retry' || (settlement.kind === 'delivered' && settlement.keepSecret) ? message.encryptedSecret : null,
   } satisfies q.SettleParams,
   events,
 });
@@ -288,24 +290,31 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
 
       return tx.all(q.updateReclaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
     }),
-  settleOutbox: ({ owner, now, outcomes }) => {
+  settleOutbox: async ({ owner, now, outcomes }) => {
     const rows = outcomes.map((outcome) => settlementRows(owner, now, outcome));
-    if (engine.dialect === 'postgres' && outcomes.every(({ events }) => events.length <= 1)) {
-      // The usual shape: one statement per message (no BEGIN/COMMIT), all at once.
-      // Messages settle independently: the batch needs no transaction.
-      return Promise.all(
-        rows.map(async ({ attempt, settle, events: [event] }) => {
-          const params = { ...settle, ...withPrefix('attempt', attempt) } as q.SettleBundleParams;
-          const changed = event
-            ? await engine.execute(q.settleOutboxWithEvent, {
-                ...params,
-                ...withPrefix('event', event),
-              } as q.SettleWithEventParams)
-            : await engine.execute(q.settleOutboxBundle, params);
-
-          return changed === 1;
-        }),
+    if (engine.dialect === 'postgres') {
+      // One statement for the batch: one round trip, one commit.
+      const settled = new Set(
+        (
+          await engine.executeReturning(q.settleOutboxBatch, {
+            owner,
+            settlements: JSON.stringify(
+              rows.map(({ attempt, settle }) => ({
+                ...attempt,
+                status: settle.status,
+                availableAt: settle.availableAt,
+                messageFinishedAt: settle.finishedAt,
+                encryptedSecret: settle.encryptedSecret,
+              })),
+            ),
+            events: JSON.stringify(
+              rows.flatMap(({ attempt, events }) => events.map((event) => ({ ...event, messageId: attempt.messageId }))),
+            ),
+          })
+        ).map(({ id }) => id),
       );
+
+      return rows.map(({ attempt }) => settled.has(attempt.messageId));
     }
 
     return engine.transaction(async (tx) => {

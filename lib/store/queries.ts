@@ -5,7 +5,7 @@
  */
 import type { OutboxStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
 import { expiredInSql, UNFINISHED_STATUSES, unexpiredInSql } from '@/lib/store/request-lifecycle';
-import type { Kysely, QueryCreator } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { Database } from '@/lib/store/sql/database';
 import { defineQuery } from '@/lib/store/sql/define-query';
 
@@ -518,47 +518,54 @@ const settleUpdate = (db: QueryCreator<Database>, v: ValueOf<SettleParams>) =>
  */
 export const updateSettleOutbox = defineQuery<SettleParams>('settle-outbox', (db, p) => settleUpdate(db, p));
 
-/** The parameters of the settle bundles: the settlement, the attempt's columns and the event's, prefixed. */
-export type SettleBundleParams = SettleParams & Prefixed<Row<'OutboxAttempt'>, 'attempt'>;
-export type SettleWithEventParams = SettleBundleParams & Prefixed<Row<'Event'>, 'event'>;
-
 /**
- * PostgreSQL only (like insertRequestBundle): an attempt's record and its
- * message's settlement in ONE statement; changes 1 row when the lease was
- * still held, else 0 (the attempt is recorded either way).
+ * PostgreSQL only: a whole batch of outcomes in ONE statement, so one round
+ * trip and one commit (one WAL flush) settle every message of a claim. Each
+ * attempt is recorded; each message settles only while `owner` still holds
+ * its lease, and only a settled message's events are written. `settlements`
+ * and `events` are JSON arrays (SettlementRecord, EventRecord plus the
+ * `messageId` it belongs to); resolves to the ids that settled. Timestamps
+ * travel as ISO-8601 in UTC, stored as their UTC wall time like every other.
  */
-export const settleOutboxBundle = defineQuery<SettleBundleParams>('settle-outbox-bundle', (db, p) =>
-  settleUpdate(db.with('attempt', (cte) => attemptUpsert(cte, prefixed(p, 'attempt'))) as unknown as QueryCreator<Database>, p),
+export const settleOutboxBatch = defineQuery<{ owner: string; settlements: string; events: string }, { id: string }>(
+  'settle-outbox-batch',
+  (db, p) => ({
+    compile: () =>
+      sql<{ id: string }>`
+        WITH input AS (
+          SELECT * FROM jsonb_to_recordset(${p('settlements')}::jsonb) AS input(
+            "messageId" text, "attempt" int, "startedAt" timestamp(3), "finishedAt" timestamp(3), "outcome" text,
+            "providerMessageId" text, "error" text, "status" text, "availableAt" timestamp(3),
+            "messageFinishedAt" timestamp(3), "encryptedSecret" text)
+        ),
+        attempts AS (
+          INSERT INTO "OutboxAttempt" ("messageId", "attempt", "startedAt", "finishedAt", "outcome", "providerMessageId", "error")
+          SELECT "messageId", "attempt", "startedAt", "finishedAt", "outcome", "providerMessageId", "error" FROM input
+          ON CONFLICT ("messageId", "attempt") DO UPDATE SET
+            "finishedAt" = excluded."finishedAt", "outcome" = excluded."outcome",
+            "providerMessageId" = excluded."providerMessageId", "error" = excluded."error"
+        ),
+        settled AS (
+          UPDATE "OutboxMessage" AS message SET
+            "status" = input."status"::"OutboxStatus", "availableAt" = input."availableAt",
+            "providerMessageId" = input."providerMessageId", "lastError" = input."error",
+            "finishedAt" = input."messageFinishedAt", "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
+            "encryptedSecret" = input."encryptedSecret"
+          FROM input
+          WHERE message."id" = input."messageId" AND message."leaseOwner" = ${p('owner')}
+          RETURNING message."id"
+        ),
+        events AS (
+          INSERT INTO "Event" ("id", "tenantId", "type", "actor", "requestId", "clientId", "userId", "detail", "createdAt")
+          SELECT "id", "tenantId", "type", "actor", "requestId", "clientId", "userId", "detail", "createdAt"
+          FROM jsonb_to_recordset(${p('events')}::jsonb) AS event(
+            "messageId" text, "id" text, "tenantId" text, "type" text, "actor" text, "requestId" text,
+            "clientId" text, "userId" text, "detail" text, "createdAt" timestamp(3))
+          WHERE event."messageId" IN (SELECT "id" FROM settled)
+        )
+        SELECT "id" FROM settled`.compile(db),
+  }),
 );
-
-/**
- * PostgreSQL only: settleOutboxBundle plus the notification event, written
- * only when the settlement took (one row inserted: the lease was held).
- */
-export const settleOutboxWithEvent = defineQuery<SettleWithEventParams>('settle-outbox-with-event', (db, p) => {
-  const event = prefixed<Row<'Event'>>(p, 'event');
-
-  return db
-    .with('attempt', (cte) => attemptUpsert(cte, prefixed(p, 'attempt')))
-    .with('settled', (cte) => settleUpdate(cte as unknown as QueryCreator<Database>, p).returning('OutboxMessage.id'))
-    .insertInto('Event')
-    .columns(['id', 'tenantId', 'type', 'actor', 'requestId', 'clientId', 'userId', 'detail', 'createdAt'])
-    .expression((eb) =>
-      eb
-        .selectFrom('settled')
-        .select((select) => [
-          select.val(event('id')).as('id'),
-          select.val(event('tenantId')).as('tenantId'),
-          select.val(event('type')).as('type'),
-          select.val(event('actor')).as('actor'),
-          select.val(event('requestId')).as('requestId'),
-          select.val(event('clientId')).as('clientId'),
-          select.val(event('userId')).as('userId'),
-          select.val(event('detail')).as('detail'),
-          select.val(event('createdAt')).as('createdAt'),
-        ]),
-    );
-});
 
 export const selectOutboxMessage = defineQuery<{ id: string }, Row<'OutboxMessage'>>('outbox-message', (db, p) =>
   db.selectFrom('OutboxMessage').selectAll().where('id', '=', p('id')),
