@@ -74,7 +74,8 @@ afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-describe('backchannel CLI', () => {
+// Each case spawns the real executable (about 2 s of CPU each, more on a busy machine): a minute per case.
+describe('backchannel CLI', { timeout: 60_000 }, () => {
   it('migrates a fresh database and prints the new tenant as one JSON document', async () => {
     const result = await runCli(['tenant', 'create', '--slug', 'acme', '--name', 'Acme Corp', '--json']);
 
