@@ -125,6 +125,8 @@ test('channels: provider status, sender, and a test email to the signed-in admin
   await page.goto(`${acme}/channels`);
   await expect(page).toHaveTitle('Channels · acme · Backchannel');
   await expect(page.getByText('Resend', { exact: true })).toBeVisible();
+  // Emails go to Resend in this run: no development outbox viewer (it is covered by lib/admin/list-development-emails.test.ts).
+  await expect(page.getByRole('heading', { name: 'Development outbox' })).toHaveCount(0);
   await expect(page.getByText(ctx.emailFrom)).toBeVisible();
   await expect(page.getByRole('switch', { name: 'Push channel on' })).toBeDisabled();
   const before = (await emailsTo(ctx.consoleOwnerEmail)).length;

@@ -14,7 +14,18 @@ export type OutgoingEmail = {
 };
 
 export type DeliveryResult =
-  | { ok: true; providerMessageId: string }
+  | {
+      ok: true;
+      providerMessageId: string;
+      /**
+       * Keep the message's sealed secret after delivery (set by the development
+       * outbox only): the developer's only way to the link is then the console's
+       * development outbox viewer. The token stays sealed under the
+       * key-encryption key, as it was before delivery. With a real provider the
+       * secret is erased once the message is final.
+       */
+      keepSecret?: true;
+    }
   /** `retryable`: a network error, a timeout, a rate limit or a provider fault; otherwise the provider refused the email itself. */
   | { ok: false; error: string; retryable: boolean };
 
@@ -75,7 +86,7 @@ const printToDevelopmentOutbox = (email: OutgoingEmail): DeliveryResult => {
     ].join('\n') + '\n',
   );
 
-  return { ok: true, providerMessageId: DEVELOPMENT_OUTBOX_ID };
+  return { ok: true, providerMessageId: DEVELOPMENT_OUTBOX_ID, keepSecret: true };
 };
 
 /**

@@ -9,6 +9,8 @@ export type { DeliveryResult };
  * one attempt and never throws for a delivery failure; it must be idempotent
  * under retry — the message id is the provider's idempotency key (and the
  * id in callbacks), so an attempt repeated after a crash is delivered once.
+ * The message's sealed secret is erased once the message is final, unless a
+ * delivery answers `keepSecret` (the development outbox, for the console).
  */
 export type OutboxHandler = {
   /** OutboxMessage.type */

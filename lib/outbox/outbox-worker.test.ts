@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '@/lib/db/client';
+import { deliverEmail, DEVELOPMENT_OUTBOX_ID } from '@/lib/email/deliver-email';
 import type { Tenant } from '@/lib/generated/sqlite/client';
 import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 import type { DeliveryResult, OutboxHandler } from '@/lib/outbox/outbox-handler';
 import { openOutboxSecret, sealOutboxSecret } from '@/lib/outbox/outbox-secret';
 import { createOutboxWorker, MAX_OUTBOX_ATTEMPTS, outboxRetryDelayMs } from '@/lib/outbox/outbox-worker';
 import type { ProtocolStore } from '@/lib/store/protocol-store';
+import { startFakeResend, useResend } from '@/lib/testing/fake-resend';
 import { testStore } from '@/lib/testing/outbox';
 import { seedClient, seedPendingRequest, seedTenant, seedUser } from '@/lib/testing/seed';
 import { useTestDatabase } from '@/lib/testing/test-database';
@@ -181,6 +183,47 @@ describe('outbox worker', () => {
       status: 'failed',
       attempts: MAX_OUTBOX_ATTEMPTS,
     });
+  });
+
+  it('the development outbox keeps the (still sealed) secret after delivery; a Resend delivery erases it', async () => {
+    const type = `t-${randomUUID()}`;
+    /** A handler that emails its secret through the app's email path. */
+    const emailHandler: OutboxHandler = {
+      type,
+      channel: 'email',
+      deliver: (message, secret) =>
+        deliverEmail({ idempotencyKey: message.id, to: 'alice@example.test', subject: 'Link', text: secret ?? '', html: '' }),
+    };
+    const now = new Date();
+    const worker = createOutboxWorker({ store, handlers: [emailHandler], clock: () => now });
+
+    const printed = await queue(type, now, 'printed-token');
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await worker.drain();
+    } finally {
+      write.mockRestore();
+    }
+    const kept = await db.outboxMessage.findUniqueOrThrow({ where: { id: printed } });
+    expect(kept).toMatchObject({ status: 'delivered', providerMessageId: DEVELOPMENT_OUTBOX_ID });
+    expect(kept.encryptedSecret).not.toContain('printed-token');
+    expect(openOutboxSecret(kept.encryptedSecret!, printed)).toBe('printed-token');
+
+    const resend = await startFakeResend();
+    try {
+      useResend(resend.baseUrl);
+      const sent = await queue(type, now, 'sent-token');
+      await worker.drain();
+      expect(resend.received.map((email) => email.body.text)).toEqual(['sent-token']);
+      expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: sent } })).toMatchObject({
+        status: 'delivered',
+        providerMessageId: expect.not.stringMatching(DEVELOPMENT_OUTBOX_ID),
+        encryptedSecret: null,
+      });
+    } finally {
+      useResend(undefined);
+      await resend.close();
+    }
   });
 
   it('a message of a type no handler knows fails without being attempted; a secret sealed for another message is refused', async () => {

@@ -48,7 +48,9 @@ const payloadSubject = (payload: string): { clientId: string | null; userId: str
 };
 
 const settlementFor = (result: DeliveryResult, attempt: number, now: Date): OutboxSettlement => {
-  if (result.ok) return { kind: 'delivered', providerMessageId: result.providerMessageId };
+  if (result.ok) {
+    return { kind: 'delivered', providerMessageId: result.providerMessageId, keepSecret: result.keepSecret === true };
+  }
   if (!result.retryable || attempt >= MAX_OUTBOX_ATTEMPTS) return { kind: 'failed', error: result.error.slice(0, 2000) };
 
   return {

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { DevelopmentOutboxCard } from '@/components/console/development-outbox-card';
 import { EmailChannelCard } from '@/components/console/email-channel-card';
 import { NotBuiltNote } from '@/components/console/not-built-note';
 import { orNotFound } from '@/components/console/or-not-found';
@@ -6,6 +7,7 @@ import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { Switch } from '@/components/ui/switch';
 import { getTenant } from '@/lib/admin/get-tenant';
+import { listDevelopmentEmails } from '@/lib/admin/list-development-emails';
 import { requireAdminPrincipal } from '@/lib/auth/require-admin';
 import { getDb } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
@@ -20,8 +22,13 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 export default async function ChannelsPage({ params }: Params) {
   const { slug } = await params;
   const principal = await requireAdminPrincipal();
-  const tenant = await orNotFound(getTenant(getDb(), principal, { slug }));
+  const db = getDb();
+  const tenant = await orNotFound(getTenant(db, principal, { slug }));
   const { resendApiKey, resendBaseUrl, emailFrom } = getEnv();
+  const provider = resendApiKey ? 'resend' : 'development_outbox';
+  // Without an email provider, the approval emails printed in the server log, with their links.
+  const developmentEmails =
+    provider === 'development_outbox' ? await listDevelopmentEmails(db, principal, { tenantSlug: tenant.slug }) : null;
 
   return (
     <>
@@ -30,13 +37,14 @@ export default async function ChannelsPage({ params }: Params) {
         <EmailChannelCard
           tenantSlug={tenant.slug}
           enabled={tenant.email_channel_enabled}
-          provider={resendApiKey ? 'resend' : 'development_outbox'}
+          provider={provider}
           providerUrl={resendApiKey ? (resendBaseUrl ?? 'https://api.resend.com') : null}
           from={emailFrom}
           adminEmail={principal.email}
           updateAction={updateEmailChannelAction}
           testAction={sendTestEmailAction}
         />
+        {developmentEmails ? <DevelopmentOutboxCard tenantSlug={tenant.slug} emails={developmentEmails} /> : null}
         <Card title="Push" description="Approval in the Backchannel authenticator app, by push notification.">
           <Switch
             label="Push channel on"
