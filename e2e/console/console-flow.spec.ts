@@ -53,6 +53,19 @@ test('tenant settings: refused values are shown next to their field, then saved'
   await expect(page.getByLabel('Requests per user')).toHaveValue('10');
   await expect(page.getByRole('switch', { name: 'Push channel' })).toBeDisabled();
   await expect(page.getByText('The push authenticator is not built yet.')).toBeVisible();
+
+  // Defaults for new applications: a default above the maximum is refused next to the field, then saved.
+  await page.getByLabel('Maximum expiry (seconds)').fill('100');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Must be at least default_requested_expiry (300), got 100')).toBeVisible();
+  await expect(page.getByLabel('Maximum expiry (seconds)')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Default expiry (seconds)').fill('120');
+  await page.getByLabel('Maximum expiry (seconds)').fill('3600');
+  await page.getByLabel('Poll interval (seconds)').fill('3');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Settings of Northwind Traders saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Maximum expiry (seconds)')).toHaveValue('3600');
 });
 
 test('create an application: its secret is shown once', async ({ page }) => {
@@ -80,6 +93,8 @@ test('create an application: its secret is shown once', async ({ page }) => {
   await page.waitForURL(`**/admin/t/${slug}/applications/${clientId}`);
   await expectHeading(page, 'Northwind Desk');
   await expect(page.getByText(clientSecret)).toHaveCount(0);
+  // It started from the tenant's defaults for new applications.
+  await expect(page.getByLabel('Minimum poll interval (seconds)')).toHaveValue('3');
 });
 
 test('application settings: every supported setting, unsupported ones disabled, errors next to the field', async ({ page }) => {
