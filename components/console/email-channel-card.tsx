@@ -73,7 +73,7 @@ export function EmailChannelCard(props: EmailChannelCardProps) {
           )}
           {props.provider === 'development_outbox' ? (
             <p className="mt-1.5 text-slate-600 dark:text-slate-400">
-              RESEND_API_KEY is not set: emails are printed in the server log instead of being sent.
+              RESEND_API_KEY is not set: emails are printed in the server log instead of being sent, and listed below.
             </p>
           ) : null}
         </Fact>

@@ -513,8 +513,9 @@ const settleUpdate = (db: QueryCreator<Database>, v: ValueOf<SettleParams>) =>
 
 /**
  * Settles a claimed message after an attempt, only while `owner` still holds
- * the lease: delivered or failed for good (the secret erased), or pending
- * again from `availableAt` (back-off, the secret kept).
+ * the lease: delivered or failed for good (the secret erased, unless the
+ * settlement keeps it: the development outbox), or pending again from
+ * `availableAt` (back-off, the secret kept).
  */
 export const updateSettleOutbox = defineQuery<SettleParams>('settle-outbox', (db, p) => settleUpdate(db, p));
 
