@@ -101,6 +101,11 @@ describe('updateTenant', () => {
       /at most max_requested_expiry \(599\)/,
     ],
     [{ max_requested_expiry: 299 }, 'max_requested_expiry', /at least default_requested_expiry \(300\)/],
+    [
+      { default_requested_expiry: 300, max_requested_expiry: 100 },
+      'max_requested_expiry',
+      /at least default_requested_expiry \(300\), got 100/,
+    ],
   ])('refuses %j with a message for its field and changes nothing', async (settings, path, message) => {
     const before = await epoch();
     const error = await updateTenant(db, CLI_PRINCIPAL, { slug: 'acme', settings }).catch((caught: unknown) => caught);

@@ -70,14 +70,18 @@ export const updateTenant = async (db: Db, principal: Principal, options: Update
     const defaultExpiry = changes.default_requested_expiry ?? before.default_requested_expiry;
     const maxExpiry = changes.max_requested_expiry ?? before.max_requested_expiry;
     if (defaultExpiry > maxExpiry) {
+      // Blame the setting that moved (a form sends both, one of them unchanged).
+      const maxMoved = maxExpiry !== before.max_requested_expiry && defaultExpiry === before.default_requested_expiry;
       throw invalidInput([
-        {
-          path: changes.default_requested_expiry === undefined ? 'max_requested_expiry' : 'default_requested_expiry',
-          message:
-            changes.default_requested_expiry === undefined
-              ? `must be at least default_requested_expiry (${defaultExpiry}), got ${maxExpiry}`
-              : `must be at most max_requested_expiry (${maxExpiry}), got ${defaultExpiry}`,
-        },
+        maxMoved
+          ? {
+              path: 'max_requested_expiry',
+              message: `must be at least default_requested_expiry (${defaultExpiry}), got ${maxExpiry}`,
+            }
+          : {
+              path: 'default_requested_expiry',
+              message: `must be at most max_requested_expiry (${maxExpiry}), got ${defaultExpiry}`,
+            },
       ]);
     }
     const updated = toTenantView(
