@@ -21,7 +21,8 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: isCi,
   retries: 0,
-  timeout: 30_000,
+  // A console test visits many pages; PostgreSQL's vitest runs beside this stage (scripts/test.mjs).
+  timeout: 60_000,
   expect: { timeout: 5_000 },
   // Playwright empties test-results/ on every run: reports live in reports/.
   outputDir: 'test-results',
