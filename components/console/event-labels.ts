@@ -2,6 +2,7 @@
 
 const EVENT_LABELS: Record<string, string> = {
   ciba_start_succeeded: 'Request started',
+  ciba_start_failed: 'Request refused',
   ciba_notification_sent: 'Notification sent',
   ciba_notification_failed: 'Notification failed',
   ciba_link_opened: 'Approval link opened',

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
 import { deliverOutbox, testStore } from '@/lib/testing/outbox';
+import { log } from '@/lib/log';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
+import { OAuthError } from '@/lib/oauth/errors';
 import { mintTokens } from '@/lib/oauth/tokens';
 import { call, credentialsOf, expectOAuthError, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
@@ -357,5 +359,145 @@ describe('bc-authorize parameter validation (CIBA §7.1, §7.2, §13)', () => {
       expect(result.status, body).toBeLessThan(500);
       expect(result.json.error ?? result.json.auth_req_id, body).toBeDefined();
     }
+  });
+});
+
+describe('bc-authorize refusals as ciba_start_failed events', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** Runs `act`, then returns the events it wrote (every type), oldest first. */
+  const eventsWrittenBy = async (act: () => Promise<void>) => {
+    const [last] = await db.event.findMany({ orderBy: { id: 'desc' }, take: 1, select: { id: true } });
+    await act();
+
+    return db.event.findMany({ where: last ? { id: { gt: last.id } } : {}, orderBy: { id: 'asc' } });
+  };
+  const clientRowId = async (credentials: ClientCredentials) =>
+    (await db.client.findUniqueOrThrow({ where: { clientId: credentials.clientId } })).id;
+
+  it.each([
+    [
+      'an unknown user',
+      { scope: 'openid', login_hint: 'nobody@example.com' },
+      'unknown_user_id',
+      'The hint does not identify a known user.',
+    ],
+    [
+      'a bad binding_message',
+      { scope: 'openid', login_hint: 'alice@example.com', binding_message: '<script>' },
+      'invalid_binding_message',
+      expect.any(String),
+    ],
+    [
+      'a bad requested_expiry',
+      { scope: 'openid', login_hint: 'alice@example.com', requested_expiry: 'soon' },
+      'invalid_request',
+      'requested_expiry must be a positive integer number of seconds.',
+    ],
+    [
+      'an unknown scope',
+      { scope: 'openid payments', login_hint: 'alice@example.com' },
+      'invalid_scope',
+      'The scope "payments" is not supported.',
+    ],
+  ] as const)('records %s with the answer’s code, the answer unchanged', async (_name, params, error, description) => {
+    let result: Awaited<ReturnType<typeof authorize>> | undefined;
+    const events = await eventsWrittenBy(async () => {
+      result = await authorize({ ...params });
+    });
+    expectOAuthError(result!, 400, error);
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { slug: 'acme' } });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'ciba_start_failed',
+        tenantId: tenant.id,
+        clientId: await clientRowId(basicClient),
+        requestId: null,
+        userId: null,
+        actor: null,
+      }),
+    ]);
+    const detail = JSON.parse(events[0].detail!) as Record<string, unknown>;
+    expect(detail).toEqual({ error, error_description: description, reason: null });
+    expect(detail.error_description).toBe(result!.json.error_description);
+    // Never the hint the client sent.
+    expect(JSON.stringify(events)).not.toContain(params.login_hint);
+  });
+
+  it('records unauthorized_client for an authenticated client without the CIBA grant', async () => {
+    const events = await eventsWrittenBy(async () => {
+      expectOAuthError(
+        await authorize({ scope: 'openid', login_hint: alice.sub }, { auth: noCibaClient }),
+        400,
+        'unauthorized_client',
+      );
+    });
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'ciba_start_failed', clientId: await clientRowId(noCibaClient), userId: null }),
+    ]);
+    expect(JSON.parse(events[0].detail!)).toMatchObject({ error: 'unauthorized_client' });
+  });
+
+  it('names the user when the refusal comes after the hint resolved, with the private reason', async () => {
+    // Stands in for a refusal after the user is known (e.g. a per-user limit): the store refuses the insert.
+    vi.spyOn(testStore(), 'createRequest').mockRejectedValueOnce(
+      new OAuthError('access_denied', 429, 'Too many requests for this user.', { detail: 'user limit reached' }),
+    );
+    let result: Awaited<ReturnType<typeof authorize>> | undefined;
+    const events = await eventsWrittenBy(async () => {
+      result = await authorize({ scope: 'openid', login_hint: 'alice@example.com' });
+    });
+    expectOAuthError(result!, 429, 'access_denied');
+    expect(events).toEqual([expect.objectContaining({ type: 'ciba_start_failed', userId: alice.id, requestId: null })]);
+    expect(JSON.parse(events[0].detail!)).toEqual({
+      error: 'access_denied',
+      error_description: 'Too many requests for this user.',
+      reason: 'user limit reached',
+    });
+  });
+
+  it('writes nothing when client authentication fails or the client is not yet known', async () => {
+    const events = await eventsWrittenBy(async () => {
+      const params = { scope: 'openid', login_hint: 'nobody@example.com' };
+      expectOAuthError(await authorize(params, { auth: { ...basicClient, clientSecret: 'wrong' } }), 401, 'invalid_client');
+      expectOAuthError(
+        await authorize(params, { auth: { clientId: 'no-such-client', clientSecret: 'x' } }),
+        401,
+        'invalid_client',
+      );
+      expectOAuthError(await authorize(params, {}), 401, 'invalid_client');
+      // A client of another tenant does not authenticate here.
+      expectOAuthError(await authorize(params, { auth: otherTenantClient }), 401, 'invalid_client');
+      // Refused while parsing, before the client is authenticated.
+      expectOAuthError(
+        await call(formRequest(BC, 'scope=openid&login_hint=a&scope=openid', { auth: basicClient })),
+        400,
+        'invalid_request',
+      );
+    });
+    expect(events).toEqual([]);
+  });
+
+  it('answers the same refusal when the event cannot be written', async () => {
+    const recordEvent = vi.spyOn(testStore(), 'recordEvent').mockRejectedValueOnce(new Error('disk full'));
+    const logged = vi.spyOn(log, 'error');
+    const events = await eventsWrittenBy(async () => {
+      expectOAuthError(await authorize({ scope: 'openid', login_hint: 'nobody@example.com' }), 400, 'unknown_user_id');
+    });
+    expect(recordEvent).toHaveBeenCalledOnce();
+    expect(logged).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.objectContaining({ message: 'disk full' }), error: 'unknown_user_id' }),
+      'could not record a ciba_start_failed event',
+    );
+    expect(events).toEqual([]);
+  });
+
+  it('writes no ciba_start_failed on success', async () => {
+    const events = await eventsWrittenBy(async () => {
+      expect((await authorize({ scope: 'openid', login_hint: alice.sub })).status).toBe(200);
+    });
+    expect(events.map((event) => event.type)).toEqual(['ciba_start_succeeded']);
   });
 });

@@ -3,19 +3,20 @@ import { checkBindingMessage } from '@/lib/ciba/check-binding-message';
 import { AUTH_REQ_ID_BYTES, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { queueApprovalEmail } from '@/lib/ciba/approval-email';
 import { parseRequestedScope } from '@/lib/ciba/parse-scope';
+import { recordStartFailure } from '@/lib/ciba/record-start-failure';
 import { resolveExpiresIn } from '@/lib/ciba/resolve-expires-in';
 import { resolveHintedUser, selectExactlyOneHint } from '@/lib/ciba/resolve-hinted-user';
 import { selectAcr } from '@/lib/ciba/select-acr';
 import { buildEvent } from '@/lib/events/build-event';
 import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 import { wakeOutbox } from '@/lib/outbox/wake-outbox';
-import { requestEventSubject } from '@/lib/store/protocol-store';
+import { requestEventSubject, type ProtocolStore } from '@/lib/store/protocol-store';
 import type { Db } from '@/lib/db/client';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
 import { jsonResponse, type FormParams, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
 import { grantTypesOf, readAuthenticatedForm, type ClientRecord } from '@/lib/oauth/client-auth';
 import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
-import { invalidRequest, unauthorizedClient } from '@/lib/oauth/errors';
+import { invalidRequest, OAuthError, unauthorizedClient } from '@/lib/oauth/errors';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
 
@@ -50,7 +51,9 @@ export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_i
  * stored in one unit; the outbox worker sends the email after the commit
  * (the client is not kept waiting for the provider), and the
  * client receives `auth_req_id`, `expires_in` and `interval` (§7.3).
- * Every failure is one of the §13 errors.
+ * Every failure is one of the §13 errors; once the client is authenticated,
+ * each refusal is also recorded as a `ciba_start_failed` event (none before:
+ * an unauthenticated caller writes nothing).
  */
 export const startBackchannelAuthentication = async (
   { db, store, settings }: { db: Db } & ProtocolData,
@@ -58,6 +61,33 @@ export const startBackchannelAuthentication = async (
 ): Promise<ProtocolResponse> => {
   const { tenant, request } = options;
   const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, { tenantId: tenant.id, request });
+  // The client is known from here on: each refusal is recorded (ciba_start_failed) before it is answered.
+  const hinted: HintedUser = { userId: null };
+  try {
+    return await startForClient({ db, store }, { tenant, request, params, client, hinted });
+  } catch (error) {
+    if (error instanceof OAuthError) {
+      await recordStartFailure(store, {
+        tenantId: tenant.id,
+        clientId: client.id,
+        userId: hinted.userId,
+        error,
+        at: request.receivedAt,
+      });
+    }
+    throw error;
+  }
+};
+
+/** The user the hint resolved to, noted as soon as known, for the record of a later refusal. */
+type HintedUser = { userId: string | null };
+
+/** An authenticated client's request: validated in the order of §7.2, then stored with its link, email and event. */
+const startForClient = async (
+  { db, store }: { db: Db; store: ProtocolStore },
+  options: { tenant: TenantRecord; request: ProtocolRequest; params: FormParams; client: ClientRecord; hinted: HintedUser },
+): Promise<ProtocolResponse> => {
+  const { tenant, request, params, client } = options;
   checkClientMayUseCiba(client);
   rejectUnsupportedParameters(params);
   const scopes = parseRequestedScope(params.get('scope'));
@@ -67,6 +97,7 @@ export const startBackchannelAuthentication = async (
   const acrValues = params.get('acr_values') ?? null;
   const issuer = issuerFor(tenant.slug);
   const user = await resolveHintedUser({ db, store }, { tenantId: tenant.id, issuer, clientId: client.clientId, hint });
+  options.hinted.userId = user.id;
 
   const authReqId = randomToken(AUTH_REQ_ID_BYTES);
   const approval = issueApprovalLinkToken();

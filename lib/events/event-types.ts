@@ -13,13 +13,21 @@ export type Actor =
 
 /**
  * Every event type and its `detail`. Names follow Auth0's log event names
- * where one exists (`ciba_start_succeeded`, `ciba_exchange_succeeded`,
- * `ciba_exchange_failed`) and `ciba_<verb>` otherwise (contract.md, /events).
+ * where one exists (`ciba_start_succeeded`, `ciba_start_failed`,
+ * `ciba_exchange_succeeded`, `ciba_exchange_failed`) and `ciba_<verb>`
+ * otherwise (contract.md, /events).
  * Detail members use the wire's snake_case: events are served as they are.
  */
 export type EventDetails = {
   /** bc-authorize accepted a request (CIBA §7.3). */
   ciba_start_succeeded: { scope: string; binding_message: string | null; expires_in: number; channel: 'email' };
+  /**
+   * bc-authorize refused an authenticated client's request (CIBA §13): the
+   * answer's `error` and `error_description`, and the private `reason` the
+   * client is not told. No request exists (request_id null); the user is
+   * named only when the hint had resolved to one. Never the hint itself.
+   */
+  ciba_start_failed: { error: string; error_description: string | null; reason: string | null };
   /** A notification to the user (or later the client) was delivered to its provider. */
   ciba_notification_sent: { channel: string; outbox_message_id: string; attempt: number; provider_message_id: string };
   /** A delivery attempt failed; `final` when no retry follows. */
@@ -80,6 +88,7 @@ export type EventType = keyof EventDetails;
 
 export const REQUEST_EVENT_TYPES = [
   'ciba_start_succeeded',
+  'ciba_start_failed',
   'ciba_notification_sent',
   'ciba_notification_failed',
   'ciba_link_opened',

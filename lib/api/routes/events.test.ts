@@ -18,13 +18,14 @@ let keys: Awaited<ReturnType<typeof createTestApiKeys<'acme' | 'globex'>>>;
 let clientId: string;
 let userId: string;
 let requestId: string;
+let desk: ReturnType<typeof credentialsOf>;
 
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme' });
   await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
   keys = await createTestApiKeys(db, ['acme', 'globex']);
-  const desk = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } }));
+  desk = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } }));
   clientId = desk.clientId;
   userId = (await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com' })).id;
   const started = await callProtocol(
@@ -123,5 +124,32 @@ describe('GET /tenants/{slug}/events', () => {
     ]);
     expect((await call('GET', `/tenants/globex/events?request_id=${requestId}`, { key: keys.all })).json.data).toEqual([]);
     expect((await call('GET', '/tenants/globex/events', { key: keys.byTenant.acme })).status).toBe(403);
+  });
+
+  it('lists bc-authorize refusals as ciba_start_failed, filtered by type', async () => {
+    const failures = async () => (await call('GET', '/tenants/acme/events?type=ciba_start_failed', { key: keys.all })).json;
+    expect((await failures()).data).toEqual([]);
+    const refused = await callProtocol(
+      formRequest('/t/acme/bc-authorize', { scope: 'openid', login_hint: 'nobody@example.com' }, { auth: desk }),
+    );
+    expect(refused.json.error).toBe('unknown_user_id');
+    const page = await failures();
+    expect(page).toEqual({
+      data: [
+        {
+          id: expect.any(String),
+          type: 'ciba_start_failed',
+          time: expect.any(String),
+          request_id: null,
+          client_id: clientId,
+          user_id: null,
+          detail: { error: 'unknown_user_id', error_description: 'The hint does not identify a known user.', reason: null },
+        },
+      ],
+      next_cursor: null,
+    });
+    expect(ZEventSchema.strict().parse(page.data[0])).toEqual(page.data[0]);
+    expect(typesOf((await call('GET', '/tenants/acme/events?limit=1', { key: keys.all })).json)).toEqual(['ciba_start_failed']);
+    expect((await call('GET', '/tenants/globex/events?type=ciba_start_failed', { key: keys.all })).json.data).toEqual([]);
   });
 });

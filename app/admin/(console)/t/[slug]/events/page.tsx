@@ -118,6 +118,8 @@ export default async function EventsPage({ params, searchParams }: Props) {
                 </Link>
               ) : event.actor ? (
                 <span>by {actorLabel(event.actor)}</span>
+              ) : event.type === 'ciba_start_failed' ? (
+                <span className="font-mono text-xs">{String(event.detail?.error)}</span>
               ) : (
                 '—'
               ),

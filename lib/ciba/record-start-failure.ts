@@ -1,0 +1,40 @@
+import { buildEvent } from '@/lib/events/build-event';
+import { log } from '@/lib/log';
+import type { OAuthError } from '@/lib/oauth/errors';
+import type { ProtocolStore } from '@/lib/store/protocol-store';
+
+export type StartFailure = {
+  tenantId: string;
+  /** The authenticated client's database id. */
+  clientId: string;
+  /** The user the hint resolved to, when it got that far. */
+  userId: string | null;
+  error: OAuthError;
+  at: Date;
+};
+
+/**
+ * Records bc-authorize's refusal of an authenticated client's request as a
+ * `ciba_start_failed` event (Auth0's name): the OAuth error code, its public
+ * description and its private detail — never the hint or a secret. Only for
+ * a known client: a refusal before client authentication writes nothing, so
+ * strangers cannot write rows. Never throws: a failed write is logged and the
+ * client still gets the refusal it would have got.
+ */
+export const recordStartFailure = async (
+  store: Pick<ProtocolStore, 'recordEvent'>,
+  { tenantId, clientId, userId, error, at }: StartFailure,
+): Promise<void> => {
+  try {
+    await store.recordEvent(
+      buildEvent(
+        'ciba_start_failed',
+        { tenantId, clientId, userId },
+        { error: error.error, error_description: error.description || null, reason: error.detail ?? null },
+        at,
+      ),
+    );
+  } catch (writeError) {
+    log.error({ err: writeError, tenantId, error: error.error }, 'could not record a ciba_start_failed event');
+  }
+};
