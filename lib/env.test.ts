@@ -73,6 +73,19 @@ describe('getBaseEnv', () => {
     ]);
   });
 
+  it('reads EVENT_RETENTION_DAYS as whole days, 30 by default', () => {
+    expect(baseEnvWith({ EVENT_RETENTION_DAYS: '' }).eventRetentionDays).toBe(30);
+    expect(baseEnvWith({ EVENT_RETENTION_DAYS: ' 7 ' }).eventRetentionDays).toBe(7);
+    expect(baseEnvWith({ EVENT_RETENTION_DAYS: '1' }).eventRetentionDays).toBe(1);
+    expect(baseEnvWith({ EVENT_RETENTION_DAYS: '3650' }).eventRetentionDays).toBe(3650);
+  });
+
+  it.each(['0', '3651', '-5', '1.5', '1e3', 'thirty', '0x10'])('refuses EVENT_RETENTION_DAYS=%s', (raw) => {
+    expect(() => baseEnvWith({ EVENT_RETENTION_DAYS: raw })).toThrow(
+      `EVENT_RETENTION_DAYS must be a whole number of days from 1 to 3650, not "${raw}".`,
+    );
+  });
+
   it.each([
     [{ PORT: '70000' }, 'PORT must be an integer from 1 to 65535, not "70000".'],
     [{ APP_URL: 'ftp://example.test' }, 'APP_URL must use http or https, not "ftp:".'],

@@ -40,6 +40,8 @@ export type BaseEnv = {
   shadowDatabaseUrl: string | undefined;
   /** ADMIN_EMAILS (comma-separated): console owners, created on their first sign-in; lower-cased, without duplicates. */
   adminEmails: readonly string[];
+  /** EVENT_RETENTION_DAYS (1–3650, default 30): events (request events and the audit log) older than this are deleted. */
+  eventRetentionDays: number;
 };
 
 /**
@@ -126,6 +128,19 @@ const parseAdminEmails = (raw: string | undefined): string[] => {
   return [...new Set(emails)];
 };
 
+/** Longest event retention EVENT_RETENTION_DAYS may ask for: ten years. */
+const MAX_EVENT_RETENTION_DAYS = 3650;
+
+const parseEventRetentionDays = (raw: string | undefined): number => {
+  if (raw === undefined) return 30;
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw) || days < 1 || days > MAX_EVENT_RETENTION_DAYS) {
+    throw new Error(`EVENT_RETENTION_DAYS must be a whole number of days from 1 to ${MAX_EVENT_RETENTION_DAYS}, not "${raw}".`);
+  }
+
+  return days;
+};
+
 const isFlagSet = (raw: string | undefined): boolean =>
   raw !== undefined && !['0', 'false', 'no', 'off'].includes(raw.toLowerCase());
 
@@ -150,6 +165,7 @@ const loadBaseEnv = (): BaseEnv => {
     debug: isFlagSet(readVar('BACKCHANNEL_DEBUG')),
     shadowDatabaseUrl: readVar('SHADOW_DATABASE_URL'),
     adminEmails: parseAdminEmails(readVar('ADMIN_EMAILS')),
+    eventRetentionDays: parseEventRetentionDays(readVar('EVENT_RETENTION_DAYS')),
   };
 };
 

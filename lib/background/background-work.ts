@@ -1,14 +1,21 @@
 import { createApprovalEmailHandler } from '@/lib/ciba/approval-email';
 import { expireDueRequests } from '@/lib/ciba/expire-due-requests';
+import { getBaseEnv } from '@/lib/env';
 import { log } from '@/lib/log';
 import { createOutboxWorker } from '@/lib/outbox/outbox-worker';
 import { setOutboxWaker } from '@/lib/outbox/wake-outbox';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
+import { EVENT_PRUNE_BATCH_LIMIT } from '@/lib/store/protocol-store';
 
 /** The outbox is polled this often (retries, leases of dead workers, other instances' messages); new messages wake it at once. */
 const TICK_MS = 1_000;
 /** Expired requests are swept this often. */
 const SWEEP_MS = 5_000;
+/** Events past EVENT_RETENTION_DAYS are pruned this often, … */
+const PRUNE_MS = 60_000;
+/** … at most this many batches (of EVENT_PRUNE_BATCH_LIMIT rows) a run, so writers never wait long; the next run takes the rest. */
+const PRUNE_BATCHES = 5;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type BackgroundWork = {
   /** Runs the outbox now (after a commit that queued a message). */
@@ -21,12 +28,14 @@ const globalForWork = globalThis as unknown as { backchannelBackgroundWork?: Bac
 
 const createBackgroundWork = (): BackgroundWork => {
   const { store } = getProtocolData();
+  const retentionMs = getBaseEnv().eventRetentionDays * DAY_MS;
   const worker = createOutboxWorker({ store, handlers: [createApprovalEmailHandler(store)] });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
   let lastSweep = 0;
+  let lastPrune = 0;
 
   const cycle = async () => {
     do {
@@ -35,6 +44,14 @@ const createBackgroundWork = (): BackgroundWork => {
       if (Date.now() - lastSweep >= SWEEP_MS) {
         lastSweep = Date.now();
         await expireDueRequests(store);
+      }
+      if (Date.now() - lastPrune >= PRUNE_MS) {
+        lastPrune = Date.now();
+        await store.pruneEvents({
+          before: new Date(Date.now() - retentionMs),
+          batchSize: EVENT_PRUNE_BATCH_LIMIT,
+          maxBatches: PRUNE_BATCHES,
+        });
       }
     } while (again && !stopped);
   };
@@ -67,9 +84,10 @@ const createBackgroundWork = (): BackgroundWork => {
 };
 
 /**
- * Starts this process's background work — the outbox worker and the expiry
- * sweeper — once per process, whichever server starts it (the lean HTTP
- * layer or plain `next start`, through instrumentation).
+ * Starts this process's background work — the outbox worker, the expiry
+ * sweeper and the pruning of events past their retention — once per
+ * process, whichever server starts it (the lean HTTP layer or plain
+ * `next start`, through instrumentation).
  */
 export const startBackgroundWork = (): BackgroundWork => {
   if (!globalForWork.backchannelBackgroundWork) {

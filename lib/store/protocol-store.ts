@@ -1,6 +1,7 @@
 import { buildEvent } from '@/lib/events/build-event';
 import type { EventRecord } from '@/lib/events/event-types';
 import type { ClientRow } from '@/lib/clients/client-record';
+import { minTimeOrderedId } from '@/lib/ids/time-ordered-id';
 import * as q from '@/lib/store/queries';
 import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
@@ -65,6 +66,9 @@ export const requestEventSubject = (request: RequestSubject) => ({
   userId: request.userId,
 });
 
+/** The most events one pruning statement deletes. */
+export const EVENT_PRUNE_BATCH_LIMIT = 1000;
+
 /** Thrown inside a unit to roll it back when a conditional update matched nothing. */
 class NothingMatched extends Error {}
 
@@ -126,6 +130,13 @@ export type ProtocolStore = {
   /** Records an event that accompanies no state change (a link opened). */
   recordEvent(event: EventRecord): Promise<void>;
   listRequestEvents(requestId: string): Promise<EventRecord[]>;
+  /**
+   * Deletes events created before `before` (retention), oldest first, in
+   * batches of at most EVENT_PRUNE_BATCH_LIMIT rows, each its own statement
+   * and commit so writers wait for one batch at most; stops after a short
+   * batch or `maxBatches`. Resolves to how many it deleted.
+   */
+  pruneEvents(options: { before: Date; batchSize: number; maxBatches: number }): Promise<number>;
 
   /** Claims due outbox messages no worker holds, for `owner` for `leaseMs`, counting an attempt each. */
   claimOutbox(options: ClaimOptions): Promise<ClaimedOutboxMessage[]>;
@@ -281,6 +292,17 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     await engine.execute(q.insertEvent, event);
   },
   listRequestEvents: (requestId) => engine.all(q.selectRequestEvents, { requestId }),
+  pruneEvents: async ({ before, batchSize, maxBatches }) => {
+    const params = { before: minTimeOrderedId(before), limit: Math.min(batchSize, EVENT_PRUNE_BATCH_LIMIT) };
+    let deleted = 0;
+    for (let batch = 0; batch < maxBatches; batch += 1) {
+      const changes = await engine.execute(q.deleteEventsBefore, params);
+      deleted += changes;
+      if (changes < params.limit) break;
+    }
+
+    return deleted;
+  },
 
   claimOutbox: ({ owner, now, leaseMs, limit }) =>
     engine.executeReturning(q.updateClaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit }),

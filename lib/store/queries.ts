@@ -333,6 +333,18 @@ export const selectRequestEvents = defineQuery<{ requestId: string }, Row<'Event
   db.selectFrom('Event').selectAll().where('requestId', '=', p('requestId')).orderBy('id'),
 );
 
+/**
+ * Deletes the oldest events with an id below `before` (minTimeOrderedId of
+ * the cutoff: event ids are UUIDv7, so this is "created before the cutoff"
+ * read on the primary key, with no index of its own), at most `limit` of
+ * them. The subquery bounds the batch: SQLite has no DELETE … LIMIT by default.
+ */
+export const deleteEventsBefore = defineQuery<{ before: string; limit: number }>('delete-events-before', (db, p) =>
+  db
+    .deleteFrom('Event')
+    .where('id', 'in', db.selectFrom('Event').select('id').where('id', '<', p('before')).orderBy('id').limit(p('limit'))),
+);
+
 // ── Outbox ────────────────────────────────────────────────────────────────────
 
 type OutboxInsert = Pick<
