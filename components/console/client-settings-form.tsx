@@ -11,8 +11,9 @@ import { Switch } from '@/components/ui/switch';
 import type { ClientView } from '@/lib/admin/client-view';
 import type { ClientSettingOptions } from './client-setting-options';
 import { NotBuiltNote } from './not-built-note';
+import { NumberField } from './number-field';
 import { SettingsCard } from './settings-card';
-import type { ConsoleAction, FieldErrors } from './use-console-action';
+import type { ConsoleAction } from './use-console-action';
 
 function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
   return (
@@ -23,28 +24,6 @@ function Section({ title, description, children }: { title: string; description?
       </legend>
       <div className="clear-both space-y-5">{children}</div>
     </fieldset>
-  );
-}
-
-function NumberField({
-  name,
-  label,
-  description,
-  value,
-  bounds,
-  errors,
-}: {
-  name: string;
-  label: string;
-  description?: string;
-  value: number;
-  bounds: { min: number; max: number };
-  errors: FieldErrors;
-}) {
-  return (
-    <Field label={label} description={description} error={errors[name]}>
-      <Input name={name} type="number" inputMode="numeric" min={bounds.min} max={bounds.max} defaultValue={value} />
-    </Field>
   );
 }
 

@@ -5,6 +5,7 @@ import { Input } from '@/components/ui/input';
 import { Select, type SelectOption } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
 import { NotBuiltNote } from './not-built-note';
+import { NumberField } from './number-field';
 import { SettingsCard } from './settings-card';
 import type { ConsoleAction } from './use-console-action';
 
@@ -84,48 +85,30 @@ export function TenantSettingsForm({
               Settings a new application starts with. The maximum expiry also caps every application: lowering it lowers theirs.
             </p>
             <div className="grid gap-5 sm:grid-cols-2 sm:items-end">
-              <Field
+              <NumberField
+                name="default_requested_expiry"
                 label="Default expiry (seconds)"
                 description="When a request asks for no expiry."
-                error={errors.default_requested_expiry}
-              >
-                <Input
-                  name="default_requested_expiry"
-                  type="number"
-                  inputMode="numeric"
-                  min={expiryBounds.min}
-                  max={expiryBounds.max}
-                  defaultValue={tenant.default_requested_expiry}
-                />
-              </Field>
-              <Field
+                value={tenant.default_requested_expiry}
+                bounds={expiryBounds}
+                errors={errors}
+              />
+              <NumberField
+                name="max_requested_expiry"
                 label="Maximum expiry (seconds)"
                 description="The longest any application may allow."
-                error={errors.max_requested_expiry}
-              >
-                <Input
-                  name="max_requested_expiry"
-                  type="number"
-                  inputMode="numeric"
-                  min={expiryBounds.min}
-                  max={expiryBounds.max}
-                  defaultValue={tenant.max_requested_expiry}
-                />
-              </Field>
-              <Field
+                value={tenant.max_requested_expiry}
+                bounds={expiryBounds}
+                errors={errors}
+              />
+              <NumberField
+                name="backchannel_poll_interval"
                 label="Poll interval (seconds)"
                 description="How long clients wait between polls."
-                error={errors.backchannel_poll_interval}
-              >
-                <Input
-                  name="backchannel_poll_interval"
-                  type="number"
-                  inputMode="numeric"
-                  min={pollIntervalBounds.min}
-                  max={pollIntervalBounds.max}
-                  defaultValue={tenant.backchannel_poll_interval}
-                />
-              </Field>
+                value={tenant.backchannel_poll_interval}
+                bounds={pollIntervalBounds}
+                errors={errors}
+              />
               <Field label="Binding message" error={errors.binding_message_policy}>
                 <Select
                   name="binding_message_policy"

@@ -5,7 +5,7 @@
  */
 import type { OutboxStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
 import { expiredInSql, UNFINISHED_STATUSES, unexpiredInSql } from '@/lib/store/request-lifecycle';
-import { sql, type Kysely, type QueryCreator } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '@/lib/store/sql/database';
 import { defineQuery } from '@/lib/store/sql/define-query';
 
@@ -466,25 +466,23 @@ export const insertInterruptedAttempts = defineQuery<{ now: Date }>('record-inte
 
 export type AttemptRow = Row<'OutboxAttempt'>;
 
-const attemptValues = (v: ValueOf<AttemptRow>) => ({
-  messageId: v('messageId'),
-  attempt: v('attempt'),
-  startedAt: v('startedAt'),
-  finishedAt: v('finishedAt'),
-  outcome: v('outcome'),
-  providerMessageId: v('providerMessageId'),
-  error: v('error'),
-});
-
 /**
  * A finished attempt, written once with its outcome; it replaces an
  * "interrupted" guess recorded after its lease lapsed (the worker was slow,
  * not dead, and its outcome is the truth).
  */
-const attemptUpsert = (db: QueryCreator<Database>, v: ValueOf<Row<'OutboxAttempt'>>) =>
+export const upsertOutboxAttempt = defineQuery<AttemptRow>('record-outbox-attempt', (db, p) =>
   db
     .insertInto('OutboxAttempt')
-    .values(attemptValues(v))
+    .values({
+      messageId: p('messageId'),
+      attempt: p('attempt'),
+      startedAt: p('startedAt'),
+      finishedAt: p('finishedAt'),
+      outcome: p('outcome'),
+      providerMessageId: p('providerMessageId'),
+      error: p('error'),
+    })
     .onConflict((conflict) =>
       conflict.columns(['messageId', 'attempt']).doUpdateSet((eb) => ({
         finishedAt: eb.ref('excluded.finishedAt'),
@@ -492,9 +490,8 @@ const attemptUpsert = (db: QueryCreator<Database>, v: ValueOf<Row<'OutboxAttempt
         providerMessageId: eb.ref('excluded.providerMessageId'),
         error: eb.ref('excluded.error'),
       })),
-    );
-
-export const upsertOutboxAttempt = defineQuery<Row<'OutboxAttempt'>>('record-outbox-attempt', (db, p) => attemptUpsert(db, p));
+    ),
+);
 
 export type SettleParams = {
   id: string;
@@ -507,29 +504,28 @@ export type SettleParams = {
   encryptedSecret: string | null;
 };
 
-const settleUpdate = (db: QueryCreator<Database>, v: ValueOf<SettleParams>) =>
-  db
-    .updateTable('OutboxMessage')
-    .set({
-      status: v('status'),
-      availableAt: v('availableAt'),
-      providerMessageId: v('providerMessageId'),
-      lastError: v('lastError'),
-      finishedAt: v('finishedAt'),
-      leaseOwner: null,
-      leaseExpiresAt: null,
-      encryptedSecret: v('encryptedSecret'),
-    })
-    .where('id', '=', v('id'))
-    .where('leaseOwner', '=', v('owner'));
-
 /**
  * Settles a claimed message after an attempt, only while `owner` still holds
  * the lease: delivered or failed for good (the secret erased, unless the
  * settlement keeps it: the development outbox), or pending again from
  * `availableAt` (back-off, the secret kept).
  */
-export const updateSettleOutbox = defineQuery<SettleParams>('settle-outbox', (db, p) => settleUpdate(db, p));
+export const updateSettleOutbox = defineQuery<SettleParams>('settle-outbox', (db, p) =>
+  db
+    .updateTable('OutboxMessage')
+    .set({
+      status: p('status'),
+      availableAt: p('availableAt'),
+      providerMessageId: p('providerMessageId'),
+      lastError: p('lastError'),
+      finishedAt: p('finishedAt'),
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      encryptedSecret: p('encryptedSecret'),
+    })
+    .where('id', '=', p('id'))
+    .where('leaseOwner', '=', p('owner')),
+);
 
 /**
  * PostgreSQL only: a whole batch of outcomes in ONE statement, so one round
