@@ -46,7 +46,9 @@ if (flag('help')) {
   --peer-sync   override the peer's PRAGMA synchronous (default: the level Backchannel runs with)
   --peer-notify outbox (default: the peer stores and logs an approval-email-sized outbox row per
                 request, as Backchannel does) or none (the peer notifies nobody)
-  --keep        keep the temporary directory (data, server logs)`);
+  --keep        keep the temporary directory (data, server logs)
+  --no-peer     Backchannel only: skip node-oidc-provider and the floor (for comparing two Backchannel builds)
+  --profile=DIR write a V8 CPU profile of the Backchannel server to DIR (node --cpu-prof; skews its figures)`);
   process.exit(0);
 }
 const QUICK = flag('quick');
@@ -56,6 +58,10 @@ const SCALE = flag('scale') || (!flag('no-scale') && !QUICK && !PG);
 const CONSOLE = flag('console') || (!flag('no-console') && !QUICK);
 const CONSOLE_USERS = 100_000;
 const KEEP = flag('keep');
+/** Where Backchannel's server writes a CPU profile (`--cpu-prof`), if anywhere. */
+const PROFILE_DIR = option('profile');
+/** Whether node-oidc-provider and the floor run too (`--no-peer`: Backchannel only). */
+const PEER = !flag('no-peer');
 const WARMUP_SEC = QUICK ? 1 : 3;
 const DURATION_SEC = QUICK ? 3 : 10;
 const CONNECTIONS = 50;
@@ -602,7 +608,7 @@ const main = async () => {
     );
   }
   const sqliteFile = join(dataDir, 'backchannel.db');
-  const bcScript = ['bin/start.mjs'];
+  const bcScript = [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), 'bin/start.mjs'];
   const bcReady = `http://127.0.0.1:${bcPort}/t/bench/.well-known/openid-configuration`;
   let bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
   const bcTarget = (pid: number): Target => ({
@@ -743,81 +749,83 @@ const main = async () => {
   await stopChild(bc.child, 15_000);
   if (PG) await dropPgDatabase();
 
-  // ---------------- node-oidc-provider ----------------
-  const peerPort = await freePort();
-  const peerDb = join(tmp, 'peer.db');
-  const peerEnv: NodeJS.ProcessEnv = {
-    ...driverEnv,
-    NODE_ENV: 'production',
-    PORT: String(peerPort),
-    HOST: '127.0.0.1',
-    PEER_DB: peerDb,
-    PEER_SYNCHRONOUS: peerSync,
-    PEER_NOTIFY: peerNotify,
-  };
-  const { PEER_CLIENT_ID, PEER_CLIENT_SECRET } = await import('./peer/client.mjs');
-  const peer = await startServer(
-    'peer',
-    ['bench/peer/server.mjs'],
-    peerEnv,
-    `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
-  );
-  const peerTarget: Target = {
-    name: 'peer',
-    url: `http://127.0.0.1:${peerPort}`,
-    authorizePath: '/backchannel',
-    tokenPath: '/token',
-    basic: basic(PEER_CLIENT_ID, PEER_CLIENT_SECRET),
-    pid: peer.pid,
-  };
-  const peerA = await scenarioAuthorize(peerTarget);
-  results.push(peerA.measured);
-  await topUpPool(peerTarget, peerA.ids, POLL_POOL_MIN);
-  results.push(await scenarioPoll(peerTarget, peerA.ids));
-  results.push(
-    await scenarioFlow(
-      peerTarget,
-      { peer: { issuer: `http://localhost:${peerPort}`, dbFile: peerDb, synchronous: peerSync } },
-      { ...driverEnv, NODE_ENV: 'production' },
-    ),
-  );
-  await stopChild(peer.child, 10_000);
+  if (PEER) {
+    // ---------------- node-oidc-provider ----------------
+    const peerPort = await freePort();
+    const peerDb = join(tmp, 'peer.db');
+    const peerEnv: NodeJS.ProcessEnv = {
+      ...driverEnv,
+      NODE_ENV: 'production',
+      PORT: String(peerPort),
+      HOST: '127.0.0.1',
+      PEER_DB: peerDb,
+      PEER_SYNCHRONOUS: peerSync,
+      PEER_NOTIFY: peerNotify,
+    };
+    const { PEER_CLIENT_ID, PEER_CLIENT_SECRET } = await import('./peer/client.mjs');
+    const peer = await startServer(
+      'peer',
+      ['bench/peer/server.mjs'],
+      peerEnv,
+      `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
+    );
+    const peerTarget: Target = {
+      name: 'peer',
+      url: `http://127.0.0.1:${peerPort}`,
+      authorizePath: '/backchannel',
+      tokenPath: '/token',
+      basic: basic(PEER_CLIENT_ID, PEER_CLIENT_SECRET),
+      pid: peer.pid,
+    };
+    const peerA = await scenarioAuthorize(peerTarget);
+    results.push(peerA.measured);
+    await topUpPool(peerTarget, peerA.ids, POLL_POOL_MIN);
+    results.push(await scenarioPoll(peerTarget, peerA.ids));
+    results.push(
+      await scenarioFlow(
+        peerTarget,
+        { peer: { issuer: `http://localhost:${peerPort}`, dbFile: peerDb, synchronous: peerSync } },
+        { ...driverEnv, NODE_ENV: 'production' },
+      ),
+    );
+    await stopChild(peer.child, 10_000);
 
-  // ---------------- the floor ----------------
-  const floorPort = await freePort();
-  const floor = await startServer(
-    'floor',
-    ['bench/floor.mjs'],
-    { ...driverEnv, PORT: String(floorPort), HOST: '127.0.0.1' },
-    `http://127.0.0.1:${floorPort}/`,
-  );
-  const floorRun = await drive<LoadResult>('floor (d) node:http', floor.pid, 'bench/load.mjs', {
-    url: `http://127.0.0.1:${floorPort}`,
-    path: '/',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: pollBody('x'),
-    connections: CONNECTIONS,
-    warmupSec: WARMUP_SEC,
-    durationSec: DURATION_SEC,
-    classify: 'status',
-  });
-  results.push({
-    server: 'floor',
-    scenario: '(d) node:http floor',
-    unit: 'req',
-    rate: floorRun.result.reqPerSec,
-    p50: floorRun.result.p50,
-    p99: floorRun.result.p99,
-    cpuMs: floorRun.cpuMs,
-    cpuMsPerUnit: floorRun.cpuMs / floorRun.result.requests,
-    peakRssMb: floorRun.peakRssMb,
-    rssAfterMb: floorRun.rssAfterMb,
-    foreignCpuPct: floorRun.foreignCpuPct,
-    units: floorRun.result.requests,
-    details: { counts: floorRun.result.counts },
-    valid: true,
-  });
-  await stopChild(floor.child, 5000);
+    // ---------------- the floor ----------------
+    const floorPort = await freePort();
+    const floor = await startServer(
+      'floor',
+      ['bench/floor.mjs'],
+      { ...driverEnv, PORT: String(floorPort), HOST: '127.0.0.1' },
+      `http://127.0.0.1:${floorPort}/`,
+    );
+    const floorRun = await drive<LoadResult>('floor (d) node:http', floor.pid, 'bench/load.mjs', {
+      url: `http://127.0.0.1:${floorPort}`,
+      path: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: pollBody('x'),
+      connections: CONNECTIONS,
+      warmupSec: WARMUP_SEC,
+      durationSec: DURATION_SEC,
+      classify: 'status',
+    });
+    results.push({
+      server: 'floor',
+      scenario: '(d) node:http floor',
+      unit: 'req',
+      rate: floorRun.result.reqPerSec,
+      p50: floorRun.result.p50,
+      p99: floorRun.result.p99,
+      cpuMs: floorRun.cpuMs,
+      cpuMsPerUnit: floorRun.cpuMs / floorRun.result.requests,
+      peakRssMb: floorRun.peakRssMb,
+      rssAfterMb: floorRun.rssAfterMb,
+      foreignCpuPct: floorRun.foreignCpuPct,
+      units: floorRun.result.requests,
+      details: { counts: floorRun.result.counts },
+      valid: true,
+    });
+    await stopChild(floor.child, 5000);
+  }
 
   report(scale);
 };
