@@ -68,10 +68,16 @@ const createExecutor = (db: Database.Database): SqlExecutor => {
 
     return (decode ? result.map(decode) : result) as R[];
   };
+  const firstRow = <R>(query: SqlQuery<object, R>, params: object): R | undefined => {
+    const { statement, decode } = prepare(query.sqlite);
+    const row = statement.get(...bindValues(query.sqlite, params, encode)) as Record<string, unknown> | undefined;
+
+    return (row && decode ? decode(row) : row) as R | undefined;
+  };
 
   return {
     all: async (query, params) => rows(query, params),
-    first: async (query, params) => rows(query, params)[0],
+    first: async (query, params) => firstRow(query, params),
     run: async (query, params) => prepare(query.sqlite).statement.run(...bindValues(query.sqlite, params, encode)).changes,
   };
 };
@@ -87,6 +93,12 @@ const open = (filePath: string): Database.Database => {
  * SQLite: a writer connection whose units are group-committed (see
  * GroupCommitter), and a reader connection, so reads never see a unit's
  * uncommitted writes (WAL: readers never wait for the writer).
+ *
+ * Reads use the writer connection itself whenever it has no transaction
+ * open (it then sees exactly what is committed), and the reader only while
+ * a batch is in flight: a connection's page cache is dropped each time
+ * another connection has written (WAL), so a reader that followed every
+ * write would re-read its b-tree pages on almost every read.
  */
 export const createSqliteEngine = (filePath: string): SqlEngine => {
   const writer = open(filePath);
@@ -97,10 +109,12 @@ export const createSqliteEngine = (filePath: string): SqlEngine => {
   const writes = createExecutor(writer);
   const reads = createExecutor(reader);
 
+  const readsNow = () => (writer.inTransaction ? reads : writes);
+
   return {
     dialect: 'sqlite',
-    all: reads.all,
-    first: reads.first,
+    all: (query, params) => readsNow().all(query, params),
+    first: (query, params) => readsNow().first(query, params),
     transaction: (unit) => committer.enqueue(() => unit(writes)),
     execute: (query, params) => committer.enqueue(() => writes.run(query, params), { singleStatement: true }),
     executeReturning: (query, params) => committer.enqueue(() => writes.all(query, params), { singleStatement: true }),
