@@ -8,7 +8,15 @@ import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
  * DateTime as Prisma's SQLite adapter writes it (ISO-8601 with an explicit
  * +00:00), so rows written here and by Prisma compare and sort alike.
  */
-export const toSqliteDate = (date: Date): string => date.toISOString().replace('Z', '+00:00');
+export const toSqliteDate = (date: Date): string => {
+  const time = date.getTime();
+  if (time !== lastEncoded.time) lastEncoded = { time, text: date.toISOString().replace('Z', '+00:00') };
+
+  return lastEncoded.text;
+};
+
+/** The last date encoded: a unit binds the same `now` several times, and toISOString is not cheap. */
+let lastEncoded = { time: Number.NaN, text: '' };
 
 const encode = (value: unknown): unknown => {
   if (value instanceof Date) return toSqliteDate(value);
@@ -17,30 +25,31 @@ const encode = (value: unknown): unknown => {
   return value;
 };
 
-type Decoder = (row: Record<string, unknown>) => unknown;
+type Decoder = (values: unknown[]) => Record<string, unknown>;
+
+const asIs = (value: unknown) => value;
+const toDate = (value: unknown) => (value === null ? null : new Date(value as string | number));
+const toBoolean = (value: unknown) => (value === null ? null : value === 1 || value === true);
 
 /**
- * Turns a result row into the application's types, from the columns'
- * declared types (Prisma declares DateTime as DATETIME, Boolean as BOOLEAN).
+ * Builds a result row in the application's types from the statement's raw
+ * values, by the columns' declared types (Prisma declares DateTime as
+ * DATETIME, Boolean as BOOLEAN). Each field gets its final value when the
+ * object is built, in the same order every time, so rows of a statement
+ * share one shape (no field changes from text to Date afterwards).
  */
 const decoderFor = (statement: Statement): Decoder => {
-  const dates: string[] = [];
-  const booleans: string[] = [];
-  for (const column of statement.columns()) {
+  const columns = statement.columns().map((column) => {
     const type = column.type?.toUpperCase();
-    if (type === 'DATETIME') dates.push(column.name);
-    else if (type === 'BOOLEAN') booleans.push(column.name);
-  }
-  if (dates.length === 0 && booleans.length === 0) return (row) => row;
 
-  return (row) => {
-    for (const name of dates) {
-      const value = row[name];
-      if (value !== null && value !== undefined) row[name] = new Date(value as string | number);
-    }
-    for (const name of booleans) {
-      const value = row[name];
-      if (value !== null && value !== undefined) row[name] = value === 1 || value === true;
+    return { name: column.name, convert: type === 'DATETIME' ? toDate : type === 'BOOLEAN' ? toBoolean : asIs };
+  });
+
+  return (values) => {
+    const row: Record<string, unknown> = {};
+    for (let index = 0; index < columns.length; index += 1) {
+      const { name, convert } = columns[index];
+      row[name] = convert(values[index]);
     }
 
     return row;
@@ -56,7 +65,10 @@ const createExecutor = (db: Database.Database): SqlExecutor => {
     let entry = prepared.get(compiled);
     if (!entry) {
       const statement = db.prepare(compiled.sql);
-      entry = { statement, decode: statement.reader ? decoderFor(statement) : null };
+      entry = {
+        statement: statement.reader ? statement.raw(true) : statement,
+        decode: statement.reader ? decoderFor(statement) : null,
+      };
       prepared.set(compiled, entry);
     }
 
@@ -64,15 +76,15 @@ const createExecutor = (db: Database.Database): SqlExecutor => {
   };
   const rows = <R>(query: SqlQuery<object, R>, params: object): R[] => {
     const { statement, decode } = prepare(query.sqlite);
-    const result = statement.all(...bindValues(query.sqlite, params, encode)) as Record<string, unknown>[];
+    const result = statement.all(...bindValues(query.sqlite, params, encode)) as unknown[][];
 
     return (decode ? result.map(decode) : result) as R[];
   };
   const firstRow = <R>(query: SqlQuery<object, R>, params: object): R | undefined => {
     const { statement, decode } = prepare(query.sqlite);
-    const row = statement.get(...bindValues(query.sqlite, params, encode)) as Record<string, unknown> | undefined;
+    const values = statement.get(...bindValues(query.sqlite, params, encode)) as unknown[] | undefined;
 
-    return (row && decode ? decode(row) : row) as R | undefined;
+    return (values && decode ? decode(values) : values) as R | undefined;
   };
 
   return {
