@@ -26,5 +26,8 @@ export const logProtocolError = (error: unknown, context: ProtocolLogContext): v
     return;
   }
   const { error: code, status, description, detail } = error;
-  log[levelOf(code)]({ ...context, error: code, status, description, detail }, `protocol request failed: ${code}`);
+  const level = levelOf(code);
+  // Every pending poll comes through here: build nothing when the level is off.
+  if (!log.isLevelEnabled(level)) return;
+  log[level]({ ...context, error: code, status, description, detail }, `protocol request failed: ${code}`);
 };
