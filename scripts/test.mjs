@@ -12,7 +12,8 @@
 //   5. a production build (rebuilt on CI, when missing, or when app/, lib/, components/ changed)
 //   6. Playwright e2e on SQLite: fast server, then plain `next start`
 //   7. on PostgreSQL (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres):
-//      vitest (started beside stage 6, its output printed here), then Playwright (fast server).
+//      vitest (started beside stage 6, its output printed here), then Playwright (fast server) on the
+//      specs that write and read through the database (POSTGRES_E2E_SPECS).
 //      BACKCHANNEL_SKIP_POSTGRES=1 skips them.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -242,6 +243,19 @@ import('@/scripts/migrations/migrate')
   });
 `;
 
+/**
+ * The browser specs run again on PostgreSQL: the CIBA flow, the console's writes (create, edit,
+ * import, sign in) and tenant isolation. The page tour (e2e/console/pages.spec.ts: rendering,
+ * axe, screenshots) reads through the same domain functions, which vitest runs on PostgreSQL.
+ */
+const POSTGRES_E2E_SPECS = [
+  'e2e/ciba-flow.spec.ts',
+  'e2e/console/console-flow.spec.ts',
+  'e2e/console/import-users.spec.ts',
+  'e2e/console/sign-in.spec.ts',
+  'e2e/console/tenant-isolation.spec.ts',
+];
+
 const main = async () => {
   const started = performance.now();
   const skipPostgres = process.env.BACKCHANNEL_SKIP_POSTGRES === '1';
@@ -340,7 +354,11 @@ const main = async () => {
 
       return `vitest ${unit.outcome}; e2e FAILED (no build)`;
     }
-    const e2e = await playwright('e2e (PostgreSQL, fast)', { E2E_SERVER: 'fast', E2E_POSTGRES_URL: postgresUrl });
+    const e2e = await playwright(
+      'e2e (PostgreSQL, fast)',
+      { E2E_SERVER: 'fast', E2E_POSTGRES_URL: postgresUrl },
+      POSTGRES_E2E_SPECS,
+    );
 
     return `vitest ${unit.outcome}; e2e ${e2e.outcome}`;
   });
