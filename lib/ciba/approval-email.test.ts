@@ -2,10 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
+import { createApprovalEmailHandler } from '@/lib/ciba/approval-email';
 import { findApprovalByToken } from '@/lib/ciba/approval-page-data';
 import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
+import { createOutboxWorker } from '@/lib/outbox/outbox-worker';
 import { startFakeResend, useResend, type FakeResend } from '@/lib/testing/fake-resend';
 import { deliverOutbox, TEST_ACTOR, testStore } from '@/lib/testing/outbox';
 import { call, credentialsOf, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
@@ -55,6 +57,34 @@ const startRequest = async () => {
 const linkIn = (text: string | undefined) => /http:\/\/localhost:3999\/t\/acme\/approve\/([A-Za-z0-9_-]+)/.exec(text ?? '')?.[1];
 
 describe('approval email (outbox handler)', () => {
+  it('reads the approvals of a whole claim in one statement, and still skips a finished request', async () => {
+    const started = [await startRequest(), await startRequest(), await startRequest()];
+    await completeBackchannelRequest(testStore(), { requestId: started[1].requestId, decision: 'deny', actor: TEST_ACTOR });
+    const store = testStore();
+    const lookups: string[][] = [];
+    const counting = {
+      findApprovalsByLinkIds: (linkIds: readonly string[]) => {
+        lookups.push([...linkIds]);
+
+        return store.findApprovalsByLinkIds(linkIds);
+      },
+    };
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = () => true;
+    try {
+      await createOutboxWorker({ store, handlers: [createApprovalEmailHandler(counting)] }).drain();
+    } finally {
+      process.stdout.write = write;
+    }
+
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0].length).toBeGreaterThanOrEqual(3);
+    const statuses = await Promise.all(
+      started.map(async ({ message }) => (await db.outboxMessage.findUniqueOrThrow({ where: { id: message.id } })).status),
+    );
+    expect(statuses).toEqual(['delivered', 'failed', 'delivered']);
+  });
+
   it('is sent through Resend after the commit with the outbox id as idempotency key; its link opens the approval page', async () => {
     useResend(resend.baseUrl);
     const { message } = await startRequest();

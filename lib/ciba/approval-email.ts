@@ -3,6 +3,7 @@ import { describeScopes } from '@/lib/ciba/approval-page-data';
 import { deliverEmail } from '@/lib/email/deliver-email';
 import type { OutboxHandler } from '@/lib/outbox/outbox-handler';
 import { sealOutboxSecret } from '@/lib/outbox/outbox-secret';
+import { createBatchLoader } from '@/lib/store/batch-loader';
 import type { NewOutboxMessage, ProtocolStore } from '@/lib/store/protocol-store';
 import { isRequestExpired } from '@/lib/store/request-lifecycle';
 
@@ -137,31 +138,38 @@ export const queueApprovalEmail = (input: {
  * before its email went out is not emailed (a final failure).
  */
 export const createApprovalEmailHandler = (
-  store: Pick<ProtocolStore, 'findApprovalByLinkId'>,
+  store: Pick<ProtocolStore, 'findApprovalsByLinkIds'>,
   clock: () => Date = () => new Date(),
-): OutboxHandler => ({
-  type: APPROVAL_EMAIL_TYPE,
-  channel: 'email',
-  deliver: async (message, approvalToken) => {
-    const { linkId } = JSON.parse(message.payload) as ApprovalEmailPayload;
-    const approval = await store.findApprovalByLinkId(linkId);
-    if (!approval) return { ok: false, error: 'The request no longer exists.', retryable: false };
-    if (approval.status !== 'pending' || isRequestExpired(approval, clock())) {
-      return {
-        ok: false,
-        error: `The request was ${approval.status === 'pending' ? 'expired' : approval.status} before its email was sent.`,
-        retryable: false,
-      };
-    }
-    if (approvalToken === null) return { ok: false, error: 'The approval link token is missing.', retryable: false };
-    const email = buildApprovalEmail({
-      tenant: { name: approval.tenantName },
-      client: { name: approval.clientName },
-      user: { email: approval.userEmail, name: approval.userName },
-      request: { bindingMessage: approval.bindingMessage, scope: approval.scope, expiresAt: approval.expiresAt },
-      url: approvalUrlFor(approval.tenantSlug, approvalToken),
-    });
+): OutboxHandler => {
+  // The deliveries of one claim start together: their approvals are read in one statement.
+  const loadApproval = createBatchLoader(
+    async (linkIds: string[]) => new Map((await store.findApprovalsByLinkIds(linkIds)).map((row) => [row.linkId, row])),
+  );
 
-    return deliverEmail({ idempotencyKey: message.id, to: approval.userEmail, ...email });
-  },
-});
+  return {
+    type: APPROVAL_EMAIL_TYPE,
+    channel: 'email',
+    deliver: async (message, approvalToken) => {
+      const { linkId } = JSON.parse(message.payload) as ApprovalEmailPayload;
+      const approval = await loadApproval(linkId);
+      if (!approval) return { ok: false, error: 'The request no longer exists.', retryable: false };
+      if (approval.status !== 'pending' || isRequestExpired(approval, clock())) {
+        return {
+          ok: false,
+          error: `The request was ${approval.status === 'pending' ? 'expired' : approval.status} before its email was sent.`,
+          retryable: false,
+        };
+      }
+      if (approvalToken === null) return { ok: false, error: 'The approval link token is missing.', retryable: false };
+      const email = buildApprovalEmail({
+        tenant: { name: approval.tenantName },
+        client: { name: approval.clientName },
+        user: { email: approval.userEmail, name: approval.userName },
+        request: { bindingMessage: approval.bindingMessage, scope: approval.scope, expiresAt: approval.expiresAt },
+        url: approvalUrlFor(approval.tenantSlug, approvalToken),
+      });
+
+      return deliverEmail({ idempotencyKey: message.id, to: approval.userEmail, ...email });
+    },
+  };
+};

@@ -118,6 +118,24 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     expect(JSON.parse(event.detail!)).toEqual({ scope: 'openid', binding_message: null, expires_in: 60, channel: 'email' });
   });
 
+  it('finds the approvals of several links in one read, leaving out unknown ids', async () => {
+    const [first, second] = [newRequest({ bindingMessage: 'ONE' }), newRequest({ bindingMessage: 'TWO' })];
+    await Promise.all([store.createRequest(first), store.createRequest(second)]);
+    const found = await store.findApprovalsByLinkIds([first.approvalLink.id, randomUUID(), second.approvalLink.id]);
+
+    expect(
+      found
+        .map(({ linkId, requestId, bindingMessage, status }) => ({ linkId, requestId, bindingMessage, status }))
+        .sort((a, b) => a.bindingMessage!.localeCompare(b.bindingMessage!)),
+    ).toEqual([
+      { linkId: first.approvalLink.id, requestId: first.id, bindingMessage: 'ONE', status: 'pending' },
+      { linkId: second.approvalLink.id, requestId: second.id, bindingMessage: 'TWO', status: 'pending' },
+    ]);
+    expect(found[0]).toMatchObject({ tenantSlug: 'acme', clientName: 'Desk', userEmail: 'alice@example.com' });
+    expect(found[0].expiresAt).toBeInstanceOf(Date);
+    expect(await store.findApprovalsByLinkIds([])).toEqual([]);
+  });
+
   it('concurrent units: a failing unit is undone whole, the others commit', async () => {
     const good = [newRequest(), newRequest()];
     // Same approval-link id as the first: its link insert fails after its request insert ran.

@@ -124,7 +124,8 @@ export type ProtocolStore = {
   /** Unfinished requests past their expiry, for the sweeper. */
   findDueExpiries(now: Date, limit: number): Promise<string[]>;
   findApprovalByTokenHash(tokenHash: string): Promise<ApprovalRow | null>;
-  findApprovalByLinkId(linkId: string): Promise<ApprovalRow | null>;
+  /** The approvals of these links, in no particular order; unknown ids are left out. */
+  findApprovalsByLinkIds(linkIds: readonly string[]): Promise<ApprovalRow[]>;
   findGrantByAccessTokenJti(jti: string): Promise<GrantRow | null>;
 
   /** Records an event that accompanies no state change (a link opened). */
@@ -285,7 +286,8 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   findApprovalLinkState: async (id) => (await engine.first(q.selectLinkState, { id })) ?? null,
   findDueExpiries: async (now, limit) => (await engine.all(q.selectDueExpiries, { now, limit })).map((row) => row.id),
   findApprovalByTokenHash: async (tokenHash) => (await engine.first(q.selectApprovalByTokenHash, { tokenHash })) ?? null,
-  findApprovalByLinkId: async (linkId) => (await engine.first(q.selectApprovalByLinkId, { linkId })) ?? null,
+  findApprovalsByLinkIds: async (linkIds) =>
+    linkIds.length === 0 ? [] : engine.all(q.selectApprovalsByLinkIds, { linkIds: JSON.stringify(linkIds) }),
   findGrantByAccessTokenJti: async (jti) => (await engine.first(q.selectGrantByAccessTokenJti, { jti })) ?? null,
 
   recordEvent: async (event) => {

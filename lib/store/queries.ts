@@ -309,8 +309,17 @@ export const selectApprovalByTokenHash = defineQuery<{ tokenHash: string }, Appr
 );
 
 /** The same view by link id (the approval email is rendered from it when sent). */
-export const selectApprovalByLinkId = defineQuery<{ linkId: string }, ApprovalColumns>('approval-by-link-id', (db, p) =>
-  selectApprovalView(db).where('l.id', '=', p('linkId')),
+/** The approvals of several links at once (`linkIds`: a JSON array of ids); unknown ids are left out. */
+export const selectApprovalsByLinkIds = defineQuery<{ linkIds: string }, ApprovalColumns>(
+  'approvals-by-link-ids',
+  (db, p, dialect) =>
+    selectApprovalView(db).where(
+      sql<boolean>`${sql.ref('l.id')} in (${
+        dialect === 'sqlite'
+          ? sql`select value from json_each(${p('linkIds')})`
+          : sql`select jsonb_array_elements_text(${p('linkIds')}::jsonb)`
+      })`,
+    ),
 );
 
 // ── Events ────────────────────────────────────────────────────────────────────
