@@ -12,8 +12,8 @@
 //   5. a production build (rebuilt on CI, when missing, or when app/, lib/, components/ changed)
 //   6. Playwright e2e on SQLite: fast server, then plain `next start`
 //   7. on PostgreSQL (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres):
-//      vitest (started beside stage 6, its output printed here), then Playwright (fast server) on the
-//      specs that write and read through the database (POSTGRES_E2E_SPECS).
+//      vitest (started beside stage 6, its output printed here) and, beside its end, Playwright (fast
+//      server) on the specs that write and read through the database (POSTGRES_E2E_SPECS).
 //      BACKCHANNEL_SKIP_POSTGRES=1 skips them.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -313,8 +313,9 @@ const main = async () => {
     return outcome;
   });
 
-  // PostgreSQL's vitest runs beside the SQLite end-to-end stage (a browser and a server that mostly
-  // wait): on two cores that is minutes faster than one after the other. Its output is printed in stage 7.
+  // PostgreSQL's vitest runs beside the SQLite end-to-end stages and PostgreSQL's own (a browser and
+  // a server that mostly wait): on two cores that is minutes faster than one after the other. Its
+  // output is printed at the end of stage 7.
   const postgresUnit = hasPostgres
     ? vitestBeside('vitest (PostgreSQL)', 'vitest-postgres.json', {
         TEST_POSTGRES_URL: postgresUrl,
@@ -348,19 +349,21 @@ const main = async () => {
 
       return 'skipped';
     }
-    const unit = await postgresUnit.finish();
-    if (!buildOk) {
+    // The browser specs start at once, beside the rest of PostgreSQL's vitest (the longer of the two).
+    let e2eOutcome = 'FAILED (no build)';
+    if (buildOk) {
+      const e2e = await playwright(
+        'e2e (PostgreSQL, fast)',
+        { E2E_SERVER: 'fast', E2E_POSTGRES_URL: postgresUrl },
+        POSTGRES_E2E_SPECS,
+      );
+      e2eOutcome = e2e.outcome;
+    } else {
       totals.failed += 1;
-
-      return `vitest ${unit.outcome}; e2e FAILED (no build)`;
     }
-    const e2e = await playwright(
-      'e2e (PostgreSQL, fast)',
-      { E2E_SERVER: 'fast', E2E_POSTGRES_URL: postgresUrl },
-      POSTGRES_E2E_SPECS,
-    );
+    const unit = await postgresUnit.finish();
 
-    return `vitest ${unit.outcome}; e2e ${e2e.outcome}`;
+    return `vitest ${unit.outcome}; e2e ${e2eOutcome}`;
   });
 
   header('Summary');
