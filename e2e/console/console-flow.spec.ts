@@ -59,6 +59,8 @@ test('tenant settings: refused values are shown next to their field, then saved'
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText('Must be at least default_requested_expiry (300), got 100')).toBeVisible();
   await expect(page.getByLabel('Maximum expiry (seconds)')).toHaveAttribute('aria-invalid', 'true');
+  await expectAccessible(page);
+  await screenshot(page, 'tenant-settings-error');
   await page.getByLabel('Default expiry (seconds)').fill('120');
   await page.getByLabel('Maximum expiry (seconds)').fill('3600');
   await page.getByLabel('Poll interval (seconds)').fill('3');

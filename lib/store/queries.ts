@@ -308,8 +308,10 @@ export const selectApprovalByTokenHash = defineQuery<{ tokenHash: string }, Appr
   selectApprovalView(db).where('l.tokenHash', '=', p('tokenHash')),
 );
 
-/** The same view by link id (the approval email is rendered from it when sent). */
-/** The approvals of several links at once (`linkIds`: a JSON array of ids); unknown ids are left out. */
+/**
+ * The same view for several links at once (`linkIds`: a JSON array of ids; unknown ids are left
+ * out): the approval emails of one outbox claim are rendered from it when sent.
+ */
 export const selectApprovalsByLinkIds = defineQuery<{ linkIds: string }, ApprovalColumns>(
   'approvals-by-link-ids',
   (db, p, dialect) =>
