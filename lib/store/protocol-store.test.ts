@@ -137,9 +137,11 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
   });
 
   it('concurrent units: a failing unit is undone whole, the others commit', async () => {
+    const committed = newRequest();
+    await store.createRequest(committed);
     const good = [newRequest(), newRequest()];
-    // Same approval-link id as the first: its link insert fails after its request insert ran.
-    const bad = newRequest({ approvalLink: { ...good[0].approvalLink } });
+    // The approval-link id of a committed request: its link insert fails after its request insert ran.
+    const bad = newRequest({ approvalLink: { ...committed.approvalLink } });
     const results = await Promise.allSettled([
       store.createRequest(good[0]),
       store.createRequest(bad),
