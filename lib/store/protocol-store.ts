@@ -156,9 +156,6 @@ export type ProtocolStore = {
 };
 
 /** `{ id: 1 }` → `{ link_id: 1 }`: a row's columns as the parameters of a combined insert. */
-const withPrefix = (prefix: string, row: object): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(row).map(([column, value]) => [`${prefix}_${column}`, value]));
-
 const insertOutbox = async (tx: SqlExecutor, messages: NewOutboxMessage[]) => {
   for (const message of messages) await tx.run(q.insertOutboxMessage, message);
 };
@@ -202,12 +199,7 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     const link = { ...approvalLink, requestId: request.id, createdAt: request.createdAt };
     if (engine.dialect === 'postgres' && outbox.length === 1 && events.length === 1) {
       // bc-authorize's usual shape: one statement, one round trip.
-      await engine.execute(q.insertRequestBundle, {
-        ...columns,
-        ...withPrefix('link', link),
-        ...withPrefix('outbox', outbox[0]),
-        ...withPrefix('event', events[0]),
-      } as q.RequestBundleParams);
+      await engine.execute(q.insertRequestBundle, { request: columns, link, outbox: outbox[0], event: events[0] });
 
       return;
     }

@@ -89,14 +89,14 @@ type RequestInsert = Pick<
   | 'createdAt'
 >;
 
-/** A column's value from a parameter: `p` itself, or `p` under a prefix when one statement inserts several rows. */
+/** A column's value from a parameter: `p` itself, or `p` in a group when one statement inserts several rows. */
 type ValueOf<Columns> = <K extends keyof Columns & string>(column: K) => Columns[K];
 
-/** Prefixes every parameter name (for the rows of a combined insert): `link` + `id` → `link_id`. */
-const prefixed =
-  <Columns>(parameter: (name: never) => unknown, prefix: string): ValueOf<Columns> =>
+/** The parameters of one row of a combined insert, under their group: `link` + `id` → `link.id` (params.link.id). */
+const grouped =
+  <Columns>(parameter: (name: never) => unknown, group: string): ValueOf<Columns> =>
   (column) =>
-    parameter(`${prefix}_${column}` as never) as never;
+    parameter(`${group}.${column}` as never) as never;
 
 const requestValues = (v: ValueOf<RequestInsert>) => ({
   id: v('id'),
@@ -380,13 +380,13 @@ export const insertOutboxMessage = defineQuery<OutboxInsert>('insert-outbox-mess
   db.insertInto('OutboxMessage').values(outboxValues(p)),
 );
 
-type Prefixed<Columns, Prefix extends string> = { [K in keyof Columns & string as `${Prefix}_${K}`]: Columns[K] };
-
-/** The parameters of insertRequestBundle: the request's columns, then the link's, the message's and the event's, prefixed. */
-export type RequestBundleParams = RequestInsert &
-  Prefixed<ApprovalLinkInsert, 'link'> &
-  Prefixed<OutboxInsert, 'outbox'> &
-  Prefixed<Row<'Event'>, 'event'>;
+/** The parameters of insertRequestBundle: the request's columns, and the link's, the message's and the event's in groups. */
+export type RequestBundleParams = {
+  request: RequestInsert;
+  link: ApprovalLinkInsert;
+  outbox: OutboxInsert;
+  event: Row<'Event'>;
+};
 
 /**
  * PostgreSQL only: a request with its approval link, one outbox message and
@@ -397,11 +397,11 @@ export type RequestBundleParams = RequestInsert &
  */
 export const insertRequestBundle = defineQuery<RequestBundleParams>('insert-request-bundle', (db, p) =>
   db
-    .with('request', (cte) => cte.insertInto('BackchannelRequest').values(requestValues(p)))
-    .with('link', (cte) => cte.insertInto('ApprovalLink').values(approvalLinkValues(prefixed(p, 'link'))))
-    .with('outbox', (cte) => cte.insertInto('OutboxMessage').values(outboxValues(prefixed(p, 'outbox'))))
+    .with('request', (cte) => cte.insertInto('BackchannelRequest').values(requestValues(grouped(p, 'request'))))
+    .with('link', (cte) => cte.insertInto('ApprovalLink').values(approvalLinkValues(grouped(p, 'link'))))
+    .with('outbox', (cte) => cte.insertInto('OutboxMessage').values(outboxValues(grouped(p, 'outbox'))))
     .insertInto('Event')
-    .values(eventValues(prefixed(p, 'event'))),
+    .values(eventValues(grouped(p, 'event'))),
 );
 
 export type ClaimedColumns = Pick<

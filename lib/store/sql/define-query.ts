@@ -39,8 +39,21 @@ type ParameterRef = { readonly [PARAMETER]: string };
 const isParameterRef = (value: unknown): value is ParameterRef =>
   typeof value === 'object' && value !== null && PARAMETER in value;
 
-/** Where each bound value of a compiled statement comes from: a named parameter, or a constant of the query. */
-export type Binding = { parameter: string } | { constant: unknown };
+/**
+ * Where each bound value of a compiled statement comes from: a named
+ * parameter (`key` of the parameters, or of their member `group` for a
+ * parameter named `group.key`), or a constant of the query.
+ */
+export type Binding = { parameter: string; group: string | null; key: string } | { constant: unknown };
+
+/** `link.id` → group `link`, key `id`; `id` → no group. */
+const parameterBinding = (parameter: string): Binding => {
+  const dot = parameter.indexOf('.');
+
+  return dot === -1
+    ? { parameter, group: null, key: parameter }
+    : { parameter, group: parameter.slice(0, dot), key: parameter.slice(dot + 1) };
+};
 
 export type CompiledStatement = { readonly sql: string; readonly bindings: readonly Binding[] };
 
@@ -72,7 +85,7 @@ const compile = <P extends object, R>(
 
   return {
     sql: compiled.sql,
-    bindings: compiled.parameters.map((value) => (isParameterRef(value) ? { parameter: value[PARAMETER] } : { constant: value })),
+    bindings: compiled.parameters.map((value) => (isParameterRef(value) ? parameterBinding(value[PARAMETER]) : { constant: value })),
   };
 };
 
@@ -96,7 +109,8 @@ export const defineQuery = <P extends object = Record<never, never>, R = never>(
 export const bindValues = (statement: CompiledStatement, params: object, encode: (value: unknown) => unknown): unknown[] =>
   statement.bindings.map((binding) => {
     if (!('parameter' in binding)) return encode(binding.constant);
-    const value = (params as Record<string, unknown>)[binding.parameter];
+    const source = binding.group === null ? params : (params as Record<string, object | undefined>)[binding.group];
+    const value = (source as Record<string, unknown> | undefined)?.[binding.key];
     if (value === undefined) throw new Error(`Missing query parameter "${binding.parameter}".`);
 
     return encode(value);
