@@ -3,41 +3,35 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/lib/db/client';
+import { useTestDatabase } from '@/lib/testing/test-database';
+import { runCli as runCommandLine } from './main';
 
 /**
- * End-to-end tests of the real `backchannel` executable: each case spawns
- * `node bin/backchannel.mjs ...` against a temporary SQLite database, from a
- * working directory outside the project (the launcher must find everything
- * from its own location).
+ * The `backchannel` command line. Every command is run through `runCli`, the
+ * function the executable runs, in this process against the test database
+ * (SQLite, or PostgreSQL in npm test's PostgreSQL pass); the executable itself
+ * (bin/backchannel.mjs: launcher, exit codes, stdout kept for the output) is
+ * spawned by the last block, a few times only, since each spawn costs about
+ * two seconds of CPU.
  */
-
-const LAUNCHER = resolve(__dirname, '../bin/backchannel.mjs');
 
 type CliResult = { code: number | null; stdout: string; stderr: string };
 
-let workDir: string;
-let databasePath: string;
+const APP_URL = 'https://op.example.test';
 
-const runCli = (args: string[]): Promise<CliResult> =>
-  new Promise((resolveResult, reject) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: `file:${databasePath}`,
-      BACKCHANNEL_DATA_DIR: workDir,
-      APP_URL: 'https://op.example.test',
-      NODE_ENV: 'test',
-    };
-    delete env.BACKCHANNEL_ROOT;
-    const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolveResult({ code, stdout, stderr }));
+/** One command line through runCli, its output captured. */
+const runCli = async (args: string[]): Promise<CliResult> => {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCommandLine(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
   });
+
+  return { code, stdout, stderr };
+};
 
 /** What these tests read of the JSON documents the CLI prints. */
 type JsonDocument = { client_id: string; client_secret?: string; grant_types: string[] } & Record<string, unknown>;
@@ -65,21 +59,18 @@ const expectFailure = async (args: string[], code: 1 | 2, message: RegExp) => {
   expect(result.stderr).toMatch(message);
 };
 
-beforeAll(() => {
-  workDir = mkdtempSync(join(tmpdir(), 'backchannel-cli-test-'));
-  databasePath = join(workDir, 'cli.db');
-});
+describe('backchannel CLI', () => {
+  let cleanup: () => Promise<void>;
 
-afterAll(() => {
-  rmSync(workDir, { recursive: true, force: true });
-});
+  beforeAll(async () => {
+    ({ cleanup } = await useTestDatabase({ appUrl: APP_URL }));
+  });
 
-// Each case spawns the real executable (about 2 s of CPU each, more on a busy machine): a minute per case.
-// The database is always a temporary SQLite file, so npm test's PostgreSQL pass skips this file rather
-// than run it twice; the CLI on PostgreSQL is exercised by settings-propagation.test.ts and by the
-// end-to-end setup, which provisions every tenant, client and user through it.
-describe.skipIf(Boolean(process.env.TEST_POSTGRES_URL))('backchannel CLI', { timeout: 60_000 }, () => {
-  it('migrates a fresh database and prints the new tenant as one JSON document', async () => {
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  it('creates a tenant and prints it as one JSON document', async () => {
     const result = await runCli(['tenant', 'create', '--slug', 'acme', '--name', 'Acme Corp', '--json']);
 
     expect(result.code, result.stderr).toBe(0);
@@ -100,8 +91,6 @@ describe.skipIf(Boolean(process.env.TEST_POSTGRES_URL))('backchannel CLI', { tim
       binding_message_policy: 'optional',
       created_at: expect.any(String),
     });
-    // Migration progress goes to stderr, never stdout.
-    expect(result.stderr).toMatch(/Applied migration/);
   });
 
   it('creates clients and shows the secret once, stored only as a hash', async () => {
@@ -142,14 +131,9 @@ describe.skipIf(Boolean(process.env.TEST_POSTGRES_URL))('backchannel CLI', { tim
     const noGrants = await runJson(['client', 'create', '--tenant', 'acme', '--name', 'No grants', '--grant-types', 'none']);
     expect(noGrants.grant_types).toEqual([]);
 
-    const sqlite = new Database(databasePath, { readonly: true });
-    try {
-      const row = sqlite.prepare('SELECT * FROM Client WHERE clientId = ?').get(client.client_id) as Record<string, unknown>;
-      expect(JSON.stringify(row)).not.toContain(client.client_secret);
-      expect(row.secretHash).toEqual(expect.any(String));
-    } finally {
-      sqlite.close();
-    }
+    const row = await getDb().client.findUniqueOrThrow({ where: { clientId: client.client_id } });
+    expect(JSON.stringify(row)).not.toContain(client.client_secret);
+    expect(row.secretHash).toEqual(expect.any(String));
 
     const listed = await runJson<JsonDocument[]>(['client', 'list', '--tenant', 'acme']);
     expect(listed.map((entry: { client_id: string }) => entry.client_id).sort()).toEqual(
@@ -336,13 +320,8 @@ describe.skipIf(Boolean(process.env.TEST_POSTGRES_URL))('backchannel CLI', { tim
       id: user.id,
       has_user_code: true,
     });
-    const sqlite = new Database(databasePath, { readonly: true });
-    try {
-      const row = sqlite.prepare('SELECT userCodeHash FROM User WHERE id = ?').get(user.id) as { userCodeHash: string };
-      expect(row.userCodeHash).toBe(createHash('sha256').update('7391-kite').digest('base64url'));
-    } finally {
-      sqlite.close();
-    }
+    const row = await getDb().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.userCodeHash).toBe(createHash('sha256').update('7391-kite').digest('base64url'));
 
     await expectFailure(
       ['user', 'set-code', '--tenant', 'acme', '--email', 'coded@example.com', '--code', 'abc', '--json'],
@@ -421,15 +400,10 @@ describe.skipIf(Boolean(process.env.TEST_POSTGRES_URL))('backchannel CLI', { tim
     const everyTenant = await runJson<Record<string, unknown>>(['api-key', 'create', '--name', 'Deploy bot']);
     expect(everyTenant).toMatchObject({ name: 'Deploy bot', tenant: null });
 
-    const sqlite = new Database(databasePath, { readonly: true });
-    try {
-      const rows = sqlite.prepare('SELECT * FROM ApiKey WHERE id IN (?, ?)').all(scoped.id, everyTenant.id);
-      expect(rows).toHaveLength(2);
-      expect(JSON.stringify(rows)).not.toContain(scoped.key);
-      expect(JSON.stringify(rows)).not.toContain(everyTenant.key);
-    } finally {
-      sqlite.close();
-    }
+    const rows = await getDb().apiKey.findMany({ where: { id: { in: [scoped.id as string, everyTenant.id as string] } } });
+    expect(rows).toHaveLength(2);
+    expect(JSON.stringify(rows)).not.toContain(scoped.key);
+    expect(JSON.stringify(rows)).not.toContain(everyTenant.key);
 
     const human = await runCli(['api-key', 'create', '--name', 'Human']);
     expect(human.code, human.stderr).toBe(0);
@@ -512,5 +486,71 @@ describe.skipIf(Boolean(process.env.TEST_POSTGRES_URL))('backchannel CLI', { tim
     expect(update.code).toBe(0);
     expect(update.stdout).toMatch(/--client-id <client_id>/);
     expect(update.stdout).toMatch(/--poll-interval <seconds>/);
+  });
+});
+
+/**
+ * The real executable, spawned from a working directory outside the project
+ * (the launcher finds everything from its own location) on a fresh SQLite
+ * file of its own, so npm test's PostgreSQL pass skips it.
+ */
+describe.skipIf(Boolean(process.env.TEST_POSTGRES_URL))('the backchannel executable', { timeout: 60_000 }, () => {
+  const LAUNCHER = resolve(__dirname, '../bin/backchannel.mjs');
+  let workDir: string;
+
+  const spawnCli = (args: string[]): Promise<CliResult> =>
+    new Promise((resolveResult, reject) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATABASE_URL: `file:${join(workDir, 'cli.db')}`,
+        BACKCHANNEL_DATA_DIR: workDir,
+        APP_URL,
+        NODE_ENV: 'test',
+      };
+      delete env.BACKCHANNEL_ROOT;
+      const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolveResult({ code, stdout, stderr }));
+    });
+
+  beforeAll(() => {
+    workDir = mkdtempSync(join(tmpdir(), 'backchannel-cli-test-'));
+  });
+
+  afterAll(() => {
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('migrates a fresh database (progress on stderr) and prints exactly one JSON document on stdout, exit 0', async () => {
+    const result = await spawnCli(['tenant', 'create', '--slug', 'acme', '--name', 'Acme Corp', '--json']);
+
+    expect(result.code, result.stderr).toBe(0);
+    expectOneJsonDocument(result.stdout);
+    expect(JSON.parse(result.stdout)).toMatchObject({ slug: 'acme', issuer: 'https://op.example.test/t/acme' });
+    expect(result.stderr).toMatch(/Applied migration/);
+  });
+
+  it('exits 1 on a refused input and 2 on a usage error, with nothing on stdout', async () => {
+    const [refused, usage] = await Promise.all([
+      spawnCli(['tenant', 'create', '--slug', 'Bad Slug', '--name', 'X', '--json']),
+      spawnCli(['frobnicate', '--json']),
+    ]);
+
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/^backchannel: --slug: /m);
+    expect(usage).toMatchObject({ code: 2, stdout: '' });
+    expect(usage.stderr).toMatch(/Unknown command "frobnicate"/);
+  });
+
+  it('prints help on stdout with exit code 0', async () => {
+    const help = await spawnCli(['--help']);
+
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: backchannel <resource> <action>/);
+    expect(help.stderr).toBe('');
   });
 });
