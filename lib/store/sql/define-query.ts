@@ -85,7 +85,9 @@ const compile = <P extends object, R>(
 
   return {
     sql: compiled.sql,
-    bindings: compiled.parameters.map((value) => (isParameterRef(value) ? parameterBinding(value[PARAMETER]) : { constant: value })),
+    bindings: compiled.parameters.map((value) =>
+      isParameterRef(value) ? parameterBinding(value[PARAMETER]) : { constant: value },
+    ),
   };
 };
 
