@@ -1,6 +1,7 @@
 import { getEnv, sqliteFilePath } from '@/lib/env';
 import { createProtocolStore, type ProtocolStore } from '@/lib/store/protocol-store';
 import { createSettingsCache, type SettingsCache } from '@/lib/store/settings-cache';
+import { observeSettingsEpoch } from '@/lib/store/settings-epoch';
 import { createPostgresEngine } from '@/lib/store/sql/postgres-engine';
 import { createSqliteEngine } from '@/lib/store/sql/sqlite-engine';
 
@@ -21,8 +22,10 @@ export const getProtocolData = (): ProtocolData => {
   return data;
 };
 
+/** Closes the store; the epoch observed from its database is forgotten with it (another database has its own). */
 export const closeProtocolData = async (): Promise<void> => {
   const cached = globalForStore.backchannelProtocolData;
   globalForStore.backchannelProtocolData = undefined;
+  observeSettingsEpoch(undefined);
   if (cached) await cached.data.store.close();
 };

@@ -20,7 +20,7 @@ const globalForEpoch = globalThis as unknown as { backchannelObservedSettingsEpo
  * Records the settings epoch a settings cache has just read from the
  * database, for the process's other caches of settings-derived data.
  */
-export const observeSettingsEpoch = (epoch: number): void => {
+export const observeSettingsEpoch = (epoch: number | undefined): void => {
   globalForEpoch.backchannelObservedSettingsEpoch = epoch;
 };
 
