@@ -6,8 +6,8 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { axeViolations } from './support/axe';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import {
@@ -126,11 +126,11 @@ test('happy path: email, approval in the browser, polling, verified ID token, us
   await expect(page.getByText(alice.email)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Deny' })).toBeVisible();
   await page.screenshot({ path: 'reports/screenshots/approval-page.png', fullPage: true });
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByRole('heading', { name: 'Request approved' })).toBeVisible();
   await page.screenshot({ path: 'reports/screenshots/approval-done.png', fullPage: true });
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
   expect(page.url()).toBe(`${ctx.appUrl}/t/acme/approve/done?outcome=approved`);
 
   // The last poll was just now: a well-behaved client waits `interval` first.

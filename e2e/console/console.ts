@@ -1,8 +1,8 @@
 // What the console specs share: signing in by magic link (captured at the mock Resend endpoint),
 // a worker-wide signed-in owner, axe and screenshots.
 import { mkdirSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { sleep, waitForEmail } from '../support/ciba';
 import { e2eContext } from '../support/context';
 import type { StoredEmail } from '../support/mock-resend';
@@ -75,7 +75,7 @@ export const test = base.extend<object, { ownerState: StorageState }>({
 
 /** No serious or critical axe violations on the page as it is now. */
 export const expectAccessible = async (page: Page): Promise<void> => {
-  const { violations } = await new AxeBuilder({ page }).analyze();
+  const violations = await axeViolations(page);
   const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   expect(
     serious.map(({ id, impact, nodes }) => ({ id, impact, targets: nodes.map((node) => node.target.join(' ')) })),
