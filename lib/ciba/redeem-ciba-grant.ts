@@ -9,6 +9,9 @@ import { mintTokens } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
 
+/** The request a token poll names, read with the settings epoch before the client was authenticated. */
+export type PrefetchedPoll = { authReqIdHash: string; request: PollRow | null };
+
 export type CibaTokenResponse = {
   access_token: string;
   token_type: 'Bearer';
@@ -64,11 +67,12 @@ const refuseReplay = async (store: ProtocolStore, request: PollRow, now: Date): 
  */
 export const redeemCibaGrant = async (
   { db, store }: { db: Db; store: ProtocolStore },
-  options: { tenant: TenantRecord; client: ClientRecord; authReqId: string; now: Date },
+  options: { tenant: TenantRecord; client: ClientRecord; authReqId: string; now: Date; prefetchedPoll?: PrefetchedPoll },
 ): Promise<CibaTokenResponse> => {
-  const { tenant, client, now } = options;
+  const { tenant, client, now, prefetchedPoll } = options;
   const authReqIdHash = sha256Base64Url(options.authReqId);
-  const unsafeRequest = await store.findRequestForPoll(authReqIdHash);
+  const unsafeRequest =
+    prefetchedPoll?.authReqIdHash === authReqIdHash ? prefetchedPoll.request : await store.findRequestForPoll(authReqIdHash);
   if (!unsafeRequest) throw invalidGrant('unknown auth_req_id');
   if (unsafeRequest.clientId !== client.id) throw invalidGrant('auth_req_id was issued to another client');
   const request = unsafeRequest;

@@ -1,9 +1,16 @@
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
-import { redeemCibaGrant } from '@/lib/ciba/redeem-ciba-grant';
+import { redeemCibaGrant, type PrefetchedPoll } from '@/lib/ciba/redeem-ciba-grant';
 import type { Db } from '@/lib/db/client';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
-import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
+import {
+  jsonResponse,
+  parseFormBody,
+  type FormParams,
+  type ProtocolRequest,
+  type ProtocolResponse,
+} from '@/lib/http/protocol-http';
 import { grantTypesOf, readAuthenticatedForm } from '@/lib/oauth/client-auth';
+import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { invalidRequest, unauthorizedClient, unsupportedGrantType } from '@/lib/oauth/errors';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
@@ -13,7 +20,7 @@ import type { TenantRecord } from '@/lib/tenants/find-tenant';
  */
 export const exchangeToken = async (
   { db, store, settings }: { db: Db } & ProtocolData,
-  options: { tenant: TenantRecord; request: ProtocolRequest },
+  options: { tenant: TenantRecord; request: ProtocolRequest; prefetchedPoll?: PrefetchedPoll },
 ): Promise<ProtocolResponse> => {
   const { tenant, request } = options;
   const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, { tenantId: tenant.id, request });
@@ -28,7 +35,29 @@ export const exchangeToken = async (
   }
   const authReqId = params.get('auth_req_id');
   if (authReqId === undefined) throw invalidRequest('The auth_req_id parameter is required.');
-  const tokens = await redeemCibaGrant({ db, store }, { tenant, client, authReqId, now: request.receivedAt });
+  const tokens = await redeemCibaGrant(
+    { db, store },
+    { tenant, client, authReqId, now: request.receivedAt, prefetchedPoll: options.prefetchedPoll },
+  );
 
   return jsonResponse(200, tokens, { noStore: true });
+};
+
+/**
+ * The SHA-256 of the auth_req_id a CIBA token request names, read ahead of
+ * the endpoint so that the settings epoch and the request row come in one
+ * statement (SettingsCache.validateForPoll). Undefined for any other request,
+ * or one whose body does not parse; the endpoint still validates the whole
+ * request, authenticates the client, and decides.
+ */
+export const cibaPollHashOf = (request: ProtocolRequest): string | undefined => {
+  let params: FormParams;
+  try {
+    params = parseFormBody(request);
+  } catch {
+    return undefined;
+  }
+  const authReqId = params.get('auth_req_id');
+
+  return params.get('grant_type') === CIBA_GRANT_TYPE && authReqId !== undefined ? sha256Base64Url(authReqId) : undefined;
 };

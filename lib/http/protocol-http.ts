@@ -94,6 +94,19 @@ const isFormContentType = (contentType: string | undefined): boolean =>
  * without a value are treated as omitted (RFC 6749 §3.1).
  */
 export const parseFormBody = (request: ProtocolRequest): FormParams => {
+  let params = parsedForms.get(request);
+  if (!params) {
+    params = parseForm(request);
+    parsedForms.set(request, params);
+  }
+
+  return params;
+};
+
+/** Bodies already parsed (a request's form may be read ahead of its endpoint: see cibaPollHashOf). */
+const parsedForms = new WeakMap<ProtocolRequest, FormParams>();
+
+const parseForm = (request: ProtocolRequest): FormParams => {
   if (!isFormContentType(request.headers['content-type'])) {
     throw invalidRequest('The request body must be application/x-www-form-urlencoded.');
   }

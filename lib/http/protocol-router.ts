@@ -1,5 +1,6 @@
 import { startBackchannelAuthentication } from '@/lib/ciba/start-backchannel-authentication';
-import { exchangeToken } from '@/lib/ciba/token-endpoint';
+import type { PrefetchedPoll } from '@/lib/ciba/redeem-ciba-grant';
+import { cibaPollHashOf, exchangeToken } from '@/lib/ciba/token-endpoint';
 import { getDb, type Db } from '@/lib/db/client';
 import { logProtocolError } from '@/lib/http/log-protocol-error';
 import {
@@ -18,11 +19,20 @@ import { getProtocolData, type ProtocolData } from '@/lib/store/get-protocol-sto
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
 
-type EndpointContext = { db: Db; data: ProtocolData; tenant: TenantRecord; request: ProtocolRequest };
+type EndpointContext = {
+  db: Db;
+  data: ProtocolData;
+  tenant: TenantRecord;
+  request: ProtocolRequest;
+  /** For a CIBA token poll: the request it names, read with the settings epoch. */
+  prefetchedPoll?: PrefetchedPoll;
+};
 type EndpointHandler = (context: EndpointContext) => Promise<ProtocolResponse>;
 
 /** Public metadata: cacheable, readable cross-origin. */
 const PUBLIC_METADATA_HEADERS = { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' };
+
+const TOKEN_PATH = 'oauth/token';
 
 /** Protocol endpoints under `<APP_URL>/t/<slug>/`, by path and method. */
 const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
@@ -36,8 +46,8 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
   'bc-authorize': {
     POST: ({ db, data, tenant, request }) => startBackchannelAuthentication({ db, ...data }, { tenant, request }),
   },
-  'oauth/token': {
-    POST: ({ db, data, tenant, request }) => exchangeToken({ db, ...data }, { tenant, request }),
+  [TOKEN_PATH]: {
+    POST: ({ db, data, tenant, request, prefetchedPoll }) => exchangeToken({ db, ...data }, { tenant, request, prefetchedPoll }),
   },
   userinfo: {
     GET: async ({ db, data, tenant, request }) => userInfoResponse({ db, store: data.store }, tenant, request, null),
@@ -85,11 +95,16 @@ export const handleProtocolRequest = async (request: ProtocolRequest): Promise<P
     const handler = methods[request.method];
     if (!handler) throw methodNotAllowed(Object.keys(methods));
     const data = getProtocolData();
-    await data.settings.validate();
+    // Every request starts by validating the settings cache against the epoch. A CIBA token poll
+    // reads the request it names in the same statement: one round trip fewer on the hot path.
+    const pollHash = match[2] === TOKEN_PATH && request.method === 'POST' ? cibaPollHashOf(request) : undefined;
+    let prefetchedPoll: PrefetchedPoll | undefined;
+    if (pollHash === undefined) await data.settings.validate();
+    else prefetchedPoll = { authReqIdHash: pollHash, request: await data.settings.validateForPoll(pollHash) };
     const tenant = TENANT_SLUG_PATTERN.test(match[1]) ? await data.settings.findTenantBySlug(match[1]) : null;
     if (!tenant) throw new OAuthError('invalid_request', 404, 'Unknown tenant.');
 
-    return withRequestId(await handler({ db: getDb(), data, tenant, request }), request.requestId);
+    return withRequestId(await handler({ db: getDb(), data, tenant, request, prefetchedPoll }), request.requestId);
   } catch (error) {
     const { requestId, method, path } = request;
     logProtocolError(error, { requestId, method, path, tenant: match?.[1] });

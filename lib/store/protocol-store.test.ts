@@ -315,6 +315,25 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     expect(await cache.findClientByClientId('no-such-client')).toBeNull();
   });
 
+  it('settings cache: validateForPoll reads the epoch and the request a poll names in one statement', async () => {
+    const request = newRequest();
+    await store.createRequest(request);
+    const cache = createSettingsCache(store);
+    const polled = await cache.validateForPoll(request.authReqIdHash);
+    expect(polled).toEqual(await store.findRequestForPoll(request.authReqIdHash));
+    expect(polled).toMatchObject({ id: request.id, status: 'pending', lastPolledAt: null });
+    expect(await cache.validateForPoll('no-such-hash')).toBeNull();
+
+    // The epoch it read governs the cache as validate's does.
+    const before = (await cache.findClientByClientId(clientId))?.pollInterval;
+    await db.client.update({ where: { clientId }, data: { pollInterval: before! + 4 } });
+    await cache.validateForPoll(request.authReqIdHash);
+    expect((await cache.findClientByClientId(clientId))?.pollInterval).toBe(before);
+    await db.$transaction(async (tx) => bumpSettingsEpoch(tx));
+    await cache.validateForPoll(request.authReqIdHash);
+    expect((await cache.findClientByClientId(clientId))?.pollInterval).toBe(before! + 4);
+  });
+
   describe('outbox', () => {
     const queue = async (count: number) => {
       const now = new Date();

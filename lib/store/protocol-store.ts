@@ -82,6 +82,8 @@ class NothingMatched extends Error {}
 export type ProtocolStore = {
   readonly dialect: SqlEngine['dialect'];
   readSettingsEpoch(): Promise<number>;
+  /** The settings epoch and the request a token poll names (null if none), read in one statement. */
+  readSettingsEpochAndPoll(authReqIdHash: string): Promise<{ epoch: number; request: PollRow | null }>;
   findTenantBySlug(slug: string): Promise<TenantRow | null>;
   findClientByClientId(clientId: string): Promise<ClientRow | null>;
   findUserBySub(tenantId: string, sub: string): Promise<UserRow | null>;
@@ -189,6 +191,13 @@ const settlementRows = (owner: string, now: Date, { message, settlement, events 
 export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   dialect: engine.dialect,
   readSettingsEpoch: async () => (await engine.first(q.selectSettingsEpoch, {}))?.epoch ?? 0,
+  readSettingsEpochAndPoll: async (authReqIdHash) => {
+    const row = await engine.first(q.selectEpochAndRequestForPoll, { authReqIdHash });
+    if (!row) return { epoch: 0, request: null };
+    const { epoch, ...request } = row;
+
+    return { epoch, request: request.id === null ? null : (request as PollRow) };
+  },
   findTenantBySlug: async (slug) => (await engine.first(q.selectTenantBySlug, { slug })) ?? null,
   findClientByClientId: async (clientId) => (await engine.first(q.selectClientByClientId, { clientId })) ?? null,
   findUserBySub: async (tenantId, sub) => (await engine.first(q.selectUserBySub, { tenantId, sub })) ?? null,

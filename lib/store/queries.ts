@@ -68,6 +68,39 @@ export const selectRequestForPoll = defineQuery<{ authReqIdHash: string }, PollC
     .where('r.authReqIdHash', '=', p('authReqIdHash')),
 );
 
+/** PollColumns, each null when no request matched (a left join), with the settings epoch. */
+export type EpochAndPollColumns = { epoch: number } & { [K in keyof PollColumns]: PollColumns[K] | null };
+
+/**
+ * The settings epoch and, in the same statement, what selectRequestForPoll
+ * reads: a token poll's first read is one round trip, not two. The epoch row
+ * always exists (id 1); the request's columns are null when none matches.
+ */
+export const selectEpochAndRequestForPoll = defineQuery<{ authReqIdHash: string }, EpochAndPollColumns>(
+  'settings-epoch-and-request-for-poll',
+  (db, p) =>
+    db
+      .selectFrom('SettingsEpoch as e')
+      .leftJoin('BackchannelRequest as r', (join) => join.on('r.authReqIdHash', '=', p('authReqIdHash')))
+      .leftJoin('User as u', 'u.id', 'r.userId')
+      .select([
+        'e.epoch',
+        'r.id',
+        'r.tenantId',
+        'r.clientId',
+        'r.userId',
+        'u.sub as userSub',
+        'r.status',
+        'r.scope',
+        'r.acr',
+        'r.interval',
+        'r.lastPolledAt',
+        'r.expiresAt',
+        'r.decidedAt',
+      ])
+      .where('e.id', '=', 1),
+);
+
 export const selectRequestState = defineQuery<{ id: string }, Pick<Row<'BackchannelRequest'>, 'status' | 'expiresAt'>>(
   'request-state',
   (db, p) => db.selectFrom('BackchannelRequest').select(['status', 'expiresAt']).where('id', '=', p('id')),

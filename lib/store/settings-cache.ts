@@ -1,5 +1,5 @@
 import { toClientRecord, type ClientRecord } from '@/lib/clients/client-record';
-import type { ProtocolStore, TenantRow } from '@/lib/store/protocol-store';
+import type { PollRow, ProtocolStore, TenantRow } from '@/lib/store/protocol-store';
 import { observeSettingsEpoch } from '@/lib/store/settings-epoch';
 
 type Snapshot = { epoch: number; tenants: Map<string, TenantRow>; clients: Map<string, ClientRecord> };
@@ -15,6 +15,12 @@ export type SettingsCache = {
    * (observedSettingsEpoch) for other settings-derived caches.
    */
   validate: () => Promise<number>;
+  /**
+   * As `validate`, for a token poll: reads the request it names (by the hash
+   * of its auth_req_id) in the same statement as the epoch. Resolves to that
+   * request, or null when none has this hash.
+   */
+  validateForPoll: (authReqIdHash: string) => Promise<PollRow | null>;
   findTenantBySlug: (slug: string) => Promise<TenantRow | null>;
   /**
    * The client with this client_id (in any tenant), its settings validated.
@@ -55,13 +61,23 @@ export const createSettingsCache = (store: ProtocolStore): SettingsCache => {
     return row ? toClientRecord(row) : null;
   };
 
+  const adopt = (epoch: number): void => {
+    if (epoch !== snapshot.epoch) snapshot = emptySnapshot(epoch);
+    observeSettingsEpoch(epoch);
+  };
+
   return {
     validate: async () => {
       const epoch = await store.readSettingsEpoch();
-      if (epoch !== snapshot.epoch) snapshot = emptySnapshot(epoch);
-      observeSettingsEpoch(epoch);
+      adopt(epoch);
 
       return epoch;
+    },
+    validateForPoll: async (authReqIdHash) => {
+      const { epoch, request } = await store.readSettingsEpochAndPoll(authReqIdHash);
+      adopt(epoch);
+
+      return request;
     },
     findTenantBySlug: (slug) =>
       cached(
