@@ -46,25 +46,28 @@ export type PollColumns = Pick<
   'id' | 'tenantId' | 'clientId' | 'userId' | 'status' | 'scope' | 'acr' | 'interval' | 'lastPolledAt' | 'expiresAt' | 'decidedAt'
 > & { userSub: string };
 
+/** The columns of PollColumns, from `BackchannelRequest as r` joined to `User as u`. */
+const POLL_SELECTION = [
+  'r.id',
+  'r.tenantId',
+  'r.clientId',
+  'r.userId',
+  'u.sub as userSub',
+  'r.status',
+  'r.scope',
+  'r.acr',
+  'r.interval',
+  'r.lastPolledAt',
+  'r.expiresAt',
+  'r.decidedAt',
+] as const;
+
 /** What a token poll needs: one indexed read by the hash of auth_req_id, the user joined by primary key. */
 export const selectRequestForPoll = defineQuery<{ authReqIdHash: string }, PollColumns>('request-for-poll', (db, p) =>
   db
     .selectFrom('BackchannelRequest as r')
     .innerJoin('User as u', 'u.id', 'r.userId')
-    .select([
-      'r.id',
-      'r.tenantId',
-      'r.clientId',
-      'r.userId',
-      'u.sub as userSub',
-      'r.status',
-      'r.scope',
-      'r.acr',
-      'r.interval',
-      'r.lastPolledAt',
-      'r.expiresAt',
-      'r.decidedAt',
-    ])
+    .select(POLL_SELECTION)
     .where('r.authReqIdHash', '=', p('authReqIdHash')),
 );
 
@@ -83,21 +86,7 @@ export const selectEpochAndRequestForPoll = defineQuery<{ authReqIdHash: string 
       .selectFrom('SettingsEpoch as e')
       .leftJoin('BackchannelRequest as r', (join) => join.on('r.authReqIdHash', '=', p('authReqIdHash')))
       .leftJoin('User as u', 'u.id', 'r.userId')
-      .select([
-        'e.epoch',
-        'r.id',
-        'r.tenantId',
-        'r.clientId',
-        'r.userId',
-        'u.sub as userSub',
-        'r.status',
-        'r.scope',
-        'r.acr',
-        'r.interval',
-        'r.lastPolledAt',
-        'r.expiresAt',
-        'r.decidedAt',
-      ])
+      .select(['e.epoch', ...POLL_SELECTION])
       .where('e.id', '=', 1),
 );
 
