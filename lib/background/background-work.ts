@@ -1,6 +1,7 @@
 import { createApprovalEmailHandler } from '@/lib/ciba/approval-email';
 import { expireDueRequests } from '@/lib/ciba/expire-due-requests';
 import { getBaseEnv } from '@/lib/env';
+import { closeEventStream, startEventForwarding } from '@/lib/events/get-event-feed';
 import { log } from '@/lib/log';
 import { createOutboxWorker } from '@/lib/outbox/outbox-worker';
 import { setOutboxWaker } from '@/lib/outbox/wake-outbox';
@@ -85,7 +86,8 @@ const createBackgroundWork = (): BackgroundWork => {
 
 /**
  * Starts this process's background work — the outbox worker, the expiry
- * sweeper and the pruning of events past their retention — once per
+ * sweeper, the pruning of events past their retention and (on PostgreSQL)
+ * the forwarding of event commits to other instances — once per
  * process, whichever server starts it (the lean HTTP layer or plain
  * `next start`, through instrumentation).
  */
@@ -94,6 +96,7 @@ export const startBackgroundWork = (): BackgroundWork => {
     const work = createBackgroundWork();
     globalForWork.backchannelBackgroundWork = work;
     setOutboxWaker(() => work.wake());
+    startEventForwarding();
   }
 
   return globalForWork.backchannelBackgroundWork;
@@ -105,4 +108,5 @@ export const stopBackgroundWork = async (): Promise<void> => {
   globalForWork.backchannelBackgroundWork = undefined;
   setOutboxWaker(null);
   await work?.stop();
+  await closeEventStream();
 };

@@ -1,4 +1,5 @@
 import { buildEvent } from '@/lib/events/build-event';
+import { ringEventBell } from '@/lib/events/event-bell';
 import type { EventRecord } from '@/lib/events/event-types';
 import type { ClientRow } from '@/lib/clients/client-record';
 import { minTimeOrderedId } from '@/lib/ids/time-ordered-id';
@@ -133,6 +134,8 @@ export type ProtocolStore = {
   /** Records an event that accompanies no state change (a link opened). */
   recordEvent(event: EventRecord): Promise<void>;
   listRequestEvents(requestId: string): Promise<EventRecord[]>;
+  /** At most `limit` events with an id above `after` (any tenant), oldest first: the event feed's tail. */
+  listEventsAfter(after: string, limit: number): Promise<EventRecord[]>;
   /**
    * Deletes events created before `before` (retention), oldest first, in
    * batches of at most EVENT_PRUNE_BATCH_LIMIT rows, each its own statement
@@ -187,6 +190,14 @@ const settlementRows = (owner: string, now: Date, { message, settlement, events 
   events,
 });
 
+/** `unit`'s value, once it has committed events: rings the event bell first (this process's event feed reads them at once). */
+const ringingAfter = async <T>(unit: Promise<T>): Promise<T> => {
+  const value = await unit;
+  ringEventBell();
+
+  return value;
+};
+
 /** The store over either engine. */
 export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   dialect: engine.dialect,
@@ -208,16 +219,18 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     const link = { ...approvalLink, requestId: request.id, createdAt: request.createdAt };
     if (engine.dialect === 'postgres' && outbox.length === 1 && events.length === 1) {
       // bc-authorize's usual shape: one statement, one round trip.
-      await engine.execute(q.insertRequestBundle, { request: columns, link, outbox: outbox[0], event: events[0] });
+      await ringingAfter(engine.execute(q.insertRequestBundle, { request: columns, link, outbox: outbox[0], event: events[0] }));
 
       return;
     }
-    await engine.transaction(async (tx) => {
-      await tx.run(q.insertRequest, columns);
-      await tx.run(q.insertApprovalLink, link);
-      await insertOutbox(tx, outbox);
-      for (const event of events) await tx.run(q.insertEvent, event);
-    });
+    await ringingAfter(
+      engine.transaction(async (tx) => {
+        await tx.run(q.insertRequest, columns);
+        await tx.run(q.insertApprovalLink, link);
+        await insertOutbox(tx, outbox);
+        for (const event of events) await tx.run(q.insertEvent, event);
+      }),
+    );
   },
   findRequestForPoll: async (authReqIdHash) => (await engine.first(q.selectRequestForPoll, { authReqIdHash })) ?? null,
   recordPoll: ({ request, previousPolledAt, now, slowDown }) => {
@@ -230,54 +243,66 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     };
     if (!slowDown) return engine.execute(q.updatePoll, params).then((changes) => changes === 1);
 
-    return engine.transaction(async (tx) => {
-      if ((await tx.run(q.updatePoll, params)) !== 1) return false;
-      await tx.run(
-        q.insertEvent,
-        buildEvent('ciba_slow_down', requestEventSubject(request), { interval: slowDown.interval }, now),
-      );
+    return ringingAfter(
+      engine.transaction(async (tx) => {
+        if ((await tx.run(q.updatePoll, params)) !== 1) return false;
+        await tx.run(
+          q.insertEvent,
+          buildEvent('ciba_slow_down', requestEventSubject(request), { interval: slowDown.interval }, now),
+        );
 
-      return true;
-    });
+        return true;
+      }),
+    );
   },
   redeemRequest: ({ request, now, accessTokenJti }) =>
-    engine.transaction(async (tx) => {
-      if ((await tx.run(q.updateRedeem, { id: request.id, now, accessTokenJti })) !== 1) return false;
-      await tx.run(
-        q.insertEvent,
-        buildEvent('ciba_exchange_succeeded', requestEventSubject(request), { access_token_jti: accessTokenJti }, now),
-      );
+    ringingAfter(
+      engine.transaction(async (tx) => {
+        if ((await tx.run(q.updateRedeem, { id: request.id, now, accessTokenJti })) !== 1) return false;
+        await tx.run(
+          q.insertEvent,
+          buildEvent('ciba_exchange_succeeded', requestEventSubject(request), { access_token_jti: accessTokenJti }, now),
+        );
 
-      return true;
-    }),
+        return true;
+      }),
+    ),
   refuseReplay: ({ request, now }) =>
-    engine.transaction(async (tx) => {
-      const revoked = (await tx.run(q.updateRevokeTokens, { id: request.id, now })) === 1;
-      await tx.run(
-        q.insertEvent,
-        buildEvent('ciba_exchange_failed', requestEventSubject(request), { reason: 'replay', tokens_revoked: revoked }, now),
-      );
-    }),
+    ringingAfter(
+      engine.transaction(async (tx) => {
+        const revoked = (await tx.run(q.updateRevokeTokens, { id: request.id, now })) === 1;
+        await tx.run(
+          q.insertEvent,
+          buildEvent('ciba_exchange_failed', requestEventSubject(request), { reason: 'replay', tokens_revoked: revoked }, now),
+        );
+      }),
+    ),
   applyDecision: async ({ requestId, decision, approvalLinkId, now, effects }) => {
     try {
-      return await engine.transaction(async (tx) => {
-        if (approvalLinkId !== undefined) {
-          if ((await tx.run(q.updateConsumeLink, { id: approvalLinkId, requestId, now })) !== 1) throw new NothingMatched();
-        }
-        const [matched] =
-          decision === 'approve' || decision === 'deny'
-            ? await tx.all(q.updateDecidePending, { id: requestId, now, status: decision === 'approve' ? 'approved' : 'denied' })
-            : decision === 'cancel'
-              ? await tx.all(q.updateCancel, { id: requestId, now })
-              : await tx.all(q.updateExpire, { id: requestId, now });
-        if (!matched) throw new NothingMatched();
-        const subject = { id: requestId, ...matched };
-        const { events, outbox } = effects(subject);
-        for (const event of events) await tx.run(q.insertEvent, event);
-        await insertOutbox(tx, outbox);
+      return await ringingAfter(
+        engine.transaction(async (tx) => {
+          if (approvalLinkId !== undefined) {
+            if ((await tx.run(q.updateConsumeLink, { id: approvalLinkId, requestId, now })) !== 1) throw new NothingMatched();
+          }
+          const [matched] =
+            decision === 'approve' || decision === 'deny'
+              ? await tx.all(q.updateDecidePending, {
+                  id: requestId,
+                  now,
+                  status: decision === 'approve' ? 'approved' : 'denied',
+                })
+              : decision === 'cancel'
+                ? await tx.all(q.updateCancel, { id: requestId, now })
+                : await tx.all(q.updateExpire, { id: requestId, now });
+          if (!matched) throw new NothingMatched();
+          const subject = { id: requestId, ...matched };
+          const { events, outbox } = effects(subject);
+          for (const event of events) await tx.run(q.insertEvent, event);
+          await insertOutbox(tx, outbox);
 
-        return subject;
-      });
+          return subject;
+        }),
+      );
     } catch (error) {
       if (error instanceof NothingMatched) return null;
       throw error;
@@ -292,9 +317,10 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   findGrantByAccessTokenJti: async (jti) => (await engine.first(q.selectGrantByAccessTokenJti, { jti })) ?? null,
 
   recordEvent: async (event) => {
-    await engine.execute(q.insertEvent, event);
+    await ringingAfter(engine.execute(q.insertEvent, event));
   },
   listRequestEvents: (requestId) => engine.all(q.selectRequestEvents, { requestId }),
+  listEventsAfter: (after, limit) => engine.all(q.selectEventsAfter, { after, limit }),
   pruneEvents: async ({ before, batchSize, maxBatches }) => {
     const params = { before: minTimeOrderedId(before), limit: Math.min(batchSize, EVENT_PRUNE_BATCH_LIMIT) };
     let deleted = 0;
@@ -321,38 +347,42 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
       // One statement for the batch: one round trip, one commit.
       const settled = new Set(
         (
-          await engine.executeReturning(q.settleOutboxBatch, {
-            owner,
-            settlements: JSON.stringify(
-              rows.map(({ attempt, settle }) => ({
-                ...attempt,
-                status: settle.status,
-                availableAt: settle.availableAt,
-                messageFinishedAt: settle.finishedAt,
-                encryptedSecret: settle.encryptedSecret,
-              })),
-            ),
-            events: JSON.stringify(
-              rows.flatMap(({ attempt, events }) => events.map((event) => ({ ...event, messageId: attempt.messageId }))),
-            ),
-          })
+          await ringingAfter(
+            engine.executeReturning(q.settleOutboxBatch, {
+              owner,
+              settlements: JSON.stringify(
+                rows.map(({ attempt, settle }) => ({
+                  ...attempt,
+                  status: settle.status,
+                  availableAt: settle.availableAt,
+                  messageFinishedAt: settle.finishedAt,
+                  encryptedSecret: settle.encryptedSecret,
+                })),
+              ),
+              events: JSON.stringify(
+                rows.flatMap(({ attempt, events }) => events.map((event) => ({ ...event, messageId: attempt.messageId }))),
+              ),
+            }),
+          )
         ).map(({ id }) => id),
       );
 
       return rows.map(({ attempt }) => settled.has(attempt.messageId));
     }
 
-    return engine.transaction(async (tx) => {
-      const settled: boolean[] = [];
-      for (const { attempt, settle, events } of rows) {
-        await tx.run(q.upsertOutboxAttempt, attempt);
-        const changed = await tx.run(q.updateSettleOutbox, settle);
-        settled.push(changed === 1);
-        if (changed === 1) for (const event of events) await tx.run(q.insertEvent, event);
-      }
+    return ringingAfter(
+      engine.transaction(async (tx) => {
+        const settled: boolean[] = [];
+        for (const { attempt, settle, events } of rows) {
+          await tx.run(q.upsertOutboxAttempt, attempt);
+          const changed = await tx.run(q.updateSettleOutbox, settle);
+          settled.push(changed === 1);
+          if (changed === 1) for (const event of events) await tx.run(q.insertEvent, event);
+        }
 
-      return settled;
-    });
+        return settled;
+      }),
+    );
   },
   close: () => engine.close(),
 });

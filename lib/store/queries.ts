@@ -366,6 +366,11 @@ export const selectRequestEvents = defineQuery<{ requestId: string }, Row<'Event
   db.selectFrom('Event').selectAll().where('requestId', '=', p('requestId')).orderBy('id'),
 );
 
+/** Events with an id above `after`, in id (creation) order: the event feed's tail, read on the primary key. */
+export const selectEventsAfter = defineQuery<{ after: string; limit: number }, Row<'Event'>>('events-after', (db, p) =>
+  db.selectFrom('Event').selectAll().where('id', '>', p('after')).orderBy('id').limit(p('limit')),
+);
+
 /**
  * Deletes the oldest events with an id below `before` (minTimeOrderedId of
  * the cutoff: event ids are UUIDv7, so this is "created before the cutoff"
