@@ -258,7 +258,7 @@ import('@/scripts/migrations/migrate')
 
 /**
  * The browser specs run again on PostgreSQL: the CIBA flow, the console's writes (create, edit,
- * import, sign in) and tenant isolation. The page tour (e2e/console/pages.spec.ts: rendering,
+ * import, sign in), tenant isolation and the live monitor (with a second instance: NOTIFY). The page tour (e2e/console/pages.spec.ts: rendering,
  * axe, screenshots) reads through the same domain functions, which vitest runs on PostgreSQL.
  */
 const POSTGRES_E2E_SPECS = [
@@ -267,6 +267,7 @@ const POSTGRES_E2E_SPECS = [
   'e2e/console/import-users.spec.ts',
   'e2e/console/sign-in.spec.ts',
   'e2e/console/tenant-isolation.spec.ts',
+  'e2e/live/live-monitor.spec.ts',
 ];
 
 const main = async () => {

@@ -25,6 +25,8 @@ export type E2eContext = {
   serverLog: string;
   /** What the provisioning CLI needs to reach the run's database. */
   cliEnv: { DATABASE_URL: string; BACKCHANNEL_DATA_DIR: string; APP_URL: string };
+  /** The server's own environment (beside the inherited one), to start a second instance of the same deployment. */
+  serverEnv: Record<string, string>;
   clients: { acme: E2eClient; acmePost: E2eClient; globex: E2eClient };
   users: { alice: E2eUser; carol: E2eUser };
   /** The console owner (the server's ADMIN_EMAILS). */

@@ -115,7 +115,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const mock: MockResend = await startMockResend({ apiKey: RESEND_API_KEY });
     cleanups.push(() => mock.close());
 
-    const env = childEnv({
+    const serverEnv = {
       BACKCHANNEL_DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
       APP_URL: appUrl,
@@ -125,7 +125,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       RESEND_BASE_URL: mock.url,
       EMAIL_FROM,
       ADMIN_EMAILS: CONSOLE_OWNER_EMAIL,
-    });
+    };
+    const env = childEnv(serverEnv);
 
     if (mode === 'next') {
       const deploy = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/db.ts', 'deploy'], {
@@ -185,6 +186,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       emailFrom: EMAIL_FROM,
       serverLog: logFile,
       cliEnv: { DATABASE_URL: databaseUrl, BACKCHANNEL_DATA_DIR: dataDir, APP_URL: appUrl },
+      serverEnv,
       clients: { acme, acmePost, globex },
       users: { alice, carol },
       consoleOwnerEmail: CONSOLE_OWNER_EMAIL,

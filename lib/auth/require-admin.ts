@@ -1,10 +1,9 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
-import { auth } from '@/lib/auth/auth';
 import { SIGN_IN_PATH } from '@/lib/auth/auth-paths';
-import { loadAdminPrincipal, type AdminPrincipal } from '@/lib/auth/load-admin-principal';
-import { getDb } from '@/lib/db/client';
+import type { AdminPrincipal } from '@/lib/auth/load-admin-principal';
+import { findSessionPrincipal } from '@/lib/auth/session-principal';
 
 /**
  * The signed-in console admin as a Principal, for server components and
@@ -14,10 +13,7 @@ import { getDb } from '@/lib/db/client';
  * authorisation never rests on middleware. Cached per request.
  */
 export const requireAdminPrincipal = cache(async (): Promise<AdminPrincipal> => {
-  const session = await auth();
-  const adminId = session?.user?.id;
-  if (!adminId) redirect(SIGN_IN_PATH);
-  const principal = await loadAdminPrincipal(getDb(), adminId);
+  const principal = await findSessionPrincipal();
   if (!principal) redirect(SIGN_IN_PATH);
 
   return principal;

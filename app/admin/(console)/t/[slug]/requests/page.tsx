@@ -1,6 +1,7 @@
 import { Inbox } from 'lucide-react';
 import type { Metadata } from 'next';
 import { FilterTabs } from '@/components/console/filter-tabs';
+import { LiveRequests } from '@/components/console/live-requests';
 import { formatDateTime } from '@/components/console/format';
 import { orNotFound } from '@/components/console/or-not-found';
 import { pageOrRefusal } from '@/components/console/or-refusal';
@@ -10,15 +11,18 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { getTenant } from '@/lib/admin/get-tenant';
+import { listClients } from '@/lib/admin/list-clients';
+import { listLiveRequests } from '@/lib/admin/list-live-requests';
 import { listRequests } from '@/lib/admin/list-requests';
 import type { RequestView } from '@/lib/admin/request-view';
 import { requireAdminPrincipal } from '@/lib/auth/require-admin';
 import { getDb } from '@/lib/db/client';
 import { REQUEST_STATUSES, type RequestStatus } from '@/lib/store/request-lifecycle';
+import { cancelRequestAction } from './actions';
 
 type Props = {
   params: Promise<{ slug: string }>;
-  searchParams: Promise<{ status?: string | string[]; cursor?: string | string[] }>;
+  searchParams: Promise<{ view?: string | string[]; status?: string | string[]; cursor?: string | string[] }>;
 };
 
 const single = (value: string | string[] | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -39,6 +43,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function RequestsPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const query = await searchParams;
+  if (single(query.view) !== 'history') return <LiveMonitorPage slug={slug} />;
   const status = REQUEST_STATUSES.find((value) => value === single(query.status));
   const cursor = single(query.cursor) || undefined;
   const principal = await requireAdminPrincipal();
@@ -48,7 +53,7 @@ export default async function RequestsPage({ params, searchParams }: Props) {
   const base = `/admin/t/${encodeURIComponent(tenant.slug)}/requests`;
   const hrefFor = (params: { status?: string; cursor?: string }) => {
     const search = new URLSearchParams(
-      Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      Object.entries({ view: 'history', ...params }).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
 
     return search.size > 0 ? `${base}?${search.toString()}` : base;
@@ -60,10 +65,11 @@ export default async function RequestsPage({ params, searchParams }: Props) {
         title="Requests"
         description={`Backchannel authentication requests at ${tenant.name}, newest first. Open one for its timeline, or to cancel it.`}
       />
+      <ViewTabs base={base} current="history" />
       <FilterTabs
         label="Filter by status"
         tabs={[
-          { label: 'All', href: base, current: status === undefined },
+          { label: 'All', href: hrefFor({}), current: status === undefined },
           ...REQUEST_STATUSES.map((value) => ({
             label: STATUS_LABELS[value],
             href: hrefFor({ status: value }),
@@ -108,6 +114,45 @@ export default async function RequestsPage({ params, searchParams }: Props) {
             description="Requests appear here when an application calls the backchannel authentication endpoint."
           />
         }
+      />
+    </>
+  );
+}
+
+function ViewTabs({ base, current }: { base: string; current: 'live' | 'history' }) {
+  return (
+    <FilterTabs
+      label="Requests view"
+      tabs={[
+        { label: 'Live', href: base, current: current === 'live' },
+        { label: 'History', href: `${base}?view=history`, current: current === 'history' },
+      ]}
+    />
+  );
+}
+
+async function LiveMonitorPage({ slug }: { slug: string }) {
+  const principal = await requireAdminPrincipal();
+  const db = getDb();
+  const tenant = await orNotFound(getTenant(db, principal, { slug }));
+  const [snapshot, clients] = await Promise.all([
+    listLiveRequests(db, principal, { tenantSlug: slug }),
+    listClients(db, principal, { tenantSlug: slug }),
+  ]);
+
+  return (
+    <>
+      <PageHeader
+        title="Requests"
+        description={`Backchannel authentication requests at ${tenant.name} as they happen: who is being asked, how long they have left, whether the email went out and how often the client polls.`}
+      />
+      <ViewTabs base={`/admin/t/${encodeURIComponent(tenant.slug)}/requests`} current="live" />
+      <LiveRequests
+        key={snapshot.resume_after}
+        tenantSlug={tenant.slug}
+        snapshot={snapshot}
+        applications={clients.map((client) => ({ client_id: client.client_id, name: client.client_name }))}
+        cancelAction={cancelRequestAction}
       />
     </>
   );

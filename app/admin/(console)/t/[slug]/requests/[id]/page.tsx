@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { ConfirmActionButton } from '@/components/console/confirm-action-button';
 import { EventTimeline } from '@/components/console/event-timeline';
 import { formatDateTime } from '@/components/console/format';
+import { LiveRefresh } from '@/components/console/live-refresh';
 import { orNotFound } from '@/components/console/or-not-found';
 import { PageTrail } from '@/components/console/page-trail';
 import { Card } from '@/components/ui/card';
@@ -46,6 +47,7 @@ export default async function RequestPage({ params }: Params) {
 
   return (
     <>
+      <LiveRefresh tenantSlug={tenant.slug} requestId={request.id} after={request.events.at(-1)?.id ?? null} />
       <PageTrail items={[{ label: 'Requests', href: `${base}/requests` }, { label: `${request.id.slice(0, 8)}…` }]} />
       <PageHeader
         title={`Request from ${request.client_name}`}
