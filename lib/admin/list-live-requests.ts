@@ -1,9 +1,4 @@
-import {
-  LIVE_REQUEST_VIEW_COLUMNS,
-  toLiveRequestView,
-  type LiveRequestView,
-  type LiveRequestViewRow,
-} from '@/lib/admin/live-request-view';
+import { LIVE_REQUEST_VIEW_COLUMNS, toLiveRequestViews, type LiveRequestView } from '@/lib/admin/live-request-view';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
@@ -60,12 +55,11 @@ export const listLiveRequests = async (
       take: LIVE_RECENT_LIMIT,
     }),
   ]);
-  const toView = (row: unknown) => toLiveRequestView(row as LiveRequestViewRow, now);
 
   return {
-    pending: pending.slice(0, LIVE_PENDING_LIMIT).map(toView),
+    pending: await toLiveRequestViews(db, pending.slice(0, LIVE_PENDING_LIMIT), now),
     pending_truncated: pending.length > LIVE_PENDING_LIMIT,
-    recent: recent.map(toView),
+    recent: await toLiveRequestViews(db, recent, now),
     resume_after: resumeAfter,
   };
 };

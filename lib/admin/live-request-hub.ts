@@ -2,9 +2,8 @@ import { toEventViews, type EventView, type EventViewRow } from '@/lib/admin/eve
 import {
   LIVE_REQUEST_VIEW_COLUMNS,
   loadLiveRequestViews,
-  toLiveRequestView,
+  toLiveRequestViews,
   type LiveRequestView,
-  type LiveRequestViewRow,
 } from '@/lib/admin/live-request-view';
 import type { Db } from '@/lib/db/client';
 import type { EventFeed } from '@/lib/events/event-feed';
@@ -128,9 +127,7 @@ export const createLiveRequestHub = ({ db, feed }: { db: () => Db; feed: EventFe
         take: POLL_REFRESH_LIMIT,
       });
       if (rows.length > 0) {
-        dispatch(tenantId, [
-          { type: 'requests', requests: rows.map((row) => toLiveRequestView(row as LiveRequestViewRow, now)) },
-        ]);
+        dispatch(tenantId, [{ type: 'requests', requests: await toLiveRequestViews(db(), rows, now) }]);
       }
     }
   };

@@ -8,7 +8,7 @@ import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
 import { createLiveRequestHub, type LiveMessage, type LiveRequestHub } from '@/lib/admin/live-request-hub';
-import { listLiveRequests } from '@/lib/admin/list-live-requests';
+import { LIVE_PENDING_LIMIT, listLiveRequests } from '@/lib/admin/list-live-requests';
 import { expectAdminError } from '@/lib/admin/test-helpers';
 import { CATCH_UP_LIMIT, watchRequests } from '@/lib/admin/watch-requests';
 import { CLI_PRINCIPAL, type Principal } from '@/lib/auth/principal';
@@ -201,5 +201,49 @@ describe(`live request stream (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     expect(snapshot.pending_truncated).toBe(false);
     expect(snapshot.resume_after < timeOrderedId(new Date())).toBe(true);
     await expectAdminError(listLiveRequests(db, globexAdmin, { tenantSlug: 'acme' }), 'forbidden');
+  });
+
+  it(`loads at most ${LIVE_PENDING_LIMIT.toLocaleString('en')} waiting requests with their deliveries, whatever the database's parameter limit`, async () => {
+    const tenant = await createTenant(db, CLI_PRINCIPAL, { slug: 'busy', name: 'Busy' });
+    const busyClient = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'busy', metadata: { client_name: 'Busy desk' } });
+    const busyClientId = (await db.client.findUniqueOrThrow({ where: { clientId: busyClient.client_id } })).id;
+    const busyUser = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'busy', email: 'bob@example.com' });
+    const now = Date.now();
+    const ids = Array.from({ length: LIVE_PENDING_LIMIT + 1 }, (_, i) => timeOrderedId(new Date(now - 60_000 + i)));
+    await db.backchannelRequest.createMany({
+      data: ids.map((id) => ({
+        id,
+        tenantId: tenant.id,
+        clientId: busyClientId,
+        userId: busyUser.id,
+        authReqIdHash: randomUUID(),
+        scope: 'openid',
+        interval: 5,
+        expiresAt: new Date(now + 300_000),
+        createdAt: new Date(now - 60_000),
+      })),
+    });
+    await db.outboxMessage.createMany({
+      data: ids.map((requestId, i) => ({
+        id: randomUUID(),
+        tenantId: tenant.id,
+        requestId,
+        type: 'approval_email',
+        payload: '{}',
+        status: i % 2 === 0 ? ('delivered' as const) : ('failed' as const),
+        lastError: i % 2 === 0 ? null : 'mailbox unavailable',
+        attempts: 1,
+        availableAt: new Date(now),
+        createdAt: new Date(now),
+      })),
+    });
+    const snapshot = await listLiveRequests(db, CLI_PRINCIPAL, { tenantSlug: 'busy' });
+    expect(snapshot.pending).toHaveLength(LIVE_PENDING_LIMIT);
+    expect(snapshot.pending_truncated).toBe(true);
+    // Newest first: the oldest one is the one left out.
+    expect(snapshot.pending[0].id).toBe(ids.at(-1));
+    expect(snapshot.pending.map((request) => request.id)).not.toContain(ids[0]);
+    expect(snapshot.pending[0].delivery).toEqual({ status: 'sent', attempts: 1, error: null });
+    expect(snapshot.pending[1].delivery).toEqual({ status: 'failed', attempts: 1, error: 'mailbox unavailable' });
   });
 });
