@@ -1,5 +1,5 @@
 // `npm run bench` — Backchannel vs node-oidc-provider (CIBA poll mode), one run.
-// See bench/README.md. Flags: --quick, --pg, --scale / --no-scale, --console / --no-console, --peer-sync=<LEVEL>, --keep.
+// See bench/README.md. Flags: --quick, --pg, --scale / --no-scale, --console / --no-console, --monitor / --no-monitor, --peer-sync=<LEVEL>, --keep.
 import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConsoleData } from './lib/console-load';
+import { measureLiveMonitor, type MonitorFigure } from './lib/monitor-load';
 import { bulkLoad, type BulkLoadResult } from './lib/scale';
 import { SQLITE_SYNCHRONOUS } from '../lib/db/sqlite-durability';
 import {
@@ -43,6 +44,8 @@ if (flag('help')) {
   --no-scale    skip it
   --console     the console figure (users page and API over 100,000 users) — default on, except with --quick
   --no-console  skip it
+  --monitor     the live monitor figure (Chromium on the request monitor: 5,000 pending, ~200 events/s) — default on, except with --quick
+  --no-monitor  skip it
   --peer-sync   override the peer's PRAGMA synchronous (default: the level Backchannel runs with)
   --peer-notify outbox (default: the peer stores and logs an approval-email-sized outbox row per
                 request, as Backchannel does) or none (the peer notifies nobody)
@@ -57,6 +60,12 @@ const SCALE = flag('scale') || (!flag('no-scale') && !QUICK && !PG);
 /** The console figure (users page and API over 100,000 users): default on, except with --quick. */
 const CONSOLE = flag('console') || (!flag('no-console') && !QUICK);
 const CONSOLE_USERS = 100_000;
+/** The live monitor figure (issue 8): default on, except with --quick. */
+const MONITOR = flag('monitor') || (!flag('no-monitor') && !QUICK);
+const MONITOR_PENDING = 5_000;
+/** bc-authorize calls a second while the monitor watches; each writes two events (started, notification sent). */
+const MONITOR_RATE = 100;
+const MONITOR_SECONDS = 20;
 const KEEP = flag('keep');
 /** Where Backchannel's server writes a CPU profile (`--cpu-prof`), if anywhere. */
 const PROFILE_DIR = option('profile');
@@ -642,6 +651,8 @@ const main = async () => {
   results.push(await scenarioFlow(target, {}, bcEnv));
 
   let scale: ScaleCheck | undefined;
+  let sessionToken: string | undefined;
+  let monitor: MonitorFigure | undefined;
   if (SCALE) {
     // Baseline and scaled runs both on a freshly started server, so their RSS compare.
     const rows = () => {
@@ -734,6 +745,7 @@ const main = async () => {
       users: CONSOLE_USERS,
     });
     log(`console: loaded in ${fmt(load.seconds)} s`);
+    sessionToken = load.sessionToken;
     bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
     const session = { cookie: `authjs.session-token=${load.sessionToken}` };
     const bearer = { authorization: `Bearer ${apiKey.key}` };
@@ -745,6 +757,34 @@ const main = async () => {
     ] as const) {
       results.push(await scenarioConsole(bc.pid, `http://127.0.0.1:${bcPort}`, scenario, path, headers));
     }
+  }
+  if (MONITOR) {
+    // Its own tenant, so what is waiting is exactly what the figure made.
+    await stopChild(bc.child, 15_000);
+    log('monitor: provisioning tenant "monitor" through the CLI (server stopped)…');
+    cli(bcEnv, ['tenant', 'create', '--slug', 'monitor', '--name', 'Monitor']);
+    const monitorClient = cli(bcEnv, ['client', 'create', '--tenant', 'monitor', '--name', 'Monitor desk']);
+    const hints = Array.from({ length: 20 }, (_, i) => `m${i}@monitor.bench.test`);
+    await Promise.all(hints.map((email) => cliAsync(bcEnv, ['user', 'create', '--tenant', 'monitor', '--email', email])));
+    if (!sessionToken) {
+      const load = await loadConsoleData(PG ? { postgresUrl: bcEnv.DATABASE_URL! } : { sqliteFile }, {
+        tenantSlug: 'bench',
+        users: 0,
+      });
+      sessionToken = load.sessionToken;
+    }
+    bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
+    monitor = await measureLiveMonitor(
+      {
+        baseUrl: `http://127.0.0.1:${bcPort}`,
+        tenantSlug: 'monitor',
+        basic: basic(monitorClient.client_id, monitorClient.client_secret),
+        loginHints: hints,
+        sessionToken,
+        serverPid: bc.pid,
+      },
+      { pending: MONITOR_PENDING, rate: MONITOR_RATE, seconds: MONITOR_SECONDS, log },
+    );
   }
   await stopChild(bc.child, 15_000);
   if (PG) await dropPgDatabase();
@@ -827,7 +867,7 @@ const main = async () => {
     await stopChild(floor.child, 5000);
   }
 
-  report(scale);
+  report(scale, monitor);
 };
 
 // --- report -------------------------------------------------------------------------------------
@@ -858,7 +898,7 @@ type ScaleCheck = {
 const NOISY_PCT = 25;
 const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
-const report = (scale: ScaleCheck | undefined) => {
+const report = (scale: ScaleCheck | undefined, monitor: MonitorFigure | undefined) => {
   const header = ['scenario', 'server', 'rate', 'p50 ms', 'p99 ms', 'CPU ms/unit', 'peak RSS MB', 'other CPU', 'valid / note'];
   const rows: string[][] = results.map((r) => [
     r.scenario,
@@ -929,6 +969,23 @@ const report = (scale: ScaleCheck | undefined) => {
   } else {
     console.log(`Scale check: skipped (${QUICK ? '--quick' : PG ? '--pg' : '--no-scale'}; run with --scale).`);
   }
+  if (monitor) {
+    const m = monitor;
+    console.log('');
+    console.log(
+      `Live monitor (Chromium, ${m.pendingAtOpen.toLocaleString('en')} pending at open): page live in ${fmt(m.openMs, 0)} ms; ` +
+        `${m.requestsSent} requests in ${fmt(m.seconds)} s = ${fmt(m.eventsPerSecond, 0)} events/s; ` +
+        `new request on screen p50 ${fmt(m.lagMs.p50, 0)} ms, p95 ${fmt(m.lagMs.p95, 0)} ms, max ${fmt(m.lagMs.max, 0)} ms; missed ${m.missed}`,
+    );
+    console.log(
+      `  waiting shown ${m.waitingShown.toLocaleString('en')} of ${m.waitingExpected.toLocaleString('en')}; ` +
+        `long tasks ${m.longTasks.count} (${fmt(m.longTasks.totalMs, 0)} ms in all); ` +
+        `JS heap ${fmt(m.heapMb.before)} → ${fmt(m.heapMb.after)} MB; elements ${m.domNodes.before} → ${m.domNodes.after}; ` +
+        `server CPU ${fmt(m.serverCpuMsPerEvent, 3)} ms per event (bc-authorize included)`,
+    );
+  } else {
+    console.log(`Live monitor figure: skipped (${QUICK ? '--quick' : '--no-monitor'}).`);
+  }
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, '')
@@ -938,7 +995,7 @@ const report = (scale: ScaleCheck | undefined) => {
   const file = join(dir, `${stamp}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ meta: { ...meta, finishedAt: new Date().toISOString() }, results, ratios, scale }, null, 2) + '\n',
+    JSON.stringify({ meta: { ...meta, finishedAt: new Date().toISOString() }, results, ratios, scale, monitor }, null, 2) + '\n',
   );
   console.log('');
   log(`results written to ${file}`);
