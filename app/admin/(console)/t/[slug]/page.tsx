@@ -1,6 +1,7 @@
 import { AppWindow, Inbox, Users } from 'lucide-react';
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { ActivityOverview } from '@/components/console/activity-overview';
 import { DeleteTenantButton } from '@/components/console/delete-tenant-button';
 import { formatDate } from '@/components/console/format';
 import { orNotFound } from '@/components/console/or-not-found';
@@ -12,6 +13,7 @@ import { Card } from '@/components/ui/card';
 import { CodeBlock } from '@/components/ui/code-block';
 import { PageHeader } from '@/components/ui/page-header';
 import { getTenant } from '@/lib/admin/get-tenant';
+import { ACTIVITY_RANGES, getTenantActivity, type ActivityRange } from '@/lib/admin/get-tenant-activity';
 import { listClients } from '@/lib/admin/list-clients';
 import { listRequests } from '@/lib/admin/list-requests';
 import { listUsers } from '@/lib/admin/list-users';
@@ -24,6 +26,7 @@ import Link from 'next/link';
 import { deleteTenantAction, updateTenantAction } from './actions';
 
 type Params = { params: Promise<{ slug: string }> };
+type Props = Params & { searchParams: Promise<{ range?: string | string[] }> };
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: `Overview · ${(await params).slug}` };
@@ -46,13 +49,17 @@ function Stat({ label, value, href, icon }: { label: string; value: string; href
   );
 }
 
-export default async function TenantOverviewPage({ params }: Params) {
+export default async function TenantOverviewPage({ params, searchParams }: Props) {
   const { slug } = await params;
+  // An unknown ?range= shows the default window rather than an error.
+  const requested = (await searchParams).range;
+  const range = ACTIVITY_RANGES.find((value) => value === requested) ?? 'day';
   const principal = await requireAdminPrincipal();
   const db = getDb();
   const tenant = await orNotFound(getTenant(db, principal, { slug }));
   // Counts from the lists' first pages (at most PAGE_LIMIT.max rows each): "200+" beyond that.
-  const [clients, users, pending] = await Promise.all([
+  const [activity, clients, users, pending] = await Promise.all([
+    getTenantActivity(db, principal, { tenantSlug: slug, range }),
     listClients(db, principal, { tenantSlug: slug }),
     listUsers(db, principal, { tenantSlug: slug, limit: PAGE_LIMIT.max }),
     listRequests(db, principal, { tenantSlug: slug, status: 'pending', limit: PAGE_LIMIT.max }),
@@ -61,12 +68,13 @@ export default async function TenantOverviewPage({ params }: Params) {
     page.next_cursor ? `${page.data.length}+` : String(page.data.length);
   const endpoints = endpointsFor(tenant.slug);
   const base = `/admin/t/${encodeURIComponent(tenant.slug)}`;
+  const rangeHref = (value: ActivityRange) => (value === 'day' ? base : `${base}?range=${value}`);
 
   return (
     <>
       <PageHeader
         title={tenant.name}
-        description="This tenant's OpenID Provider: its issuer, what is in it, and its limits."
+        description="This tenant's OpenID Provider: its activity, its issuer, what is in it, and its limits."
         meta={
           <>
             <Badge tone="indigo">
@@ -83,6 +91,7 @@ export default async function TenantOverviewPage({ params }: Params) {
           <Stat label="Users" value={countOf(users)} href={`${base}/users`} icon={<Users />} />
           <Stat label="Pending requests" value={countOf(pending)} href={`${base}/requests?status=pending`} icon={<Inbox />} />
         </div>
+        <ActivityOverview activity={activity} hrefFor={rangeHref} />
         <Card title="Endpoints" description="Relying parties find every endpoint through discovery.">
           <div className="space-y-4">
             <CodeBlock title="Issuer" code={endpoints.issuer} />
