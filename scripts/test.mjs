@@ -265,6 +265,7 @@ const POSTGRES_E2E_SPECS = [
   'e2e/ciba-flow.spec.ts',
   'e2e/console/console-flow.spec.ts',
   'e2e/console/import-users.spec.ts',
+  'e2e/console/overview.spec.ts',
   'e2e/console/sign-in.spec.ts',
   'e2e/console/tenant-isolation.spec.ts',
   'e2e/live/live-monitor.spec.ts',

@@ -3,7 +3,9 @@
 // and, for the tests only:
 //   GET  /__messages[?to=<address>]  → 200 { messages: StoredEmail[] } (oldest first)
 // Errors are answered in Resend's shape ({ statusCode, name, message }), so the SDK
-// reports them as `{ error }` just as it would against the real service.
+// reports them as `{ error }` just as it would against the real service. Recipients under the
+// reserved `.invalid` TLD (RFC 2606) are refused with 422, as Resend refuses an address it cannot
+// send to: a permanent failure, for specs that need a notification to fail.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,6 +78,9 @@ export const startMockResend = async (options: { apiKey: string }): Promise<Mock
     }
     if (!isString(body.html) && !isString(body.text)) {
       return resendError(response, 422, 'validation_error', 'html or text is required.');
+    }
+    if (to.some((address) => String(address).toLowerCase().endsWith('.invalid'))) {
+      return resendError(response, 422, 'validation_error', 'Invalid `to` field: the domain cannot receive email.');
     }
     const idempotencyKey = typeof request.headers['idempotency-key'] === 'string' ? request.headers['idempotency-key'] : null;
     const earlier = idempotencyKey ? byIdempotencyKey.get(idempotencyKey) : undefined;
