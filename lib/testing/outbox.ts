@@ -10,9 +10,14 @@ export const testStore = (): ProtocolStore => getProtocolData().store;
 /** The actor tests complete requests as. */
 export const TEST_ACTOR: Actor = { kind: 'test_hook' };
 
-/** Delivers every due outbox message now, as the server's worker would; resolves to how many were attempted. */
-export const deliverOutbox = (): Promise<number> => {
+/**
+ * Delivers every outbox message due now, as the server's worker would; resolves
+ * to how many were attempted. `now` runs the worker (and the approval email's
+ * expiry check) at that time instead, for tests that move time through retries.
+ */
+export const deliverOutbox = (now?: Date): Promise<number> => {
   const store = testStore();
+  const clock = now === undefined ? undefined : () => now;
 
-  return createOutboxWorker({ store, handlers: [createApprovalEmailHandler(store)] }).drain();
+  return createOutboxWorker({ store, handlers: [createApprovalEmailHandler(store, clock)], clock }).drain();
 };
