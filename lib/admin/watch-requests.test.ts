@@ -145,7 +145,6 @@ describe(`live request stream (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
       request: { id: request.id, tenantId: acme.id, clientId: client.id, userId: user.id },
       previousPolledAt: null,
       now: new Date(),
-      slowDown: null,
     });
     expect(polled).toBe(true);
     await vi.waitFor(

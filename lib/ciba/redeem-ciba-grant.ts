@@ -21,27 +21,22 @@ export type CibaTokenResponse = {
 };
 
 /**
- * Answers a poll of a pending request (CIBA §11) with one conditional write:
- * the poll is counted and its time recorded, and when the client came sooner
- * than the interval in force, the interval grows by 5 s for this and every
- * later poll (slow_down, with its event). The write is conditional on the
- * poll time we read, so two overlapping polls cannot both pass as well-spaced.
+ * Answers a poll of a pending request (CIBA §11) and counts it. A poll sooner
+ * than the interval in force is slow_down: the interval grows by 5 s for this
+ * and every later poll, recorded with its event. A well-spaced poll is one
+ * conditional write on the poll time we read, so two overlapping polls cannot
+ * both pass as well-spaced: overlapping polls are forbidden (CIBA §10.1), so
+ * the one that loses is slow_down too, and recorded as such.
  */
 const answerPendingPoll = async (store: ProtocolStore, pending: PollRow, now: Date): Promise<never> => {
   const tooSoon =
     pending.lastPolledAt !== null &&
     now.getTime() - pending.lastPolledAt.getTime() + POLL_SPACING_GRACE_MS < pending.interval * 1000;
-  const slowDownInterval = pending.interval + SLOW_DOWN_INCREMENT_SECONDS;
-  const recorded = await store.recordPoll({
-    request: pending,
-    previousPolledAt: pending.lastPolledAt,
-    now,
-    slowDown: tooSoon ? { increment: SLOW_DOWN_INCREMENT_SECONDS, interval: slowDownInterval } : null,
-  });
-  // Not recorded: another poll of the same auth_req_id landed in between.
-  // Overlapping polls are forbidden (CIBA §10.1), so this one is too fast too.
-  if (tooSoon || !recorded) throw slowDown(slowDownInterval);
-  throw authorizationPending();
+  if (!tooSoon && (await store.recordPoll({ request: pending, previousPolledAt: pending.lastPolledAt, now }))) {
+    throw authorizationPending();
+  }
+  const interval = await store.recordSlowDown({ request: pending, now, increment: SLOW_DOWN_INCREMENT_SECONDS });
+  throw slowDown(interval ?? pending.interval + SLOW_DOWN_INCREMENT_SECONDS);
 };
 
 /**

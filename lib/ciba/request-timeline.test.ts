@@ -254,6 +254,33 @@ describe('a request timeline matches what happened', () => {
     expect(timeline).toMatchObject({ status: 'redeemed', pollCount: 3 });
   });
 
+  it('overlapping polls: the poll that loses the race is slow_down too, and every slow_down answered is on the timeline', async () => {
+    const at = clockFrom(new Date());
+    const { authReqId, requestId, messageId } = await start(at(0));
+    await deliverOutbox(at(1));
+    const providerMessageId = await providerMessageIdOf(messageId);
+
+    const answers = await Promise.all([1, 2, 3].map(() => poll(authReqId, at(2))));
+    answers.forEach((answer) => expectOAuthError(answer, 400, answer.json.error as string));
+    expect(answers.map((answer) => [answer.json.error, answer.json.interval ?? null]).sort()).toEqual([
+      ['authorization_pending', null],
+      ['slow_down', 10],
+      ['slow_down', 15],
+    ]);
+    // The interval the clients were last told is the one in force.
+    expectOAuthError(await poll(authReqId, at(17)), 400, 'authorization_pending');
+
+    const timeline = await timelineOf(requestId);
+    expect(timeline.types).toEqual(['ciba_start_succeeded', 'ciba_notification_sent', 'ciba_slow_down', 'ciba_slow_down']);
+    expect(timeline.entries).toEqual([
+      startSucceeded(at(0)),
+      notificationSent(at(1), messageId, providerMessageId),
+      entry('ciba_slow_down', at(2), { interval: 10 }),
+      entry('ciba_slow_down', at(2), { interval: 15 }),
+    ]);
+    expect(timeline).toMatchObject({ status: 'pending', pollCount: 4 });
+  });
+
   it('deny: the user denies by email; the poll that follows is access_denied and writes nothing', async () => {
     const at = clockFrom(new Date());
     const { authReqId, requestId, messageId } = await start(at(0));

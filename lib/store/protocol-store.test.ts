@@ -179,35 +179,36 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     expect((await store.findRequestState(request.id))?.status).toBe('pending');
   });
 
-  it('recordPoll only matches the poll time it read, counts polls, and writes an event only for slow_down', async () => {
+  it('recordPoll only matches the poll time it read and writes no event; recordSlowDown always counts, raises the interval and writes its event', async () => {
     const request = newRequest();
     await store.createRequest(request);
     const first = new Date(Date.now() + 1000);
     const subject = subjectOf(request);
     const [a, b] = await Promise.all([
-      store.recordPoll({ request: subject, previousPolledAt: null, now: first, slowDown: null }),
-      store.recordPoll({ request: subject, previousPolledAt: null, now: first, slowDown: null }),
+      store.recordPoll({ request: subject, previousPolledAt: null, now: first }),
+      store.recordPoll({ request: subject, previousPolledAt: null, now: first }),
     ]);
     expect([a, b].sort()).toEqual([false, true]);
-    expect(
-      await store.recordPoll({
-        request: subject,
-        previousPolledAt: first,
-        now: new Date(),
-        slowDown: { increment: 5, interval: 10 },
-      }),
-    ).toBe(true);
-    expect((await store.findRequestForPoll(request.authReqIdHash))?.interval).toBe(10);
+    expect(await eventTypes(request.id)).toEqual([]);
+    const slowed = await Promise.all([
+      store.recordSlowDown({ request: subject, now: new Date(first.getTime() + 1000), increment: 5 }),
+      store.recordSlowDown({ request: subject, now: new Date(first.getTime() + 1000), increment: 5 }),
+    ]);
+    expect(slowed.sort()).toEqual([10, 15]);
+    expect((await store.findRequestForPoll(request.authReqIdHash))?.interval).toBe(15);
     expect(
       await db.backchannelRequest.findUniqueOrThrow({
         where: { id: request.id },
         select: { pollCount: true, slowDownCount: true },
       }),
     ).toEqual({
-      pollCount: 2,
-      slowDownCount: 1,
+      pollCount: 3,
+      slowDownCount: 2,
     });
-    expect(await eventTypes(request.id)).toEqual(['ciba_slow_down']);
+    expect(await eventTypes(request.id)).toEqual(['ciba_slow_down', 'ciba_slow_down']);
+    expect(
+      await store.recordSlowDown({ request: { ...subject, id: 'no-such-request' }, now: new Date(), increment: 5 }),
+    ).toBeNull();
   });
 
   it('events for each transition: approve, redeem, replay; deny; cancel; expire', async () => {

@@ -94,17 +94,18 @@ export type ProtocolStore = {
   createRequest(request: NewBackchannelRequest): Promise<void>;
   findRequestForPoll(authReqIdHash: string): Promise<PollRow | null>;
   /**
-   * Records a poll of a pending request only if its last poll time is still
-   * `previousPolledAt`; with `slowDown`, adds its increment to the interval
-   * (now `slowDown.interval`) and records a slow_down event. Resolves false
-   * when the condition did not match. A pending poll writes no event.
+   * Counts a well-spaced poll of a pending request, only if its last poll
+   * time is still `previousPolledAt`; resolves false when another poll landed
+   * in between. A pending poll writes no event.
    */
-  recordPoll(options: {
-    request: RequestSubject;
-    previousPolledAt: Date | null;
-    now: Date;
-    slowDown: { increment: number; interval: number } | null;
-  }): Promise<boolean>;
+  recordPoll(options: { request: RequestSubject; previousPolledAt: Date | null; now: Date }): Promise<boolean>;
+  /**
+   * Counts a poll that came too soon (slow_down): adds `increment` to the
+   * interval and records a slow_down event with the interval now in force,
+   * whatever other polls did meanwhile. Resolves to that interval (null if
+   * the request is gone).
+   */
+  recordSlowDown(options: { request: RequestSubject; now: Date; increment: number }): Promise<number | null>;
   /** approved → redeemed (unexpired) with the access token's jti and an exchange event; true for exactly one caller. */
   redeemRequest(options: { request: RequestSubject; now: Date; accessTokenJti: string }): Promise<boolean>;
   /** A redeemed auth_req_id presented again: revokes its tokens and records the replay. */
@@ -233,28 +234,18 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     );
   },
   findRequestForPoll: async (authReqIdHash) => (await engine.first(q.selectRequestForPoll, { authReqIdHash })) ?? null,
-  recordPoll: ({ request, previousPolledAt, now, slowDown }) => {
-    const params = {
-      id: request.id,
-      previousPolledAt,
-      now,
-      intervalIncrement: slowDown?.increment ?? 0,
-      slowDown: slowDown ? 1 : 0,
-    };
-    if (!slowDown) return engine.execute(q.updatePoll, params).then((changes) => changes === 1);
-
-    return ringingAfter(
+  recordPoll: ({ request, previousPolledAt, now }) =>
+    engine.execute(q.updatePoll, { id: request.id, previousPolledAt, now }).then((changes) => changes === 1),
+  recordSlowDown: ({ request, now, increment }) =>
+    ringingAfter(
       engine.transaction(async (tx) => {
-        if ((await tx.run(q.updatePoll, params)) !== 1) return false;
-        await tx.run(
-          q.insertEvent,
-          buildEvent('ciba_slow_down', requestEventSubject(request), { interval: slowDown.interval }, now),
-        );
+        const [row] = await tx.all(q.updateSlowDown, { id: request.id, now, intervalIncrement: increment });
+        if (!row) return null;
+        await tx.run(q.insertEvent, buildEvent('ciba_slow_down', requestEventSubject(request), { interval: row.interval }, now));
 
-        return true;
+        return row.interval;
       }),
-    );
-  },
+    ),
   redeemRequest: ({ request, now, accessTokenJti }) =>
     ringingAfter(
       engine.transaction(async (tx) => {

@@ -143,27 +143,37 @@ export const insertRequest = defineQuery<RequestInsert>('insert-request', (db, p
 );
 
 /**
- * Records a poll of a pending request (CIBA §11) only if its last poll time
- * is still the one read, so overlapping polls cannot both pass as spaced;
- * `slowDown` (0 or 1) adds 5 s per offence to the interval in force.
+ * Records a well-spaced poll of a pending request (CIBA §11) only if its last
+ * poll time is still the one read, so overlapping polls cannot both pass as
+ * spaced (the one that loses is too fast: updateSlowDown).
  */
-export const updatePoll = defineQuery<{
-  id: string;
-  previousPolledAt: Date | null;
-  now: Date;
-  intervalIncrement: number;
-  slowDown: number;
-}>('record-poll', (db, p) =>
+export const updatePoll = defineQuery<{ id: string; previousPolledAt: Date | null; now: Date }>('record-poll', (db, p) =>
   db
     .updateTable('BackchannelRequest')
-    .set((eb) => ({
-      lastPolledAt: p('now'),
-      interval: eb('interval', '+', p('intervalIncrement')),
-      pollCount: eb('pollCount', '+', 1),
-      slowDownCount: eb('slowDownCount', '+', p('slowDown')),
-    }))
+    .set((eb) => ({ lastPolledAt: p('now'), pollCount: eb('pollCount', '+', 1) }))
     .where('id', '=', p('id'))
     .where('lastPolledAt', 'is not distinct from', p('previousPolledAt')),
+);
+
+/**
+ * Records a poll that came too soon (CIBA §11 slow_down): before the interval
+ * in force, or overlapping another poll of the same request. Unconditional, so
+ * every slow_down answered is counted and raises the interval; returns the
+ * interval now in force, for the answer and the event.
+ */
+export const updateSlowDown = defineQuery<{ id: string; now: Date; intervalIncrement: number }, { interval: number }>(
+  'record-slow-down',
+  (db, p) =>
+    db
+      .updateTable('BackchannelRequest')
+      .set((eb) => ({
+        lastPolledAt: p('now'),
+        interval: eb('interval', '+', p('intervalIncrement')),
+        pollCount: eb('pollCount', '+', 1),
+        slowDownCount: eb('slowDownCount', '+', 1),
+      }))
+      .where('id', '=', p('id'))
+      .returning(['interval']),
 );
 
 /** approved → redeemed, unexpired: the single conditional update that issues tokens once (CIBA §10.1.1). */
