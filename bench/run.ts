@@ -46,6 +46,7 @@ if (flag('help')) {
   --no-console  skip it
   --monitor     the live monitor figure (Chromium on the request monitor: 5,000 pending, ~200 events/s) — default on, except with --quick
   --no-monitor  skip it
+  --watch       a console session watches the bench tenant's live request stream during (a)–(c)
   --peer-sync   override the peer's PRAGMA synchronous (default: the level Backchannel runs with)
   --peer-notify outbox (default: the peer stores and logs an approval-email-sized outbox row per
                 request, as Backchannel does) or none (the peer notifies nobody)
@@ -66,6 +67,8 @@ const MONITOR_PENDING = 5_000;
 /** bc-authorize calls a second while the monitor watches; each writes two events (started, notification sent). */
 const MONITOR_RATE = 100;
 const MONITOR_SECONDS = 20;
+/** `--watch`: a console watches the bench tenant's live stream during (a)–(c), so the event feed and fan-out run. */
+const WATCH = flag('watch');
 const KEEP = flag('keep');
 /** Where Backchannel's server writes a CPU profile (`--cpu-prof`), if anywhere. */
 const PROFILE_DIR = option('profile');
@@ -519,6 +522,35 @@ const cli = (env: NodeJS.ProcessEnv, args: string[]) => {
   return JSON.parse(run.stdout.trim().split('\n').pop()!);
 };
 
+/** A console watching a live request stream (server-sent events) until stopped: counts what it receives. */
+const watchLiveStream = (url: string, sessionToken: string) => {
+  const abort = new AbortController();
+  const counts = { messages: 0, bytes: 0 };
+  const reading = (async () => {
+    const response = await fetch(url, { headers: { cookie: `authjs.session-token=${sessionToken}` }, signal: abort.signal });
+    if (response.status !== 200 || !response.body) throw new Error(`live stream answered ${response.status}`);
+    const decoder = new TextDecoder();
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      counts.bytes += value.byteLength;
+      counts.messages += (decoder.decode(value, { stream: true }).match(/^data: /gm) ?? []).length;
+    }
+  })().catch((error: unknown) => {
+    if (!abort.signal.aborted) throw error;
+  });
+
+  return {
+    stop: async () => {
+      abort.abort();
+      await reading;
+
+      return counts;
+    },
+  };
+};
+
 const cliAsync = (env: NodeJS.ProcessEnv, args: string[]) =>
   new Promise<unknown>((resolve, reject) => {
     execFile(process.execPath, ['bin/backchannel.mjs', ...args, '--json'], { cwd: ROOT, env }, (error, stdout, stderr) =>
@@ -619,7 +651,14 @@ const main = async () => {
   const sqliteFile = join(dataDir, 'backchannel.db');
   const bcScript = [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), 'bin/start.mjs'];
   const bcReady = `http://127.0.0.1:${bcPort}/t/bench/.well-known/openid-configuration`;
+  let watchToken: string | undefined;
+  if (WATCH) {
+    watchToken = (
+      await loadConsoleData(PG ? { postgresUrl: bcEnv.DATABASE_URL! } : { sqliteFile }, { tenantSlug: 'bench', users: 0 })
+    ).sessionToken;
+  }
   let bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
+  const watcher = watchToken ? watchLiveStream(`http://127.0.0.1:${bcPort}/admin/t/bench/requests/live`, watchToken) : null;
   const bcTarget = (pid: number): Target => ({
     name: 'backchannel',
     url: `http://127.0.0.1:${bcPort}`,
@@ -649,6 +688,13 @@ const main = async () => {
   }
   results.push(bcB);
   results.push(await scenarioFlow(target, {}, bcEnv));
+  if (watcher) {
+    const watched = await watcher.stop();
+    meta.watch = watched;
+    log(
+      `watch: the console's live stream carried ${watched.messages.toLocaleString('en')} messages (${fmt(watched.bytes / 1048576)} MB) during (a)–(c)`,
+    );
+  }
 
   let scale: ScaleCheck | undefined;
   let sessionToken: string | undefined;

@@ -4,6 +4,7 @@
 // vs before, DOM size). Requests and their events are made through the real bc-authorize endpoint;
 // every new request carries a numbered binding message, and the page records, with a
 // MutationObserver, when each one first appears in the DOM.
+import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { treeCpuMs } from './proc';
 
@@ -106,7 +107,12 @@ export const measureLiveMonitor = async (
       await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 60_000 });
       await page.getByRole('table', { name: 'Waiting requests, live' }).waitFor();
     } catch (error) {
-      const text = (await page.locator('body').innerText().catch(() => '')).slice(0, 500);
+      const text = (
+        await page
+          .locator('body')
+          .innerText()
+          .catch(() => '')
+      ).slice(0, 500);
       throw new Error(`the monitor did not go live at ${page.url()}:\n${text}`, { cause: error });
     }
     const openMs = Date.now() - opening;
@@ -127,6 +133,13 @@ export const measureLiveMonitor = async (
       bench.longTaskCount = 0;
       bench.longTaskMs = 0;
     });
+    // BENCH_MONITOR_PROFILE=<file>: a CPU profile of the page during the load (chrome://inspect format).
+    const profileFile = process.env.BENCH_MONITOR_PROFILE;
+    const cdp = profileFile ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const sentAt = new Map<number, number>();
     const cpuBefore = treeCpuMs(target.serverPid);
     const started = Date.now();
@@ -145,6 +158,11 @@ export const measureLiveMonitor = async (
     await Promise.all(inFlight);
     const elapsedS = (Date.now() - started) / 1000;
     const serverCpuMs = treeCpuMs(target.serverPid) - cpuBefore;
+    if (cdp && profileFile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profileFile, JSON.stringify(profile));
+      log(`monitor: page CPU profile written to ${profileFile}`);
+    }
     // Let the last flush and notifications land.
     await new Promise((done) => setTimeout(done, 3_000));
 

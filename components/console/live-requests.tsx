@@ -7,7 +7,7 @@
 // finished requests and the activity list are capped, so nothing grows without bound.
 import { Ban, Radio } from 'lucide-react';
 import { useRouter } from 'next/navigation';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { eventLabel } from '@/components/console/event-labels';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -22,6 +22,7 @@ import { toastResult } from '@/components/ui/toast';
 import type { ActionResult } from '@/components/ui/action-result';
 import type { LiveMessage } from '@/lib/admin/live-request-hub';
 import type { DeliveryView, LiveRequestView } from '@/lib/admin/live-request-view';
+import type { DataTableColumn } from '@/components/ui/data-table';
 import type { LiveRequestsSnapshot } from '@/lib/admin/list-live-requests';
 
 const FLUSH_MS = 250;
@@ -64,6 +65,121 @@ const formatAgo = (iso: string, now: number) => {
 };
 
 const formatTime = (iso: string) => new Date(iso).toISOString().slice(11, 19);
+
+/** One clock for every countdown on the page: ticks each second while anything shows time. */
+const secondClock = (() => {
+  const listeners = new Set<() => void>();
+  let now = Date.now();
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  return {
+    subscribe: (listener: () => void) => {
+      listeners.add(listener);
+      if (listeners.size === 1) {
+        now = Date.now();
+        timer = setInterval(() => {
+          now = Date.now();
+          for (const notify of listeners) notify();
+        }, 1000);
+      }
+
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) clearInterval(timer);
+      };
+    },
+    now: () => now,
+  };
+})();
+
+const useSecondClock = () => useSyncExternalStore(secondClock.subscribe, secondClock.now, () => 0);
+
+// Cells are memoized on their data and follow the clock themselves: a batch of events re-renders
+// the rows it changed, and a tick re-renders the countdowns, not the table.
+const TimeLeftCell = memo(function TimeLeftCell({ expiresAt }: { expiresAt: string }) {
+  const left = Date.parse(expiresAt) - useSecondClock();
+
+  return (
+    <span className={cn('tabular-nums', left < 30_000 && 'font-semibold text-amber-700 dark:text-amber-300')}>
+      {formatLeft(left)}
+    </span>
+  );
+});
+
+const StatusCell = memo(function StatusCell({ request }: { request: LiveRequestView }) {
+  return <StatusBadge status={statusAt(request, useSecondClock())} />;
+});
+
+const PollsCell = memo(function PollsCell({ count, lastPolledAt }: { count: number; lastPolledAt: string | null }) {
+  const now = useSecondClock();
+
+  return (
+    <span className="tabular-nums">
+      {count} {count === 1 ? 'poll' : 'polls'}
+      {lastPolledAt ? (
+        <span className="block text-xs text-slate-500 dark:text-slate-400">last {formatAgo(lastPolledAt, now)}</span>
+      ) : null}
+    </span>
+  );
+});
+
+const CancelCell = memo(function CancelCell({
+  request,
+  onCancel,
+}: {
+  request: LiveRequestView;
+  onCancel: (request: LiveRequestView) => void;
+}) {
+  return (
+    <span className="relative z-10">
+      <Button
+        variant="ghost"
+        size="sm"
+        onClick={() => onCancel(request)}
+        aria-label={`Cancel the request from ${request.client_name} to ${request.user.email}`}
+      >
+        <Ban aria-hidden /> Cancel
+      </Button>
+    </span>
+  );
+});
+
+/** The waiting table's columns: every cell that changes with time or data is a memoized component. */
+const waitingColumnsFor = (onCancel: (request: LiveRequestView) => void): DataTableColumn<LiveRequestView>[] => [
+  {
+    key: 'started',
+    header: 'Started',
+    cell: (request) => <span className="tabular-nums">{formatTime(request.created_at)}</span>,
+  },
+  { key: 'client', header: 'Application', cell: (request) => request.client_name },
+  { key: 'user', header: 'User', hideBelow: 'sm', cell: (request) => request.user.email },
+  {
+    key: 'binding',
+    header: 'Binding message',
+    hideBelow: 'lg',
+    cell: (request) => request.binding_message ?? <span className="text-slate-500">—</span>,
+  },
+  { key: 'status', header: 'Status', cell: (request) => <StatusCell request={request} /> },
+  { key: 'left', header: 'Time left', align: 'right', cell: (request) => <TimeLeftCell expiresAt={request.expires_at} /> },
+  {
+    key: 'polls',
+    header: 'Token polls',
+    align: 'right',
+    hideBelow: 'md',
+    cell: (request) => <PollsCell count={request.poll_count} lastPolledAt={request.last_polled_at} />,
+  },
+  { key: 'delivery', header: 'Email', hideBelow: 'md', cell: (request) => <DeliveryCell delivery={request.delivery} /> },
+  {
+    key: 'actions',
+    header: <span className="sr-only">Actions</span>,
+    align: 'right',
+    cell: (request) => <CancelCell request={request} onCancel={onCancel} />,
+  },
+];
+
+const DeliveryCell = memo(function DeliveryCell({ delivery }: { delivery: DeliveryView }) {
+  return <DeliveryBadge delivery={delivery} />;
+});
 
 function DeliveryBadge({ delivery }: { delivery: DeliveryView }) {
   if (delivery.status === 'sent') return <Badge tone="green">Sent</Badge>;
@@ -143,7 +259,7 @@ export function LiveRequests({ tenantSlug, snapshot, applications, cancelAction 
     requests: new Map([...snapshot.pending, ...snapshot.recent].map((request) => [request.id, request])),
     activity: [],
   }));
-  const [now, setNow] = useState(() => Date.now());
+  const now = useSecondClock();
   const [connection, setConnection] = useState<Connection>('connecting');
   const [application, setApplication] = useState('');
   const [user, setUser] = useState('');
@@ -160,7 +276,6 @@ export function LiveRequests({ tenantSlug, snapshot, applications, cancelAction 
     };
     const flush = setInterval(() => {
       const at = Date.now();
-      setNow(at);
       const messages = queue.current;
       if (messages.length === 0) return;
       queue.current = [];
@@ -180,20 +295,22 @@ export function LiveRequests({ tenantSlug, snapshot, applications, cancelAction 
     };
   }, [tenantSlug, snapshot.resume_after, router]);
 
+  // Newest first; sorted again only when a batch changed the requests.
+  const sorted = useMemo(() => [...state.requests.values()].sort((a, b) => (a.id < b.id ? 1 : -1)), [state]);
   const { pending, finished, pendingTotal } = useMemo(() => {
     const needle = user.trim().toLowerCase();
     const matches = (request: LiveRequestView) =>
       (application === '' || request.client_id === application) && (needle === '' || request.user.email.includes(needle));
-    const all = [...state.requests.values()].sort((a, b) => (a.id < b.id ? 1 : -1));
-    const open = all.filter((request) => isUnfinished(statusAt(request, now)));
+    const open = sorted.filter((request) => isUnfinished(statusAt(request, now)));
 
     return {
       pending: open.filter((request) => matches(request) && (status === 'all' || request.status === status)),
       pendingTotal: open.length,
-      finished: all.filter((request) => !isUnfinished(statusAt(request, now)) && matches(request)).slice(0, 20),
+      finished: sorted.filter((request) => !isUnfinished(statusAt(request, now)) && matches(request)).slice(0, 20),
     };
-  }, [state, now, application, user, status]);
+  }, [sorted, now, application, user, status]);
 
+  const waitingColumns = useMemo(() => waitingColumnsFor(setCancelling), []);
   const base = `/admin/t/${encodeURIComponent(tenantSlug)}/requests`;
   const number = new Intl.NumberFormat('en');
 
@@ -240,70 +357,7 @@ export function LiveRequests({ tenantSlug, snapshot, applications, cancelAction 
         rows={pending.slice(0, MAX_ROWS)}
         rowKey={(request) => request.id}
         rowHref={(request) => `${base}/${encodeURIComponent(request.id)}`}
-        columns={[
-          {
-            key: 'started',
-            header: 'Started',
-            cell: (request: LiveRequestView) => <span className="tabular-nums">{formatTime(request.created_at)}</span>,
-          },
-          { key: 'client', header: 'Application', cell: (request) => request.client_name },
-          { key: 'user', header: 'User', hideBelow: 'sm', cell: (request) => request.user.email },
-          {
-            key: 'binding',
-            header: 'Binding message',
-            hideBelow: 'lg',
-            cell: (request) => request.binding_message ?? <span className="text-slate-500">—</span>,
-          },
-          { key: 'status', header: 'Status', cell: (request) => <StatusBadge status={statusAt(request, now)} /> },
-          {
-            key: 'left',
-            header: 'Time left',
-            align: 'right',
-            cell: (request) => {
-              const left = Date.parse(request.expires_at) - now;
-
-              return (
-                <span className={cn('tabular-nums', left < 30_000 && 'font-semibold text-amber-700 dark:text-amber-300')}>
-                  {formatLeft(left)}
-                </span>
-              );
-            },
-          },
-          {
-            key: 'polls',
-            header: 'Token polls',
-            align: 'right',
-            hideBelow: 'md',
-            cell: (request) => (
-              <span className="tabular-nums">
-                {request.poll_count} {request.poll_count === 1 ? 'poll' : 'polls'}
-                {request.last_polled_at ? (
-                  <span className="block text-xs text-slate-500 dark:text-slate-400">
-                    last {formatAgo(request.last_polled_at, now)}
-                  </span>
-                ) : null}
-              </span>
-            ),
-          },
-          { key: 'delivery', header: 'Email', hideBelow: 'md', cell: (request) => <DeliveryBadge delivery={request.delivery} /> },
-          {
-            key: 'actions',
-            header: <span className="sr-only">Actions</span>,
-            align: 'right',
-            cell: (request) => (
-              <span className="relative z-10">
-                <Button
-                  variant="ghost"
-                  size="sm"
-                  onClick={() => setCancelling(request)}
-                  aria-label={`Cancel the request from ${request.client_name} to ${request.user.email}`}
-                >
-                  <Ban aria-hidden /> Cancel
-                </Button>
-              </span>
-            ),
-          },
-        ]}
+        columns={waitingColumns}
         footer={
           pending.length > MAX_ROWS ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">
@@ -344,7 +398,7 @@ export function LiveRequests({ tenantSlug, snapshot, applications, cancelAction 
                 hideBelow: 'lg',
                 cell: (request) => request.binding_message ?? <span className="text-slate-500">—</span>,
               },
-              { key: 'status', header: 'Status', cell: (request) => <StatusBadge status={statusAt(request, now)} /> },
+              { key: 'status', header: 'Status', cell: (request) => <StatusCell request={request} /> },
             ]}
             empty={<p className="px-4 py-6 text-sm text-slate-600 dark:text-slate-400">No finished requests yet.</p>}
           />
