@@ -1,4 +1,5 @@
 import { buildEvent } from '@/lib/events/build-event';
+import type { Actor, EventDetails } from '@/lib/events/event-types';
 import { log } from '@/lib/log';
 import type { OAuthError } from '@/lib/oauth/errors';
 import type { ProtocolStore } from '@/lib/store/protocol-store';
@@ -11,6 +12,8 @@ export type StartFailure = {
   userId: string | null;
   error: OAuthError;
   at: Date;
+  /** The administrator who started it from the console (Try it); absent for a client's own request. */
+  startedBy?: Actor;
 };
 
 /**
@@ -23,17 +26,16 @@ export type StartFailure = {
  */
 export const recordStartFailure = async (
   store: Pick<ProtocolStore, 'recordEvent'>,
-  { tenantId, clientId, userId, error, at }: StartFailure,
+  { tenantId, clientId, userId, error, at, startedBy }: StartFailure,
 ): Promise<void> => {
+  const detail: EventDetails['ciba_start_failed'] = {
+    error: error.error,
+    error_description: error.description || null,
+    reason: error.detail ?? null,
+  };
+  if (startedBy !== undefined) detail.started_by = startedBy;
   try {
-    await store.recordEvent(
-      buildEvent(
-        'ciba_start_failed',
-        { tenantId, clientId, userId },
-        { error: error.error, error_description: error.description || null, reason: error.detail ?? null },
-        at,
-      ),
-    );
+    await store.recordEvent(buildEvent('ciba_start_failed', { tenantId, clientId, userId }, detail, at));
   } catch (writeError) {
     log.error({ err: writeError, tenantId, error: error.error }, 'could not record a ciba_start_failed event');
   }

@@ -8,13 +8,19 @@ import { resolveExpiresIn } from '@/lib/ciba/resolve-expires-in';
 import { resolveHintedUser, selectExactlyOneHint } from '@/lib/ciba/resolve-hinted-user';
 import { selectAcr } from '@/lib/ciba/select-acr';
 import { buildEvent } from '@/lib/events/build-event';
+import type { EventDetails } from '@/lib/events/event-types';
 import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 import { wakeOutbox } from '@/lib/outbox/wake-outbox';
 import { requestEventSubject, type ProtocolStore } from '@/lib/store/protocol-store';
 import type { Db } from '@/lib/db/client';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
 import { jsonResponse, type FormParams, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
-import { grantTypesOf, readAuthenticatedForm, type ClientRecord } from '@/lib/oauth/client-auth';
+import {
+  grantTypesOf,
+  readAuthenticatedForm,
+  type ClientRecord,
+  type InProcessClientAuthentication,
+} from '@/lib/oauth/client-auth';
 import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
 import { invalidRequest, OAuthError, unauthorizedClient } from '@/lib/oauth/errors';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
@@ -54,17 +60,26 @@ export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_i
  * Every failure is one of the §13 errors; once the client is authenticated,
  * each refusal is also recorded as a `ciba_start_failed` event (none before:
  * an unauthenticated caller writes nothing).
+ *
+ * `inProcess` (the console's Try it, never an HTTP request) stands in for
+ * §7.2 step 1: the client is the one an administrator's session vouches for,
+ * and both events name that administrator as `started_by`. Every later step
+ * is the same.
  */
 export const startBackchannelAuthentication = async (
   { db, store, settings }: { db: Db } & ProtocolData,
-  options: { tenant: TenantRecord; request: ProtocolRequest },
+  options: { tenant: TenantRecord; request: ProtocolRequest; inProcess?: InProcessClientAuthentication },
 ): Promise<ProtocolResponse> => {
-  const { tenant, request } = options;
-  const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, { tenantId: tenant.id, request });
+  const { tenant, request, inProcess } = options;
+  const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, {
+    tenantId: tenant.id,
+    request,
+    inProcess,
+  });
   // The client is known from here on: each refusal is recorded (ciba_start_failed) before it is answered.
   const hinted: HintedUser = { userId: null };
   try {
-    return await startForClient({ db, store }, { tenant, request, params, client, hinted });
+    return await startForClient({ db, store }, { tenant, request, params, client, hinted, inProcess });
   } catch (error) {
     if (error instanceof OAuthError) {
       await recordStartFailure(store, {
@@ -73,6 +88,7 @@ export const startBackchannelAuthentication = async (
         userId: hinted.userId,
         error,
         at: request.receivedAt,
+        startedBy: inProcess?.vouchedBy,
       });
     }
     throw error;
@@ -85,7 +101,14 @@ type HintedUser = { userId: string | null };
 /** An authenticated client's request: validated in the order of §7.2, then stored with its link, email and event. */
 const startForClient = async (
   { db, store }: { db: Db; store: ProtocolStore },
-  options: { tenant: TenantRecord; request: ProtocolRequest; params: FormParams; client: ClientRecord; hinted: HintedUser },
+  options: {
+    tenant: TenantRecord;
+    request: ProtocolRequest;
+    params: FormParams;
+    client: ClientRecord;
+    hinted: HintedUser;
+    inProcess: InProcessClientAuthentication | undefined;
+  },
 ): Promise<ProtocolResponse> => {
   const { tenant, request, params, client } = options;
   checkClientMayUseCiba(client);
@@ -106,6 +129,13 @@ const startForClient = async (
   const subject = { id: timeOrderedId(now), tenantId: tenant.id, clientId: client.id, userId: user.id };
   const linkId = timeOrderedId(now);
   const scope = scopes.join(' ');
+  const started: EventDetails['ciba_start_succeeded'] = {
+    scope,
+    binding_message: bindingMessage,
+    expires_in: expiresIn,
+    channel: 'email',
+  };
+  if (options.inProcess !== undefined) started.started_by = options.inProcess.vouchedBy;
   await store.createRequest({
     ...subject,
     authReqIdHash: sha256Base64Url(authReqId),
@@ -129,14 +159,7 @@ const startForClient = async (
         now,
       }),
     ],
-    events: [
-      buildEvent(
-        'ciba_start_succeeded',
-        requestEventSubject(subject),
-        { scope, binding_message: bindingMessage, expires_in: expiresIn, channel: 'email' },
-        now,
-      ),
-    ],
+    events: [buildEvent('ciba_start_succeeded', requestEventSubject(subject), started, now)],
   });
   wakeOutbox();
   const body: BackchannelAuthenticationResponse = {

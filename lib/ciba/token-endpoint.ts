@@ -9,7 +9,7 @@ import {
   type ProtocolRequest,
   type ProtocolResponse,
 } from '@/lib/http/protocol-http';
-import { grantTypesOf, readAuthenticatedForm } from '@/lib/oauth/client-auth';
+import { grantTypesOf, readAuthenticatedForm, type InProcessClientAuthentication } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { invalidRequest, unauthorizedClient, unsupportedGrantType } from '@/lib/oauth/errors';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
@@ -17,13 +17,24 @@ import type { TenantRecord } from '@/lib/tenants/find-tenant';
 /**
  * POST <issuer>/oauth/token — the token endpoint (RFC 6749 §3.2). Only the
  * CIBA grant exists (CIBA §10.1); push-mode clients may not use it (§11).
+ * `inProcess` (the console's Try it, never an HTTP request) stands in for
+ * client authentication; every rule of the grant is the same.
  */
 export const exchangeToken = async (
   { db, store, settings }: { db: Db } & ProtocolData,
-  options: { tenant: TenantRecord; request: ProtocolRequest; prefetchedPoll?: PrefetchedPoll },
+  options: {
+    tenant: TenantRecord;
+    request: ProtocolRequest;
+    prefetchedPoll?: PrefetchedPoll;
+    inProcess?: InProcessClientAuthentication;
+  },
 ): Promise<ProtocolResponse> => {
   const { tenant, request } = options;
-  const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, { tenantId: tenant.id, request });
+  const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, {
+    tenantId: tenant.id,
+    request,
+    inProcess: options.inProcess,
+  });
   const grantType = params.get('grant_type');
   if (grantType === undefined) throw invalidRequest('The grant_type parameter is required.');
   if (grantType !== CIBA_GRANT_TYPE) throw unsupportedGrantType(grantType);

@@ -19,15 +19,26 @@ export type Actor =
  * Detail members use the wire's snake_case: events are served as they are.
  */
 export type EventDetails = {
-  /** bc-authorize accepted a request (CIBA §7.3). */
-  ciba_start_succeeded: { scope: string; binding_message: string | null; expires_in: number; channel: 'email' };
+  /**
+   * bc-authorize accepted a request (CIBA §7.3). `started_by` only when an
+   * administrator started it from the console (Try it), the client vouched for
+   * by their session instead of its credentials.
+   */
+  ciba_start_succeeded: {
+    scope: string;
+    binding_message: string | null;
+    expires_in: number;
+    channel: 'email';
+    started_by?: Actor;
+  };
   /**
    * bc-authorize refused an authenticated client's request (CIBA §13): the
    * answer's `error` and `error_description`, and the private `reason` the
    * client is not told. No request exists (request_id null); the user is
    * named only when the hint had resolved to one. Never the hint itself.
+   * `started_by` as in ciba_start_succeeded.
    */
-  ciba_start_failed: { error: string; error_description: string | null; reason: string | null };
+  ciba_start_failed: { error: string; error_description: string | null; reason: string | null; started_by?: Actor };
   /** A notification to the user (or later the client) was delivered to its provider. */
   ciba_notification_sent: { channel: string; outbox_message_id: string; attempt: number; provider_message_id: string };
   /** A delivery attempt failed; `final` when no retry follows. */

@@ -12,6 +12,7 @@ import {
 } from '@/lib/http/protocol-http';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { buildDiscoveryDocument } from '@/lib/oauth/discovery';
+import type { InProcessClientAuthentication } from '@/lib/oauth/client-auth';
 import { methodNotAllowed, notFound, OAuthError } from '@/lib/oauth/errors';
 import { getTenantKeys } from '@/lib/oauth/signing-keys';
 import { getUserInfo, readBearerToken } from '@/lib/oauth/userinfo';
@@ -26,6 +27,14 @@ type EndpointContext = {
   request: ProtocolRequest;
   /** For a CIBA token poll: the request it names, read with the settings epoch. */
   prefetchedPoll?: PrefetchedPoll;
+  /**
+   * The client an in-process caller vouches for (the console's Try it), in
+   * place of the client authentication of bc-authorize and token. Set only by
+   * handleInProcessProtocolRequest: the context is built here from named
+   * values, never from anything a request carries, so no HTTP adapter can
+   * produce it.
+   */
+  inProcess?: InProcessClientAuthentication;
 };
 type EndpointHandler = (context: EndpointContext) => Promise<ProtocolResponse>;
 
@@ -44,10 +53,12 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
       jsonResponse(200, (await getTenantKeys(db, tenant.id)).jwks, { headers: PUBLIC_METADATA_HEADERS }),
   },
   'bc-authorize': {
-    POST: ({ db, data, tenant, request }) => startBackchannelAuthentication({ db, ...data }, { tenant, request }),
+    POST: ({ db, data, tenant, request, inProcess }) =>
+      startBackchannelAuthentication({ db, ...data }, { tenant, request, inProcess }),
   },
   [TOKEN_PATH]: {
-    POST: ({ db, data, tenant, request, prefetchedPoll }) => exchangeToken({ db, ...data }, { tenant, request, prefetchedPoll }),
+    POST: ({ db, data, tenant, request, prefetchedPoll, inProcess }) =>
+      exchangeToken({ db, ...data }, { tenant, request, prefetchedPoll, inProcess }),
   },
   userinfo: {
     GET: async ({ db, data, tenant, request }) => userInfoResponse({ db, store: data.store }, tenant, request, null),
@@ -86,8 +97,29 @@ const withRequestId = (response: ProtocolResponse, requestId: string | undefined
  * wrong method, 404 for an unknown tenant or endpoint, 500 server_error for
  * the unexpected) and is logged with its private detail (lib/http/log-protocol-error.ts).
  * The request's id, when it has one, is echoed as `X-Request-Id`.
+ *
+ * This is the HTTP adapters' only entry: the request is all it takes, so its
+ * client always authenticates with its registered method (CIBA §7.2 step 1).
  */
-export const handleProtocolRequest = async (request: ProtocolRequest): Promise<ProtocolResponse> => {
+export const handleProtocolRequest = (request: ProtocolRequest): Promise<ProtocolResponse> => serve(request, undefined);
+
+/**
+ * Serves a protocol request made in-process on behalf of a client an
+ * administrator's console session vouches for (Try it): the same endpoint
+ * code, with `inProcess` in place of client authentication. Never called by
+ * an HTTP adapter (lib/http/http-layer.ts, app/t/[tenant]/[...endpoint]/route.ts);
+ * its only caller is lib/admin, after checking the administrator's access to
+ * the tenant next to the data.
+ */
+export const handleInProcessProtocolRequest = (
+  request: ProtocolRequest,
+  inProcess: InProcessClientAuthentication,
+): Promise<ProtocolResponse> => serve(request, inProcess);
+
+const serve = async (
+  request: ProtocolRequest,
+  inProcess: InProcessClientAuthentication | undefined,
+): Promise<ProtocolResponse> => {
   const match = TENANT_PATH.exec(request.path);
   try {
     const methods = match ? ENDPOINTS[match[2]] : undefined;
@@ -104,7 +136,7 @@ export const handleProtocolRequest = async (request: ProtocolRequest): Promise<P
     const tenant = TENANT_SLUG_PATTERN.test(match[1]) ? await data.settings.findTenantBySlug(match[1]) : null;
     if (!tenant) throw new OAuthError('invalid_request', 404, 'Unknown tenant.');
 
-    return withRequestId(await handler({ db: getDb(), data, tenant, request, prefetchedPoll }), request.requestId);
+    return withRequestId(await handler({ db: getDb(), data, tenant, request, prefetchedPoll, inProcess }), request.requestId);
   } catch (error) {
     const { requestId, method, path } = request;
     logProtocolError(error, { requestId, method, path, tenant: match?.[1] });

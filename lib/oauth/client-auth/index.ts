@@ -10,5 +10,6 @@ export type {
   ClientAuthRequest,
   PresentedClientCredentials,
 } from '@/lib/oauth/client-auth/client-authenticator';
+export type { InProcessClientAuthentication } from '@/lib/oauth/client-auth/in-process-client';
 export { readAuthenticatedForm, type ReadAuthenticatedFormOptions } from '@/lib/oauth/client-auth/read-authenticated-form';
 export { CLIENT_AUTH_METHODS, CLIENT_AUTHENTICATORS, type ClientAuthMethod } from '@/lib/oauth/client-auth/registry';

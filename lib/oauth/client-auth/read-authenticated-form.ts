@@ -1,12 +1,20 @@
 import type { ClientRecord } from '@/lib/clients/client-record';
 import { parseFormBody, type FormParams, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { authenticateClient, type FindClient } from '@/lib/oauth/client-auth/authenticate-client';
+import { findInProcessClient, type InProcessClientAuthentication } from '@/lib/oauth/client-auth/in-process-client';
 
-export type ReadAuthenticatedFormOptions = { tenantId: string; request: ProtocolRequest };
+export type ReadAuthenticatedFormOptions = {
+  tenantId: string;
+  request: ProtocolRequest;
+  /** Only from an in-process caller (the console's Try it), never from an HTTP request: see InProcessClientAuthentication. */
+  inProcess?: InProcessClientAuthentication;
+};
 
 /**
  * The first two steps of every client-authenticated endpoint (bc-authorize,
- * token): parse the form, then authenticate the client against it.
+ * token): parse the form, then authenticate the client against it — or, for
+ * an in-process caller that vouches for the client, find that client in the
+ * tenant (one property test on the options; the HTTP path does nothing more).
  *
  * @throws invalid_request for a malformed form; see authenticateClient.
  */
@@ -15,11 +23,14 @@ export const readAuthenticatedForm = async (
   options: ReadAuthenticatedFormOptions,
 ): Promise<{ params: FormParams; client: ClientRecord }> => {
   const params = parseFormBody(options.request);
-  const client = await authenticateClient(findClient, {
-    tenantId: options.tenantId,
-    authorization: options.request.headers.authorization,
-    params,
-  });
+  const client =
+    options.inProcess === undefined
+      ? await authenticateClient(findClient, {
+          tenantId: options.tenantId,
+          authorization: options.request.headers.authorization,
+          params,
+        })
+      : await findInProcessClient(findClient, { tenantId: options.tenantId, inProcess: options.inProcess });
 
   return { params, client };
 };
