@@ -21,8 +21,11 @@ const summaryOf = (event: EventView): string | null => {
   const by = deciderLabel(detail.by);
   if (by) return `By ${by}.`;
   switch (event.type) {
-    case 'ciba_start_succeeded':
-      return `Scope ${String(detail.scope)}; expires in ${String(detail.expires_in)} s${typeof detail.binding_message === 'string' ? `; binding message “${detail.binding_message}”` : ''}.`;
+    case 'ciba_start_succeeded': {
+      const startedBy = deciderLabel(detail.started_by);
+
+      return `Scope ${String(detail.scope)}; expires in ${String(detail.expires_in)} s${typeof detail.binding_message === 'string' ? `; binding message “${detail.binding_message}”` : ''}.${startedBy ? ` Started from Try it by ${startedBy}.` : ''}`;
+    }
     case 'ciba_notification_sent':
       return `By ${String(detail.channel)}, attempt ${String(detail.attempt)}.`;
     case 'ciba_notification_failed':

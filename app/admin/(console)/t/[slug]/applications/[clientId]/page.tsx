@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Metadata } from 'next';
 import { clientSettingOptions } from '@/components/console/client-setting-options';
 import { ClientSettingsForm } from '@/components/console/client-settings-form';
@@ -6,6 +7,7 @@ import { formatDate } from '@/components/console/format';
 import { orNotFound } from '@/components/console/or-not-found';
 import { PageTrail } from '@/components/console/page-trail';
 import { RotateSecretButton } from '@/components/console/rotate-secret-button';
+import { TryItCard } from '@/components/console/try-it-card';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { CodeBlock } from '@/components/ui/code-block';
@@ -17,6 +19,7 @@ import { getDb } from '@/lib/db/client';
 import { endpointsFor } from '@/lib/tenants/issuer';
 import { Trash2 } from 'lucide-react';
 import { deleteApplicationAction, rotateSecretAction, updateApplicationAction } from '../actions';
+import { pollTryItAction, searchTryItUsersAction, startTryItAction } from './actions';
 
 type Params = { params: Promise<{ slug: string; clientId: string }> };
 
@@ -72,6 +75,16 @@ export default async function ApplicationPage({ params }: Params) {
             <CodeBlock title="Discovery URL" code={endpoints.discovery} />
           </div>
         </Card>
+        <TryItCard
+          tenantSlug={tenant.slug}
+          clientId={client.client_id}
+          clientName={client.client_name}
+          defaultExpiry={client.default_requested_expiry}
+          suggestedBindingMessage={`TRY ${randomBytes(2).toString('hex').toUpperCase()}`}
+          searchUsersAction={searchTryItUsersAction}
+          startAction={startTryItAction}
+          pollAction={pollTryItAction}
+        />
         <ClientSettingsForm
           action={updateApplicationAction}
           tenantSlug={tenant.slug}
