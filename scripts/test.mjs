@@ -268,6 +268,7 @@ const POSTGRES_E2E_SPECS = [
   'e2e/console/overview.spec.ts',
   'e2e/console/sign-in.spec.ts',
   'e2e/console/tenant-isolation.spec.ts',
+  'e2e/console/try-it.spec.ts',
   'e2e/live/live-monitor.spec.ts',
 ];
 

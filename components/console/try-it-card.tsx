@@ -351,7 +351,7 @@ export function TryItCard(props: TryItCardProps) {
           {refusal ? (
             <div role="alert">
               <p className="mb-2 text-sm font-medium text-slate-900 dark:text-white">bc-authorize refused the request</p>
-              <TryItErrorView answer={refusal} />
+              <TryItErrorView answer={refusal} endpoint="bc-authorize" />
             </div>
           ) : null}
           <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 pt-4 dark:border-white/10">
@@ -428,7 +428,7 @@ export function TryItCard(props: TryItCardProps) {
               {run.outcome.ok ? (
                 <TryItTokensView answer={run.outcome} receivedAt={run.outcomeAt ?? now} userLabel={run.loginHint} />
               ) : (
-                <TryItErrorView answer={run.outcome} cancelled={run.decision === 'cancelled'} />
+                <TryItErrorView answer={run.outcome} endpoint="token" cancelled={run.decision === 'cancelled'} />
               )}
             </section>
           ) : null}

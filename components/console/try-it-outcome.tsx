@@ -145,12 +145,22 @@ const ERRORS: Partial<Record<string, Explanation>> = {
   },
 };
 
-export function TryItErrorView({ answer, cancelled = false }: { answer: TryItOAuthError; cancelled?: boolean }) {
-  const known = (cancelled && answer.error === 'access_denied' ? CANCELLED : ERRORS[answer.error]) ?? {
-    title: 'Refused',
-    text: 'The token endpoint refused the request.',
-    tone: 'red' as const,
-  };
+export type TryItErrorViewProps = {
+  answer: TryItOAuthError;
+  /** Which endpoint answered: bc-authorize's refusals (CIBA §13) mean no request was started. */
+  endpoint: 'bc-authorize' | 'token';
+  /** The request was cancelled by an admin (the token endpoint then answers access_denied). */
+  cancelled?: boolean;
+};
+
+export function TryItErrorView({ answer, endpoint, cancelled = false }: TryItErrorViewProps) {
+  const fallback: Explanation =
+    endpoint === 'bc-authorize'
+      ? { title: 'Refused', text: 'No request was started: fix what the error names and start again.', tone: 'red' }
+      : { title: 'Refused', text: 'The token endpoint refused the request: the client gets no tokens.', tone: 'red' };
+  const known =
+    (endpoint === 'token' ? (cancelled && answer.error === 'access_denied' ? CANCELLED : ERRORS[answer.error]) : null) ??
+    fallback;
   const Icon = answer.error === 'expired_token' ? TimerOff : CircleX;
 
   return (
