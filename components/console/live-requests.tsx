@@ -144,8 +144,8 @@ const CancelCell = memo(function CancelCell({
   );
 });
 
-/** The waiting table's columns: every cell that changes with time or data is a memoized component. */
-const waitingColumnsFor = (onCancel: (request: LiveRequestView) => void): DataTableColumn<LiveRequestView>[] => [
+/** What both tables show of a request (the finished table shows just this). */
+const REQUEST_COLUMNS: DataTableColumn<LiveRequestView>[] = [
   {
     key: 'started',
     header: 'Started',
@@ -160,6 +160,11 @@ const waitingColumnsFor = (onCancel: (request: LiveRequestView) => void): DataTa
     cell: (request) => request.binding_message ?? <span className="text-slate-500">—</span>,
   },
   { key: 'status', header: 'Status', cell: (request) => <StatusCell request={request} /> },
+];
+
+/** The waiting table's columns: every cell that changes with time or data is a memoized component. */
+const waitingColumnsFor = (onCancel: (request: LiveRequestView) => void): DataTableColumn<LiveRequestView>[] => [
+  ...REQUEST_COLUMNS,
   { key: 'left', header: 'Time left', align: 'right', cell: (request) => <TimeLeftCell expiresAt={request.expires_at} /> },
   {
     key: 'polls',
@@ -384,22 +389,7 @@ export function LiveRequests({ tenantSlug, snapshot, applications, cancelAction 
             rows={finished}
             rowKey={(request) => request.id}
             rowHref={(request) => `${base}/${encodeURIComponent(request.id)}`}
-            columns={[
-              {
-                key: 'started',
-                header: 'Started',
-                cell: (request: LiveRequestView) => <span className="tabular-nums">{formatTime(request.created_at)}</span>,
-              },
-              { key: 'client', header: 'Application', cell: (request) => request.client_name },
-              { key: 'user', header: 'User', hideBelow: 'sm', cell: (request) => request.user.email },
-              {
-                key: 'binding',
-                header: 'Binding message',
-                hideBelow: 'lg',
-                cell: (request) => request.binding_message ?? <span className="text-slate-500">—</span>,
-              },
-              { key: 'status', header: 'Status', cell: (request) => <StatusCell request={request} /> },
-            ]}
+            columns={REQUEST_COLUMNS}
             empty={<p className="px-4 py-6 text-sm text-slate-600 dark:text-slate-400">No finished requests yet.</p>}
           />
         </section>
