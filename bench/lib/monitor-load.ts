@@ -29,7 +29,11 @@ export type MonitorFigure = {
   /** Request events committed per second (started + notification sent per request). */
   eventsPerSecond: number;
   lagMs: { p50: number; p95: number; max: number };
-  /** Requests sent whose row never appeared. */
+  /**
+   * Requests sent whose row never appeared: the monitor renders the newest 50 waiting rows, so a
+   * request that arrived in a batch with more than 50 newer ones is counted and filterable but
+   * never on screen.
+   */
   missed: number;
   heapMb: { before: number; after: number };
   longTasks: { count: number; totalMs: number };
@@ -140,6 +144,9 @@ export const measureLiveMonitor = async (
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    // BENCH_MONITOR_TRACE=<file>: a Chrome trace of the load (layout, style, paint, scripts).
+    const traceFile = process.env.BENCH_MONITOR_TRACE;
+    if (traceFile) await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline', 'blink', 'v8'] });
     const sentAt = new Map<number, number>();
     const cpuBefore = treeCpuMs(target.serverPid);
     const started = Date.now();
@@ -158,6 +165,7 @@ export const measureLiveMonitor = async (
     await Promise.all(inFlight);
     const elapsedS = (Date.now() - started) / 1000;
     const serverCpuMs = treeCpuMs(target.serverPid) - cpuBefore;
+    if (traceFile) await browser.stopTracing();
     if (cdp && profileFile) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(profileFile, JSON.stringify(profile));

@@ -3,7 +3,7 @@
 // The live monitor of a tenant's requests: starts from the server's snapshot and follows the
 // request stream (server-sent events, resumed after a reconnect from the last event id).
 // Incoming messages are applied in batches every FLUSH_MS and at most MAX_ROWS rows are rendered,
-// so 200 events a second and thousands of pending requests cost the browser a few renders a second;
+// so 200 events a second and thousands of pending requests cost the browser a few small renders a second;
 // finished requests and the activity list are capped, so nothing grows without bound.
 import { Ban, Radio } from 'lucide-react';
 import { useRouter } from 'next/navigation';
@@ -26,7 +26,7 @@ import type { DataTableColumn } from '@/components/ui/data-table';
 import type { LiveRequestsSnapshot } from '@/lib/admin/list-live-requests';
 
 const FLUSH_MS = 250;
-const MAX_ROWS = 200;
+const MAX_ROWS = 50;
 const MAX_FINISHED = 200;
 const MAX_ACTIVITY = 12;
 
@@ -362,6 +362,7 @@ export function LiveRequests({ tenantSlug, snapshot, applications, cancelAction 
         rows={pending.slice(0, MAX_ROWS)}
         rowKey={(request) => request.id}
         rowHref={(request) => `${base}/${encodeURIComponent(request.id)}`}
+        prefetchRows={false}
         columns={waitingColumns}
         footer={
           pending.length > MAX_ROWS ? (
@@ -389,6 +390,7 @@ export function LiveRequests({ tenantSlug, snapshot, applications, cancelAction 
             rows={finished}
             rowKey={(request) => request.id}
             rowHref={(request) => `${base}/${encodeURIComponent(request.id)}`}
+            prefetchRows={false}
             columns={REQUEST_COLUMNS}
             empty={<p className="px-4 py-6 text-sm text-slate-600 dark:text-slate-400">No finished requests yet.</p>}
           />

@@ -24,6 +24,8 @@ export type DataTableProps<Row> = {
   rowKey: (row: Row) => string;
   /** Makes each row a link to this URL (undefined: that row is not a link). */
   rowHref?: (row: Row) => string | undefined;
+  /** Whether row links are prefetched (Next's default); a live table whose rows come and go turns it off. */
+  prefetchRows?: boolean;
   /** Key of the column whose cells are row headers and hold the row link; defaults to the first column. */
   rowHeaderKey?: string;
   /** The table's accessible name (visually hidden <caption>). */
@@ -47,6 +49,7 @@ export function DataTable<Row>({
   rows,
   rowKey,
   rowHref,
+  prefetchRows,
   rowHeaderKey,
   caption,
   empty,
@@ -121,6 +124,7 @@ export function DataTable<Row>({
                         {isRowHeader && href ? (
                           <Link
                             href={href}
+                            prefetch={prefetchRows === false ? false : undefined}
                             className="rounded outline-none after:absolute after:inset-0 hover:text-indigo-700 focus-visible:after:outline-2 focus-visible:after:-outline-offset-2 focus-visible:after:outline-indigo-600 dark:hover:text-indigo-300 dark:focus-visible:after:outline-indigo-400"
                           >
                             {content}

@@ -127,4 +127,21 @@ describe('event feed', () => {
     await feed.settled();
     expect(seen).toEqual([]);
   });
+
+  it('reads a burst of rings in a few passes, not one per commit', async () => {
+    const feed = newFeed();
+    const seen: string[] = [];
+    feed.subscribe((events) => seen.push(...events.map((event) => event.id)));
+    await feed.settled();
+    const before = reads;
+    for (let i = 1; i <= 100; i += 1) {
+      table.push(eventAt(clock + i));
+      ring();
+    }
+    await new Promise((done) => setTimeout(done, 250));
+    await feed.settled();
+    expect(seen).toHaveLength(100);
+    // The pass the first ring started, one after the throttle, and settled()'s: never 100.
+    expect(reads - before).toBeLessThanOrEqual(4);
+  });
 });

@@ -20,6 +20,8 @@ export type EventFeedOptions = {
    * earlier id can commit after our cursor passed it).
    */
   lookbackMs?: number;
+  /** Passes start at most this often (a ring during the wait is served by the next one). */
+  minPassIntervalMs?: number;
   now?: () => number;
 };
 
@@ -50,6 +52,7 @@ export const createEventFeed = ({
   wakers,
   tickMs = 2_000,
   lookbackMs = 5_000,
+  minPassIntervalMs = 100,
   now = Date.now,
 }: EventFeedOptions): EventFeed => {
   const listeners = new Set<(events: readonly EventRecord[]) => void>();
@@ -62,6 +65,8 @@ export const createEventFeed = ({
   let again = false;
   let stops: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let throttle: NodeJS.Timeout | undefined;
+  let lastPassAt = 0;
   /** Bumped when the feed stops: a pass begun before must not prime the next start. */
   let generation = 0;
 
@@ -121,6 +126,7 @@ export const createEventFeed = ({
     }
   };
 
+  /** One pass now (unless one is running: then another right after it). */
   const run = (): Promise<void> => {
     if (running) {
       again = true;
@@ -128,25 +134,39 @@ export const createEventFeed = ({
       return running;
     }
     clearTimeout(timer);
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await pass();
-        } catch (error) {
-          log.error({ err: error }, 'event feed read failed');
-        }
-      } while (again && listeners.size > 0);
-    })().finally(() => {
-      running = null;
-      if (listeners.size > 0) timer = setTimeout(wake, tickMs);
-    });
+    clearTimeout(throttle);
+    throttle = undefined;
+    again = false;
+    lastPassAt = Date.now();
+    running = pass()
+      .catch((error: unknown) => log.error({ err: error }, 'event feed read failed'))
+      .finally(() => {
+        running = null;
+        if (listeners.size === 0) return;
+        if (again) wake();
+        else timer = setTimeout(wake, tickMs);
+      });
 
     return running;
   };
 
+  /** A pass soon: at most one per `minPassIntervalMs`, so a burst of commits is read in a few batches, not one each. */
   const wake = () => {
-    void run();
+    if (running) {
+      again = true;
+
+      return;
+    }
+    const wait = lastPassAt + minPassIntervalMs - Date.now();
+    if (wait <= 0) {
+      void run();
+
+      return;
+    }
+    throttle ??= setTimeout(() => {
+      throttle = undefined;
+      void run();
+    }, wait);
   };
 
   const start = () => {
@@ -159,6 +179,8 @@ export const createEventFeed = ({
     for (const unsubscribe of stops) unsubscribe();
     stops = [];
     clearTimeout(timer);
+    clearTimeout(throttle);
+    throttle = undefined;
     seen.clear();
     primed = false;
   };
