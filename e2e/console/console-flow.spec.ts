@@ -115,11 +115,13 @@ test('application settings: every supported setting, unsupported ones disabled, 
 
   await page.getByLabel('Minimum poll interval (seconds)').fill('1');
   await page.getByLabel('Shortest expiry (seconds)').fill('1');
-  await page.getByLabel('Binding message', { exact: true }).selectOption('required');
+  // The Try it card has a binding message field too: this is the setting.
+  const settings = page.getByRole('region', { name: 'Settings' });
+  await settings.getByLabel('Binding message', { exact: true }).selectOption('required');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText('Settings of Northwind Desk saved.')).toBeVisible();
   await page.reload();
-  await expect(page.getByLabel('Binding message', { exact: true })).toHaveValue('required');
+  await expect(settings.getByLabel('Binding message', { exact: true })).toHaveValue('required');
   await expect(page.getByLabel('Minimum poll interval (seconds)')).toHaveValue('1');
   await screenshot(page, 'application');
 });

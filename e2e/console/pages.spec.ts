@@ -74,8 +74,17 @@ test('requests: a request, its timeline, cancel; the client is told access_denie
   await page.goto(started.link);
   await expect(page.getByRole('button', { name: 'Approve' })).toBeVisible();
 
-  await page.goto(`${acme}/requests?status=pending`);
+  await page.goto(`${acme}/requests`);
   await expect(page).toHaveTitle('Requests · acme · Backchannel');
+  await expect(page.getByRole('link', { name: 'Live' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('table', { name: 'Waiting requests, live' })).toContainText(started.binding);
+  await expectAccessible(page);
+  await screenshot(page, 'requests-live');
+
+  await page.getByRole('link', { name: 'History' }).click();
+  await page.getByRole('link', { name: 'Pending' }).click();
+  await expect(page).toHaveURL(`${acme}/requests?view=history&status=pending`);
+  await expect(page.getByRole('link', { name: 'History' })).toHaveAttribute('aria-current', 'page');
   await expect(page.getByRole('link', { name: 'Pending' })).toHaveAttribute('aria-current', 'page');
   await expectAccessible(page);
   await screenshot(page, 'requests');
