@@ -104,7 +104,9 @@ export const createLiveRequestHub = ({ db, feed }: { db: () => Db; feed: EventFe
       const byTenant = new Map<string, EventRecord[]>();
       for (const event of events) {
         if (event.tenantId === null || !tenants.has(event.tenantId) || !REQUEST_EVENTS.has(event.type)) continue;
-        byTenant.set(event.tenantId, [...(byTenant.get(event.tenantId) ?? []), event]);
+        const rows = byTenant.get(event.tenantId);
+        if (rows) rows.push(event);
+        else byTenant.set(event.tenantId, [event]);
       }
       for (const [tenantId, rows] of byTenant) {
         try {
