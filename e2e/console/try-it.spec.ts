@@ -53,6 +53,8 @@ test.describe('Try it', () => {
     page,
   }) => {
     await page.goto(applicationUrl());
+    // Headless UI names its switches once hydrated: axe before that sees unnamed toggles.
+    await expect(page.getByRole('switch', { name: 'User code' })).toBeVisible();
     await expectAccessible(page);
     const binding = await startTryIt(page);
 
