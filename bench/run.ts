@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConsoleData } from './lib/console-load';
-import { measureLiveMonitor, type MonitorFigure } from './lib/monitor-load';
+import type { MonitorFigure } from './lib/monitor-load';
 import { bulkLoad, type BulkLoadResult } from './lib/scale';
 import { SQLITE_SYNCHRONOUS } from '../lib/db/sqlite-durability';
 import {
@@ -826,6 +826,8 @@ const main = async () => {
       sessionToken = load.sessionToken;
     }
     bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
+    // Imported only here: loading Playwright in this process (pinned to the load generators' core) costs them.
+    const { measureLiveMonitor } = await import('./lib/monitor-load');
     monitor = await measureLiveMonitor(
       {
         baseUrl: `http://127.0.0.1:${bcPort}`,
