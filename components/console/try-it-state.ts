@@ -74,9 +74,7 @@ const applyView = (run: TryItRun, view: LiveRequestView): TryItRun => {
 /** The run after one message of the request stream (other requests' messages never reach it). */
 export const applyLiveMessage = (run: TryItRun, message: LiveMessage): TryItRun => {
   if (message.type === 'reset') return run;
-  if (message.type === 'requests') {
-    return message.requests.reduce((next, view) => (view.id === run.started.request_id ? applyView(next, view) : next), run);
-  }
+  if (message.type === 'polls') return run;
   const { event, request } = message;
   if (event.request_id !== run.started.request_id) return run;
   let next = run;

@@ -1,27 +1,26 @@
 import { toEventViews, type EventView, type EventViewRow } from '@/lib/admin/event-view';
-import {
-  LIVE_REQUEST_VIEW_COLUMNS,
-  loadLiveRequestViews,
-  toLiveRequestViews,
-  type LiveRequestView,
-} from '@/lib/admin/live-request-view';
+import { loadLiveRequestViews, type LiveRequestView } from '@/lib/admin/live-request-view';
 import type { Db } from '@/lib/db/client';
 import type { EventFeed } from '@/lib/events/event-feed';
 import type { EventRecord } from '@/lib/events/event-types';
 import { REQUEST_EVENT_TYPES } from '@/lib/events/event-types';
 import { log } from '@/lib/log';
-import { UNFINISHED_STATUSES } from '@/lib/store/request-lifecycle';
+import type { ProtocolStore } from '@/lib/store/protocol-store';
+
+/** A waiting request's polls so far: all a poll changes in its view. */
+export type LivePoll = Pick<LiveRequestView, 'id' | 'poll_count' | 'last_polled_at'>;
 
 /**
  * What a watcher of a tenant's requests receives: an event with the current
  * view of its request (null for an event without one, a refused
- * bc-authorize); fresh views of requests whose polls changed (polls write no
- * events: architecture.md, hot path budget); or `reset` when the watcher is
- * too far behind to catch up and must reload.
+ * bc-authorize); the poll counts of waiting requests polled since the last
+ * look (polls write no events: architecture.md, hot path budget), for views
+ * the watcher already has; or `reset` when the watcher is too far behind to
+ * catch up and must reload.
  */
 export type LiveMessage =
   | { type: 'event'; id: string; event: EventView; request: LiveRequestView | null }
-  | { type: 'requests'; requests: LiveRequestView[] }
+  | { type: 'polls'; polls: LivePoll[] }
   | { type: 'reset' };
 
 export type LiveWatcher = {
@@ -49,10 +48,10 @@ const forWatcher = (watcher: LiveWatcher, messages: LiveMessage[]): LiveMessage[
 
   return messages.flatMap((message): LiveMessage[] => {
     if (message.type === 'event') return message.event.request_id === watcher.requestId ? [message] : [];
-    if (message.type === 'requests') {
-      const requests = message.requests.filter((request) => request.id === watcher.requestId);
+    if (message.type === 'polls') {
+      const polls = message.polls.filter((poll) => poll.id === watcher.requestId);
 
-      return requests.length > 0 ? [{ type: 'requests', requests }] : [];
+      return polls.length > 0 ? [{ type: 'polls', polls }] : [];
     }
 
     return [message];
@@ -67,7 +66,15 @@ const forWatcher = (watcher: LiveWatcher, messages: LiveMessage[]): LiveMessage[
  * changed. Watchers are filtered by tenant here; who may watch which tenant
  * is decided by watchRequests, next to the data.
  */
-export const createLiveRequestHub = ({ db, feed }: { db: () => Db; feed: EventFeed }): LiveRequestHub => {
+export const createLiveRequestHub = ({
+  db,
+  store,
+  feed,
+}: {
+  db: () => Db;
+  store: () => ProtocolStore;
+  feed: EventFeed;
+}): LiveRequestHub => {
   const watchers = new Set<LiveWatcher>();
   let unsubscribeFeed: (() => void) | null = null;
   let pollTimer: NodeJS.Timeout | undefined;
@@ -123,13 +130,14 @@ export const createLiveRequestHub = ({ db, feed }: { db: () => Db; feed: EventFe
     const since = new Date(lastPollCheck - POLL_OVERLAP_MS);
     lastPollCheck = now.getTime();
     for (const tenantId of watchedTenants()) {
-      const rows = await db().backchannelRequest.findMany({
-        where: { tenantId, status: { in: [...UNFINISHED_STATUSES] }, expiresAt: { gt: now }, lastPolledAt: { gt: since } },
-        select: LIVE_REQUEST_VIEW_COLUMNS,
-        take: POLL_REFRESH_LIMIT,
-      });
+      const rows = await store().listPollsSince({ tenantId, since, now, limit: POLL_REFRESH_LIMIT });
       if (rows.length > 0) {
-        dispatch(tenantId, [{ type: 'requests', requests: await toLiveRequestViews(db(), rows, now) }]);
+        const polls = rows.map((row) => ({
+          id: row.id,
+          poll_count: row.pollCount,
+          last_polled_at: row.lastPolledAt?.toISOString() ?? null,
+        }));
+        dispatch(tenantId, [{ type: 'polls', polls }]);
       }
     }
   };

@@ -47,7 +47,7 @@ describe(`live request stream (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     globexAdmin = { kind: 'admin', id: 'admin-g', email: 'g@admin.test', role: 'tenant-admin', tenantIds: new Set([globex.id]) };
     const { store } = getProtocolData();
     feed = createEventFeed({ read: (after, limit) => store.listEventsAfter(after, limit), wakers: [onEventBell], tickMs: 200 });
-    hub = createLiveRequestHub({ db: () => db, feed });
+    hub = createLiveRequestHub({ db: () => db, store: () => store, feed });
   });
 
   afterAll(async () => {
@@ -137,7 +137,7 @@ describe(`live request stream (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     expect(eventsIn(received).map((message) => message.event.request_id)).toEqual([watched.id]);
   });
 
-  it('sends a fresh view of a request whose poll count changed (polls write no events)', async () => {
+  it('sends the poll count and time of a request that was polled (polls write no events)', async () => {
     const { request } = await pending();
     const received = await watch(acmeAdmin, { tenantSlug: 'acme', request_id: request.id });
     const { store } = getProtocolData();
@@ -149,9 +149,9 @@ describe(`live request stream (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     expect(polled).toBe(true);
     await vi.waitFor(
       () => {
-        const views = received.flatMap((message) => (message.type === 'requests' ? message.requests : []));
-        expect(views.at(-1)).toMatchObject({ id: request.id, poll_count: 1, status: 'pending' });
-        expect(views.at(-1)?.last_polled_at).not.toBeNull();
+        const polls = received.flatMap((message) => (message.type === 'polls' ? message.polls : []));
+        expect(polls.at(-1)).toMatchObject({ id: request.id, poll_count: 1 });
+        expect(polls.at(-1)?.last_polled_at).not.toBeNull();
       },
       { timeout: 5_000 },
     );

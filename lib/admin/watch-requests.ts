@@ -8,6 +8,7 @@ import type { Principal } from '@/lib/auth/principal';
 import { getDb, type Db } from '@/lib/db/client';
 import { REQUEST_EVENT_TYPES } from '@/lib/events/event-types';
 import { getEventFeed } from '@/lib/events/get-event-feed';
+import { getProtocolData } from '@/lib/store/get-protocol-store';
 
 /** The most events a reconnecting watcher is sent to catch up; further behind, it is told to reload. */
 export const CATCH_UP_LIMIT = 1_000;
@@ -28,7 +29,11 @@ const globalForHub = globalThis as unknown as { backchannelLiveRequestHub?: Live
 
 /** This process's hub over its event feed. */
 export const getLiveRequestHub = (): LiveRequestHub =>
-  (globalForHub.backchannelLiveRequestHub ??= createLiveRequestHub({ db: getDb, feed: getEventFeed() }));
+  (globalForHub.backchannelLiveRequestHub ??= createLiveRequestHub({
+    db: getDb,
+    store: () => getProtocolData().store,
+    feed: getEventFeed(),
+  }));
 
 /**
  * Streams a tenant's request events to `send` as they are committed: first

@@ -135,6 +135,13 @@ export type ProtocolStore = {
   /** Records an event that accompanies no state change (a link opened). */
   recordEvent(event: EventRecord): Promise<void>;
   listRequestEvents(requestId: string): Promise<EventRecord[]>;
+  /** At most `limit` of a tenant's waiting requests polled after `since`, with their poll count and time (the live monitor's refresh). */
+  listPollsSince(options: {
+    tenantId: string;
+    since: Date;
+    now: Date;
+    limit: number;
+  }): Promise<{ id: string; pollCount: number; lastPolledAt: Date | null }[]>;
   /** At most `limit` events with an id above `after` (any tenant), oldest first: the event feed's tail. */
   listEventsAfter(after: string, limit: number): Promise<EventRecord[]>;
   /**
@@ -311,6 +318,7 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     await ringingAfter(engine.execute(q.insertEvent, event));
   },
   listRequestEvents: (requestId) => engine.all(q.selectRequestEvents, { requestId }),
+  listPollsSince: (options) => engine.all(q.selectPollsSince, options),
   listEventsAfter: (after, limit) => engine.all(q.selectEventsAfter, { after, limit }),
   pruneEvents: async ({ before, batchSize, maxBatches }) => {
     const params = { before: minTimeOrderedId(before), limit: Math.min(batchSize, EVENT_PRUNE_BATCH_LIMIT) };

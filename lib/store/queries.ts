@@ -231,6 +231,25 @@ export const updateExpire = defineQuery<{ id: string; now: Date }, DecidedSubjec
     .returning(['tenantId', 'clientId', 'userId']),
 );
 
+/**
+ * A tenant's waiting (unfinished, unexpired) requests polled after `since`:
+ * what the live monitor refreshes, since polls write no events. Read on the
+ * (tenantId, status, expiresAt) index; only the poll columns come back.
+ */
+export const selectPollsSince = defineQuery<
+  { tenantId: string; since: Date; now: Date; limit: number },
+  { id: string; pollCount: number; lastPolledAt: Date | null }
+>('polls-since', (db, p) =>
+  db
+    .selectFrom('BackchannelRequest')
+    .select(['id', 'pollCount', 'lastPolledAt'])
+    .where('tenantId', '=', p('tenantId'))
+    .where('status', 'in', [...UNFINISHED_STATUSES])
+    .where((eb) => unexpiredInSql(eb, p('now')))
+    .where('lastPolledAt', '>', p('since'))
+    .limit(p('limit')),
+);
+
 /** Requests the sweeper must mark expired, oldest deadline first. */
 export const selectDueExpiries = defineQuery<{ now: Date; limit: number }, { id: string }>('due-expiries', (db, p) =>
   db

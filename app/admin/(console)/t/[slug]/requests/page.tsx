@@ -13,6 +13,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { getTenant } from '@/lib/admin/get-tenant';
 import { listClients } from '@/lib/admin/list-clients';
 import { listLiveRequests } from '@/lib/admin/list-live-requests';
+import { packLiveSnapshot } from '@/lib/admin/live-snapshot-wire';
 import { listRequests } from '@/lib/admin/list-requests';
 import type { RequestView } from '@/lib/admin/request-view';
 import { requireAdminPrincipal } from '@/lib/auth/require-admin';
@@ -150,7 +151,7 @@ async function LiveMonitorPage({ slug }: { slug: string }) {
       <LiveRequests
         key={snapshot.resume_after}
         tenantSlug={tenant.slug}
-        snapshot={snapshot}
+        snapshot={packLiveSnapshot(snapshot)}
         applications={clients.map((client) => ({ client_id: client.client_id, name: client.client_name }))}
         cancelAction={cancelRequestAction}
       />
