@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { ensurePrivateDirectory } from '@/lib/db/private-sqlite-file';
 
 /** Pino's level names, most to least severe, then `silent`. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -200,7 +201,7 @@ const parseKeyEncryptionKey = (encoded: string, source: string): Buffer => {
 const loadSecret = (name: string, dataDir: string, fileName: string): { value: string; source: string } => {
   const fromEnv = readVar(name);
   if (fromEnv) return { value: fromEnv, source: name };
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDirectory(dataDir, { force: true });
   const path = join(dataDir, fileName);
 
   return { value: loadOrCreateSecretFile(path, () => randomBytes(32).toString('base64url')), source: path };

@@ -2,6 +2,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresPrismaClient } from '@/lib/generated/postgres/client';
 import { PrismaClient } from '@/lib/generated/sqlite/client';
+import { privateSqliteFile } from '@/lib/db/private-sqlite-file';
 import { SQLITE_PRAGMAS } from '@/lib/db/sqlite-durability';
 import { getEnv, sqliteFilePath } from '@/lib/env';
 
@@ -21,7 +22,10 @@ const createDb = (databaseUrl: string): Db => {
 
     return new PostgresPrismaClient({ adapter }) as unknown as Db;
   }
-  const adapter = new PrismaBetterSqlite3({ url: sqliteFilePath(databaseUrl), timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const adapter = new PrismaBetterSqlite3({
+    url: privateSqliteFile(sqliteFilePath(databaseUrl)),
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+  });
 
   return new PrismaClient({ adapter });
 };

@@ -46,6 +46,7 @@ import type { DiffTarget, MigrationList, SchemaEngine, SchemaFilter } from '@pri
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
+import { privateSqliteFile } from '@/lib/db/private-sqlite-file';
 import { databaseKindOf, getBaseEnv, sqliteFilePath, type DatabaseKind } from '@/lib/env';
 
 export type MigrateOptions = {
@@ -514,8 +515,7 @@ class PgMigrationFactory implements SqlMigrationAwareDriverAdapterFactory {
 const targetFor = (databaseUrl: string, shadowAdminUrl?: string): EngineTarget => {
   const kind = databaseKindOf(databaseUrl);
   if (kind === 'sqlite') {
-    const path = sqliteFilePath(databaseUrl);
-    mkdirSync(dirname(path), { recursive: true });
+    const path = privateSqliteFile(sqliteFilePath(databaseUrl));
     const factory = new SqliteMigrationFactory(path);
 
     return { kind, factory, close: () => factory.close() };

@@ -1,4 +1,5 @@
 import Database, { type Statement } from 'better-sqlite3';
+import { privateSqliteFile } from '@/lib/db/private-sqlite-file';
 import { SQLITE_PRAGMAS } from '@/lib/db/sqlite-durability';
 import { GroupCommitter } from '@/lib/store/group-commit';
 import { bindValues, type CompiledStatement, type SqlQuery } from '@/lib/store/sql/define-query';
@@ -95,7 +96,7 @@ const createExecutor = (db: Database.Database): SqlExecutor => {
 };
 
 const open = (filePath: string): Database.Database => {
-  const db = new Database(filePath);
+  const db = new Database(privateSqliteFile(filePath));
   for (const pragma of SQLITE_PRAGMAS) db.pragma(pragma);
 
   return db;
