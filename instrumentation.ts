@@ -5,6 +5,11 @@
 // Next itself, not configuration, so they are read here rather than in lib/env.ts.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
+  const [{ assertDevelopmentOutboxAllowed }, { getBaseEnv }] = await Promise.all([
+    import('@/lib/email/development-outbox-guard'),
+    import('@/lib/env'),
+  ]);
+  assertDevelopmentOutboxAllowed(getBaseEnv());
   const { startBackgroundWork } = await import('@/lib/background/background-work');
   startBackgroundWork();
 }

@@ -11,5 +11,13 @@ process.env.BACKCHANNEL_ROOT ||= root;
 process.chdir(root);
 
 register({ tsconfig: join(root, 'tsconfig.json') });
-const { main } = await import(pathToFileURL(join(root, 'scripts/start.ts')).href);
-await main();
+try {
+  const { main } = await import(pathToFileURL(join(root, 'scripts/start.ts')).href);
+  await main();
+} catch (error) {
+  // A configuration the server refuses (lib/env.ts, the development outbox guard): the reason, one
+  // line, no stack (BACKCHANNEL_DEBUG=1 prints it).
+  const debug = !['', '0', 'false', 'no', 'off'].includes((process.env.BACKCHANNEL_DEBUG ?? '').trim().toLowerCase());
+  console.error(`backchannel: could not start: ${debug ? (error?.stack ?? error) : (error?.message ?? error)}`);
+  process.exit(1);
+}

@@ -43,6 +43,14 @@ export type BaseEnv = {
   adminEmails: readonly string[];
   /** EVENT_RETENTION_DAYS (1–3650, default 30): events (request events and the audit log) older than this are deleted. */
   eventRetentionDays: number;
+  /** NODE_ENV is `production` (`npm start` sets it). */
+  production: boolean;
+  /**
+   * DEVELOPMENT_OUTBOX_I_KNOW: a production server without RESEND_API_KEY may
+   * print approval links to its log on an APP_URL other than localhost
+   * (assertDevelopmentOutboxAllowed refuses to start otherwise).
+   */
+  developmentOutboxAcknowledged: boolean;
 };
 
 /**
@@ -167,6 +175,8 @@ const loadBaseEnv = (): BaseEnv => {
     shadowDatabaseUrl: readVar('SHADOW_DATABASE_URL'),
     adminEmails: parseAdminEmails(readVar('ADMIN_EMAILS')),
     eventRetentionDays: parseEventRetentionDays(readVar('EVENT_RETENTION_DAYS')),
+    production: readVar('NODE_ENV') === 'production',
+    developmentOutboxAcknowledged: isFlagSet(readVar('DEVELOPMENT_OUTBOX_I_KNOW')),
   };
 };
 

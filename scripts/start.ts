@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { assertDevelopmentOutboxAllowed } from '@/lib/email/development-outbox-guard';
 import { getEnv } from '@/lib/env';
 import { log } from '@/lib/log';
 import { applyMigrations } from '@/scripts/migrations/migrate';
@@ -23,6 +24,7 @@ const buildIfMissing = (root: string) => {
 /** Prepares the data directory, database and build, starts the server, and stops it cleanly on SIGINT/SIGTERM. */
 export const main = async () => {
   const env = getEnv();
+  assertDevelopmentOutboxAllowed(env);
   const { applied } = await applyMigrations({ log: (line) => log.info(line) });
   if (applied.length === 0) log.info('Database schema is up to date.');
   buildIfMissing(env.projectRoot);

@@ -19,8 +19,9 @@ export type SendSignInLinkOptions = {
  * known address than for an unknown one. A failed delivery is logged.
  */
 export const sendSignInLink = (options: SendSignInLinkOptions): void => {
-  const email = renderSignInEmail({ url: signInConfirmUrlFor(options.url, getEnv().appUrl), expires: options.expires });
-  void deliverEmail({ idempotencyKey: `sign-in-${randomUUID()}`, to: options.to, ...email }).then(
+  const url = signInConfirmUrlFor(options.url, getEnv().appUrl);
+  const email = renderSignInEmail({ url, expires: options.expires });
+  void deliverEmail({ idempotencyKey: `sign-in-${randomUUID()}`, to: options.to, link: url, ...email }).then(
     (result) => {
       if (!result.ok) log.error({ error: result.error }, 'console sign-in email was not delivered');
     },

@@ -163,6 +163,9 @@ describe('approval email (outbox handler)', () => {
     const output = written.join('');
     expect(output).toContain(`message ${message.id}`);
     expect(linkIn(output)).toBeDefined();
+    // One line with the link, not the whole email (about 1.4 KB each; the console's viewer has it).
+    expect(output.trimEnd().split('\n')).toHaveLength(1);
+    expect(output.length).toBeLessThan(400);
     expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({
       status: 'delivered',
       providerMessageId: 'development-outbox',

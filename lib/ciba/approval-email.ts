@@ -161,15 +161,16 @@ export const createApprovalEmailHandler = (
         };
       }
       if (approvalToken === null) return { ok: false, error: 'The approval link token is missing.', retryable: false };
+      const url = approvalUrlFor(approval.tenantSlug, approvalToken);
       const email = buildApprovalEmail({
         tenant: { name: approval.tenantName },
         client: { name: approval.clientName },
         user: { email: approval.userEmail, name: approval.userName },
         request: { bindingMessage: approval.bindingMessage, scope: approval.scope, expiresAt: approval.expiresAt },
-        url: approvalUrlFor(approval.tenantSlug, approvalToken),
+        url,
       });
 
-      return deliverEmail({ idempotencyKey: message.id, to: approval.userEmail, ...email });
+      return deliverEmail({ idempotencyKey: message.id, to: approval.userEmail, link: url, ...email });
     },
   };
 };

@@ -11,6 +11,8 @@ export type OutgoingEmail = {
   subject: string;
   text: string;
   html: string;
+  /** The one link the email is for (approval, sign-in): the development outbox prints it. */
+  link?: string;
 };
 
 export type DeliveryResult =
@@ -69,22 +71,20 @@ const deliverThroughResend = async (apiKey: string, email: OutgoingEmail): Promi
   }
 };
 
-/** Without RESEND_API_KEY the email is printed to standard output: the developer's only way to the link. */
+/**
+ * Without RESEND_API_KEY the email is summarised on standard output, one line
+ * with its link (the developer's way to it); the whole approval email is in
+ * the console's development outbox viewer.
+ */
 const printToDevelopmentOutbox = (email: OutgoingEmail): DeliveryResult => {
-  const rule = '─'.repeat(72);
-  process.stdout.write(
-    [
-      '',
-      rule,
-      `Email outbox (RESEND_API_KEY is not set, nothing was sent) · message ${email.idempotencyKey}`,
-      `To:      ${email.to}`,
-      `Subject: ${email.subject}`,
-      rule,
-      email.text,
-      rule,
-      '',
-    ].join('\n') + '\n',
-  );
+  const parts = [
+    'Email outbox (RESEND_API_KEY is not set, nothing was sent)',
+    `message ${email.idempotencyKey}`,
+    `to ${email.to}`,
+    JSON.stringify(email.subject),
+    ...(email.link ? [email.link] : []),
+  ];
+  process.stdout.write(parts.join(' · ') + '\n');
 
   return { ok: true, providerMessageId: DEVELOPMENT_OUTBOX_ID, keepSecret: true };
 };
