@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
+import { deliverOutbox } from '@/lib/testing/outbox';
+import { call, formRequest } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
 import { runCli as runCommandLine } from './main';
 
@@ -471,6 +473,45 @@ describe('backchannel CLI', () => {
     [['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--user-code', 'on'], /--user-code is not supported yet/],
   ])('exits 2 for the usage error on stderr only: %j', async (args, message) => {
     await expectFailure(args, 2, message);
+  });
+
+  it('lists the development outbox: each approval email with its link while the request is pending (outbox list)', async () => {
+    await runJson(['tenant', 'create', '--slug', 'mailroom', '--name', 'Mailroom']);
+    await runJson(['user', 'create', '--tenant', 'mailroom', '--email', 'dana@example.com']);
+    const desk = await runJson(['client', 'create', '--tenant', 'mailroom', '--name', 'Desk']);
+    const started = await call(
+      formRequest(
+        '/t/mailroom/bc-authorize',
+        { scope: 'openid', login_hint: 'dana@example.com', binding_message: 'M4IL' },
+        { auth: { clientId: desk.client_id, clientSecret: desk.client_secret as string } },
+      ),
+    );
+    expect(started.status).toBe(200);
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = () => true;
+    try {
+      await deliverOutbox();
+    } finally {
+      process.stdout.write = write;
+    }
+
+    const emails = await runJson<Record<string, unknown>[]>(['outbox', 'list', '--tenant', 'mailroom']);
+    expect(emails).toEqual([
+      expect.objectContaining({
+        to: 'dana@example.com',
+        request: { id: expect.any(String), status: 'pending' },
+        approval_url: expect.stringMatching(/^https:\/\/op\.example\.test\/t\/mailroom\/approve\/[A-Za-z0-9_-]+$/),
+      }),
+    ]);
+    const human = await runCli(['outbox', 'list', '--tenant', 'mailroom']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain(emails[0].approval_url as string);
+    await expectFailure(
+      ['outbox', 'list', '--tenant', 'mailroom', '--limit', '0'],
+      1,
+      /--limit.*must be a whole number from 1 to 100/,
+    );
+    await expectFailure(['outbox', 'list'], 2, /--tenant/);
   });
 
   it('prints help on stdout with exit code 0', async () => {

@@ -5,6 +5,7 @@ import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
 import { createApiKey } from '@/lib/admin/create-api-key';
 import { createAdmin, type TCreateAdmin } from '@/lib/admin/create-admin';
+import { DEVELOPMENT_EMAILS_LIMIT, listDevelopmentEmails, type DevelopmentEmailView } from '@/lib/admin/list-development-emails';
 import { listClients } from '@/lib/admin/list-clients';
 import { listTenants } from '@/lib/admin/list-tenants';
 import { listUsers } from '@/lib/admin/list-users';
@@ -23,6 +24,7 @@ import {
   type ClientMetadata,
 } from '@/lib/clients/client-metadata';
 import type { Db } from '@/lib/db/client';
+import { getEnv } from '@/lib/env';
 import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 import { formatFields, formatTable } from './format';
@@ -507,6 +509,33 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
           ['role', admin.role],
           ['tenants', admin.tenants.join(', ')],
         ]),
+    },
+  },
+  outbox: {
+    list: {
+      summary:
+        "List a tenant's approval emails that went to the development outbox (no RESEND_API_KEY), newest first, with each link while its request is pending.",
+      options: {
+        tenant: TENANT_OPTION,
+        limit: {
+          value: '<n>',
+          description: `How many, 1–${DEVELOPMENT_EMAILS_LIMIT.max} (default ${DEVELOPMENT_EMAILS_LIMIT.default}).`,
+        },
+      },
+      examples: ['backchannel outbox list --tenant acme', 'backchannel outbox list --tenant acme --limit 1 --json'],
+      run: (db, values) =>
+        listDevelopmentEmails(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          ...(values.limit === undefined ? {} : { limit: values.limit }),
+        }),
+      formatHuman: (emails: DevelopmentEmailView[]) =>
+        formatTable(
+          ['SENT', 'TO', 'REQUEST', 'LINK'],
+          emails.map((email) => [email.sent_at, email.to, email.request.status, email.approval_url ?? '—']),
+          getEnv().resendApiKey
+            ? 'Nothing here: RESEND_API_KEY is set, so emails go to Resend.'
+            : 'No approval emails in the development outbox of this tenant yet.',
+        ),
     },
   },
 };
