@@ -78,9 +78,9 @@ const WARMUP_SEC = QUICK ? 1 : 3;
 const DURATION_SEC = QUICK ? 3 : 10;
 const CONNECTIONS = 50;
 const FLOW_CONCURRENCY = 50;
-/** (d): full flows this many at once, for the token success path's p99 (not with --quick). */
+/** (c) again with full flows this many at once, for the token success path's p99 (not with --quick). */
 const TOKEN_POLLERS = 200;
-const TOKEN_POLLERS_SCENARIO = `(d) ${TOKEN_POLLERS} pollers`;
+const TOKEN_POLLERS_SCENARIO = `(c) full flow, ${TOKEN_POLLERS} at once`;
 const USERS = 10;
 const POLL_INTERVAL = 1; // the bench client's poll interval (client create --poll-interval)
 /**
