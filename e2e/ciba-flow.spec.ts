@@ -129,6 +129,9 @@ test('happy path: email, approval in the browser, polling, verified ID token, us
   expect(await axeViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByRole('heading', { name: 'Request approved' })).toBeVisible();
+  // Said once: not again by the page title or an announcement of the navigation.
+  await expect(page.getByText('Request approved')).toHaveCount(1);
+  expect(await page.title()).not.toContain('Request approved');
   await page.screenshot({ path: 'reports/screenshots/approval-done.png', fullPage: true });
   expect(await axeViolations(page)).toEqual([]);
   expect(page.url()).toBe(`${ctx.appUrl}/t/acme/approve/done?outcome=approved`);
