@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lockTenantActivity, unsealUserActivity } from '@/lib/admin/activity-slots';
 import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
@@ -6,6 +7,7 @@ import { ZResourceIdSchema } from '@/lib/admin/user-fields';
 import { toUserView, USER_VIEW_COLUMNS, userSettingsOf } from '@/lib/admin/user-view';
 import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
+import { getEnv } from '@/lib/env';
 
 /** Which user: its id. */
 export const ZDeleteUserSchema = z.strictObject({ id: ZResourceIdSchema }).meta({ title: 'DeleteUser' });
@@ -16,8 +18,9 @@ export type DeleteUserOptions = { tenantSlug: string } & TDeleteUser;
 export type DeletedUser = { id: string; deleted: boolean };
 
 /**
- * Deletes a user of a tenant with its requests (they cascade), and records
- * the deletion, in one transaction. Idempotent: a user that does not exist
+ * Deletes a user of a tenant with its requests (they cascade), unseals the
+ * overview's slots that counted them (unsealUserActivity), and records the
+ * deletion, in one transaction. Idempotent: a user that does not exist
  * (any more, or in this tenant) is not an error; `deleted` says whether one
  * was deleted now.
  *
@@ -31,6 +34,8 @@ export const deleteUser = async (db: Db, principal: Principal, options: DeleteUs
   return db.$transaction(async (tx) => {
     const current = await tx.user.findFirst({ where: { id, tenantId: tenant.id }, select: USER_VIEW_COLUMNS });
     if (!current) return { id, deleted: false };
+    await lockTenantActivity(tx, getEnv().databaseKind, tenant.id);
+    await unsealUserActivity(tx, { tenantId: tenant.id, userId: id });
     const { count } = await tx.user.deleteMany({ where: { id, tenantId: tenant.id } });
     if (count === 0) return { id, deleted: false };
     await recordAdminEvent(tx, {

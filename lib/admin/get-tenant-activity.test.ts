@@ -199,14 +199,14 @@ describe(`getTenantActivity (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     const { time_to_decide } = await getTenantActivity(db, CLI_PRINCIPAL, { tenantSlug: 'acme', range: 'hour', now: NOW });
 
     // 1, 2, 4, 10, 20 s: the median is the middle one; p95 sits at rank 3.8 of 0…4, between 10 s and 20 s.
-    expect(time_to_decide).toEqual({ decided: 5, median_ms: 4000, p95_ms: 18_000 });
+    expect(time_to_decide).toEqual({ decided: 5, median_ms: 4000, p95_ms: 18_000, exact: true });
   });
 
   it('interpolates the median between the two middle durations when there is an even number', async () => {
     // The day window also holds 11:34:59.999 (3 s): 1, 2, 3, 4, 10, 20 s.
     const { time_to_decide } = await getTenantActivity(db, CLI_PRINCIPAL, { tenantSlug: 'acme', range: 'day', now: NOW });
 
-    expect(time_to_decide).toEqual({ decided: 6, median_ms: 3500, p95_ms: 17_500 });
+    expect(time_to_decide).toEqual({ decided: 6, median_ms: 3500, p95_ms: 17_500, exact: true });
   });
 
   it('ranks the top clients by requests started, with their names and client_ids', async () => {
@@ -255,7 +255,7 @@ describe(`getTenantActivity (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     expect(activity.buckets).toHaveLength(48);
     expect(activity.buckets.every((bucket) => Object.values({ ...bucket, start: 0 }).every((value) => value === 0))).toBe(true);
     expect(activity.rates).toEqual({ approved: null, denied: null, expired: null, cancelled: null });
-    expect(activity.time_to_decide).toEqual({ decided: 0, median_ms: null, p95_ms: null });
+    expect(activity.time_to_decide).toEqual({ decided: 0, median_ms: null, p95_ms: null, exact: true });
     expect(activity.top_clients).toEqual([]);
   });
 
@@ -421,7 +421,7 @@ describe(`getTenantActivity over ${BIG_REQUESTS.toLocaleString('en')} requests (
       return Math.round(low + (durations[Math.ceil(position)] - low) * (position - Math.floor(position)));
     };
 
-    return { totals, time_to_decide: { decided: durations.length, median_ms: percentile(0.5), p95_ms: percentile(0.95) } };
+    return { totals, time_to_decide: { decided: durations.length, median_ms: percentile(0.5), p95_ms: percentile(0.95), exact: true } };
   };
 
   it.each(['hour', 'day', 'week'] as const)('aggregates the %s exactly', async (range) => {

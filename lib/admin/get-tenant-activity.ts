@@ -3,10 +3,30 @@ import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
+import {
+  bucketOf,
+  countsByStatusNow,
+  decideMs,
+  requestsBetween,
+  timeParameter,
+  toNumber,
+  USER_DECIDED,
+  type Dialect,
+  type SqlNumber,
+} from '@/lib/admin/activity-sql';
+import { ACTIVITY_SLOT_MS } from '@/lib/admin/activity-slots';
+import {
+  addDecideTime,
+  decideTimePercentiles,
+  mergeDecideTimes,
+  parseDecideTimes,
+  percentileRanks,
+  type DecideTimeHistogram,
+} from '@/lib/admin/decide-time-histogram';
+import { planActivityReads, type ActivityReadPlan, type TimeSpan } from '@/lib/admin/plan-activity-reads';
 import { getEnv } from '@/lib/env';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import { minTimeOrderedId } from '@/lib/ids/time-ordered-id';
-import { toSqliteDate } from '@/lib/store/sql/sqlite-engine';
 
 /** The windows the overview shows, each cut into buckets of one size, aligned to UTC. */
 export const ACTIVITY_RANGES = ['hour', 'day', 'week'] as const;
@@ -81,67 +101,28 @@ export type TenantActivity = {
    * (whatever happened after: redeemed, or expired unredeemed), in
    * milliseconds; median and 95th percentile interpolated linearly between
    * the nearest ranks (PostgreSQL's percentile_cont). Null when none.
+   * `exact` when computed from every duration (no sealed slot in the window:
+   * always for the hour); otherwise from sealed slots' histograms, each
+   * within 1 % of the exact value. `decided` is always exact.
    */
-  time_to_decide: { decided: number; median_ms: number | null; p95_ms: number | null };
+  time_to_decide: { decided: number; median_ms: number | null; p95_ms: number | null; exact: boolean };
   /** The clients that started the most requests in the window, at most TOP_CLIENTS, most first. */
   top_clients: ActivityClient[];
 };
 
-type Dialect = 'sqlite' | 'postgres';
-
-/** Numbers come back as number or bigint (PostgreSQL's count), per driver. */
-type SqlNumber = number | bigint | string | null;
-const toNumber = (value: SqlNumber): number => (value === null ? 0 : Number(value));
-
 /**
  * What every statement shares: the tenant, the window's first instant and
  * `now`, its last (the last bucket is still filling: nothing after now is
- * counted), as times and as an id range.
+ * counted), and the buckets' size.
  */
-type Window = { tenantId: string; from: Date; now: Date; fromId: string; afterNowId: string; bucketMs: number };
+type Window = { tenantId: string; from: Date; now: Date; bucketMs: number };
 
-/** A timestamp as each database compares it with a stored DateTime (UTC wall time on PostgreSQL). */
-const timeParameter = (dialect: Dialect, date: Date): Prisma.Sql =>
-  dialect === 'sqlite'
-    ? Prisma.sql`${toSqliteDate(date)}`
-    : Prisma.sql`CAST(${date.toISOString().slice(0, 23).replace('T', ' ')} AS timestamp(3))`;
-
-/**
- * The bucket (0 … count − 1) a DateTime column falls in. Buckets start on whole
- * seconds, so whole seconds decide: SQLite's integer division of integers;
- * PostgreSQL's EXTRACT is exact (numeric).
- */
-const bucketOf = (dialect: Dialect, column: Prisma.Sql, window: Window): Prisma.Sql => {
-  const fromSeconds = window.from.getTime() / 1000;
-  const bucketSeconds = window.bucketMs / 1000;
-
-  return dialect === 'sqlite'
-    ? Prisma.sql`((unixepoch(${column}) - CAST(${fromSeconds} AS INTEGER)) / CAST(${bucketSeconds} AS INTEGER))`
-    : Prisma.sql`CAST(FLOOR((EXTRACT(EPOCH FROM ${column}) - ${fromSeconds}) / ${bucketSeconds}) AS INTEGER)`;
-};
-
-/**
- * The tenant's requests created in the window, on the (tenantId, id) index:
- * request ids are UUIDv7 made from the creation time, so the window is an id
- * range (minTimeOrderedId) and no other index is needed.
- */
-const requestsInWindow = (window: Window): Prisma.Sql =>
-  Prisma.sql`FROM "BackchannelRequest" WHERE "tenantId" = ${window.tenantId} AND "id" >= ${window.fromId} AND "id" < ${window.afterNowId}`;
-
-/** Per-outcome counts by the status now; SQL twin of ActivityCounts (isRequestExpired for `expired`). */
-const countsByStatusNow = (dialect: Dialect, window: Window): Prisma.Sql => {
-  const now = timeParameter(dialect, window.now);
-
-  return Prisma.sql`
-    COUNT(*) AS "started",
-    COUNT(*) FILTER (WHERE "status" = 'pending' AND "expiresAt" > ${now}) AS "pending",
-    COUNT(*) FILTER (WHERE "status" = 'redeemed' OR ("status" = 'approved' AND "expiresAt" > ${now})) AS "approved",
-    COUNT(*) FILTER (WHERE "status" = 'denied') AS "denied",
-    COUNT(*) FILTER (WHERE "status" = 'expired' OR ("status" IN ('pending', 'approved') AND "expiresAt" <= ${now})) AS "expired",
-    COUNT(*) FILTER (WHERE "status" = 'cancelled') AS "cancelled"`;
-};
+/** Requests created in a span of the window: an id range (ids are UUIDv7 from the creation time). */
+const requestsIn = (window: Window, span: TimeSpan): Prisma.Sql =>
+  requestsBetween(window.tenantId, minTimeOrderedId(new Date(span.from)), minTimeOrderedId(new Date(span.to)));
 
 type CountsRow = Record<keyof ActivityCounts, SqlNumber>;
+type CountsByBucketAndClient = CountsRow & { bucket: SqlNumber; clientId: string; decided: SqlNumber };
 
 const toCounts = (row: CountsRow | undefined): ActivityCounts => ({
   started: toNumber(row?.started ?? 0),
@@ -162,56 +143,70 @@ const addCounts = (a: ActivityCounts, b: ActivityCounts): ActivityCounts => ({
 });
 
 /**
- * The user decided: decidedAt is written by approve and deny, and by an
- * administrator's cancel (which overwrites it), never by expiry.
+ * One pass over a span of requests: a row per bucket and client with
+ * requests (at most buckets × the tenant's active clients), the counts and
+ * how many the user decided. The top clients are summed from the same rows.
  */
-const USER_DECIDED = Prisma.sql`"decidedAt" IS NOT NULL AND "status" <> 'cancelled'`;
-
-/** decidedAt − createdAt in whole milliseconds. */
-const decideMs = (dialect: Dialect): Prisma.Sql =>
-  dialect === 'sqlite'
-    ? Prisma.sql`CAST(ROUND((unixepoch("decidedAt", 'subsec') - unixepoch("createdAt", 'subsec')) * 1000) AS INTEGER)`
-    : Prisma.sql`(EXTRACT(EPOCH FROM ("decidedAt" - "createdAt")) * 1000)`;
-
-/**
- * One pass over the window: a row per bucket and client with requests (at
- * most buckets × the tenant's active clients), the counts and how many the
- * user decided. The top clients are summed from the same rows.
- */
-const selectRequestCounts = (db: Db, dialect: Dialect, window: Window) =>
-  db.$queryRaw<(CountsRow & { bucket: SqlNumber; clientId: string; decided: SqlNumber })[]>`
+const selectRequestCounts = (db: Db, dialect: Dialect, window: Window, span: TimeSpan) =>
+  db.$queryRaw<CountsByBucketAndClient[]>`
     SELECT ${bucketOf(dialect, Prisma.sql`"createdAt"`, window)} AS "bucket", "clientId",
-      ${countsByStatusNow(dialect, window)},
+      ${countsByStatusNow(dialect, window.now)},
       COUNT(*) FILTER (WHERE ${USER_DECIDED}) AS "decided"
-    ${requestsInWindow(window)}
+    ${requestsIn(window, span)}
     GROUP BY 1, 2`;
 
-/** 1-based ranks whose values give the median and the 95th percentile by linear interpolation. */
-const percentileRanks = (count: number, fraction: number): { low: number; high: number; weight: number } => {
-  const position = fraction * (count - 1);
-  const low = Math.floor(position);
+/** Sealed slots' rollups in these spans (on the primary key), as "slotStart" is one of them. */
+const rollupsIn = (dialect: Dialect, window: Window, spans: TimeSpan[]): Prisma.Sql =>
+  Prisma.sql`FROM "ActivityRollup" WHERE "tenantId" = ${window.tenantId} AND (${Prisma.join(
+    spans.map(
+      (span) =>
+        Prisma.sql`("slotStart" >= ${timeParameter(dialect, new Date(span.from))} AND "slotStart" < ${timeParameter(dialect, new Date(span.to))})`,
+    ),
+    ' OR ',
+  )})`;
 
-  return { low: low + 1, high: Math.ceil(position) + 1, weight: position - low };
+/** The same rows as selectRequestCounts, summed from sealed slots (none of which has a pending request). */
+const selectRollupCounts = (db: Db, dialect: Dialect, window: Window, spans: TimeSpan[]) =>
+  db.$queryRaw<CountsByBucketAndClient[]>`
+    SELECT ${bucketOf(dialect, Prisma.sql`"slotStart"`, window)} AS "bucket", "clientId",
+      SUM("started") AS "started", 0 AS "pending", SUM("approved") AS "approved", SUM("denied") AS "denied",
+      SUM("expired") AS "expired", SUM("cancelled") AS "cancelled", SUM("decided") AS "decided"
+    ${rollupsIn(dialect, window, spans)}
+    GROUP BY 1, 2`;
+
+/** The window's slots sealed by `now` (indices from its first instant), on the primary key. */
+const selectSealedSlots = async (db: Db, dialect: Dialect, window: Window, to: Date): Promise<Set<number>> => {
+  const rows = await db.$queryRaw<{ slot: SqlNumber }[]>`
+    SELECT ${bucketOf(dialect, Prisma.sql`"slotStart"`, { from: window.from, bucketMs: ACTIVITY_SLOT_MS })} AS "slot"
+    FROM "ActivitySlot"
+    WHERE "tenantId" = ${window.tenantId}
+      AND "slotStart" >= ${timeParameter(dialect, window.from)} AND "slotStart" < ${timeParameter(dialect, to)}
+      AND "sealedAt" <= ${timeParameter(dialect, window.now)}`;
+
+  return new Set(rows.map((row) => toNumber(row.slot)));
 };
 
+type DecideTimes = { median: number | null; p95: number | null };
+
 /**
- * Median and 95th percentile of the time to decide. PostgreSQL: percentile_cont.
- * SQLite has none: the decided requests' durations are ranked once (one sort
- * of a single integer per decided request) and only the four values at the
- * ranks the percentiles need come back.
+ * Median and 95th percentile of the time to decide, exactly, over one span of
+ * requests. PostgreSQL: percentile_cont. SQLite has none: the decided
+ * requests' durations are ranked once (one sort of a single integer per
+ * decided request) and only the four values at the ranks the percentiles
+ * need come back.
  */
-const selectDecideTimes = async (
+const selectExactDecideTimes = async (
   db: Db,
   dialect: Dialect,
   window: Window,
+  span: TimeSpan,
   decided: number,
-): Promise<{ median: number | null; p95: number | null }> => {
-  if (decided === 0) return { median: null, p95: null };
+): Promise<DecideTimes> => {
   if (dialect === 'postgres') {
     const [row] = await db.$queryRaw<{ median: SqlNumber; p95: SqlNumber }[]>`
       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${decideMs(dialect)}) AS "median",
         percentile_cont(0.95) WITHIN GROUP (ORDER BY ${decideMs(dialect)}) AS "p95"
-      ${requestsInWindow(window)} AND ${USER_DECIDED}`;
+      ${requestsIn(window, span)} AND ${USER_DECIDED}`;
 
     return { median: Math.round(toNumber(row.median)), p95: Math.round(toNumber(row.p95)) };
   }
@@ -221,7 +216,7 @@ const selectDecideTimes = async (
   const rows = await db.$queryRaw<{ rank: SqlNumber; ms: SqlNumber }[]>`
     SELECT "rank", "ms" FROM (
       SELECT ${decideMs(dialect)} AS "ms", ROW_NUMBER() OVER (ORDER BY ${decideMs(dialect)}) AS "rank"
-      ${requestsInWindow(window)} AND ${USER_DECIDED}
+      ${requestsIn(window, span)} AND ${USER_DECIDED}
     ) WHERE "rank" IN (${Prisma.join(ranks)})`;
   const valueAt = new Map(rows.map((row) => [toNumber(row.rank), toNumber(row.ms)]));
   const interpolate = ({ low, high, weight }: ReturnType<typeof percentileRanks>) => {
@@ -231,6 +226,30 @@ const selectDecideTimes = async (
   };
 
   return { median: interpolate(median), p95: interpolate(p95) };
+};
+
+/**
+ * Median and 95th percentile of the time to decide, each within 1 %: the
+ * sealed slots' histograms merged with the raw spans' durations, binned alike.
+ */
+const estimateDecideTimes = async (db: Db, dialect: Dialect, window: Window, plan: ActivityReadPlan): Promise<DecideTimes> => {
+  const [histograms, durations] = await Promise.all([
+    db.$queryRaw<{ decideTimes: string }[]>`SELECT "decideTimes" ${rollupsIn(dialect, window, plan.sealed)} AND "decided" > 0`,
+    Promise.all(
+      plan.raw.map(
+        (span) => db.$queryRaw<{ ms: SqlNumber; count: SqlNumber }[]>`
+          SELECT ${decideMs(dialect)} AS "ms", COUNT(*) AS "count"
+          ${requestsIn(window, span)} AND ${USER_DECIDED}
+          GROUP BY 1`,
+      ),
+    ),
+  ]);
+  const merged: DecideTimeHistogram = new Map();
+  for (const { decideTimes } of histograms) mergeDecideTimes(merged, parseDecideTimes(decideTimes));
+  for (const { ms, count } of durations.flat()) addDecideTime(merged, toNumber(ms), toNumber(count));
+  const [median, p95] = decideTimePercentiles(merged, [0.5, 0.95]);
+
+  return { median, p95 };
 };
 
 /**
@@ -258,7 +277,11 @@ const share = (part: number, whole: number): number | null => (whole === 0 ? nul
  * requests by outcome (the status now), rates, time to decide, notification
  * failures and the busiest clients. Aggregated in the database (a few hundred
  * rows at most come back), on the (tenantId, id) index of requests and the
- * (status, availableAt) index of the outbox.
+ * (status, availableAt) index of the outbox. A day or week sums the rollups
+ * of its sealed half-hours (sealActivitySlots: every request in them final,
+ * so their counts are what a read of their requests would give) and reads
+ * the requests of the others — typically the last hour or so — as the hour
+ * view reads all of its own.
  *
  * @throws AdminError `invalid_input` for an unknown range; `not_found` for an unknown tenant; `forbidden` for one out of reach.
  */
@@ -274,19 +297,25 @@ export const getTenantActivity = async (
   const { bucketMs, count } = ACTIVITY_BUCKETS[range];
   const to = new Date((Math.floor(now.getTime() / bucketMs) + 1) * bucketMs);
   const from = new Date(to.getTime() - count * bucketMs);
-  const window: Window = {
-    tenantId: tenant.id,
-    from,
-    now,
-    fromId: minTimeOrderedId(from),
-    afterNowId: minTimeOrderedId(new Date(now.getTime() + 1)),
-    bucketMs,
-  };
+  const window: Window = { tenantId: tenant.id, from, now, bucketMs };
+  // The hour's minutes are finer than a slot: read raw. A day's or week's buckets are whole slots.
+  const plan: ActivityReadPlan =
+    range === 'hour'
+      ? { raw: [{ from: from.getTime(), to: now.getTime() + 1 }], sealed: [] }
+      : planActivityReads({
+          from: from.getTime(),
+          now: now.getTime(),
+          slotMs: ACTIVITY_SLOT_MS,
+          slotCount: (count * bucketMs) / ACTIVITY_SLOT_MS,
+          sealed: await selectSealedSlots(db, dialect, window, to),
+        });
 
-  const [requestRows, failureRows] = await Promise.all([
-    selectRequestCounts(db, dialect, window),
+  const [rawRows, rollupRows, failureRows] = await Promise.all([
+    Promise.all(plan.raw.map((span) => selectRequestCounts(db, dialect, window, span))),
+    plan.sealed.length === 0 ? [] : selectRollupCounts(db, dialect, window, plan.sealed),
     selectNotificationFailures(db, dialect, window),
   ]);
+  const requestRows = [...rawRows.flat(), ...rollupRows];
   const decided = requestRows.reduce((sum, row) => sum + toNumber(row.decided), 0);
   const byClient = new Map<string, ActivityCounts>();
   for (const row of requestRows)
@@ -295,8 +324,14 @@ export const getTenantActivity = async (
     .sort(([idA, a], [idB, b]) => b.started - a.started || (idA < idB ? -1 : 1))
     .slice(0, TOP_CLIENTS)
     .map(([id]) => id);
+  // Nothing sealed: the window is one raw span, and its percentiles exact.
+  const exact = plan.sealed.length === 0;
   const [decideTimes, clients] = await Promise.all([
-    selectDecideTimes(db, dialect, window, decided),
+    decided === 0
+      ? { median: null, p95: null }
+      : exact
+        ? selectExactDecideTimes(db, dialect, window, plan.raw[0], decided)
+        : estimateDecideTimes(db, dialect, window, plan),
     db.client.findMany({
       where: { tenantId: tenant.id, id: { in: topClientIds } },
       select: { id: true, clientId: true, name: true },
@@ -344,7 +379,7 @@ export const getTenantActivity = async (
       expired: share(totals.expired, finished),
       cancelled: share(totals.cancelled, finished),
     },
-    time_to_decide: { decided, median_ms: decideTimes.median, p95_ms: decideTimes.p95 },
+    time_to_decide: { decided, median_ms: decideTimes.median, p95_ms: decideTimes.p95, exact },
     top_clients: topClientIds.flatMap((id) => {
       const client = clientById.get(id);
       const counts = byClient.get(id);

@@ -1,5 +1,8 @@
+import { pruneActivitySlots } from '@/lib/admin/activity-slots';
+import { sealActivitySlots } from '@/lib/admin/seal-activity-slots';
 import { createApprovalEmailHandler } from '@/lib/ciba/approval-email';
 import { expireDueRequests } from '@/lib/ciba/expire-due-requests';
+import { getDb } from '@/lib/db/client';
 import { getBaseEnv } from '@/lib/env';
 import { closeEventStream, startEventForwarding } from '@/lib/events/get-event-feed';
 import { log } from '@/lib/log';
@@ -16,6 +19,13 @@ const SWEEP_MS = 5_000;
 const PRUNE_MS = 60_000;
 /** … at most this many batches (of EVENT_PRUNE_BATCH_LIMIT rows) a run, so writers never wait long; the next run takes the rest. */
 const PRUNE_BATCHES = 5;
+/**
+ * The overview's half-hours are sealed (at most SEAL_BATCH_SLOTS a run) and
+ * those past their retention pruned this often, first this soon after start,
+ * on a loop of their own: a run of reads never holds up the outbox.
+ */
+const SEAL_MS = 60_000;
+const FIRST_SEAL_MS = 5_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type BackgroundWork = {
@@ -37,6 +47,8 @@ const createBackgroundWork = (): BackgroundWork => {
   let stopped = false;
   let lastSweep = 0;
   let lastPrune = 0;
+  let sealTimer: NodeJS.Timeout | undefined;
+  let sealing: Promise<void> | null = null;
 
   const cycle = async () => {
     do {
@@ -71,6 +83,19 @@ const createBackgroundWork = (): BackgroundWork => {
       });
   };
   timer = setTimeout(run, 0);
+  const seal = () => {
+    sealing = sealActivitySlots(getDb())
+      .then(() => pruneActivitySlots(getDb()))
+      .then(
+        () => undefined,
+        (error: unknown) => log.error({ err: error }, 'sealing activity slots failed'),
+      )
+      .finally(() => {
+        sealing = null;
+        if (!stopped) sealTimer = setTimeout(seal, SEAL_MS);
+      });
+  };
+  sealTimer = setTimeout(seal, FIRST_SEAL_MS);
 
   return {
     wake: () => {
@@ -79,14 +104,16 @@ const createBackgroundWork = (): BackgroundWork => {
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      clearTimeout(sealTimer);
+      await Promise.all([running, sealing]);
     },
   };
 };
 
 /**
  * Starts this process's background work — the outbox worker, the expiry
- * sweeper, the pruning of events past their retention and (on PostgreSQL)
+ * sweeper, the pruning of events past their retention, the sealing of the
+ * overview's half-hours (and pruning of old ones) and (on PostgreSQL)
  * the forwarding of event commits to other instances — once per
  * process, whichever server starts it (the lean HTTP layer or plain
  * `next start`, through instrumentation).
