@@ -39,27 +39,30 @@ export const lockTenantActivity = async (tx: Prisma.TransactionClient, dialect: 
 };
 
 /**
- * Unseals the slots holding a user's requests (from the oldest slot kept on),
- * in the transaction that deletes the user and its requests with it, after
- * lockTenantActivity: the sealed counts included them, a raw read no longer
- * would. Background work seals the slots again from the requests that remain.
+ * Unseals the slots that hold a user's requests, in the transaction that
+ * deletes the user and its requests with it, after lockTenantActivity: the
+ * sealed counts included them, a raw read no longer would. Reads the user's
+ * requests from the tenant's oldest sealed slot on (the (userId, createdAt)
+ * index; at most ACTIVITY_SLOT_RETENTION_MS of them, fewer than the deletion
+ * itself removes). Background work seals the slots again from what remains.
  */
 export const unsealUserActivity = async (
   tx: Prisma.TransactionClient | Db,
-  { tenantId, userId, now = new Date() }: { tenantId: string; userId: string; now?: Date },
+  { tenantId, userId }: { tenantId: string; userId: string },
 ): Promise<void> => {
-  const { _min, _max } = await tx.backchannelRequest.aggregate({
-    where: { userId, createdAt: { gte: new Date(slotStartOf(now.getTime() - ACTIVITY_SLOT_RETENTION_MS)) } },
-    _min: { createdAt: true },
-    _max: { createdAt: true },
+  const oldest = await tx.activitySlot.findFirst({
+    where: { tenantId },
+    orderBy: { slotStart: 'asc' },
+    select: { slotStart: true },
   });
-  if (!_min.createdAt || !_max.createdAt) return;
-  await tx.activitySlot.deleteMany({
-    where: {
-      tenantId,
-      slotStart: { gte: new Date(slotStartOf(_min.createdAt.getTime())), lte: new Date(slotStartOf(_max.createdAt.getTime())) },
-    },
+  if (!oldest) return;
+  const requests = await tx.backchannelRequest.findMany({
+    where: { userId, createdAt: { gte: oldest.slotStart } },
+    select: { createdAt: true },
   });
+  const slotStarts = new Set(requests.map(({ createdAt }) => slotStartOf(createdAt.getTime())));
+  if (slotStarts.size === 0) return;
+  await tx.activitySlot.deleteMany({ where: { tenantId, slotStart: { in: [...slotStarts].map((time) => new Date(time)) } } });
 };
 
 /**
