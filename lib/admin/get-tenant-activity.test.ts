@@ -6,13 +6,14 @@ import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
 import { ACTIVITY_BUCKETS, getTenantActivity, type TenantActivity } from '@/lib/admin/get-tenant-activity';
+import { sealActivitySlots } from '@/lib/admin/seal-activity-slots';
 import { expectAdminError } from '@/lib/admin/test-helpers';
 import { CLI_PRINCIPAL, type Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
 import { getEnv, sqliteFilePath } from '@/lib/env';
 import { PrismaClient as PostgresPrismaClient } from '@/lib/generated/postgres/client';
 import { PrismaClient, type Client, type RequestStatus } from '@/lib/generated/sqlite/client';
-import { timeOrderedId } from '@/lib/ids/time-ordered-id';
+import { minTimeOrderedId, timeOrderedId } from '@/lib/ids/time-ordered-id';
 import { startFakeResend, useResend } from '@/lib/testing/fake-resend';
 import { deliverOutbox } from '@/lib/testing/outbox';
 import { call, credentialsOf, formRequest } from '@/lib/testing/protocol-client';
@@ -421,7 +422,10 @@ describe(`getTenantActivity over ${BIG_REQUESTS.toLocaleString('en')} requests (
       return Math.round(low + (durations[Math.ceil(position)] - low) * (position - Math.floor(position)));
     };
 
-    return { totals, time_to_decide: { decided: durations.length, median_ms: percentile(0.5), p95_ms: percentile(0.95), exact: true } };
+    return {
+      totals,
+      time_to_decide: { decided: durations.length, median_ms: percentile(0.5), p95_ms: percentile(0.95), exact: true },
+    };
   };
 
   it.each(['hour', 'day', 'week'] as const)('aggregates the %s exactly', async (range) => {
@@ -462,5 +466,46 @@ describe(`getTenantActivity over ${BIG_REQUESTS.toLocaleString('en')} requests (
     } finally {
       await logged.$disconnect();
     }
+  });
+  describe('once its ended, final half-hours are sealed', () => {
+    beforeAll(async () => {
+      await sealActivitySlots(db, { now: NOW, tenantId: bigTenantId, maxSlots: 7 * 48 });
+    }, 600_000);
+
+    it.each(['day', 'week'] as const)('gives the %s the same counts, and percentiles within 1 %%', async (range) => {
+      const activity = await getTenantActivity(db, CLI_PRINCIPAL, { tenantSlug: 'big', range, now: NOW });
+      const { totals, time_to_decide } = expected(new Date(activity.from));
+
+      expect(activity.totals).toEqual({ ...totals, notification_failures: 0 });
+      expect(activity.buckets.reduce((sum, bucket) => sum + bucket.started, 0)).toBe(totals.started);
+      expect(activity.top_clients).toEqual([expect.objectContaining({ client_name: 'Big app', started: totals.started })]);
+      expect(activity.time_to_decide).toMatchObject({ decided: time_to_decide.decided, exact: false });
+      for (const key of ['median_ms', 'p95_ms'] as const)
+        expect(Math.abs(activity.time_to_decide[key]! - time_to_decide[key])).toBeLessThanOrEqual(time_to_decide[key] * 0.01);
+    });
+
+    it('reads from requests only the slots not sealed yet: the last hour or so, on the (tenantId, id) index', async () => {
+      const queries: LoggedQuery[] = [];
+      const logged = loggingClient((event) => queries.push(event));
+      try {
+        for (const range of ['day', 'week'] as const) {
+          queries.length = 0;
+          await getTenantActivity(logged, CLI_PRINCIPAL, { tenantSlug: 'big', range, now: NOW });
+          const windowQueries = queries.filter(({ query }) => /FROM "BackchannelRequest" WHERE "tenantId" = /.test(query));
+          // The counts, and the durations for the percentiles, of one span: from 12:00 (12:00–12:30 ends,
+          // with the grace, at 12:35, after NOW; every earlier slot is final) up to NOW.
+          expect(windowQueries).toHaveLength(2);
+          for (const { query, params } of windowQueries) {
+            const values = JSON.parse(params) as unknown[];
+            expect(values).toContain(minTimeOrderedId(new Date('2026-03-10T12:00:00.000Z')));
+            const plan = await explain(query, values);
+            if (onSqlite) expect(plan).toMatch(/SEARCH BackchannelRequest USING INDEX BackchannelRequest_tenantId_id_idx/);
+            else expect(plan).not.toMatch(/Seq Scan/);
+          }
+        }
+      } finally {
+        await logged.$disconnect();
+      }
+    });
   });
 });
