@@ -4,7 +4,6 @@ import {
   decideTimeBin,
   decideTimeOfBin,
   decideTimePercentiles,
-  mergeDecideTimes,
   parseDecideTimes,
   percentileRanks,
   serializeDecideTimes,
@@ -70,7 +69,9 @@ describe('decide-time histogram', () => {
         Array.from({ length: 1 + Math.floor(random() * 400) }, () => Math.floor(Math.exp(random() * Math.log(600_000)))),
       );
       const merged: DecideTimeHistogram = new Map();
-      for (const part of parts) mergeDecideTimes(merged, parseDecideTimes(serializeDecideTimes(histogramOf(part))));
+      for (const part of parts)
+        for (const [bin, count] of parseDecideTimes(serializeDecideTimes(histogramOf(part))))
+          merged.set(bin, (merged.get(bin) ?? 0) + count);
       const all = parts.flat();
       const fractions = [0.5, 0.95, 0, 1];
       decideTimePercentiles(merged, fractions).forEach((estimate, index) => {

@@ -29,15 +29,11 @@ export const addDecideTime = (histogram: DecideTimeHistogram, ms: number, count 
   histogram.set(bin, (histogram.get(bin) ?? 0) + count);
 };
 
-/** Adds every bin of `other` to `histogram`. */
-export const mergeDecideTimes = (histogram: DecideTimeHistogram, other: DecideTimeHistogram): void => {
-  for (const [bin, count] of other) histogram.set(bin, (histogram.get(bin) ?? 0) + count);
-};
-
 /** Stored form: a JSON object of bin → count, bins ascending. */
 export const serializeDecideTimes = (histogram: DecideTimeHistogram): string =>
   JSON.stringify(Object.fromEntries([...histogram.entries()].sort(([a], [b]) => a - b)));
 
+/** The stored form read back (the overview merges stored histograms in SQL: json_each). */
 export const parseDecideTimes = (text: string): DecideTimeHistogram =>
   new Map(Object.entries(JSON.parse(text) as Record<string, number>).map(([bin, count]) => [Number(bin), count]));
 

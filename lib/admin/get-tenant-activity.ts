@@ -18,8 +18,6 @@ import { ACTIVITY_SLOT_MS } from '@/lib/admin/activity-slots';
 import {
   addDecideTime,
   decideTimePercentiles,
-  mergeDecideTimes,
-  parseDecideTimes,
   percentileRanks,
   type DecideTimeHistogram,
 } from '@/lib/admin/decide-time-histogram';
@@ -155,9 +153,9 @@ const selectRequestCounts = (db: Db, dialect: Dialect, window: Window, span: Tim
     ${requestsIn(window, span)}
     GROUP BY 1, 2`;
 
-/** Sealed slots' rollups in these spans (on the primary key), as "slotStart" is one of them. */
-const rollupsIn = (dialect: Dialect, window: Window, spans: TimeSpan[]): Prisma.Sql =>
-  Prisma.sql`FROM "ActivityRollup" WHERE "tenantId" = ${window.tenantId} AND (${Prisma.join(
+/** Which rollups: the tenant's sealed slots in these spans (on the primary key). */
+const rollupsWhere = (dialect: Dialect, window: Window, spans: TimeSpan[]): Prisma.Sql =>
+  Prisma.sql`WHERE "tenantId" = ${window.tenantId} AND (${Prisma.join(
     spans.map(
       (span) =>
         Prisma.sql`("slotStart" >= ${timeParameter(dialect, new Date(span.from))} AND "slotStart" < ${timeParameter(dialect, new Date(span.to))})`,
@@ -171,7 +169,7 @@ const selectRollupCounts = (db: Db, dialect: Dialect, window: Window, spans: Tim
     SELECT ${bucketOf(dialect, Prisma.sql`"slotStart"`, window)} AS "bucket", "clientId",
       SUM("started") AS "started", 0 AS "pending", SUM("approved") AS "approved", SUM("denied") AS "denied",
       SUM("expired") AS "expired", SUM("cancelled") AS "cancelled", SUM("decided") AS "decided"
-    ${rollupsIn(dialect, window, spans)}
+    FROM "ActivityRollup" ${rollupsWhere(dialect, window, spans)}
     GROUP BY 1, 2`;
 
 /** The window's slots sealed by `now` (indices from its first instant), on the primary key. */
@@ -229,12 +227,29 @@ const selectExactDecideTimes = async (
 };
 
 /**
+ * The sealed slots' decide-time histograms, merged in the database (one row
+ * per bin, a few hundred, however many slots).
+ */
+const selectRollupDecideTimes = (db: Db, dialect: Dialect, window: Window, spans: TimeSpan[]) =>
+  dialect === 'sqlite'
+    ? db.$queryRaw<{ bin: SqlNumber; count: SqlNumber }[]>`
+        SELECT CAST("bins"."key" AS INTEGER) AS "bin", SUM("bins"."value") AS "count"
+        FROM (SELECT "decideTimes" FROM "ActivityRollup" ${rollupsWhere(dialect, window, spans)} AND "decided" > 0) AS "r",
+          json_each("r"."decideTimes") AS "bins"
+        GROUP BY 1`
+    : db.$queryRaw<{ bin: SqlNumber; count: SqlNumber }[]>`
+        SELECT CAST("bins"."key" AS INTEGER) AS "bin", SUM(CAST("bins"."value" AS INTEGER)) AS "count"
+        FROM (SELECT "decideTimes" FROM "ActivityRollup" ${rollupsWhere(dialect, window, spans)} AND "decided" > 0) AS "r"
+          CROSS JOIN LATERAL json_each_text(CAST("r"."decideTimes" AS json)) AS "bins"
+        GROUP BY 1`;
+
+/**
  * Median and 95th percentile of the time to decide, each within 1 %: the
  * sealed slots' histograms merged with the raw spans' durations, binned alike.
  */
 const estimateDecideTimes = async (db: Db, dialect: Dialect, window: Window, plan: ActivityReadPlan): Promise<DecideTimes> => {
-  const [histograms, durations] = await Promise.all([
-    db.$queryRaw<{ decideTimes: string }[]>`SELECT "decideTimes" ${rollupsIn(dialect, window, plan.sealed)} AND "decided" > 0`,
+  const [bins, durations] = await Promise.all([
+    selectRollupDecideTimes(db, dialect, window, plan.sealed),
     Promise.all(
       plan.raw.map(
         (span) => db.$queryRaw<{ ms: SqlNumber; count: SqlNumber }[]>`
@@ -244,10 +259,9 @@ const estimateDecideTimes = async (db: Db, dialect: Dialect, window: Window, pla
       ),
     ),
   ]);
-  const merged: DecideTimeHistogram = new Map();
-  for (const { decideTimes } of histograms) mergeDecideTimes(merged, parseDecideTimes(decideTimes));
-  for (const { ms, count } of durations.flat()) addDecideTime(merged, toNumber(ms), toNumber(count));
-  const [median, p95] = decideTimePercentiles(merged, [0.5, 0.95]);
+  const histogram: DecideTimeHistogram = new Map(bins.map(({ bin, count }) => [toNumber(bin), toNumber(count)]));
+  for (const { ms, count } of durations.flat()) addDecideTime(histogram, toNumber(ms), toNumber(count));
+  const [median, p95] = decideTimePercentiles(histogram, [0.5, 0.95]);
 
   return { median, p95 };
 };
