@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   addDecideTime,
+  addStoredDecideTimes,
   decideTimeBin,
   decideTimeOfBin,
   decideTimePercentiles,
-  parseDecideTimes,
   percentileRanks,
   serializeDecideTimes,
   type DecideTimeHistogram,
@@ -19,7 +19,7 @@ const exactPercentile = (values: number[], fraction: number): number => {
 };
 
 const histogramOf = (values: number[]): DecideTimeHistogram => {
-  const histogram: DecideTimeHistogram = new Map();
+  const histogram: DecideTimeHistogram = [];
   for (const value of values) addDecideTime(histogram, value);
 
   return histogram;
@@ -68,10 +68,8 @@ describe('decide-time histogram', () => {
       const parts = Array.from({ length: 1 + Math.floor(random() * 6) }, () =>
         Array.from({ length: 1 + Math.floor(random() * 400) }, () => Math.floor(Math.exp(random() * Math.log(600_000)))),
       );
-      const merged: DecideTimeHistogram = new Map();
-      for (const part of parts)
-        for (const [bin, count] of parseDecideTimes(serializeDecideTimes(histogramOf(part))))
-          merged.set(bin, (merged.get(bin) ?? 0) + count);
+      const merged: DecideTimeHistogram = [];
+      for (const part of parts) addStoredDecideTimes(merged, serializeDecideTimes(histogramOf(part)));
       const all = parts.flat();
       const fractions = [0.5, 0.95, 0, 1];
       decideTimePercentiles(merged, fractions).forEach((estimate, index) => {
@@ -81,8 +79,16 @@ describe('decide-time histogram', () => {
     }
   });
 
-  it('is null when empty, and stores bins ascending as a JSON object', () => {
-    expect(decideTimePercentiles(new Map(), [0.5, 0.95])).toEqual([null, null]);
-    expect(serializeDecideTimes(histogramOf([5000, 12, 12]))).toBe(`{"12":2,"${decideTimeBin(5000)}":1}`);
+  it('is null when empty, and stores the counts from the first bin to the last as a JSON array', () => {
+    expect(decideTimePercentiles([], [0.5, 0.95])).toEqual([null, null]);
+    expect(serializeDecideTimes([])).toBe('[]');
+    expect(serializeDecideTimes(histogramOf([15, 12, 12]))).toBe('[12,2,0,0,1]');
+    const stored = serializeDecideTimes(histogramOf([5000, 12, 12]));
+    expect(JSON.parse(stored)).toHaveLength(2 + decideTimeBin(5000) - 12);
+    const merged = histogramOf([12]);
+    addStoredDecideTimes(merged, stored);
+    addStoredDecideTimes(merged, '[]');
+    expect(merged[12]).toBe(3);
+    expect(merged[decideTimeBin(5000)]).toBe(1);
   });
 });

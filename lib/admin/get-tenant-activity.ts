@@ -17,6 +17,7 @@ import {
 import { ACTIVITY_SLOT_MS } from '@/lib/admin/activity-slots';
 import {
   addDecideTime,
+  addStoredDecideTimes,
   decideTimePercentiles,
   percentileRanks,
   type DecideTimeHistogram,
@@ -227,29 +228,13 @@ const selectExactDecideTimes = async (
 };
 
 /**
- * The sealed slots' decide-time histograms, merged in the database (one row
- * per bin, a few hundred, however many slots).
- */
-const selectRollupDecideTimes = (db: Db, dialect: Dialect, window: Window, spans: TimeSpan[]) =>
-  dialect === 'sqlite'
-    ? db.$queryRaw<{ bin: SqlNumber; count: SqlNumber }[]>`
-        SELECT CAST("bins"."key" AS INTEGER) AS "bin", SUM("bins"."value") AS "count"
-        FROM (SELECT "decideTimes" FROM "ActivityRollup" ${rollupsWhere(dialect, window, spans)} AND "decided" > 0) AS "r",
-          json_each("r"."decideTimes") AS "bins"
-        GROUP BY 1`
-    : db.$queryRaw<{ bin: SqlNumber; count: SqlNumber }[]>`
-        SELECT CAST("bins"."key" AS INTEGER) AS "bin", SUM(CAST("bins"."value" AS INTEGER)) AS "count"
-        FROM (SELECT "decideTimes" FROM "ActivityRollup" ${rollupsWhere(dialect, window, spans)} AND "decided" > 0) AS "r"
-          CROSS JOIN LATERAL json_each_text(CAST("r"."decideTimes" AS json)) AS "bins"
-        GROUP BY 1`;
-
-/**
  * Median and 95th percentile of the time to decide, each within 1 %: the
  * sealed slots' histograms merged with the raw spans' durations, binned alike.
  */
 const estimateDecideTimes = async (db: Db, dialect: Dialect, window: Window, plan: ActivityReadPlan): Promise<DecideTimes> => {
-  const [bins, durations] = await Promise.all([
-    selectRollupDecideTimes(db, dialect, window, plan.sealed),
+  const [stored, durations] = await Promise.all([
+    db.$queryRaw<{ decideTimes: string }[]>`
+      SELECT "decideTimes" FROM "ActivityRollup" ${rollupsWhere(dialect, window, plan.sealed)} AND "decided" > 0`,
     Promise.all(
       plan.raw.map(
         (span) => db.$queryRaw<{ ms: SqlNumber; count: SqlNumber }[]>`
@@ -259,7 +244,8 @@ const estimateDecideTimes = async (db: Db, dialect: Dialect, window: Window, pla
       ),
     ),
   ]);
-  const histogram: DecideTimeHistogram = new Map(bins.map(({ bin, count }) => [toNumber(bin), toNumber(count)]));
+  const histogram: DecideTimeHistogram = [];
+  for (const { decideTimes } of stored) addStoredDecideTimes(histogram, decideTimes);
   for (const { ms, count } of durations.flat()) addDecideTime(histogram, toNumber(ms), toNumber(count));
   const [median, p95] = decideTimePercentiles(histogram, [0.5, 0.95]);
 

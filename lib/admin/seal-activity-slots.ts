@@ -88,7 +88,7 @@ const sealSlot = async (db: Db, dialect: Dialect, { tenantId, slotStart }: SlotR
       ${requestsBetween(tenantId, fromId, toId)} AND ${USER_DECIDED}
       GROUP BY 1, 2`;
     for (const { clientId, ms, count } of durations) {
-      const histogram = histograms.get(clientId) ?? new Map<number, number>();
+      const histogram = histograms.get(clientId) ?? [];
       addDecideTime(histogram, toNumber(ms), toNumber(count));
       histograms.set(clientId, histogram);
     }
@@ -108,7 +108,7 @@ const sealSlot = async (db: Db, dialect: Dialect, { tenantId, slotStart }: SlotR
       const values = rows.map(
         (row) => Prisma.sql`(${tenantId}, ${slotTime}, ${row.clientId}, ${toNumber(row.started)}, ${toNumber(row.approved)},
           ${toNumber(row.denied)}, ${toNumber(row.expired)}, ${toNumber(row.cancelled)}, ${toNumber(row.decided)},
-          ${serializeDecideTimes(histograms.get(row.clientId) ?? new Map<number, number>())})`,
+          ${serializeDecideTimes(histograms.get(row.clientId) ?? [])})`,
       );
       await tx.$executeRaw`
         INSERT INTO "ActivityRollup" ("tenantId", "slotStart", "clientId", "started", "approved", "denied", "expired", "cancelled", "decided", "decideTimes")
