@@ -276,6 +276,27 @@ describe(`sealActivitySlots (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     ]);
   });
 
+  it('leaves out slots that waiting requests hold open, so they never crowd newer slots out of a batch', async () => {
+    const { id } = await createTenant(db, CLI_PRINCIPAL, { slug: 'held', name: 'Held' });
+    const created = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'held', metadata: { client_name: 'Long wait' } });
+    const client = await db.client.findUniqueOrThrow({ where: { clientId: created.client_id } });
+    const user = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'held', email: 'wait@example.com' });
+    // The three oldest slots of the week each hold a request pending for three days.
+    for (const start of ['2026-03-03T12:40:00Z', '2026-03-03T13:10:00Z', '2026-03-03T13:40:00Z']) {
+      const createdAt = new Date(start);
+      await seedPendingRequest(db, {
+        tenant: { id },
+        client,
+        user,
+        now: createdAt,
+        expiresInSeconds: (8 * 24 * HOUR) / SECOND,
+        overrides: { id: timeOrderedId(createdAt) },
+      });
+    }
+    expect(await sealActivitySlots(db, { now: NOW, tenantId: id, maxSlots: 2 })).toBe(2);
+    expect(await sealedSlots(id)).toEqual(['2026-03-03T14:00:00.000Z', '2026-03-03T14:30:00.000Z']);
+  });
+
   it("unseals the slots that counted a deleted user's requests, and counts what remains once sealed again", async () => {
     const later = new Date(NOW.getTime() + 2 * HOUR);
     await deleteUser(db, CLI_PRINCIPAL, { tenantSlug: 'initech', id: users.bob });

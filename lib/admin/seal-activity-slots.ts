@@ -21,6 +21,7 @@ import type { Db } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import { minTimeOrderedId } from '@/lib/ids/time-ordered-id';
+import { UNFINISHED_STATUSES } from '@/lib/store/request-lifecycle';
 
 /** How many slots one call tries to seal, by default (each costs two indexed reads of its half-hour and one short write). */
 export const SEAL_BATCH_SLOTS = 48;
@@ -47,18 +48,36 @@ type SlotClientRow = {
   unfinished: SqlNumber;
 };
 
-/** The slots from the horizon up to the last one ended ACTIVITY_SEAL_GRACE_MS ago that `tenantId` has not sealed. */
+/**
+ * The slots from the horizon up to the last one ended ACTIVITY_SEAL_GRACE_MS
+ * ago that `tenantId` has not sealed and that no waiting request holds open
+ * (pending or approved, unexpired: read on the (tenantId, status, expiresAt)
+ * index, at most the tenant's pending cap). Held slots are left out here, not
+ * tried: slots held by long-lived requests would otherwise fill every batch,
+ * oldest first, and newer slots would never seal.
+ */
 const unsealedSlots = async (db: Db, tenantId: string, now: number): Promise<SlotRef[]> => {
   const first = slotStartOf(now - ACTIVITY_SEAL_HORIZON_MS);
   const last = slotStartOf(now - ACTIVITY_SEAL_GRACE_MS) - ACTIVITY_SLOT_MS;
-  const sealed = await db.activitySlot.findMany({
-    where: { tenantId, slotStart: { gte: new Date(first) } },
-    select: { slotStart: true },
-  });
-  const sealedStarts = new Set(sealed.map(({ slotStart }) => slotStart.getTime()));
+  const [sealed, waiting] = await Promise.all([
+    db.activitySlot.findMany({ where: { tenantId, slotStart: { gte: new Date(first) } }, select: { slotStart: true } }),
+    db.backchannelRequest.findMany({
+      where: {
+        tenantId,
+        status: { in: [...UNFINISHED_STATUSES] },
+        expiresAt: { gt: new Date(now) },
+        createdAt: { gte: new Date(first) },
+      },
+      select: { createdAt: true },
+    }),
+  ]);
+  const skipped = new Set([
+    ...sealed.map(({ slotStart }) => slotStart.getTime()),
+    ...waiting.map(({ createdAt }) => slotStartOf(createdAt.getTime())),
+  ]);
   const slots: SlotRef[] = [];
   for (let slotStart = first; slotStart <= last; slotStart += ACTIVITY_SLOT_MS)
-    if (!sealedStarts.has(slotStart)) slots.push({ tenantId, slotStart });
+    if (!skipped.has(slotStart)) slots.push({ tenantId, slotStart });
 
   return slots;
 };
