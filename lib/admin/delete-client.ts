@@ -1,4 +1,5 @@
 import { recordAdminEvent } from '@/lib/admin/audit';
+import { releaseUnfinishedRequests } from '@/lib/admin/release-unfinished-requests';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import type { Principal } from '@/lib/auth/principal';
 import { CLIENT_SETTING_COLUMNS, toUncheckedClientMetadata } from '@/lib/clients/client-settings-columns';
@@ -34,6 +35,7 @@ export const deleteClient = async (db: Db, principal: Principal, options: Delete
       select: { id: true, clientId: true, ...CLIENT_SETTING_COLUMNS },
     });
     if (!client) return { deleted: false };
+    await releaseUnfinishedRequests(tx, tenant.id, { clientId: client.id });
     await tx.client.delete({ where: { id: client.id }, select: { id: true } });
     await recordAdminEvent(tx, {
       principal,

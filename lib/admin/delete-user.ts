@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { lockTenantActivity, unsealUserActivity } from '@/lib/admin/activity-slots';
 import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
+import { releaseUnfinishedRequests } from '@/lib/admin/release-unfinished-requests';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import { ZResourceIdSchema } from '@/lib/admin/user-fields';
 import { toUserView, USER_VIEW_COLUMNS, userSettingsOf } from '@/lib/admin/user-view';
@@ -17,6 +18,9 @@ export type DeleteUserOptions = { tenantSlug: string } & TDeleteUser;
 
 export type DeletedUser = { id: string; deleted: boolean };
 
+/** Thrown inside the deletion's transaction to roll it back when another call deleted the user first. */
+class DeletedMeanwhile extends Error {}
+
 /**
  * Deletes a user of a tenant with its requests (they cascade), unseals the
  * overview's slots that counted them (unsealUserActivity), and records the
@@ -31,20 +35,27 @@ export const deleteUser = async (db: Db, principal: Principal, options: DeleteUs
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
   const { id } = parseInputOrThrow(ZDeleteUserSchema, input);
 
-  return db.$transaction(async (tx) => {
-    const current = await tx.user.findFirst({ where: { id, tenantId: tenant.id }, select: USER_VIEW_COLUMNS });
-    if (!current) return { id, deleted: false };
-    await lockTenantActivity(tx, getEnv().databaseKind, tenant.id);
-    await unsealUserActivity(tx, { tenantId: tenant.id, userId: id });
-    const { count } = await tx.user.deleteMany({ where: { id, tenantId: tenant.id } });
-    if (count === 0) return { id, deleted: false };
-    await recordAdminEvent(tx, {
-      principal,
-      type: 'user_deleted',
-      tenantId: tenant.id,
-      change: { target: id, before: { sub: current.sub, ...userSettingsOf(toUserView(current)) }, after: null },
-    });
+  try {
+    return await db.$transaction(async (tx) => {
+      const current = await tx.user.findFirst({ where: { id, tenantId: tenant.id }, select: USER_VIEW_COLUMNS });
+      if (!current) return { id, deleted: false };
+      await lockTenantActivity(tx, getEnv().databaseKind, tenant.id);
+      await unsealUserActivity(tx, { tenantId: tenant.id, userId: id });
+      await releaseUnfinishedRequests(tx, tenant.id, { userId: id });
+      const { count } = await tx.user.deleteMany({ where: { id, tenantId: tenant.id } });
+      // Deleted meanwhile by another call: roll back the release too (that call made its own).
+      if (count === 0) throw new DeletedMeanwhile();
+      await recordAdminEvent(tx, {
+        principal,
+        type: 'user_deleted',
+        tenantId: tenant.id,
+        change: { target: id, before: { sub: current.sub, ...userSettingsOf(toUserView(current)) }, after: null },
+      });
 
-    return { id, deleted: true };
-  });
+      return { id, deleted: true };
+    });
+  } catch (error) {
+    if (error instanceof DeletedMeanwhile) return { id, deleted: false };
+    throw error;
+  }
 };

@@ -11,6 +11,7 @@ import { createOutboxWorker } from '@/lib/outbox/outbox-worker';
 import { startFakeResend, useResend, type FakeResend } from '@/lib/testing/fake-resend';
 import { deliverOutbox, TEST_ACTOR, testStore } from '@/lib/testing/outbox';
 import { call, credentialsOf, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
+import { turnOffAbuseLimits } from '@/lib/testing/abuse-limits';
 import { useTestDatabase } from '@/lib/testing/test-database';
 import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   resend = await startFakeResend();
   await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme <Corp>' });
+  await turnOffAbuseLimits(db, 'acme');
   client = credentialsOf(
     await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support "desk"' } }),
   );

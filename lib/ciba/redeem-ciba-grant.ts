@@ -1,10 +1,18 @@
-import { POLL_SPACING_GRACE_MS, SLOW_DOWN_INCREMENT_SECONDS } from '@/lib/ciba/constants';
+import { CIBA_GRANT_TYPE, POLL_SPACING_GRACE_MS, SLOW_DOWN_INCREMENT_SECONDS } from '@/lib/ciba/constants';
+import { toClientRecord } from '@/lib/clients/client-record';
 import type { Db } from '@/lib/db/client';
 import type { PollRow, ProtocolStore } from '@/lib/store/protocol-store';
 import { isRequestExpired } from '@/lib/store/request-lifecycle';
-import type { ClientRecord } from '@/lib/oauth/client-auth';
+import { grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
-import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown } from '@/lib/oauth/errors';
+import {
+  accessDenied,
+  authorizationPending,
+  expiredToken,
+  invalidGrant,
+  slowDown,
+  unauthorizedClient,
+} from '@/lib/oauth/errors';
 import { mintTokens } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
@@ -49,9 +57,34 @@ const refuseReplay = async (store: ProtocolStore, request: PollRow, now: Date): 
 };
 
 /**
+ * Why the conditional update that redeems (store.redeemRequest) matched
+ * nothing, from a fresh read: the request was redeemed meanwhile (a replay),
+ * cancelled, or its user blocked (access_denied, CIBA §11: the OP refuses),
+ * it or its client deleted (invalid_grant), the client's CIBA grant removed
+ * (unauthorized_client), or it expired. The tokens minted are never sent.
+ */
+const explainRefusedRedemption = async (
+  store: ProtocolStore,
+  { client, authReqIdHash, now }: { client: ClientRecord; authReqIdHash: string; now: Date },
+): Promise<never> => {
+  const current = await store.findRequestForPoll(authReqIdHash);
+  if (!current) throw invalidGrant('auth_req_id no longer exists (deleted with its client or user)');
+  if (current.status === 'redeemed') return refuseReplay(store, current, now);
+  if (current.status === 'cancelled' || current.status === 'denied' || current.userBlocked) throw accessDenied();
+  const stored = await store.findClientByClientId(client.clientId);
+  if (!stored) throw invalidGrant('the client was deleted');
+  if (!grantTypesOf(toClientRecord(stored)).includes(CIBA_GRANT_TYPE)) {
+    throw unauthorizedClient('This client is not allowed to use the CIBA grant.');
+  }
+
+  throw expiredToken();
+};
+
+/**
  * The CIBA grant at the token endpoint (CIBA §10.1, §11) for an authenticated
  * client: `authorization_pending` / `slow_down` while the user has not
- * decided, `access_denied` after a denial or a cancellation, `expired_token`
+ * decided, `access_denied` after a denial or a cancellation or once the
+ * user is blocked (even after approval), `expired_token`
  * after expiry (isRequestExpired), `invalid_grant` for an unknown, foreign or
  * already-redeemed auth_req_id.
  *
@@ -76,6 +109,7 @@ export const redeemCibaGrant = async (
   if (request.status === 'denied' || request.status === 'cancelled') throw accessDenied();
   if (isRequestExpired(request, now)) throw expiredToken();
   if (request.status === 'pending') return answerPendingPoll(store, request, now);
+  if (request.userBlocked) throw accessDenied();
 
   const tokens = await mintTokens(db, {
     tenantId: tenant.id,
@@ -91,10 +125,7 @@ export const redeemCibaGrant = async (
     now,
   });
   if (!(await store.redeemRequest({ request, now, accessTokenJti: tokens.accessTokenJti }))) {
-    const current = await store.findRequestForPoll(authReqIdHash);
-    if (current?.status === 'redeemed') return refuseReplay(store, current, now);
-    if (current?.status === 'cancelled') throw accessDenied();
-    throw expiredToken();
+    return explainRefusedRedemption(store, { client, authReqIdHash, now });
   }
 
   return {

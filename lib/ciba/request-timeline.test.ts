@@ -32,6 +32,7 @@ import { csrfTokenFor } from '@/lib/security/csrf';
 import { startFakeResend, useResend, type FakeResend } from '@/lib/testing/fake-resend';
 import { deliverOutbox, testStore } from '@/lib/testing/outbox';
 import { call, credentialsOf, expectOAuthError, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
+import { turnOffAbuseLimits } from '@/lib/testing/abuse-limits';
 import { useTestDatabase } from '@/lib/testing/test-database';
 
 const APP_URL = 'http://localhost:3999';
@@ -50,6 +51,7 @@ beforeAll(async () => {
   resend = await startFakeResend();
   useResend(resend.baseUrl);
   await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme' });
+  await turnOffAbuseLimits(db, 'acme');
   client = credentialsOf(await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Desk' } }));
   ({ id: aliceId } = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'alice@example.com', name: 'Alice' }));
 });

@@ -74,7 +74,7 @@ const findUserByLoginHint = async (store: ProtocolStore, tenantId: string, issue
 
 /**
  * Resolves the hint to a user of this tenant (CIBA §7.2 steps 4–5).
- * @throws unknown_user_id when no user matches; invalid_request for a
+ * @throws unknown_user_id when no user matches or the user is blocked; invalid_request for a
  *   malformed hint, an id_token_hint this tenant did not issue to this
  *   client, or a login_hint_token (not supported).
  */
@@ -103,6 +103,8 @@ export const resolveHintedUser = async (
       throw invalidRequest('login_hint_token is not supported; send login_hint or id_token_hint.');
   }
   if (!user) throw unknownUserId();
+  // A blocked user is not revealed as such (contract.md): the client learns only that the hint names nobody.
+  if (user.blocked) throw unknownUserId('the user is blocked');
 
   return user;
 };

@@ -1,3 +1,4 @@
+import { admissionLimitsOf, readRefusal } from '@/lib/ciba/admission';
 import { issueApprovalLinkToken } from '@/lib/ciba/approval-link';
 import { checkBindingMessage } from '@/lib/ciba/check-binding-message';
 import { AUTH_REQ_ID_BYTES, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
@@ -57,6 +58,9 @@ export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_i
  * stored in one unit; the outbox worker sends the email after the commit
  * (the client is not kept waiting for the provider), and the
  * client receives `auth_req_id`, `expires_in` and `interval` (§7.3).
+ * The tenant's abuse limits (lib/ciba/admission.ts) are checked and counted
+ * with the write, after every validation: a refusal is 429 with Retry-After
+ * and writes nothing but its event.
  * Every failure is one of the §13 errors; once the client is authenticated,
  * each refusal is also recorded as a `ciba_start_failed` event (none before:
  * an unauthenticated caller writes nothing).
@@ -136,7 +140,8 @@ const startForClient = async (
     channel: 'email',
   };
   if (options.inProcess !== undefined) started.started_by = options.inProcess.vouchedBy;
-  await store.createRequest({
+  const limits = admissionLimitsOf(tenant);
+  const outcome = await store.createRequest({
     ...subject,
     authReqIdHash: sha256Base64Url(authReqId),
     scope,
@@ -160,7 +165,11 @@ const startForClient = async (
       }),
     ],
     events: [buildEvent('ciba_start_succeeded', requestEventSubject(subject), started, now)],
+    admission: limits,
   });
+  if (outcome !== 'admitted') {
+    throw await readRefusal(store, { outcome, tenantId: tenant.id, userId: user.id, limits, now });
+  }
   wakeOutbox();
   const body: BackchannelAuthenticationResponse = {
     auth_req_id: authReqId,

@@ -12,6 +12,7 @@ import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { accessTokenHash } from '@/lib/oauth/tokens';
 import { call, credentialsOf, expectOAuthError, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
+import { turnOffAbuseLimits } from '@/lib/testing/abuse-limits';
 import { useTestDatabase } from '@/lib/testing/test-database';
 import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 
@@ -28,7 +29,9 @@ let alice: { sub: string; email: string };
 beforeAll(async () => {
   ({ db, cleanup } = await useTestDatabase());
   await createTenant(db, CLI_PRINCIPAL, { slug: 'acme', name: 'Acme Corp' });
+  await turnOffAbuseLimits(db, 'acme');
   await createTenant(db, CLI_PRINCIPAL, { slug: 'globex', name: 'Globex' });
+  await turnOffAbuseLimits(db, 'globex');
   client = credentialsOf(
     await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Support desk' } }),
   );

@@ -23,6 +23,7 @@ export type OAuthErrorCode =
   | 'invalid_binding_message'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'temporarily_unavailable'
   | 'server_error';
 
 export class OAuthError extends Error {
@@ -108,8 +109,34 @@ export const slowDown = (interval: number) =>
 export const expiredToken = () =>
   new OAuthError('expired_token', 400, 'The auth_req_id has expired. Start a new authentication request.');
 
-/** 400: the hint does not identify a user of this tenant (CIBA §13). */
-export const unknownUserId = () => new OAuthError('unknown_user_id', 400, 'The hint does not identify a known user.');
+/**
+ * 400: the hint does not identify a user of this tenant (CIBA §13) — also
+ * for a blocked user, whose block is not revealed (contract.md); `detail`
+ * (never sent) says which.
+ */
+export const unknownUserId = (detail?: string) =>
+  new OAuthError('unknown_user_id', 400, 'The hint does not identify a known user.', { detail });
+
+/**
+ * 429 access_denied with Retry-After: the hinted user's per-minute limit is
+ * reached. CIBA §13's code for a request the OP refuses before any user
+ * interaction; 429 (RFC 6585 §4) says it is a rate limit (contract.md).
+ */
+export const userRateLimited = (retryAfterSeconds: number) =>
+  new OAuthError('access_denied', 429, 'Too many authentication requests for this user. Try again later.', {
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+
+/**
+ * 429 temporarily_unavailable with Retry-After (RFC 6749 §4.1.2.1's code for
+ * a server that cannot take the request now): the tenant's per-minute limit
+ * or its cap of outstanding requests is reached; `detail` says which.
+ */
+export const tenantRateLimited = (retryAfterSeconds: number, detail: string) =>
+  new OAuthError('temporarily_unavailable', 429, 'Too many authentication requests. Try again later.', {
+    detail,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
 
 export const invalidBindingMessage = (description: string) => new OAuthError('invalid_binding_message', 400, description);
 

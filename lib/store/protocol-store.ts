@@ -6,6 +6,7 @@ import { minTimeOrderedId } from '@/lib/ids/time-ordered-id';
 import * as q from '@/lib/store/queries';
 import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
+import { UNFINISHED_STATUSES } from '@/lib/store/request-lifecycle';
 
 export type TenantRow = TenantRecord;
 export type UserRow = q.UserColumns;
@@ -41,7 +42,31 @@ export type NewBackchannelRequest = RequestSubject & {
   /** Written in the same unit as the request. */
   outbox: NewOutboxMessage[];
   events: EventRecord[];
+  /**
+   * bc-authorize's abuse limits (lib/ciba/admission.ts), checked and counted
+   * before anything is written; absent: none (tests that seed requests).
+   */
+  admission?: AdmissionLimits;
 };
+
+/** The limits an admission checks, each 0 for none; `windowMs`: the length of the fixed windows. */
+export type AdmissionLimits = { userLimit: number; tenantLimit: number; maxOutstanding: number; windowMs: number };
+
+/** What createRequest did: wrote the request, or nothing because a limit refused it. */
+export type AdmissionOutcome = 'admitted' | 'user_limit' | 'tenant_limit';
+
+/** What a refusal's reason and Retry-After are worked out from (null: no row yet). */
+export type AdmissionState = {
+  userWindow: { windowStart: Date; windowCount: number } | null;
+  tenantUsage: { windowStart: Date; windowCount: number; admitted: number } | null;
+  /** The earliest expiry of the tenant's unfinished requests, null when it has none. */
+  earliestExpiry: Date | null;
+};
+
+/** Rows TenantRelease spreads a tenant's releases over. */
+export const RELEASE_SHARDS = 16;
+
+const releaseShard = () => Math.floor(Math.random() * RELEASE_SHARDS);
 
 export type RequestDecision = 'approve' | 'deny' | 'cancel' | 'expire';
 
@@ -73,6 +98,26 @@ export const EVENT_PRUNE_BATCH_LIMIT = 1000;
 /** Thrown inside a unit to roll it back when a conditional update matched nothing. */
 class NothingMatched extends Error {}
 
+/** Thrown inside bc-authorize's unit (SQLite) to roll back an admission a limit refused. */
+class AdmissionRefused extends Error {
+  constructor(readonly outcome: Exclude<AdmissionOutcome, 'admitted'>) {
+    super(outcome);
+  }
+}
+
+const admissionParams = (request: NewBackchannelRequest, limits: AdmissionLimits): q.AdmissionParams => ({
+  tenantId: request.tenantId,
+  userId: request.userId,
+  now: request.createdAt,
+  windowFloor: new Date(request.createdAt.getTime() - limits.windowMs),
+  userLimit: limits.userLimit,
+  tenantLimit: limits.tenantLimit,
+  maxOutstanding: limits.maxOutstanding,
+});
+
+/** Counts one finished (or deleted unfinished) request of the tenant, inside the unit that finished it. */
+const release = (tx: SqlExecutor, tenantId: string) => tx.run(q.upsertRelease, { tenantId, shard: releaseShard(), count: 1 });
+
 /**
  * The one contract for every read and write of requests, approval links,
  * outbox messages and events, for both databases: each statement is defined
@@ -90,8 +135,18 @@ export type ProtocolStore = {
   findUserBySub(tenantId: string, sub: string): Promise<UserRow | null>;
   findUserByEmail(tenantId: string, email: string): Promise<UserRow | null>;
 
-  /** bc-authorize: the request, its approval link, its outbox messages and events, atomically. */
-  createRequest(request: NewBackchannelRequest): Promise<void>;
+  /**
+   * bc-authorize: admits the request under its limits (counted in the
+   * database, so they hold across instances), then writes the request, its
+   * approval link, its outbox messages and events atomically. A refused
+   * request writes none of them. On SQLite the admission is part of the
+   * same unit; on PostgreSQL it is one statement just before, committed
+   * asynchronously (SqlEngine.executeReturningAsyncCommit), and undone by a
+   * release if the insert fails.
+   */
+  createRequest(request: NewBackchannelRequest): Promise<AdmissionOutcome>;
+  /** The counters behind a refusal (its Retry-After), read after it. */
+  readAdmissionState(options: { tenantId: string; userId: string }): Promise<AdmissionState>;
   findRequestForPoll(authReqIdHash: string): Promise<PollRow | null>;
   /**
    * Counts a well-spaced poll of a pending request, only if its last poll
@@ -223,22 +278,70 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   findUserByEmail: async (tenantId, email) => (await engine.first(q.selectUserByEmail, { tenantId, email })) ?? null,
 
   createRequest: async (request) => {
-    const { approvalLink, outbox, events, ...columns } = request;
+    const { approvalLink, outbox, events, admission, ...columns } = request;
     const link = { ...approvalLink, requestId: request.id, createdAt: request.createdAt };
-    if (engine.dialect === 'postgres' && outbox.length === 1 && events.length === 1) {
-      // bc-authorize's usual shape: one statement, one round trip.
-      await ringingAfter(engine.execute(q.insertRequestBundle, { request: columns, link, outbox: outbox[0], event: events[0] }));
+    if (engine.dialect === 'postgres') {
+      if (admission) {
+        const [counted] = await engine.executeReturningAsyncCommit(q.admitRequest, admissionParams(request, admission));
+        if (counted.userCounted !== 1) return 'user_limit';
+        if (counted.tenantCounted !== 1) return 'tenant_limit';
+      }
+      try {
+        if (outbox.length === 1 && events.length === 1) {
+          // bc-authorize's usual shape: one statement, one round trip.
+          await ringingAfter(engine.execute(q.insertRequestBundle, { request: columns, link, outbox: outbox[0], event: events[0] }));
+        } else {
+          await ringingAfter(
+            engine.transaction(async (tx) => {
+              await tx.run(q.insertRequest, columns);
+              await tx.run(q.insertApprovalLink, link);
+              await insertOutbox(tx, outbox);
+              for (const event of events) await tx.run(q.insertEvent, event);
+            }),
+          );
+        }
+      } catch (error) {
+        // Admitted, never written: give the place back (best effort; a crash here leaves one place taken).
+        if (admission) await engine.execute(q.upsertRelease, { tenantId: request.tenantId, shard: releaseShard(), count: 1 }).catch(() => undefined);
+        throw error;
+      }
 
-      return;
+      return 'admitted';
     }
-    await ringingAfter(
-      engine.transaction(async (tx) => {
-        await tx.run(q.insertRequest, columns);
-        await tx.run(q.insertApprovalLink, link);
-        await insertOutbox(tx, outbox);
-        for (const event of events) await tx.run(q.insertEvent, event);
-      }),
-    );
+    try {
+      await ringingAfter(
+        engine.transaction(async (tx) => {
+          if (admission) {
+            const params = admissionParams(request, admission);
+            if ((await tx.all(q.upsertUserWindow, params)).length === 0) throw new AdmissionRefused('user_limit');
+            if ((await tx.all(q.upsertTenantUsage, params)).length === 0) throw new AdmissionRefused('tenant_limit');
+          }
+          await tx.run(q.insertRequest, columns);
+          await tx.run(q.insertApprovalLink, link);
+          await insertOutbox(tx, outbox);
+          for (const event of events) await tx.run(q.insertEvent, event);
+        }),
+      );
+    } catch (error) {
+      if (error instanceof AdmissionRefused) return error.outcome;
+      throw error;
+    }
+
+    return 'admitted';
+  },
+  readAdmissionState: async ({ tenantId, userId }) => {
+    const [userWindow, tenantUsage, ...earliest] = await Promise.all([
+      engine.first(q.selectUserWindow, { userId }),
+      engine.first(q.selectTenantUsage, { tenantId }),
+      ...UNFINISHED_STATUSES.map((status) => engine.first(q.selectEarliestExpiry, { tenantId, status })),
+    ]);
+    const deadlines = earliest.flatMap((row) => (row ? [row.expiresAt.getTime()] : []));
+
+    return {
+      userWindow: userWindow ?? null,
+      tenantUsage: tenantUsage ?? null,
+      earliestExpiry: deadlines.length === 0 ? null : new Date(Math.min(...deadlines)),
+    };
   },
   findRequestForPoll: async (authReqIdHash) => (await engine.first(q.selectRequestForPoll, { authReqIdHash })) ?? null,
   recordPoll: ({ request, previousPolledAt, now }) =>
@@ -257,6 +360,7 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     ringingAfter(
       engine.transaction(async (tx) => {
         if ((await tx.run(q.updateRedeem, { id: request.id, now, accessTokenJti })) !== 1) return false;
+        await release(tx, request.tenantId);
         await tx.run(
           q.insertEvent,
           buildEvent('ciba_exchange_succeeded', requestEventSubject(request), { access_token_jti: accessTokenJti }, now),
@@ -293,6 +397,8 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
                 ? await tx.all(q.updateCancel, { id: requestId, now })
                 : await tx.all(q.updateExpire, { id: requestId, now });
           if (!matched) throw new NothingMatched();
+          // Every decision but approval finishes the request (approved still waits for redemption).
+          if (decision !== 'approve') await release(tx, matched.tenantId);
           const subject = { id: requestId, ...matched };
           const { events, outbox } = effects(subject);
           for (const event of events) await tx.run(q.insertEvent, event);

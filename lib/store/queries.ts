@@ -4,10 +4,11 @@
  * (protocol-store.ts) composes them into atomic units.
  */
 import type { OutboxStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
+import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { expiredInSql, UNFINISHED_STATUSES, unexpiredInSql } from '@/lib/store/request-lifecycle';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@/lib/store/sql/database';
-import { defineQuery } from '@/lib/store/sql/define-query';
+import { defineQuery, type ParameterFn } from '@/lib/store/sql/define-query';
 
 type Row<T extends keyof Database> = Database[T];
 
@@ -17,9 +18,11 @@ export const selectSettingsEpoch = defineQuery<object, { epoch: number }>('setti
   db.selectFrom('SettingsEpoch').select('epoch').where('id', '=', 1),
 );
 
-export const selectTenantBySlug = defineQuery<{ slug: string }, Pick<Row<'Tenant'>, 'id' | 'slug' | 'name'>>(
+const TENANT_COLUMNS = ['id', 'slug', 'name', 'rateLimitPerUser', 'rateLimitPerTenant', 'maxPendingRequests'] as const;
+
+export const selectTenantBySlug = defineQuery<{ slug: string }, Pick<Row<'Tenant'>, (typeof TENANT_COLUMNS)[number]>>(
   'tenant-by-slug',
-  (db, p) => db.selectFrom('Tenant').select(['id', 'slug', 'name']).where('slug', '=', p('slug')),
+  (db, p) => db.selectFrom('Tenant').select(TENANT_COLUMNS).where('slug', '=', p('slug')),
 );
 
 export const selectClientByClientId = defineQuery<{ clientId: string }, Row<'Client'>>('client-by-client-id', (db, p) =>
@@ -28,7 +31,7 @@ export const selectClientByClientId = defineQuery<{ clientId: string }, Row<'Cli
 
 // ── Users ─────────────────────────────────────────────────────────────────────
 
-const USER_COLUMNS = ['id', 'tenantId', 'sub', 'email', 'emailVerified', 'name'] as const;
+const USER_COLUMNS = ['id', 'tenantId', 'sub', 'email', 'emailVerified', 'name', 'blocked'] as const;
 export type UserColumns = Pick<Row<'User'>, (typeof USER_COLUMNS)[number]>;
 
 export const selectUserBySub = defineQuery<{ tenantId: string; sub: string }, UserColumns>('user-by-sub', (db, p) =>
@@ -44,7 +47,7 @@ export const selectUserByEmail = defineQuery<{ tenantId: string; email: string }
 export type PollColumns = Pick<
   Row<'BackchannelRequest'>,
   'id' | 'tenantId' | 'clientId' | 'userId' | 'status' | 'scope' | 'acr' | 'interval' | 'lastPolledAt' | 'expiresAt' | 'decidedAt'
-> & { userSub: string };
+> & { userSub: string; userBlocked: boolean };
 
 /** The columns of PollColumns, from `BackchannelRequest as r` joined to `User as u`. */
 const POLL_SELECTION = [
@@ -53,6 +56,7 @@ const POLL_SELECTION = [
   'r.clientId',
   'r.userId',
   'u.sub as userSub',
+  'u.blocked as userBlocked',
   'r.status',
   'r.scope',
   'r.acr',
@@ -176,14 +180,38 @@ export const updateSlowDown = defineQuery<{ id: string; now: Date; intervalIncre
       .returning(['interval']),
 );
 
-/** approved → redeemed, unexpired: the single conditional update that issues tokens once (CIBA §10.1.1). */
+/**
+ * approved → redeemed, unexpired: the single conditional update that issues
+ * tokens once (CIBA §10.1.1) — and only while the user is not blocked and
+ * the client still exists with the CIBA grant, so that a block, a deletion
+ * or a grant removed after approval wins over any redemption that has not
+ * committed yet (contract.md: blocked after approval → no tokens).
+ */
 export const updateRedeem = defineQuery<{ id: string; now: Date; accessTokenJti: string }>('redeem-request', (db, p) =>
   db
     .updateTable('BackchannelRequest')
     .set({ status: 'redeemed', redeemedAt: p('now'), accessTokenJti: p('accessTokenJti') })
     .where('id', '=', p('id'))
     .where('status', '=', 'approved')
-    .where((eb) => unexpiredInSql(eb, p('now'))),
+    .where((eb) => unexpiredInSql(eb, p('now')))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('User')
+          .select('User.id')
+          .whereRef('User.id', '=', 'BackchannelRequest.userId')
+          .where('User.blocked', '=', false),
+      ),
+    )
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('Client')
+          .select('Client.id')
+          .whereRef('Client.id', '=', 'BackchannelRequest.clientId')
+          .where(sql<boolean>`(' ' || ${sql.ref('Client.grantTypes')} || ' ') like ${`% ${CIBA_GRANT_TYPE} %`}`),
+      ),
+    ),
 );
 
 export const updateRevokeTokens = defineQuery<{ id: string; now: Date }>('revoke-redeemed-tokens', (db, p) =>
@@ -274,6 +302,145 @@ export const selectGrantByAccessTokenJti = defineQuery<{ jti: string }, GrantCol
     .innerJoin('User as u', 'u.id', 'r.userId')
     .select(['r.tenantId', 'r.tokensRevokedAt', 'u.sub', 'u.email', 'u.emailVerified', 'u.name'])
     .where('r.accessTokenJti', '=', p('jti')),
+);
+
+// ── Admission: bc-authorize's abuse limits (lib/ciba/admission.ts) ────────────
+
+/**
+ * The parameters of an admission: the tenant and the hinted user, `now`,
+ * `windowFloor` (now − the window's length: a window that started at or
+ * before it is over), and the limits, each 0 for none.
+ */
+export type AdmissionParams = {
+  tenantId: string;
+  userId: string;
+  now: Date;
+  windowFloor: Date;
+  userLimit: number;
+  tenantLimit: number;
+  maxOutstanding: number;
+};
+
+type AdmissionParameter = ParameterFn<AdmissionParams>;
+
+/**
+ * Counts one more request for the user in its fixed one-minute window (a new
+ * window opens at the first request after the last one is over), only while
+ * under `userLimit`: one conditional upsert, atomic on both databases, so
+ * concurrent requests of any number of instances never pass the limit
+ * together. Returns a row only when counted. (SET's right-hand sides all read
+ * the row as it was.)
+ */
+const userWindowUpsert = (p: AdmissionParameter) => sql`
+  ON CONFLICT ("userId") DO UPDATE SET
+    "windowStart" = CASE WHEN "UserUsage"."windowStart" <= ${p('windowFloor')} THEN excluded."windowStart" ELSE "UserUsage"."windowStart" END,
+    "windowCount" = CASE WHEN "UserUsage"."windowStart" <= ${p('windowFloor')} THEN 1 ELSE "UserUsage"."windowCount" + 1 END
+  WHERE ${p('userLimit')} = 0 OR "UserUsage"."windowStart" <= ${p('windowFloor')} OR "UserUsage"."windowCount" < ${p('userLimit')}
+  RETURNING "windowCount"`;
+
+/**
+ * As userWindowUpsert for the tenant's window, and counts the request as
+ * admitted only while the tenant's outstanding requests (admitted − released)
+ * are under `maxOutstanding`. The WHERE reads the row's latest version under
+ * its lock; the releases are read from the statement's snapshot, which can
+ * only lag behind (count fewer): the cap may refuse a request that a release
+ * committing at that very moment would have let in, never admit one too many.
+ */
+const tenantUsageUpsert = (p: AdmissionParameter) => sql`
+  ON CONFLICT ("tenantId") DO UPDATE SET
+    "windowStart" = CASE WHEN "TenantUsage"."windowStart" <= ${p('windowFloor')} THEN excluded."windowStart" ELSE "TenantUsage"."windowStart" END,
+    "windowCount" = CASE WHEN "TenantUsage"."windowStart" <= ${p('windowFloor')} THEN 1 ELSE "TenantUsage"."windowCount" + 1 END,
+    "admitted" = "TenantUsage"."admitted" + 1
+  WHERE (${p('tenantLimit')} = 0 OR "TenantUsage"."windowStart" <= ${p('windowFloor')} OR "TenantUsage"."windowCount" < ${p('tenantLimit')})
+    AND (${p('maxOutstanding')} = 0 OR "TenantUsage"."admitted" - (
+      SELECT COALESCE(SUM("released"), 0) FROM "TenantRelease" WHERE "TenantRelease"."tenantId" = "TenantUsage"."tenantId"
+    ) < ${p('maxOutstanding')})
+  RETURNING "admitted"`;
+
+/** SQLite: the user's count (inside bc-authorize's unit, which is rolled back when the tenant's refuses). */
+export const upsertUserWindow = defineQuery<AdmissionParams, { windowCount: number }>('admit-user', (db, p) => ({
+  compile: () =>
+    sql<{ windowCount: number }>`
+      INSERT INTO "UserUsage" ("userId", "windowStart", "windowCount") VALUES (${p('userId')}, ${p('now')}, 1)
+      ${userWindowUpsert(p)}`.compile(db),
+}));
+
+/** SQLite: the tenant's count and cap, after upsertUserWindow in the same unit. */
+export const upsertTenantUsage = defineQuery<AdmissionParams, { admitted: number }>('admit-tenant', (db, p) => ({
+  compile: () =>
+    sql<{ admitted: number }>`
+      INSERT INTO "TenantUsage" ("tenantId", "windowStart", "windowCount", "admitted") VALUES (${p('tenantId')}, ${p('now')}, 1, 1)
+      ${tenantUsageUpsert(p)}`.compile(db),
+}));
+
+/** Which counts an admission made: 1 or 0 each (the tenant's is 0 whenever the user's is). */
+export type AdmissionColumns = { userCounted: number; tenantCounted: number };
+
+/**
+ * PostgreSQL only: the user's count, then — only if it counted — the
+ * tenant's, in ONE statement (one round trip). Run on its own, before the
+ * request's insert, with asynchronous commit (see SqlEngine.executeRelaxed):
+ * the counter rows are locked only for the statement, not for a WAL flush, so
+ * a tenant's requests are serialised for microseconds, not milliseconds. A
+ * request the tenant's limits refuse still counts for its user: it was an
+ * attempt at that user.
+ */
+export const admitRequest = defineQuery<AdmissionParams, AdmissionColumns>('admit-request', (db, p) => ({
+  compile: () =>
+    sql<AdmissionColumns>`
+      WITH counted_user AS (
+        INSERT INTO "UserUsage" ("userId", "windowStart", "windowCount") VALUES (${p('userId')}, ${p('now')}, 1)
+        ${userWindowUpsert(p)}
+      ),
+      counted_tenant AS (
+        INSERT INTO "TenantUsage" ("tenantId", "windowStart", "windowCount", "admitted")
+        SELECT ${p('tenantId')}::text, ${p('now')}::timestamp(3), 1, 1 FROM counted_user
+        ${tenantUsageUpsert(p)}
+      )
+      SELECT (SELECT COUNT(*) FROM counted_user)::int AS "userCounted", (SELECT COUNT(*) FROM counted_tenant)::int AS "tenantCounted"`.compile(
+      db,
+    ),
+}));
+
+/**
+ * One request of the tenant finished (redeemed, denied, cancelled, expired)
+ * or was deleted unfinished: written in the unit that finished it, on one of
+ * RELEASE_SHARDS rows chosen at random, so concurrent units rarely wait for each other.
+ */
+export const upsertRelease = defineQuery<{ tenantId: string; shard: number; count: number }>('release-request', (db, p) =>
+  db
+    .insertInto('TenantRelease')
+    .values({ tenantId: p('tenantId'), shard: p('shard'), released: p('count') })
+    .onConflict((conflict) =>
+      conflict.columns(['tenantId', 'shard']).doUpdateSet((eb) => ({ released: eb('TenantRelease.released', '+', p('count')) })),
+    ),
+);
+
+/** The user's current window (a refusal's Retry-After). */
+export const selectUserWindow = defineQuery<{ userId: string }, Pick<Row<'UserUsage'>, 'windowStart' | 'windowCount'>>(
+  'user-window',
+  (db, p) => db.selectFrom('UserUsage').select(['windowStart', 'windowCount']).where('userId', '=', p('userId')),
+);
+
+/** The tenant's current window and admitted count (a refusal's reason and Retry-After). */
+export const selectTenantUsage = defineQuery<
+  { tenantId: string },
+  Pick<Row<'TenantUsage'>, 'windowStart' | 'windowCount' | 'admitted'>
+>('tenant-usage', (db, p) =>
+  db.selectFrom('TenantUsage').select(['windowStart', 'windowCount', 'admitted']).where('tenantId', '=', p('tenantId')),
+);
+
+/** The earliest deadline of the tenant's requests in one unfinished status: one seek on (tenantId, status, expiresAt). */
+export const selectEarliestExpiry = defineQuery<{ tenantId: string; status: RequestStatus }, { expiresAt: Date }>(
+  'earliest-expiry',
+  (db, p) =>
+    db
+      .selectFrom('BackchannelRequest')
+      .select('expiresAt')
+      .where('tenantId', '=', p('tenantId'))
+      .where('status', '=', p('status'))
+      .orderBy('expiresAt')
+      .limit(1),
 );
 
 // ── Approval links ────────────────────────────────────────────────────────────

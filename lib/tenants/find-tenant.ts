@@ -1,11 +1,32 @@
 import type { Db } from '@/lib/db/client';
 import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
 
-export type TenantRecord = { id: string; slug: string; name: string };
+/**
+ * A tenant as the protocol endpoints see it: identity, and bc-authorize's
+ * abuse limits (lib/ciba/admission.ts; each 0 for none).
+ */
+export type TenantRecord = {
+  id: string;
+  slug: string;
+  name: string;
+  rateLimitPerUser: number;
+  rateLimitPerTenant: number;
+  maxPendingRequests: number;
+};
+
+/** Prisma `select` of a TenantRecord. */
+export const TENANT_RECORD_COLUMNS = {
+  id: true,
+  slug: true,
+  name: true,
+  rateLimitPerUser: true,
+  rateLimitPerTenant: true,
+  maxPendingRequests: true,
+} as const;
 
 /** The tenant with this slug, or null (also for anything that cannot be a slug). */
 export const findTenantBySlug = async (db: Db, slug: string): Promise<TenantRecord | null> => {
   if (!TENANT_SLUG_PATTERN.test(slug)) return null;
 
-  return db.tenant.findUnique({ where: { slug }, select: { id: true, slug: true, name: true } });
+  return db.tenant.findUnique({ where: { slug }, select: TENANT_RECORD_COLUMNS });
 };

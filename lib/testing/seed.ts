@@ -13,11 +13,25 @@ import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
 
 const shortId = (): string => randomUUID().replace(/-/g, '').slice(0, 10);
 
+/**
+ * A tenant with bc-authorize's abuse limits OFF unless overridden: tests of
+ * other rules make more than 5 requests a minute for one user. The limits
+ * (and their defaults, on a tenant created like any other) are tested in
+ * lib/ciba/admission.test.ts.
+ */
 export const seedTenant = async (db: Db, overrides: Partial<Tenant> = {}): Promise<Tenant> => {
   const suffix = shortId();
 
   return db.tenant.create({
-    data: { id: randomUUID(), slug: `tenant-${suffix}`, name: `Tenant ${suffix}`, ...overrides },
+    data: {
+      id: randomUUID(),
+      slug: `tenant-${suffix}`,
+      name: `Tenant ${suffix}`,
+      rateLimitPerUser: 0,
+      rateLimitPerTenant: 0,
+      maxPendingRequests: 0,
+      ...overrides,
+    },
   });
 };
 

@@ -7,7 +7,10 @@ import type {
   OutboxMessage,
   SettingsEpoch,
   Tenant,
+  TenantRelease,
+  TenantUsage,
   User,
+  UserUsage,
 } from '@/lib/generated/sqlite/client';
 
 /**
@@ -26,4 +29,7 @@ export type Database = {
   OutboxAttempt: OutboxAttempt;
   Event: EventRow;
   SettingsEpoch: SettingsEpoch;
+  TenantUsage: TenantUsage;
+  TenantRelease: TenantRelease;
+  UserUsage: UserUsage;
 };

@@ -44,6 +44,15 @@ export const createPostgresEngine = (databaseUrl: string): SqlEngine => {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, types: typeParsers });
   pool.on('error', (error) => log.error({ err: error }, 'idle PostgreSQL connection failed'));
   const direct = createExecutor(pool);
+  // Statements committed without waiting for the WAL flush (executeReturningAsyncCommit).
+  const asyncCommitPool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 4,
+    types: typeParsers,
+    options: '-c synchronous_commit=off',
+  });
+  asyncCommitPool.on('error', (error) => log.error({ err: error }, 'idle PostgreSQL connection failed'));
+  const asyncCommit = createExecutor(asyncCommitPool);
 
   return {
     dialect: 'postgres',
@@ -51,6 +60,7 @@ export const createPostgresEngine = (databaseUrl: string): SqlEngine => {
     first: direct.first,
     execute: direct.run,
     executeReturning: direct.all,
+    executeReturningAsyncCommit: asyncCommit.all,
     transaction: async (unit) => {
       const client = await pool.connect();
       try {
@@ -67,7 +77,7 @@ export const createPostgresEngine = (databaseUrl: string): SqlEngine => {
       }
     },
     close: async () => {
-      await pool.end();
+      await Promise.all([pool.end(), asyncCommitPool.end()]);
     },
   };
 };

@@ -25,5 +25,17 @@ export type SqlEngine = Pick<SqlExecutor, 'all' | 'first'> & {
   execute: <P extends object>(query: SqlQuery<P, unknown>, params: P) => Promise<number>;
   /** As `execute`, for a write statement that returns rows (`RETURNING`). */
   executeReturning: <P extends object, R>(query: SqlQuery<P, R>, params: P) => Promise<R[]>;
+  /**
+   * PostgreSQL: as `executeReturning`, committed asynchronously
+   * (`synchronous_commit = off`): it returns, and its row locks are released,
+   * without waiting for the WAL flush. Only for statements whose loss in a
+   * crash is harmless and which a later durable commit makes durable anyway
+   * (WAL is flushed in order): bc-authorize's admission counters, whose
+   * request insert follows. The rows stay locked for the statement only, not
+   * for a disk flush (milliseconds on some disks), so concurrent callers
+   * queue on a hot counter row for microseconds. SQLite: not used (its units
+   * are group-committed); same as `executeReturning`.
+   */
+  executeReturningAsyncCommit: <P extends object, R>(query: SqlQuery<P, R>, params: P) => Promise<R[]>;
   close: () => Promise<void>;
 };
