@@ -12,6 +12,7 @@ import { listUsers } from '@/lib/admin/list-users';
 import { PAGE_LIMIT } from '@/lib/admin/page-cursor';
 import type { UserView } from '@/lib/admin/user-view';
 import { rotateClientSecret } from '@/lib/admin/rotate-client-secret';
+import { setUserBlocked } from '@/lib/admin/set-user-blocked';
 import { setUserCode } from '@/lib/admin/set-user-code';
 import { updateClient } from '@/lib/admin/update-client';
 import { updateTenant } from '@/lib/admin/update-tenant';
@@ -466,6 +467,32 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
         }),
       formatHuman: (result: Awaited<ReturnType<typeof setUserCode>>) =>
         `Set the user code of user ${result.id}; only its hash is stored.`,
+    },
+    block: {
+      summary:
+        'Block a user: it can no longer be named by a hint (unknown_user_id), its unfinished requests are cancelled, and no tokens are issued for it.',
+      options: { tenant: TENANT_OPTION, email: { value: '<email>', description: 'The user (by email).', required: true } },
+      examples: ['backchannel user block --tenant acme --email alice@example.com'],
+      run: (db, values) =>
+        setUserBlocked(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          email: required(values, 'email'),
+          blocked: true,
+        }),
+      formatHuman: (result: Awaited<ReturnType<typeof setUserBlocked>>) =>
+        `Blocked user ${result.id}; ${result.cancelled_requests} unfinished ${result.cancelled_requests === 1 ? 'request' : 'requests'} cancelled.`,
+    },
+    unblock: {
+      summary: 'Unblock a user: it may be named by a hint again.',
+      options: { tenant: TENANT_OPTION, email: { value: '<email>', description: 'The user (by email).', required: true } },
+      examples: ['backchannel user unblock --tenant acme --email alice@example.com'],
+      run: (db, values) =>
+        setUserBlocked(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          email: required(values, 'email'),
+          blocked: false,
+        }),
+      formatHuman: (result: Awaited<ReturnType<typeof setUserBlocked>>) => `Unblocked user ${result.id}.`,
     },
   },
   'api-key': {

@@ -23,6 +23,8 @@ const EVENT_LABELS: Record<string, string> = {
   user_created: 'User created',
   user_updated: 'User updated',
   user_deleted: 'User deleted',
+  user_blocked: 'User blocked',
+  user_unblocked: 'User unblocked',
   users_imported: 'Users imported',
   signing_key_rotated: 'Signing key rotated',
   signing_key_retired: 'Signing key retired',

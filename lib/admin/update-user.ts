@@ -8,6 +8,8 @@ import { userNotFound } from '@/lib/admin/user-not-found';
 import { toUserView, USER_VIEW_COLUMNS, userSettingsOf, type UserView } from '@/lib/admin/user-view';
 import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
+import { setUserBlocked } from '@/lib/admin/set-user-blocked';
+import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
 /** A change to a user: any subset. `user_code` sets the code (stored as its SHA-256 only) or, null, clears it. */
 export const ZUserUpdateSchema = z
@@ -16,6 +18,8 @@ export const ZUserUpdateSchema = z
     email: ZUserEmailSchema,
     email_verified: z.boolean({ error: 'must be true or false' }),
     user_code: ZUserCodeSchema.nullable(),
+    /** Blocks or unblocks the user through setUserBlocked (its own audit record; blocking cancels its requests). */
+    blocked: z.boolean({ error: 'must be true or false' }),
   })
   .partial()
   .meta({ title: 'UserUpdate' });
@@ -34,14 +38,27 @@ export type UpdateUserOptions = {
 /**
  * Changes a user's name, email, email_verified flag or user code, with its
  * audit record (which says whether a code is set, never the code), in one
- * transaction. The `sub` never changes. An empty change writes nothing.
+ * transaction; then `blocked`, if given, through setUserBlocked. The `sub`
+ * never changes. An empty change writes nothing.
  *
  * @throws AdminError `invalid_input` (one field error per refused field); `not_found` for an unknown tenant or a user not in it; `forbidden` for a tenant out of reach; `conflict` when the new email belongs to another user of the tenant.
  */
 export const updateUser = async (db: Db, principal: Principal, options: UpdateUserOptions): Promise<UserView> => {
   const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
   const { id } = parseInputOrThrow(ZUserIdSchema, { id: options.id });
-  const changes = parseInputOrThrow(ZUserUpdateSchema, options.changes);
+  const { blocked, ...changes } = parseInputOrThrow(ZUserUpdateSchema, options.changes);
+  const updated = await updateUserFields(db, principal, { tenant, id, changes });
+  if (blocked === undefined || blocked === updated.blocked) return updated;
+  await setUserBlocked(db, principal, { tenantSlug: tenant.slug, id, blocked });
+
+  return { ...updated, blocked };
+};
+
+const updateUserFields = async (
+  db: Db,
+  principal: Principal,
+  { tenant, id, changes }: { tenant: TenantRecord; id: string; changes: Omit<z.output<typeof ZUserUpdateSchema>, 'blocked'> },
+): Promise<UserView> => {
   const conflict = (email: string) =>
     new AdminError('conflict', `A user with email ${email} already exists in tenant "${tenant.slug}".`);
 

@@ -10,6 +10,8 @@ export type UserView = {
   email_verified: boolean;
   name: string | null;
   has_user_code: boolean;
+  /** A blocked user cannot be hinted and is never issued tokens (setUserBlocked). */
+  blocked: boolean;
   created_at: string;
   updated_at: string;
 };
@@ -22,6 +24,7 @@ export const USER_VIEW_COLUMNS = {
   emailVerified: true,
   name: true,
   userCodeHash: true,
+  blocked: true,
   createdAt: true,
   updatedAt: true,
 } as const;
@@ -33,6 +36,7 @@ export type UserViewRow = {
   emailVerified: boolean;
   name: string | null;
   userCodeHash: string | null;
+  blocked: boolean;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -44,6 +48,7 @@ export const toUserView = (row: UserViewRow): UserView => ({
   email_verified: row.emailVerified,
   name: row.name,
   has_user_code: row.userCodeHash !== null,
+  blocked: row.blocked,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
 });

@@ -64,7 +64,13 @@ export const refusalOf = (
 /** Reads the counters behind a refusal and builds it. */
 export const readRefusal = async (
   store: Pick<ProtocolStore, 'readAdmissionState'>,
-  options: { outcome: Exclude<AdmissionOutcome, 'admitted'>; tenantId: string; userId: string; limits: AdmissionLimits; now: Date },
+  options: {
+    outcome: Exclude<AdmissionOutcome, 'admitted'>;
+    tenantId: string;
+    userId: string;
+    limits: AdmissionLimits;
+    now: Date;
+  },
 ): Promise<OAuthError> => {
   const { outcome, tenantId, userId, limits, now } = options;
   const state = await store.readAdmissionState({ tenantId, userId });

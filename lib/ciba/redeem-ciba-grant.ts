@@ -5,14 +5,7 @@ import type { PollRow, ProtocolStore } from '@/lib/store/protocol-store';
 import { isRequestExpired } from '@/lib/store/request-lifecycle';
 import { grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
-import {
-  accessDenied,
-  authorizationPending,
-  expiredToken,
-  invalidGrant,
-  slowDown,
-  unauthorizedClient,
-} from '@/lib/oauth/errors';
+import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown, unauthorizedClient } from '@/lib/oauth/errors';
 import { mintTokens } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';

@@ -83,6 +83,8 @@ export const ADMIN_EVENT_TYPES = [
   'user_created',
   'user_updated',
   'user_deleted',
+  'user_blocked',
+  'user_unblocked',
   'users_imported',
   'signing_key_rotated',
   'signing_key_retired',

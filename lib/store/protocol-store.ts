@@ -289,7 +289,9 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
       try {
         if (outbox.length === 1 && events.length === 1) {
           // bc-authorize's usual shape: one statement, one round trip.
-          await ringingAfter(engine.execute(q.insertRequestBundle, { request: columns, link, outbox: outbox[0], event: events[0] }));
+          await ringingAfter(
+            engine.execute(q.insertRequestBundle, { request: columns, link, outbox: outbox[0], event: events[0] }),
+          );
         } else {
           await ringingAfter(
             engine.transaction(async (tx) => {
@@ -302,7 +304,10 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
         }
       } catch (error) {
         // Admitted, never written: give the place back (best effort; a crash here leaves one place taken).
-        if (admission) await engine.execute(q.upsertRelease, { tenantId: request.tenantId, shard: releaseShard(), count: 1 }).catch(() => undefined);
+        if (admission)
+          await engine
+            .execute(q.upsertRelease, { tenantId: request.tenantId, shard: releaseShard(), count: 1 })
+            .catch(() => undefined);
         throw error;
       }
 

@@ -31,6 +31,9 @@ export const ZUserSchema = z
     email_verified: z.boolean(),
     name: z.string().nullable(),
     has_user_code: z.boolean().meta({ description: 'Whether a user code is set (the code itself is never shown).' }),
+    blocked: z.boolean().meta({
+      description: 'A blocked user cannot be named by a hint (bc-authorize answers unknown_user_id) and is never issued tokens.',
+    }),
     created_at: timestamp('When the user was created.'),
     updated_at: timestamp('When the user was last changed.'),
   })
@@ -188,7 +191,10 @@ export const USER_ROUTES: readonly ApiRoute[] = [
     path: '/tenants/{slug}/users/{id}',
     operationId: 'updateUser',
     summary: 'Change a user',
-    description: 'Any of `name`, `email`, `email_verified`, `user_code` (null clears it; only its hash is stored).',
+    description:
+      'Any of `name`, `email`, `email_verified`, `user_code` (null clears it; only its hash is stored), `blocked` ' +
+      '(true cancels the user’s unfinished requests; their clients’ next poll gets access_denied, and no tokens are ' +
+      'issued for a request approved before the block).',
     tags: TAGS,
     body: { schema: ZUserUpdateSchema, description: 'The fields to change.' },
     responses: {

@@ -7,6 +7,7 @@ import { actionFailure, actionSuccess, type ActionResult } from '@/components/ui
 import { createUser } from '@/lib/admin/create-user';
 import { deleteUser } from '@/lib/admin/delete-user';
 import { importUsers, type ImportUsersReport } from '@/lib/admin/import-users';
+import { setUserBlocked } from '@/lib/admin/set-user-blocked';
 import { setUserCode } from '@/lib/admin/set-user-code';
 import { updateUser } from '@/lib/admin/update-user';
 import { getDb } from '@/lib/db/client';
@@ -92,6 +93,18 @@ export async function clearUserCodeAction(tenantSlug: string, id: string): Promi
     revalidatePath(usersPath(tenantSlug), 'layout');
 
     return actionSuccess('User code cleared.');
+  });
+}
+
+export async function setUserBlockedAction(tenantSlug: string, id: string, blocked: boolean): Promise<ActionResult> {
+  return runAdminAction(async (principal) => {
+    const result = await setUserBlocked(getDb(), principal, { tenantSlug, id, blocked });
+    revalidatePath(usersPath(tenantSlug), 'layout');
+    if (!blocked) return actionSuccess('User unblocked.');
+
+    return actionSuccess(
+      `User blocked; ${result.cancelled_requests} unfinished ${result.cancelled_requests === 1 ? 'request' : 'requests'} cancelled.`,
+    );
   });
 }
 

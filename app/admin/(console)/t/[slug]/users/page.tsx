@@ -103,6 +103,12 @@ export default async function UsersPage({ params, searchParams }: Props) {
             hideBelow: 'md',
             cell: (user) => (user.has_user_code ? <Badge tone="indigo">Set</Badge> : <span className="text-slate-500">—</span>),
           },
+          {
+            key: 'blocked',
+            header: 'Access',
+            hideBelow: 'md',
+            cell: (user) => (user.blocked ? <Badge tone="red">Blocked</Badge> : <span className="text-slate-500">—</span>),
+          },
           { key: 'created', header: 'Created', hideBelow: 'lg', cell: (user) => formatDate(user.created_at) },
         ]}
         empty={

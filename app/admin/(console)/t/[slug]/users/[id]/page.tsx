@@ -1,4 +1,4 @@
-import { Inbox, Trash2 } from 'lucide-react';
+import { Inbox, ShieldBan, ShieldCheck, Trash2 } from 'lucide-react';
 import type { Metadata } from 'next';
 import { ConfirmActionButton } from '@/components/console/confirm-action-button';
 import { formatDate, formatDateTime } from '@/components/console/format';
@@ -6,6 +6,7 @@ import { orNotFound } from '@/components/console/or-not-found';
 import { PageTrail } from '@/components/console/page-trail';
 import { UserCodeForm } from '@/components/console/user-code-form';
 import { UserProfileForm } from '@/components/console/user-profile-form';
+import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -15,7 +16,7 @@ import { getTenant } from '@/lib/admin/get-tenant';
 import { getUser, type UserRecentRequest } from '@/lib/admin/get-user';
 import { requireAdminPrincipal } from '@/lib/auth/require-admin';
 import { getDb } from '@/lib/db/client';
-import { clearUserCodeAction, deleteUserAction, setUserCodeAction, updateUserAction } from '../actions';
+import { clearUserCodeAction, deleteUserAction, setUserBlockedAction, setUserCodeAction, updateUserAction } from '../actions';
 
 type Params = { params: Promise<{ slug: string; id: string }> };
 
@@ -44,18 +45,38 @@ export default async function UserPage({ params }: Params) {
               sub <span className="font-mono text-xs text-slate-800 dark:text-slate-200">{user.sub}</span>
             </span>
             <span>Created {formatDate(user.created_at)}</span>
+            {user.blocked ? <Badge tone="red">Blocked</Badge> : null}
           </>
         }
         actions={
-          <ConfirmActionButton
-            trigger={{ label: 'Delete user', icon: <Trash2 />, variant: 'danger' }}
-            title={`Delete ${user.email}?`}
-            description="The user and their requests are deleted. Clients can no longer start requests for this address. This cannot be undone."
-            confirmLabel="Delete user"
-            confirmationText={user.email}
-            action={deleteUserAction.bind(null, tenant.slug, user.id)}
-            redirectTo={`${base}/users`}
-          />
+          <>
+            {user.blocked ? (
+              <ConfirmActionButton
+                trigger={{ label: 'Unblock user', icon: <ShieldCheck />, variant: 'secondary' }}
+                title={`Unblock ${user.email}?`}
+                description="Clients can start requests for this user again."
+                confirmLabel="Unblock user"
+                action={setUserBlockedAction.bind(null, tenant.slug, user.id, false)}
+              />
+            ) : (
+              <ConfirmActionButton
+                trigger={{ label: 'Block user', icon: <ShieldBan />, variant: 'secondary' }}
+                title={`Block ${user.email}?`}
+                description="Clients can no longer start requests for this user (they are told the user is unknown), the user's unfinished requests are cancelled, and no tokens are issued for them, even for a request already approved."
+                confirmLabel="Block user"
+                action={setUserBlockedAction.bind(null, tenant.slug, user.id, true)}
+              />
+            )}
+            <ConfirmActionButton
+              trigger={{ label: 'Delete user', icon: <Trash2 />, variant: 'danger' }}
+              title={`Delete ${user.email}?`}
+              description="The user and their requests are deleted. Clients can no longer start requests for this address. This cannot be undone."
+              confirmLabel="Delete user"
+              confirmationText={user.email}
+              action={deleteUserAction.bind(null, tenant.slug, user.id)}
+              redirectTo={`${base}/users`}
+            />
+          </>
         }
       />
       <div className="space-y-6">
