@@ -305,6 +305,7 @@ describe('backchannel CLI', () => {
         email_verified: true,
         name: 'Alice Doe',
         has_user_code: false,
+        blocked: false,
         created_at: expect.any(String),
         updated_at: expect.any(String),
       },
@@ -312,6 +313,25 @@ describe('backchannel CLI', () => {
 
     const tenants = await runJson<JsonDocument[]>(['tenant', 'list']);
     expect(tenants).toContainEqual(expect.objectContaining({ slug: 'acme', issuer: 'https://op.example.test/t/acme' }));
+  });
+
+  it('blocks and unblocks a user: JSON id and blocked', async () => {
+    const user = await runJson<{ id: string }>(['user', 'create', '--tenant', 'acme', '--email', 'blocked@example.com']);
+    expect(await runJson(['user', 'block', '--tenant', 'acme', '--email', 'Blocked@Example.com'])).toEqual({
+      id: user.id,
+      blocked: true,
+      cancelled_requests: 0,
+    });
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: user.id } })).blocked).toBe(true);
+    expect(await runJson(['user', 'unblock', '--tenant', 'acme', '--email', 'blocked@example.com'])).toMatchObject({
+      id: user.id,
+      blocked: false,
+    });
+    await expectFailure(
+      ['user', 'block', '--tenant', 'acme', '--email', 'nobody@example.com', '--json'],
+      1,
+      /nobody@example.com/,
+    );
   });
 
   it('sets a user code, stored only as its SHA-256', async () => {

@@ -165,6 +165,21 @@ describe('GET, PATCH, DELETE /tenants/{slug}/users/{id}', () => {
     );
   });
 
+  it('blocks and unblocks with {"blocked": true|false}; the user view shows it; a non-boolean is 400 on its path', async () => {
+    const user = await createThroughApi({ email: 'blockme@example.com' });
+    const path = `/tenants/acme/users/${user.id}`;
+    expect(user).toMatchObject({ blocked: false });
+    const blocked = await call('PATCH', path, { key: keys.byTenant.acme, body: { blocked: true } });
+    expect(blocked.status).toBe(200);
+    expect(ZUserSchema.strict().parse(blocked.json)).toMatchObject({ blocked: true });
+    expect((await call('GET', path, { key: keys.byTenant.acme })).json).toMatchObject({ blocked: true });
+    const refused = await call('PATCH', path, { key: keys.byTenant.acme, body: { blocked: 'no' } });
+    expect(refused.status).toBe(400);
+    expect(fieldPaths(refused.json)).toEqual(['blocked']);
+    const unblocked = await call('PATCH', path, { key: keys.byTenant.acme, body: { blocked: false } });
+    expect(unblocked.json).toMatchObject({ blocked: false });
+  });
+
   it('deletes (204), idempotently; 403 across tenants, leaving the user', async () => {
     const user = await createThroughApi({ email: 'temporary@example.com' });
     const path = `/tenants/acme/users/${user.id}`;
