@@ -151,6 +151,22 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // Provisioning through the real CLI, beside the running server (the documented workflow).
     await cli(env, ['tenant', 'create', '--slug', 'acme', '--name', 'Acme Corp']);
     await cli(env, ['tenant', 'create', '--slug', 'globex', '--name', 'Globex Inc']);
+    // The specs make dozens of requests a minute for alice; the abuse limits (default 5 per user a
+    // minute) are tested in vitest (lib/ciba/admission.test.ts), so they are off here.
+    for (const slug of ['acme', 'globex']) {
+      await cli(env, [
+        'tenant',
+        'update',
+        '--slug',
+        slug,
+        '--rate-limit-per-user',
+        '0',
+        '--rate-limit-per-tenant',
+        '0',
+        '--max-pending',
+        '0',
+      ]);
+    }
     type CreatedClient = Pick<
       E2eClient,
       'client_id' | 'client_secret' | 'token_endpoint_auth_method' | 'binding_message_policy'
