@@ -80,6 +80,34 @@ describe('getBaseEnv', () => {
     expect(baseEnvWith({ EVENT_RETENTION_DAYS: '3650' }).eventRetentionDays).toBe(3650);
   });
 
+  it('reads the HTTP layer limits, 10 s / 30 s / 256 by default', () => {
+    const unset = { HTTP_HEADERS_TIMEOUT_MS: '', HTTP_REQUEST_TIMEOUT_MS: '', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '' };
+    expect(baseEnvWith(unset).httpLimits).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnectionsPerAddress: 256,
+    });
+    expect(
+      baseEnvWith({ HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '500', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' })
+        .httpLimits,
+    ).toEqual({ headersTimeoutMs: 500, requestTimeoutMs: 500, maxConnectionsPerAddress: 0 });
+  });
+
+  it.each([
+    [{ HTTP_HEADERS_TIMEOUT_MS: '99' }, 'HTTP_HEADERS_TIMEOUT_MS must be a whole number from 100 to 3600000, not "99".'],
+    [{ HTTP_REQUEST_TIMEOUT_MS: '30s' }, 'HTTP_REQUEST_TIMEOUT_MS must be a whole number from 100 to 3600000, not "30s".'],
+    [
+      { HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '1000' },
+      'HTTP_REQUEST_TIMEOUT_MS (1000) must not be shorter than HTTP_HEADERS_TIMEOUT_MS (2000).',
+    ],
+    [
+      { HTTP_MAX_CONNECTIONS_PER_ADDRESS: '-1' },
+      'HTTP_MAX_CONNECTIONS_PER_ADDRESS must be a whole number from 0 to 1000000, not "-1".',
+    ],
+  ])('refuses HTTP layer limits %j', (vars, message) => {
+    expect(() => baseEnvWith(vars)).toThrow(message);
+  });
+
   it.each(['0', '3651', '-5', '1.5', '1e3', 'thirty', '0x10'])('refuses EVENT_RETENTION_DAYS=%s', (raw) => {
     expect(() => baseEnvWith({ EVENT_RETENTION_DAYS: raw })).toThrow(
       `EVENT_RETENTION_DAYS must be a whole number of days from 1 to 3650, not "${raw}".`,

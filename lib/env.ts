@@ -12,6 +12,16 @@ export type DatabaseKind = 'sqlite' | 'postgres';
 /** Certificate and key (PEM files) to serve HTTPS with; `caFile` verifies client certificates. */
 export type TlsFiles = { certFile: string; keyFile: string; caFile?: string };
 
+/** Limits of the lean HTTP layer (`npm start`); see parseHttpLimits. */
+export type HttpLimits = {
+  /** HTTP_HEADERS_TIMEOUT_MS: a request's headers must arrive within this (default 10 s); then 408 and close. */
+  headersTimeoutMs: number;
+  /** HTTP_REQUEST_TIMEOUT_MS: the whole request, body included, within this (default 30 s); then 408 and close. */
+  requestTimeoutMs: number;
+  /** HTTP_MAX_CONNECTIONS_PER_ADDRESS: open connections one client address may hold (default 256; 0 = no cap); more get a 503. */
+  maxConnectionsPerAddress: number;
+};
+
 /**
  * The process environment minus the generated secrets, parsed and validated
  * once. Nothing else reads `process.env`. Parsing it has no side effects, so
@@ -51,6 +61,7 @@ export type BaseEnv = {
    * (assertDevelopmentOutboxAllowed refuses to start otherwise).
    */
   developmentOutboxAcknowledged: boolean;
+  httpLimits: HttpLimits;
 };
 
 /**
@@ -150,6 +161,51 @@ const parseEventRetentionDays = (raw: string | undefined): number => {
   return days;
 };
 
+/** A whole number from `min` to `max`, or `fallback` when unset. */
+const parseWholeNumber = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  }
+
+  return value;
+};
+
+/** The longest timeout the HTTP layer may be given: one hour. */
+const MAX_HTTP_TIMEOUT_MS = 3_600_000;
+
+const parseHttpLimits = (): HttpLimits => {
+  const headersTimeoutMs = parseWholeNumber(
+    'HTTP_HEADERS_TIMEOUT_MS',
+    readVar('HTTP_HEADERS_TIMEOUT_MS'),
+    10_000,
+    100,
+    MAX_HTTP_TIMEOUT_MS,
+  );
+  const requestTimeoutMs = parseWholeNumber(
+    'HTTP_REQUEST_TIMEOUT_MS',
+    readVar('HTTP_REQUEST_TIMEOUT_MS'),
+    30_000,
+    100,
+    MAX_HTTP_TIMEOUT_MS,
+  );
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new Error(
+      `HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must not be shorter than HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}).`,
+    );
+  }
+  const maxConnectionsPerAddress = parseWholeNumber(
+    'HTTP_MAX_CONNECTIONS_PER_ADDRESS',
+    readVar('HTTP_MAX_CONNECTIONS_PER_ADDRESS'),
+    256,
+    0,
+    1_000_000,
+  );
+
+  return { headersTimeoutMs, requestTimeoutMs, maxConnectionsPerAddress };
+};
+
 const isFlagSet = (raw: string | undefined): boolean =>
   raw !== undefined && !['0', 'false', 'no', 'off'].includes(raw.toLowerCase());
 
@@ -177,6 +233,7 @@ const loadBaseEnv = (): BaseEnv => {
     eventRetentionDays: parseEventRetentionDays(readVar('EVENT_RETENTION_DAYS')),
     production: readVar('NODE_ENV') === 'production',
     developmentOutboxAcknowledged: isFlagSet(readVar('DEVELOPMENT_OUTBOX_I_KNOW')),
+    httpLimits: parseHttpLimits(),
   };
 };
 

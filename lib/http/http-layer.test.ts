@@ -23,14 +23,16 @@ const hasOpenssl = (() => {
   }
 })();
 
-type Reply = { status: number; body: string };
+type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
 
 const send = (request: typeof httpRequest | typeof httpsRequest, options: RequestOptions, body?: Buffer) =>
   new Promise<Reply>((resolve, reject) => {
     const outgoing = request(options, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString() }),
+      );
     });
     outgoing.on('error', reject);
     outgoing.end(body);
@@ -75,6 +77,68 @@ describe('plain HTTP layer', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('plain HTTP layer: security headers and screening', () => {
+  let server: ReturnType<typeof createHttpLayer>;
+  let port: number;
+  const fallbackCalls: string[] = [];
+
+  beforeAll(async () => {
+    server = createHttpLayer({
+      fallback: async (request, response) => {
+        fallbackCalls.push(`${request.method} ${request.url}`);
+        response.end('next');
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    ({ port } = server.address() as AddressInfo);
+  });
+
+  afterAll(() => server.close());
+
+  const request = (method: string, path: string) => send(httpRequest, { host: '127.0.0.1', port, method, path, agent: false });
+
+  it('answers protocol and Management API responses with the non-page security headers, no HSTS over plain HTTP', async () => {
+    for (const reply of [
+      await request('GET', '/t/acme/.well-known/openid-configuration'),
+      await request('GET', '/api/v1/tenants'),
+    ]) {
+      expect(reply.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'same-origin',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      });
+      expect(reply.headers['strict-transport-security']).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['TRACE', '/t/beta/nope', 405, '405 Method Not Allowed: The method TRACE is not allowed.\n'],
+    ['GET', '/t/alpha/approve/%ff', 400, '400 Bad Request: The path has an invalid percent-escape.\n'],
+    ['POST', '/t/alpha/approve/%ff/decision', 400, '400 Bad Request: The path has an invalid percent-escape.\n'],
+  ])('refuses %s %s with %i before Next.js sees it', async (method, path, status, body) => {
+    fallbackCalls.length = 0;
+    const reply = await request(method, path);
+
+    expect(reply).toMatchObject({ status, body });
+    expect(reply.headers).toMatchObject({
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    });
+    if (status === 405) expect(reply.headers.allow).toBe('GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+    expect(fallbackCalls).toEqual([]);
+  });
+
+  it('leaves the protocol router to answer its own methods (OAuth JSON 405)', async () => {
+    const reply = await request('TRACE', '/t/acme/bc-authorize');
+
+    expect(reply.status).toBe(405);
+    expect(JSON.parse(reply.body).error).toBe('invalid_request');
   });
 });
 
@@ -140,6 +204,12 @@ describe.runIf(hasOpenssl)('TLS termination with client certificates (for mutual
     const reply = await get('/t/acme/.well-known/openid-configuration', 'client');
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body).issuer).toBe('http://localhost:3999/t/acme');
+  });
+
+  it('sends HSTS on every response over TLS', async () => {
+    for (const path of ['/t/acme/.well-known/openid-configuration', '/api/v1/tenants', '/whoami']) {
+      expect((await get(path)).headers['strict-transport-security']).toBe('max-age=63072000; includeSubDomains');
+    }
   });
 
   it('sees a CA-signed client certificate as chain-verified', async () => {

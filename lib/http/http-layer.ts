@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { isApiPath, serveApiNodeRequest } from '@/lib/api/node-adapter';
-import type { TlsFiles } from '@/lib/env';
+import { getBaseEnv, type HttpLimits, type TlsFiles } from '@/lib/env';
 import { collectBody } from '@/lib/http/collect-body';
 import { MAX_FORM_BODY_BYTES, type ClientCertificate, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { handleProtocolRequest, isProtocolPath } from '@/lib/http/protocol-router';
 import { resolveRequestId } from '@/lib/http/request-id';
+import { refusalResponse, screenRequest } from '@/lib/http/screen-request';
+import { nonPageSecurityHeaders, STRICT_TRANSPORT_SECURITY } from '@/lib/http/security-headers';
 import { log } from '@/lib/log';
 
-export type { TlsFiles };
+export type { HttpLimits, TlsFiles };
 
 /** Whatever serves the paths that are not protocol endpoints (Next.js in production). */
 export type FallbackHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -60,43 +63,152 @@ const serveProtocol = async (request: IncomingMessage, response: ServerResponse,
   response.end(result.body);
 };
 
+/** Requests one keep-alive connection may carry before the server closes it. */
+export const MAX_REQUESTS_PER_SOCKET = 1000;
+
+/** Headers one request may carry (Node's default is 2000); the rest are dropped. */
+export const MAX_HEADERS_COUNT = 100;
+
+/** Seconds a client refused for too many connections is asked to wait (Retry-After). */
+export const CONNECTION_REFUSAL_RETRY_AFTER_SECONDS = 5;
+
+/** How long a refused connection may stay open after its 503 before it is destroyed. */
+const REFUSED_CONNECTION_LINGER_MS = 2_000;
+
+const REFUSAL_BODY = 'Too many connections from your address; retry later.\n';
+
+/** The whole 503 a refused connection gets, written before any request is read. */
+const CONNECTION_REFUSAL = [
+  'HTTP/1.1 503 Service Unavailable',
+  'Content-Type: text/plain; charset=utf-8',
+  `Content-Length: ${Buffer.byteLength(REFUSAL_BODY)}`,
+  `Retry-After: ${CONNECTION_REFUSAL_RETRY_AFTER_SECONDS}`,
+  'Cache-Control: no-store',
+  'Connection: close',
+  '',
+  REFUSAL_BODY,
+].join('\r\n');
+
+/**
+ * Caps the connections one client address holds open at once: the one over
+ * the cap gets CONNECTION_REFUSAL and is closed (its requests are never
+ * served). Behind a reverse proxy every client shares the proxy's address:
+ * raise the cap or set it to 0 (no cap) there.
+ */
+const capConnectionsPerAddress = (
+  server: Server,
+  options: { max: number; event: 'connection' | 'secureConnection'; refused: WeakSet<Socket> },
+): void => {
+  const { max, event, refused } = options;
+  if (max === 0) return;
+  const open = new Map<string, number>();
+  // Before the HTTP server's own listener, so a refused socket never reaches the request handler.
+  server.prependListener(event, (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = open.get(address) ?? 0;
+    if (count >= max) {
+      refused.add(socket);
+      socket.end(CONNECTION_REFUSAL);
+      socket.setTimeout(REFUSED_CONNECTION_LINGER_MS, () => socket.destroy());
+
+      return;
+    }
+    open.set(address, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
+};
+
 /**
  * The lean HTTP(S) layer in front of Next.js: protocol endpoints and the
  * Management API (/api/v1) are answered straight from their
- * framework-independent routers, every other path goes to `fallback`. With
- * TLS files it terminates HTTPS itself and requests (without requiring) a
- * client certificate, so mutual TLS needs no proxy.
+ * framework-independent routers, every other path goes to `fallback` once
+ * lib/http/screen-request.ts has let it through. With TLS files it terminates
+ * HTTPS itself and requests (without requiring) a client certificate, so
+ * mutual TLS needs no proxy; every response then carries HSTS.
+ *
+ * `limits` (default: HTTP_* in lib/env.ts): a request's headers must arrive
+ * within `headersTimeoutMs` and the whole request within `requestTimeoutMs`,
+ * else Node answers 408 and closes the connection; one client address may
+ * hold `maxConnectionsPerAddress` connections (0: no cap).
  */
-export const createHttpLayer = (options: { fallback: FallbackHandler; tls?: TlsFiles }): Server => {
+export const createHttpLayer = (options: { fallback: FallbackHandler; tls?: TlsFiles; limits?: HttpLimits }): Server => {
+  const { tls, limits = getBaseEnv().httpLimits } = options;
+  const https = tls !== undefined;
+  const ownHeaders = Object.entries(nonPageSecurityHeaders({ https }));
+  const refused = new WeakSet<Socket>();
   const listener = (request: IncomingMessage, response: ServerResponse) => {
+    if (refused.has(request.socket)) return;
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
-    const handled = isProtocolPath(path)
-      ? serveProtocol(request, response, path)
-      : isApiPath(path)
-        ? serveApiNodeRequest(request, response)
-        : options.fallback(request, response);
+    const ownPath = isProtocolPath(path) || isApiPath(path);
+    if (ownPath) for (const [name, value] of ownHeaders) response.setHeader(name, value);
+    else if (https) response.setHeader('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
+    const refusal = ownPath
+      ? null
+      : screenRequest({ method: request.method ?? 'GET', target: url, header: (name) => headerValue(request, name) });
+    const handled = refusal
+      ? refuse(response, refusal, https)
+      : isProtocolPath(path)
+        ? serveProtocol(request, response, path)
+        : isApiPath(path)
+          ? serveApiNodeRequest(request, response)
+          : options.fallback(request, response);
     handled.catch((error: unknown) => {
       log.error({ err: error, method: request.method, path }, 'request failed');
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
       response.end('Internal Server Error');
     });
   };
-  const { tls } = options;
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // How often Node checks both timeouts (its default, 30 s, would stretch them by up to that much).
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+    maxHeaderSize: 16 * 1024,
+  };
   const server = tls
     ? createHttpsServer(
         {
+          ...serverOptions,
           cert: readFileSync(tls.certFile),
           key: readFileSync(tls.keyFile),
           ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
           requestCert: true,
           rejectUnauthorized: false,
+          handshakeTimeout: limits.headersTimeoutMs,
         },
         listener,
       )
-    : createHttpServer(listener);
+    : createHttpServer(serverOptions, listener);
   server.keepAliveTimeout = 65_000;
+  server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
+  server.maxHeadersCount = MAX_HEADERS_COUNT;
+  capConnectionsPerAddress(server, {
+    max: limits.maxConnectionsPerAddress,
+    event: https ? 'secureConnection' : 'connection',
+    refused,
+  });
 
   return server;
+};
+
+const headerValue = (request: IncomingMessage, name: string): string | undefined => {
+  const value = request.headers[name];
+
+  return Array.isArray(value) ? value.join(', ') : value;
+};
+
+const refuse = async (
+  response: ServerResponse,
+  refusal: NonNullable<ReturnType<typeof screenRequest>>,
+  https: boolean,
+): Promise<void> => {
+  const { status, headers, body } = refusalResponse(refusal);
+  response.writeHead(status, { ...nonPageSecurityHeaders({ https }), ...headers, 'Content-Length': Buffer.byteLength(body) });
+  response.end(body);
 };
