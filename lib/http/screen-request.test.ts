@@ -54,6 +54,31 @@ describe('screenRequest', () => {
     expect(screen('POST', '/admin', headers)?.status ?? null).toBe(status);
   });
 
+  it('refuses a server action call from another origin with 403, as Next.js would (with a 500)', () => {
+    const action = { 'next-action': 'abc', host: 'localhost:3000' };
+    expect(screen('POST', '/admin', { ...action, origin: 'http://evil.example' })).toEqual({
+      status: 403,
+      reason: 'A server action must come from this origin.',
+      headers: {},
+    });
+    expect(screen('POST', '/admin', { ...action, origin: 'null' })?.status).toBe(403);
+    expect(screen('POST', '/admin', { ...action, origin: 'http://localhost:3000' })).toBeNull();
+    expect(screen('POST', '/admin', { ...action, origin: 'https://id.example', 'x-forwarded-host': 'id.example, x' })).toBeNull();
+    expect(screen('POST', '/admin', action)).toBeNull();
+    // A form POST (no Next-Action) is left to its route: the approval decision checks its own Origin.
+    const form = { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost:3000' };
+    expect(screen('POST', '/t/a/approve/x/decision', { ...form, origin: 'http://evil.example' })).toBeNull();
+  });
+
+  it.each([
+    ['gopher', 400],
+    ['', 400],
+    ['https', null],
+    ['HTTP, https', null],
+  ])('checks X-Forwarded-Proto %j', (value, status) => {
+    expect(screen('GET', '/admin', { 'x-forwarded-proto': value })?.status ?? null).toBe(status);
+  });
+
   it('knows which requests carry a multipart body', () => {
     const header = (contentType: string) => (name: string) => (name === 'content-type' ? contentType : undefined);
     expect(hasMultipartBody({ method: 'POST', header: header('Multipart/Form-Data; boundary=x') })).toBe(true);

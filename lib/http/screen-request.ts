@@ -12,7 +12,7 @@ export const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE',
 const ALLOWED_METHOD_SET: ReadonlySet<string> = new Set(ALLOWED_METHODS);
 
 export type RequestRefusal = {
-  status: 400 | 405;
+  status: 400 | 403 | 405;
   /** One short sentence for the response body. */
   reason: string;
   headers: Record<string, string>;
@@ -67,12 +67,33 @@ const isUrl = (value: string): boolean => {
 
 const badRequest = (reason: string): RequestRefusal => ({ status: 400, reason, headers: {} });
 
+const hostOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Whether Next.js's server-action CSRF check would pass: the Origin's host is
+ * the first X-Forwarded-Host or the Host (Next answers a mismatch with a 500).
+ */
+const isSameHostOrigin = (request: ScreenedRequest, origin: string): boolean => {
+  const originHost = hostOf(origin);
+  const forwardedHost = request.header('x-forwarded-host')?.split(',')[0].trim();
+
+  return originHost !== undefined && (originHost === forwardedHost || originHost === request.header('host'));
+};
+
 /**
  * Null for a request our routes can answer, else why it is refused:
  * - 405 (with `Allow`) for a method outside ALLOWED_METHODS;
  * - 400 for a path with a percent-escape that is not UTF-8 (`%ff`, `%zz`);
  * - 400 for a POST with Next's `RSC` header but no `Next-Action` (no client sends one);
- * - 400 for a would-be server action whose `Origin` is neither `null` nor a URL.
+ * - 400 for a would-be server action whose `Origin` is neither `null` nor a URL;
+ * - 403 for a server action call (`Next-Action`) from another origin (or `Origin: null`);
+ * - 400 for an `X-Forwarded-Proto` other than http or https (Auth.js builds its URLs from it).
  */
 export const screenRequest = (request: ScreenedRequest): RequestRefusal | null => {
   if (!ALLOWED_METHOD_SET.has(request.method)) {
@@ -87,14 +108,21 @@ export const screenRequest = (request: ScreenedRequest): RequestRefusal | null =
     return badRequest('A POST with an RSC header must name a server action.');
   }
   const origin = request.header('origin');
-  if (isPossibleServerAction(request) && origin !== undefined && origin !== 'null' && !isUrl(origin)) {
-    return badRequest('The Origin header is not a URL.');
+  if (isPossibleServerAction(request) && origin !== undefined) {
+    if (origin !== 'null' && !isUrl(origin)) return badRequest('The Origin header is not a URL.');
+    if (request.header('next-action') !== undefined && !isSameHostOrigin(request, origin)) {
+      return { status: 403, reason: 'A server action must come from this origin.', headers: {} };
+    }
+  }
+  const forwardedProto = request.header('x-forwarded-proto');
+  if (forwardedProto !== undefined && !['http', 'https'].includes(forwardedProto.split(',')[0].trim().toLowerCase())) {
+    return badRequest('X-Forwarded-Proto must be http or https.');
   }
 
   return null;
 };
 
-const STATUS_TEXT = { 400: 'Bad Request', 405: 'Method Not Allowed' } as const;
+const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 405: 'Method Not Allowed' } as const;
 
 /** The refusal as a response: a one-line text/plain body, never cached. */
 export const refusalResponse = (refusal: RequestRefusal): { status: number; headers: Record<string, string>; body: string } => ({

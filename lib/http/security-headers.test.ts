@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  EMPTY_STYLE_HASH,
   nonPageSecurityHeaders,
   pageContentSecurityPolicy,
   pageSecurityHeaders,
@@ -15,7 +16,7 @@ describe('pageContentSecurityPolicy', () => {
   it('allows scripts only with the nonce, and framing by nobody', () => {
     expect(pageContentSecurityPolicy({ nonce: 'bm9uY2U=', https: false })).toBe(
       "default-src 'self'; script-src 'self' 'nonce-bm9uY2U=' 'strict-dynamic'; " +
-        `style-src 'self' 'nonce-bm9uY2U=' '${SONNER_STYLE_HASH}'; style-src-attr 'unsafe-inline'; ` +
+        `style-src 'self' 'nonce-bm9uY2U=' '${SONNER_STYLE_HASH}' '${EMPTY_STYLE_HASH}'; style-src-attr 'unsafe-inline'; ` +
         "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
         "form-action 'self'; frame-ancestors 'none'",
     );
@@ -34,6 +35,7 @@ describe('pageContentSecurityPolicy', () => {
 
       expect(`sha256-${createHash('sha256').update(css).digest('base64')}`).toBe(SONNER_STYLE_HASH);
     }
+    expect(`sha256-${createHash('sha256').update('').digest('base64')}`).toBe(EMPTY_STYLE_HASH);
   });
 });
 

@@ -12,6 +12,9 @@
  */
 export const SONNER_STYLE_HASH = 'sha256-StEaX+se6YS7pqjzrzMIA0KaX9zF/8zAhvQXZAe5epY=';
 
+/** SHA-256 of the empty string: sonner appends its `<style>` empty, then fills it; the CSP checks both. */
+export const EMPTY_STYLE_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+
 /** HSTS for two years, subdomains included: sent only on responses served over TLS (or behind an https APP_URL). */
 export const STRICT_TRANSPORT_SECURITY = 'max-age=63072000; includeSubDomains';
 
@@ -32,7 +35,7 @@ export type PageSecurityOptions = {
 /**
  * A strict, nonce-based CSP (https://www.w3.org/TR/CSP3/#strict-csp): scripts
  * only with the nonce (and what they load, `'strict-dynamic'`); styles from our
- * origin, with the nonce, or sonner's by hash. `style-src-attr 'unsafe-inline'`
+ * origin, with the nonce, or sonner's by hash (and the empty one it starts as). `style-src-attr 'unsafe-inline'`
  * lets server-rendered `style=""` attributes (chart sizes) apply: an attribute
  * cannot load anything or select other elements.
  */
@@ -40,7 +43,7 @@ export const pageContentSecurityPolicy = ({ nonce, https }: PageSecurityOptions)
   [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
-    `style-src 'self' 'nonce-${nonce}' '${SONNER_STYLE_HASH}'`,
+    `style-src 'self' 'nonce-${nonce}' '${SONNER_STYLE_HASH}' '${EMPTY_STYLE_HASH}'`,
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
