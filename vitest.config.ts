@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-/** Test files that replace a module (vi.mock): they need a module registry of their own. */
-const MOCKING_FILES = ['lib/http/protocol-logging.test.ts'];
+/** Test files that replace a module (vi.mock) or patch a global: they need a module registry and process of their own. */
+const MOCKING_FILES = ['lib/http/protocol-logging.test.ts', 'lib/http/refuse-unparseable-methods.test.ts'];
 
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },

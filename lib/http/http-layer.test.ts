@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,21 @@ describe('plain HTTP layer: security headers and screening', () => {
     });
     if (status === 405) expect(reply.headers.allow).toBe('GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
     expect(fallbackCalls).toEqual([]);
+  });
+
+  it('answers CONNECT with a 405, then closes', async () => {
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      let data = '';
+      socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(data));
+      socket.write('CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n');
+    });
+
+    expect(reply).toMatch(
+      /^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*\r\n\r\n405 Method Not Allowed: The method CONNECT is not allowed\.\n$/,
+    );
   });
 
   it('leaves the protocol router to answer its own methods (OAuth JSON 405)', async () => {

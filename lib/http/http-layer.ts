@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { isApiPath, serveApiNodeRequest } from '@/lib/api/node-adapter';
 import { getBaseEnv, type HttpLimits, type TlsFiles } from '@/lib/env';
 import { collectBody } from '@/lib/http/collect-body';
 import { MAX_FORM_BODY_BYTES, type ClientCertificate, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { handleProtocolRequest, isProtocolPath } from '@/lib/http/protocol-router';
+import { refuseConnect, SCREENS_OWN_METHODS } from '@/lib/http/refuse-unparseable-methods';
 import { resolveRequestId } from '@/lib/http/request-id';
 import { refusalResponse, screenRequest } from '@/lib/http/screen-request';
 import { nonPageSecurityHeaders, STRICT_TRANSPORT_SECURITY } from '@/lib/http/security-headers';
@@ -185,6 +187,8 @@ export const createHttpLayer = (options: { fallback: FallbackHandler; tls?: TlsF
         listener,
       )
     : createHttpServer(serverOptions, listener);
+  Object.assign(server, { [SCREENS_OWN_METHODS]: true });
+  server.on('connect', (_request: IncomingMessage, socket: Duplex) => refuseConnect(socket));
   server.keepAliveTimeout = 65_000;
   server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
   server.maxHeadersCount = MAX_HEADERS_COUNT;
