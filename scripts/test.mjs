@@ -375,8 +375,9 @@ const main = async () => {
         return 'FAILED (no build)';
       }
       // Plain `next start` differs from the fast server only on the protocol endpoints (served through
-      // app/'s route adapters); the console and approval pages are Next.js pages under both.
-      const specs = server === 'next' ? ['e2e/ciba-flow.spec.ts'] : [];
+      // app/'s route adapters) and on what reaches Next.js unscreened (proxy.ts alone screens requests
+      // and sets the headers there); the console and approval pages are Next.js pages under both.
+      const specs = server === 'next' ? ['e2e/ciba-flow.spec.ts', 'e2e/hardening'] : [];
       const result = await playwright(`e2e (SQLite, ${server})`, { E2E_SERVER: server }, specs);
       if (server === 'fast') e2eTestsPerSpec = result.testsPerSpec;
 
