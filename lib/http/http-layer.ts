@@ -161,6 +161,13 @@ export const createHttpLayer = (options: { fallback: FallbackHandler; tls?: TlsF
           ? serveApiNodeRequest(request, response)
           : options.fallback(request, response);
     handled.catch((error: unknown) => {
+      if (request.destroyed || request.socket.destroyed) {
+        // The client went away mid-request (its body cut short, the connection reset): nothing to
+        // answer, nothing wrong here — one line, no stack (a flood of them must not flood the log).
+        log.info({ method: request.method, path }, 'client went away before its request was answered');
+
+        return;
+      }
       log.error({ err: error, method: request.method, path }, 'request failed');
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
       response.end('Internal Server Error');

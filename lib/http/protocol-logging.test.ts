@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
+import { createHttpLayer } from '@/lib/http/http-layer';
 import type { ProtocolRequest } from '@/lib/http/protocol-http';
 import { handleProtocolRequest } from '@/lib/http/protocol-router';
 import { call, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
@@ -152,5 +155,33 @@ describe('logging of failed protocol requests', () => {
       { level: INFO, error: 'invalid_request' },
       { level: DEBUG, error: 'authorization_pending' },
     ]);
+  });
+});
+
+describe('logging of requests the client abandons', () => {
+  it('a client that goes away mid-body is one info line without a stack, and nothing is answered', async () => {
+    const server = createHttpLayer({ fallback: async () => undefined });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const socket = connect(port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      socket.write(
+        `POST /t/${slug}/bc-authorize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nscope=openid`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.destroy();
+      await vi.waitFor(() => expect(captured.lines).toHaveLength(1));
+      const entry = onlyEntry();
+      expect(entry).toMatchObject({
+        level: INFO,
+        method: 'POST',
+        path: `/t/${slug}/bc-authorize`,
+        msg: 'client went away before its request was answered',
+      });
+      expect(entry.err).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
