@@ -2,7 +2,6 @@
 import { decideApproval, type ApprovalOutcome } from '@/lib/ciba/decide-approval';
 import { log } from '@/lib/log';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
-import { getEnv } from '@/lib/env';
 import { collectBody } from '@/lib/http/collect-body';
 import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
 
@@ -18,10 +17,16 @@ type DoneOutcome = ApprovalOutcome | 'error';
 
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
+/**
+ * 303 to the done page, by path: the browser stays on the origin it posted to
+ * (the pages' CSP, form-action 'self', also checks where a form's redirect
+ * goes, so an absolute APP_URL would block the answer on any other name the
+ * server is reached by — another instance's address, an internal host name).
+ */
 const redirectToDone = (tenantSlug: string, outcome: DoneOutcome): Response =>
   new Response(null, {
     status: 303,
-    headers: { ...NO_STORE, Location: `${getEnv().appUrl}/t/${tenantSlug}/approve/done?outcome=${outcome}` },
+    headers: { ...NO_STORE, Location: `/t/${tenantSlug}/approve/done?outcome=${outcome}` },
   });
 
 const badRequest = (message: string, status = 400): Response =>
