@@ -149,24 +149,19 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     );
 
     // Provisioning through the real CLI, beside the running server (the documented workflow).
-    await cli(env, ['tenant', 'create', '--slug', 'acme', '--name', 'Acme Corp']);
-    await cli(env, ['tenant', 'create', '--slug', 'globex', '--name', 'Globex Inc']);
     // The specs make dozens of requests a minute for alice; the abuse limits (default 5 per user a
-    // minute) are tested in vitest (lib/ciba/admission.test.ts), so they are off here.
-    for (const slug of ['acme', 'globex']) {
-      await cli(env, [
-        'tenant',
-        'update',
-        '--slug',
-        slug,
-        '--rate-limit-per-user',
-        '0',
-        '--rate-limit-per-tenant',
-        '0',
-        '--max-pending',
-        '0',
-      ]);
-    }
+    // minute) are tested in vitest (lib/ciba/admission.test.ts), so they are off here. The two
+    // tenants are provisioned side by side (each CLI call is a process start).
+    const limitsOff = ['--rate-limit-per-user', '0', '--rate-limit-per-tenant', '0', '--max-pending', '0'];
+    await Promise.all(
+      [
+        ['acme', 'Acme Corp'],
+        ['globex', 'Globex Inc'],
+      ].map(async ([slug, name]) => {
+        await cli(env, ['tenant', 'create', '--slug', slug, '--name', name]);
+        await cli(env, ['tenant', 'update', '--slug', slug, ...limitsOff]);
+      }),
+    );
     type CreatedClient = Pick<
       E2eClient,
       'client_id' | 'client_secret' | 'token_endpoint_auth_method' | 'binding_message_policy'
