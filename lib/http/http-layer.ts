@@ -65,9 +65,6 @@ const serveProtocol = async (request: IncomingMessage, response: ServerResponse,
   response.end(result.body);
 };
 
-/** Requests one keep-alive connection may carry before the server closes it. */
-export const MAX_REQUESTS_PER_SOCKET = 1000;
-
 /** Headers one request may carry (Node's default is 2000); the rest are dropped. */
 export const MAX_HEADERS_COUNT = 100;
 
@@ -197,7 +194,10 @@ export const createHttpLayer = (options: { fallback: FallbackHandler; tls?: TlsF
   Object.assign(server, { [SCREENS_OWN_METHODS]: true });
   server.on('connect', (_request: IncomingMessage, socket: Duplex) => refuseConnect(socket));
   server.keepAliveTimeout = 65_000;
-  server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
+  // No maxRequestsPerSocket: past it Node answers 503 to every request a client sends before it
+  // has read `Connection: close` (a keep-alive pool's race, or any pipelining client), which turned
+  // a third of the bench's polls into 503s. Idle connections end with keepAliveTimeout, slow ones
+  // with the two timeouts, and the per-address cap bounds how many one client holds.
   server.maxHeadersCount = MAX_HEADERS_COUNT;
   capConnectionsPerAddress(server, {
     max: limits.maxConnectionsPerAddress,
