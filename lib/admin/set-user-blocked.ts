@@ -4,7 +4,7 @@ import { cancelRequest } from '@/lib/admin/cancel-request';
 import { AdminError } from '@/lib/admin/errors';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
-import { ZResourceIdSchema, ZUserEmailSchema } from '@/lib/admin/user-fields';
+import { checkOneUserReference, ZResourceIdSchema, ZUserEmailSchema } from '@/lib/admin/user-fields';
 import { userNotFound } from '@/lib/admin/user-not-found';
 import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
@@ -17,16 +17,7 @@ export const ZSetUserBlockedSchema = z
     email: ZUserEmailSchema.optional(),
     blocked: z.boolean({ error: 'must be true or false' }),
   })
-  .check((context) => {
-    if ((context.value.id === undefined) === (context.value.email === undefined)) {
-      context.issues.push({
-        code: 'custom',
-        input: context.value,
-        path: ['id'],
-        message: 'give the user by id or by email (one of them)',
-      });
-    }
-  })
+  .check(checkOneUserReference)
   .meta({ title: 'SetUserBlocked' });
 export type TSetUserBlocked = z.input<typeof ZSetUserBlockedSchema>;
 

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
-import { userCodeHashOf, ZResourceIdSchema, ZUserCodeSchema, ZUserEmailSchema } from '@/lib/admin/user-fields';
+import {
+  checkOneUserReference,
+  userCodeHashOf,
+  ZResourceIdSchema,
+  ZUserCodeSchema,
+  ZUserEmailSchema,
+} from '@/lib/admin/user-fields';
 import { userNotFound } from '@/lib/admin/user-not-found';
 import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
@@ -17,16 +23,7 @@ export const ZSetUserCodeSchema = z
     email: ZUserEmailSchema.optional(),
     code: ZUserCodeSchema.nullable(),
   })
-  .check((context) => {
-    if ((context.value.id === undefined) === (context.value.email === undefined)) {
-      context.issues.push({
-        code: 'custom',
-        input: context.value,
-        path: ['id'],
-        message: 'give the user by id or by email (one of them)',
-      });
-    }
-  })
+  .check(checkOneUserReference)
   .meta({ title: 'SetUserCode' });
 export type TSetUserCode = z.input<typeof ZSetUserCodeSchema>;
 

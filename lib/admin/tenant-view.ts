@@ -3,6 +3,7 @@ import {
   toTenantApplicationSettings,
   type TenantApplicationSettings,
 } from '@/lib/admin/tenant-application-settings';
+import { TENANT_RECORD_COLUMNS, type TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
 
 /**
@@ -27,25 +28,14 @@ export type TenantView = {
 
 /** Prisma `select` of what a TenantView needs. */
 export const TENANT_VIEW_COLUMNS = {
-  id: true,
-  slug: true,
-  name: true,
-  rateLimitPerUser: true,
-  rateLimitPerTenant: true,
-  maxPendingRequests: true,
+  ...TENANT_RECORD_COLUMNS,
   emailChannelEnabled: true,
   pushChannelEnabled: true,
   createdAt: true,
   ...TENANT_APPLICATION_SETTINGS_COLUMNS,
 } as const;
 
-export type TenantViewRow = {
-  id: string;
-  slug: string;
-  name: string;
-  rateLimitPerUser: number;
-  rateLimitPerTenant: number;
-  maxPendingRequests: number;
+export type TenantViewRow = TenantRecord & {
   emailChannelEnabled: boolean;
   pushChannelEnabled: boolean;
   createdAt: Date;

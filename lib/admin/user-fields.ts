@@ -72,3 +72,18 @@ export const ZUserCodeSchema = z.string({ error: 'must be text (or null to clear
 
 /** How a user code is stored (User.userCodeHash): SHA-256, base64url. */
 export const userCodeHashOf = (code: string): string => sha256Base64Url(code);
+
+/**
+ * A `.check` for schemas that name a user by `id` or by `email`: exactly one
+ * of them (reported on `id`).
+ */
+export const checkOneUserReference = <T extends { id?: string; email?: string }>(context: z.core.ParsePayload<T>): void => {
+  if ((context.value.id === undefined) === (context.value.email === undefined)) {
+    context.issues.push({
+      code: 'custom',
+      input: context.value,
+      path: ['id'],
+      message: 'give the user by id or by email (one of them)',
+    });
+  }
+};
