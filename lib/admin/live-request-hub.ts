@@ -32,6 +32,8 @@ export type LiveWatcher = {
 
 export type LiveRequestHub = {
   subscribe(watcher: LiveWatcher): () => void;
+  /** Resolves once everything committed before the call has been read: what commits after reaches the watchers as news. */
+  settled(): Promise<void>;
   /** The messages for these events of one tenant (catch-up after a reconnect): two queries, whatever their number. */
   messagesFor(tenantId: string, rows: readonly EventViewRow[]): Promise<LiveMessage[]>;
 };
@@ -169,6 +171,7 @@ export const createLiveRequestHub = ({
         clearTimeout(pollTimer);
       };
     },
+    settled: () => feed.settled(),
     messagesFor,
   };
 };

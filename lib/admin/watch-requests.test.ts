@@ -98,6 +98,35 @@ describe(`live request stream (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     expect(globexWatch).toEqual([]);
   });
 
+  it('counts as live everything committed once watching began, even when the feed’s first read is slow', async () => {
+    const { store } = getProtocolData();
+    let firstRead = true;
+    const slowFeed = createEventFeed({
+      read: async (after, limit) => {
+        if (firstRead) {
+          firstRead = false;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+
+        return store.listEventsAfter(after, limit);
+      },
+      wakers: [onEventBell],
+      tickMs: 200,
+    });
+    const slowHub = createLiveRequestHub({ db: () => db, store: () => store, feed: slowFeed });
+    try {
+      const received: LiveMessage[] = [];
+      stops.push(await watchRequests(db, acmeAdmin, { tenantSlug: 'acme' }, (messages) => received.push(...messages), slowHub));
+      const { request } = await pending();
+      await cancelRequest(db, acmeAdmin, { tenantSlug: 'acme', id: request.id });
+      await vi.waitFor(() => expect(eventsIn(received).map((message) => message.event.request_id)).toContain(request.id), {
+        timeout: 5_000,
+      });
+    } finally {
+      slowFeed.close();
+    }
+  });
+
   it('after a reconnect, sends the events after the last one received first, then live ones, none twice', async () => {
     const { request } = await pending();
     const subject = { tenantId: acme.id, requestId: request.id, clientId: client.id, userId: user.id };

@@ -71,6 +71,9 @@ export const watchRequests = async (
   });
 
   try {
+    // The feed's first read after a start is history, not news: wait for it,
+    // so that "live" means everything committed once this resolves.
+    await hub.settled();
     if (after !== undefined) {
       const rows = await db.event.findMany({
         where: {
@@ -83,8 +86,11 @@ export const watchRequests = async (
         orderBy: { id: 'asc' },
         take: CATCH_UP_LIMIT + 1,
       });
-      if (rows.length > CATCH_UP_LIMIT) deliver([{ type: 'reset' }]);
-      else deliver(await hub.messagesFor(tenant.id, rows));
+      if (rows.length > CATCH_UP_LIMIT) {
+        // The watcher reloads its snapshot: what the feed read meanwhile is in it.
+        buffered = [];
+        deliver([{ type: 'reset' }]);
+      } else deliver(await hub.messagesFor(tenant.id, rows));
     }
     const live = buffered;
     buffered = null;
