@@ -21,11 +21,12 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: isCi,
   retries: 0,
-  // A console test visits many pages; PostgreSQL's vitest runs beside this stage (scripts/test.mjs).
+  // A console test visits many pages; other suites run beside this one (scripts/test.mjs).
   timeout: 60_000,
   expect: { timeout: 5_000 },
-  // Playwright empties test-results/ on every run: reports live in reports/.
-  outputDir: 'test-results',
+  // Playwright empties its outputDir on every run (reports live in reports/): one per run label, since
+  // npm test runs several at once.
+  outputDir: `test-results/${e2eRunLabel()}`,
   reporter: [['list'], ['json', { outputFile: `reports/e2e-${e2eRunLabel()}.json` }]],
   use: {
     baseURL: `http://localhost:${e2ePort()}`,

@@ -10,11 +10,12 @@
 //   3. types and format: tsc --noEmit, then prettier --check . (their output printed after eslint's)
 //   4. vitest on SQLite
 //   5. a production build (rebuilt on CI, when missing, or when app/, lib/, components/ changed)
-//   6. Playwright e2e on SQLite: fast server, then plain `next start`
-//   7. on PostgreSQL (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres):
-//      vitest (started beside stage 6, its output printed here) and, beside its end, Playwright (fast
-//      server) on the specs vitest cannot stand in for (POSTGRES_E2E_SPECS).
-//      BACKCHANNEL_SKIP_POSTGRES=1 skips them.
+//   6. Playwright e2e on SQLite, fast server; beside it, one after another: vitest on PostgreSQL
+//      (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres), Playwright on
+//      PostgreSQL (fast server) for the specs vitest cannot stand in for (POSTGRES_E2E_SPECS), and
+//      Playwright on SQLite under plain `next start` (protocol and hardening specs)
+//   7. the beside lane's output and counts: `next start`, then PostgreSQL
+//      BACKCHANNEL_SKIP_POSTGRES=1 skips the PostgreSQL suites.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -179,6 +180,7 @@ const vitestBeside = (label, reportName, extraEnv = {}) => {
   const exit = runToFile('npx', VITEST_ARGS(file), { ...baseEnv(), ...extraEnv }, logFile);
 
   return {
+    exit,
     finish: async () => {
       const code = await exit;
       console.log(`$ npx ${VITEST_ARGS(file).join(' ')}   (ran beside the SQLite end-to-end stage; its output:)`);
@@ -189,11 +191,11 @@ const vitestBeside = (label, reportName, extraEnv = {}) => {
   };
 };
 
-/** Playwright (config: playwright.config.ts) with the given env; counts from reports/e2e-<label>.json. */
-const playwright = async (label, extraEnv, specs = []) => {
-  const runLabel = `${extraEnv.E2E_SERVER}-${extraEnv.E2E_POSTGRES_URL ? 'postgres' : 'sqlite'}`;
-  const file = freshReport(`e2e-${runLabel}.json`);
-  const code = await run('npx', ['playwright', 'test', ...specs], { ...baseEnv(), ...extraEnv });
+const playwrightArgs = (specs) => ['playwright', 'test', ...specs];
+const playwrightReport = (extraEnv) => `e2e-${extraEnv.E2E_SERVER}-${extraEnv.E2E_POSTGRES_URL ? 'postgres' : 'sqlite'}.json`;
+
+/** Counts a finished Playwright run from its JSON report. */
+const countPlaywright = (label, code, file) => {
   const stats = readJson(file)?.stats;
   const counts = stats
     ? { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: stats.unexpected ?? 0, skipped: stats.skipped ?? 0 }
@@ -201,6 +203,34 @@ const playwright = async (label, extraEnv, specs = []) => {
   if (stats?.flaky) console.log(`${label}: ${stats.flaky} test(s) passed only on retry (flaky)`);
 
   return { outcome: count(label, code, counts), testsPerSpec: testsPerSpec(readJson(file)) };
+};
+
+/** Playwright (config: playwright.config.ts) with the given env; counts from reports/e2e-<label>.json. */
+const playwright = async (label, extraEnv, specs = []) => {
+  const file = freshReport(playwrightReport(extraEnv));
+  const code = await run('npx', playwrightArgs(specs), { ...baseEnv(), ...extraEnv });
+
+  return countPlaywright(label, code, file);
+};
+
+/**
+ * As `playwright`, its output kept in reports/e2e-<label>.log (a run beside
+ * another stage, on its own E2E_PORT): resolves when it ends, with `finish()`,
+ * which prints that output and counts it.
+ */
+const playwrightToFile = async (label, extraEnv, specs = []) => {
+  const file = freshReport(playwrightReport(extraEnv));
+  const logFile = freshReport(playwrightReport(extraEnv).replace(/\.json$/, '.log'));
+  const code = await runToFile('npx', playwrightArgs(specs), { ...baseEnv(), ...extraEnv }, logFile);
+
+  return {
+    finish: () => {
+      console.log(`$ npx ${playwrightArgs(specs).join(' ')}   (ran beside the SQLite end-to-end stage; its output:)`);
+      process.stdout.write(readFileSync(logFile, 'utf8'));
+
+      return countPlaywright(label, code, file);
+    },
+  };
 };
 
 /** Playwright's JSON report → the number of tests in each spec file (`e2e/…`). */
@@ -349,37 +379,58 @@ const main = async () => {
     return outcome;
   });
 
-  // PostgreSQL's vitest runs beside the SQLite end-to-end stages and PostgreSQL's own (a browser and
-  // a server that mostly wait): on two cores that is minutes faster than one after the other. Its
-  // output is printed at the end of stage 7.
-  const postgresUnit = hasPostgres
-    ? vitestBeside('vitest (PostgreSQL)', 'vitest-postgres.json', {
-        TEST_POSTGRES_URL: postgresUrl,
-        SHADOW_DATABASE_URL: postgresUrl,
-      })
-    : null;
+  // Two lanes on two cores, each mostly a browser and a server that wait: the SQLite end-to-end run
+  // on the fast server, and beside it PostgreSQL's vitest, then PostgreSQL's end-to-end run, then the
+  // SQLite run on plain `next start` (each on its own port). Minutes faster than one after the other;
+  // the beside lane's output is printed after the SQLite run's, in its own stages.
+  const FAST_SQLITE = { E2E_SERVER: 'fast' };
+  const NEXT_SQLITE = { E2E_SERVER: 'next', E2E_PORT: '3967' };
+  const FAST_POSTGRES = { E2E_SERVER: 'fast', E2E_POSTGRES_URL: postgresUrl, E2E_PORT: '3957' };
+  // Plain `next start` differs from the fast server only on the protocol endpoints (served through
+  // app/'s route adapters) and on what reaches Next.js unscreened (proxy.ts alone screens requests
+  // and sets the headers there); the console and approval pages are Next.js pages under both.
+  const NEXT_SPECS = ['e2e/ciba-flow.spec.ts', 'e2e/hardening'];
+  const besideLane = (async () => {
+    const postgresUnit = hasPostgres
+      ? vitestBeside('vitest (PostgreSQL)', 'vitest-postgres.json', {
+          TEST_POSTGRES_URL: postgresUrl,
+          SHADOW_DATABASE_URL: postgresUrl,
+        })
+      : null;
+    await postgresUnit?.exit;
+    const postgresE2e =
+      hasPostgres && buildOk ? await playwrightToFile('e2e (PostgreSQL, fast)', FAST_POSTGRES, POSTGRES_E2E_SPECS) : null;
+    const nextE2e = buildOk ? await playwrightToFile('e2e (SQLite, next)', NEXT_SQLITE, NEXT_SPECS) : null;
+
+    return { postgresUnit, postgresE2e, nextE2e };
+  })();
 
   /** Tests per spec file in the SQLite run: what the PostgreSQL run would have run, when it cannot. */
   let e2eTestsPerSpec = new Map();
-  for (const server of ['fast', 'next']) {
-    await stage(`6/7 End-to-end (Playwright, SQLite, ${server} server)`, async () => {
-      if (!buildOk) {
-        totals.failed += 1;
+  await stage('6/7 End-to-end (Playwright, SQLite, fast server)', async () => {
+    if (!buildOk) {
+      totals.failed += 1;
 
-        return 'FAILED (no build)';
-      }
-      // Plain `next start` differs from the fast server only on the protocol endpoints (served through
-      // app/'s route adapters) and on what reaches Next.js unscreened (proxy.ts alone screens requests
-      // and sets the headers there); the console and approval pages are Next.js pages under both.
-      const specs = server === 'next' ? ['e2e/ciba-flow.spec.ts', 'e2e/hardening'] : [];
-      const result = await playwright(`e2e (SQLite, ${server})`, { E2E_SERVER: server }, specs);
-      if (server === 'fast') e2eTestsPerSpec = result.testsPerSpec;
+      return 'FAILED (no build)';
+    }
+    const result = await playwright('e2e (SQLite, fast)', FAST_SQLITE);
+    e2eTestsPerSpec = result.testsPerSpec;
 
-      return result.outcome;
-    });
-  }
+    return result.outcome;
+  });
+  const lane = await besideLane;
 
-  await stage('7/7 PostgreSQL: vitest and end-to-end (fast server)', async () => {
+  await stage('6/7 End-to-end (Playwright, SQLite, next server; ran beside)', async () => {
+    if (!lane.nextE2e) {
+      totals.failed += 1;
+
+      return 'FAILED (no build)';
+    }
+
+    return lane.nextE2e.finish().outcome;
+  });
+
+  await stage('7/7 PostgreSQL: vitest and end-to-end (fast server; ran beside)', async () => {
     if (!hasPostgres) {
       const e2eSkipped = POSTGRES_E2E_SPECS.reduce((sum, spec) => sum + (e2eTestsPerSpec.get(spec) ?? 0), 0);
       const skipped = Math.max(vitestTotal, 1) + Math.max(e2eSkipped, 1);
@@ -388,19 +439,10 @@ const main = async () => {
 
       return 'skipped';
     }
-    // The browser specs start at once, beside the rest of PostgreSQL's vitest (the longer of the two).
+    const unit = await lane.postgresUnit.finish();
     let e2eOutcome = 'FAILED (no build)';
-    if (buildOk) {
-      const e2e = await playwright(
-        'e2e (PostgreSQL, fast)',
-        { E2E_SERVER: 'fast', E2E_POSTGRES_URL: postgresUrl },
-        POSTGRES_E2E_SPECS,
-      );
-      e2eOutcome = e2e.outcome;
-    } else {
-      totals.failed += 1;
-    }
-    const unit = await postgresUnit.finish();
+    if (lane.postgresE2e) e2eOutcome = lane.postgresE2e.finish().outcome;
+    else totals.failed += 1;
 
     return `vitest ${unit.outcome}; e2e ${e2eOutcome}`;
   });
