@@ -175,7 +175,7 @@ describe('backchannel CLI', () => {
     // prettier-ignore
     const result = await runCli([
       'client', 'update', '--tenant', 'acme', '--client-id', client_id, '--poll-interval', '0',
-      '--auth-method', 'private_key_jwt', '--delivery-mode', 'push', '--id-token-alg', 'EdDSA',
+      '--auth-method', 'private_key_jwt', '--notification-endpoint', 'http://example.com/cb', '--id-token-alg', 'EdDSA',
       '--json',
     ]);
 
@@ -183,7 +183,7 @@ describe('backchannel CLI', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toEqual([
       'backchannel: --auth-method: private_key_jwt is not supported yet (supported: client_secret_basic, client_secret_post)',
-      'backchannel: --delivery-mode: push is not supported yet (supported: poll)',
+      'backchannel: --notification-endpoint: must be an https:// URL (plain http is only for http://127.0.0.1, http://[::1] or http://localhost with ALLOW_HTTP_LOOPBACK_CALLBACKS=true)',
       'backchannel: --poll-interval: must be a whole number of seconds from 1 to 300 (got 0)',
       'backchannel: --id-token-alg: EdDSA is not supported yet: tenants hold no key for it (supported: RS256, ES256, PS256)',
     ]);
@@ -475,21 +475,6 @@ describe('backchannel CLI', () => {
     [['tenant', 'update', '--slug', 'acme', '--email-channel', 'yes'], /--email-channel is "on" or "off"/],
     [['client', 'create', '--tenant', 'acme', '--name', 'F', '--fapi'], /--fapi is not supported yet: the FAPI-CIBA profile/],
     [['client', 'create', '--tenant', 'acme', '--name', 'J', '--jwks', '{"keys":[]}'], /--jwks is not supported yet/],
-    [
-      [
-        'client',
-        'update',
-        '--tenant',
-        'acme',
-        '--client-id',
-        'x',
-        '--delivery-mode',
-        'poll',
-        '--notification-endpoint',
-        'https://a.example/cb',
-      ],
-      /--notification-endpoint is not supported yet: ping and push/,
-    ],
     [['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--user-code', 'on'], /--user-code is not supported yet/],
   ])('exits 2 for the usage error on stderr only: %j', async (args, message) => {
     await expectFailure(args, 2, message);

@@ -105,7 +105,14 @@ const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
   'delivery-mode': {
     field: 'backchannel_token_delivery_mode',
     value: '<mode>',
-    description: `${SUPPORTED_DELIVERY_MODES.join(', ')} (backchannel_token_delivery_mode; ping and push are not supported yet).`,
+    description: `${SUPPORTED_DELIVERY_MODES.join(', ')} (backchannel_token_delivery_mode; default ${CLIENT_METADATA_DEFAULTS.backchannel_token_delivery_mode}). ping and push need --notification-endpoint.`,
+  },
+  'notification-endpoint': {
+    field: 'backchannel_client_notification_endpoint',
+    value: '<url>',
+    description:
+      'backchannel_client_notification_endpoint: where ping and push callbacks are POSTed; https:// only, not resolving to a loopback, private or link-local address (plain-http loopback URLs with ALLOW_HTTP_LOOPBACK_CALLBACKS=true). "none" removes it.',
+    parse: (raw) => (raw.trim() === 'none' ? null : raw.trim()),
   },
   'binding-message': {
     field: 'binding_message_policy',
@@ -144,11 +151,6 @@ const PLANNED_CLIENT_OPTIONS: Record<string, OptionSpec & { reason: string }> = 
     value: '<dn>',
     description: 'tls_client_auth_subject_dn (not supported yet).',
     reason: 'mutual TLS client authentication is not built',
-  },
-  'notification-endpoint': {
-    value: '<url>',
-    description: 'backchannel_client_notification_endpoint (not supported yet).',
-    reason: 'ping and push delivery are not built',
   },
   'signed-requests': {
     value: 'required|optional',

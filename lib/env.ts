@@ -62,6 +62,13 @@ export type BaseEnv = {
    */
   developmentOutboxAcknowledged: boolean;
   httpLimits: HttpLimits;
+  /**
+   * ALLOW_HTTP_LOOPBACK_CALLBACKS=true: ping/push notification endpoints may be
+   * plain-http loopback URLs (http://127.0.0.1, http://[::1], http://localhost),
+   * for local development and tests. Off: https:// only, never resolving to a
+   * loopback, private or link-local address.
+   */
+  allowHttpLoopbackCallbacks: boolean;
 };
 
 /**
@@ -209,6 +216,15 @@ const parseHttpLimits = (): HttpLimits => {
 const isFlagSet = (raw: string | undefined): boolean =>
   raw !== undefined && !['0', 'false', 'no', 'off'].includes(raw.toLowerCase());
 
+/** A switch that must be exactly `true` or `false` (absent: false), so a typo is an error rather than silently off. */
+const parseBooleanSwitch = (name: string, raw: string | undefined): boolean => {
+  if (raw === undefined) return false;
+  const value = raw.toLowerCase();
+  if (value !== 'true' && value !== 'false') throw new Error(`${name} must be true or false, not "${raw}".`);
+
+  return value === 'true';
+};
+
 const loadBaseEnv = (): BaseEnv => {
   const port = parsePort(readVar('PORT'));
   const dataDir = resolve(/*turbopackIgnore: true*/ readVar('BACKCHANNEL_DATA_DIR') ?? 'data');
@@ -234,6 +250,7 @@ const loadBaseEnv = (): BaseEnv => {
     production: readVar('NODE_ENV') === 'production',
     developmentOutboxAcknowledged: isFlagSet(readVar('DEVELOPMENT_OUTBOX_I_KNOW')),
     httpLimits: parseHttpLimits(),
+    allowHttpLoopbackCallbacks: parseBooleanSwitch('ALLOW_HTTP_LOOPBACK_CALLBACKS', readVar('ALLOW_HTTP_LOOPBACK_CALLBACKS')),
   };
 };
 

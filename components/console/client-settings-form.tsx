@@ -103,12 +103,16 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
                   options={options.deliveryModes}
                 />
               </Field>
-              <Field label="Notification endpoint" description={<NotBuiltNote>Ping and push delivery.</NotBuiltNote>} disabled>
+              <Field
+                label="Notification endpoint"
+                description="Where ping and push callbacks are sent (https://, a public address)."
+                error={errors.backchannel_client_notification_endpoint}
+              >
                 <Input
                   name="backchannel_client_notification_endpoint"
                   type="url"
                   placeholder="https://app.example.com/cb"
-                  disabled
+                  defaultValue={client.backchannel_client_notification_endpoint ?? ''}
                 />
               </Field>
             </div>

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/client-view';
 import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
+import { requireAllowedNotificationEndpoint } from '@/lib/admin/require-allowed-notification-endpoint';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import { readTenantApplicationSettings, requireWithinTenantCeiling } from '@/lib/admin/tenant-application-settings';
 import type { Principal } from '@/lib/auth/principal';
@@ -50,6 +51,7 @@ const newClientId = (): string => {
 export const createClient = async (db: Db, principal: Principal, options: CreateClientOptions): Promise<CreatedClient> => {
   const input = withoutUndefined(parseInputOrThrow(ZClientMetadataCreateSchema, options.metadata));
   const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
+  await requireAllowedNotificationEndpoint(input.backchannel_client_notification_endpoint);
 
   const clientId = newClientId();
   const clientSecret = randomToken(32);

@@ -2,6 +2,7 @@ import { clientNotFound } from '@/lib/admin/client-not-found';
 import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/client-view';
 import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
+import { requireAllowedNotificationEndpoint } from '@/lib/admin/require-allowed-notification-endpoint';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import { readTenantApplicationSettings, requireWithinTenantCeiling } from '@/lib/admin/tenant-application-settings';
 import type { Principal } from '@/lib/auth/principal';
@@ -34,6 +35,7 @@ export const updateClient = async (db: Db, principal: Principal, options: Update
     Object.entries(parseInputOrThrow(ZClientMetadataUpdateSchema, options.metadata)).filter(([, value]) => value !== undefined),
   );
   const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
+  await requireAllowedNotificationEndpoint(changes.backchannel_client_notification_endpoint as string | null | undefined);
 
   return db.$transaction(async (tx) => {
     await bumpSettingsEpoch(tx);

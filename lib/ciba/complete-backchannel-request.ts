@@ -1,4 +1,7 @@
+import { queueClientCallback } from '@/lib/ciba/client-callback';
 import { buildEvent } from '@/lib/events/build-event';
+import { timeOrderedId } from '@/lib/ids/time-ordered-id';
+import { wakeOutbox } from '@/lib/outbox/wake-outbox';
 import type { Actor, EventType } from '@/lib/events/event-types';
 import { requestEventSubject, type ProtocolStore, type RequestDecision } from '@/lib/store/protocol-store';
 import { isRequestExpired, isUnfinished, type RequestStatus } from '@/lib/store/request-lifecycle';
@@ -91,7 +94,8 @@ const auditActorOf = (actor: Actor): string | null => {
  * One unit: the approval link (if given) is consumed, one conditional update
  * moves the request (approve/deny: pending and unexpired; cancel: pending or
  * approved and unexpired; expire: pending or approved and past expiry), and
- * its event is written; nothing is written if any condition fails. Concurrent
+ * its event and — for a ping or push client — its callback's outbox message
+ * are written (lib/ciba/client-callback.ts); nothing is written if any condition fails. Concurrent
  * calls on one request: exactly one succeeds. Never throws for a conflict.
  *
  * `decidedAt` is the end-user's authentication time: the token endpoint puts
@@ -113,13 +117,21 @@ export const completeBackchannelRequest = async (
       decision,
       approvalLinkId,
       now,
-      // TODO(delivery-modes): ping/push clients get their callback queued here, in the same unit (CIBA §10.2, §10.3).
-      effects: (matched) => ({
-        events: [{ ...buildEvent(outcome.event, requestEventSubject(matched), { by: actor }, now), actor: auditActorOf(actor) }],
-        outbox: [],
-      }),
+      // Ping and push clients get their callback queued in the same unit (CIBA §10.2, §10.3).
+      effects: (matched) => {
+        const callback = queueClientCallback({ id: timeOrderedId(now), request: matched, decision, now });
+
+        return {
+          events: [{ ...buildEvent(outcome.event, requestEventSubject(matched), { by: actor }, now), actor: auditActorOf(actor) }],
+          outbox: callback ? [callback] : [],
+        };
+      },
     });
-    if (subject) return { ok: true, status: outcome.status };
+    if (subject) {
+      if (subject.callbackSecret !== null) wakeOutbox();
+
+      return { ok: true, status: outcome.status };
+    }
     const reason = await explainConflict(store, { requestId, decision, approvalLinkId, now });
     if (reason !== null) return { ok: false, reason };
     if (attempt >= MAX_ATTEMPTS) return { ok: false, reason: 'already_decided' };

@@ -74,6 +74,58 @@ const explainRefusedRedemption = async (
 };
 
 /**
+ * Issues the tokens of an approved request (CIBA §10.1.1): they are minted,
+ * then the request moves approved → redeemed in one conditional update;
+ * only the caller whose update wins gets them (null otherwise: they are never
+ * sent). The one way tokens come out of a CIBA request — the token endpoint
+ * (poll, ping) and the push callback (CIBA §10.3.1) both call it, so a
+ * request is redeemed once, whichever asks. `seal` (push): the ID token
+ * names the auth_req_id (CIBA §10.3.1) and the token response, sealed, is
+ * stored in the push message in the same unit.
+ */
+export const issueTokensForApprovedRequest = async (
+  { db, store }: { db: Db; store: ProtocolStore },
+  options: {
+    tenant: TenantRecord;
+    client: ClientRecord;
+    request: PollRow;
+    now: Date;
+    seal?: { messageId: string; authReqId: string; envelope: (response: CibaTokenResponse) => string };
+  },
+): Promise<CibaTokenResponse | null> => {
+  const { tenant, client, request, now, seal } = options;
+  const tokens = await mintTokens(db, {
+    tenantId: tenant.id,
+    issuer: issuerFor(tenant.slug),
+    clientId: client.clientId,
+    sub: request.userSub,
+    scope: request.scope,
+    authTime: request.decidedAt ?? now,
+    acr: request.acr,
+    idTokenAlg: client.idTokenSignedResponseAlg,
+    accessTokenLifetime: client.accessTokenLifetime,
+    idTokenLifetime: client.idTokenLifetime,
+    now,
+    ...(seal ? { authReqId: seal.authReqId } : {}),
+  });
+  const response: CibaTokenResponse = {
+    access_token: tokens.accessToken,
+    token_type: 'Bearer',
+    expires_in: tokens.expiresIn,
+    id_token: tokens.idToken,
+    scope: request.scope,
+  };
+  const redeemed = await store.redeemRequest({
+    request,
+    now,
+    accessTokenJti: tokens.accessTokenJti,
+    ...(seal ? { outboxSecret: { messageId: seal.messageId, encryptedSecret: seal.envelope(response) } } : {}),
+  });
+
+  return redeemed ? response : null;
+};
+
+/**
  * The CIBA grant at the token endpoint (CIBA §10.1, §11) for an authenticated
  * client: `authorization_pending` / `slow_down` while the user has not
  * decided, `access_denied` after a denial or a cancellation or once the
@@ -104,28 +156,8 @@ export const redeemCibaGrant = async (
   if (request.status === 'pending') return answerPendingPoll(store, request, now);
   if (request.userBlocked) throw accessDenied();
 
-  const tokens = await mintTokens(db, {
-    tenantId: tenant.id,
-    issuer: issuerFor(tenant.slug),
-    clientId: client.clientId,
-    sub: request.userSub,
-    scope: request.scope,
-    authTime: request.decidedAt ?? now,
-    acr: request.acr,
-    idTokenAlg: client.idTokenSignedResponseAlg,
-    accessTokenLifetime: client.accessTokenLifetime,
-    idTokenLifetime: client.idTokenLifetime,
-    now,
-  });
-  if (!(await store.redeemRequest({ request, now, accessTokenJti: tokens.accessTokenJti }))) {
-    return explainRefusedRedemption(store, { client, authReqIdHash, now });
-  }
+  const tokens = await issueTokensForApprovedRequest({ db, store }, { tenant, client, request, now });
+  if (!tokens) return explainRefusedRedemption(store, { client, authReqIdHash, now });
 
-  return {
-    access_token: tokens.accessToken,
-    token_type: 'Bearer',
-    expires_in: tokens.expiresIn,
-    id_token: tokens.idToken,
-    scope: request.scope,
-  };
+  return tokens;
 };

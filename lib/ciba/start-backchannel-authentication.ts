@@ -1,6 +1,8 @@
 import { admissionLimitsOf, readRefusal } from '@/lib/ciba/admission';
 import { issueApprovalLinkToken } from '@/lib/ciba/approval-link';
 import { checkBindingMessage } from '@/lib/ciba/check-binding-message';
+import { checkClientNotificationToken, sealCallbackSecret } from '@/lib/ciba/client-callback';
+import { isCallbackDeliveryMode } from '@/lib/clients/client-metadata';
 import { AUTH_REQ_ID_BYTES, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { queueApprovalEmail } from '@/lib/ciba/approval-email';
 import { parseRequestedScope } from '@/lib/ciba/parse-scope';
@@ -48,7 +50,8 @@ export const rejectUnsupportedParameters = (params: FormParams): void => {
   }
 };
 
-export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_in: number; interval: number };
+/** CIBA §7.3; `interval` only for poll and ping clients (a push client never polls). */
+export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_in: number; interval?: number };
 
 /**
  * POST <issuer>/bc-authorize — the Backchannel Authentication Endpoint
@@ -120,6 +123,10 @@ const startForClient = async (
   const scopes = parseRequestedScope(params.get('scope'));
   const hint = selectExactlyOneHint(params);
   const bindingMessage = checkBindingMessage(params.get('binding_message'), client);
+  const mode = client.deliveryMode;
+  const clientNotificationToken = isCallbackDeliveryMode(mode)
+    ? checkClientNotificationToken(params.get('client_notification_token'))
+    : null;
   const expiresIn = resolveExpiresIn(params.get('requested_expiry'), client);
   const acrValues = params.get('acr_values') ?? null;
   const issuer = issuerFor(tenant.slug);
@@ -144,6 +151,10 @@ const startForClient = async (
   const outcome = await store.createRequest({
     ...subject,
     authReqIdHash: sha256Base64Url(authReqId),
+    callbackSecret:
+      isCallbackDeliveryMode(mode) && clientNotificationToken !== null
+        ? sealCallbackSecret({ mode, clientNotificationToken, authReqId }, subject.id)
+        : null,
     scope,
     bindingMessage,
     acrValues,
@@ -174,7 +185,7 @@ const startForClient = async (
   const body: BackchannelAuthenticationResponse = {
     auth_req_id: authReqId,
     expires_in: expiresIn,
-    interval: client.pollInterval,
+    ...(mode === 'push' ? {} : { interval: client.pollInterval }),
   };
 
   return jsonResponse(200, body, { noStore: true });

@@ -357,7 +357,7 @@ describe('discovery and JWKS (CIBA §4)', () => {
       token_endpoint: `${ISSUER}/oauth/token`,
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
       userinfo_endpoint: `${ISSUER}/userinfo`,
-      backchannel_token_delivery_modes_supported: ['poll'],
+      backchannel_token_delivery_modes_supported: ['poll', 'ping', 'push'],
       grant_types_supported: [CIBA_GRANT_TYPE],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256'],

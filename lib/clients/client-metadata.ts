@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
+import { notificationEndpointFormProblem } from '@/lib/ciba/notification-endpoint';
 import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth/registry';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 
@@ -19,16 +20,18 @@ const NAME_MAX_LENGTH = 100;
 /** Values the contract names that are not built yet: refused with "not supported yet", never ignored. */
 const PLANNED_AUTH_METHODS = ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'];
 const PLANNED_GRANT_TYPES = ['refresh_token'];
-const PLANNED_DELIVERY_MODES = ['ping', 'push'];
 const PLANNED_SIGNING_ALGS = ['EdDSA'];
 
 /** Grant types a client may be registered for. */
 export const SUPPORTED_GRANT_TYPES = [CIBA_GRANT_TYPE] as const;
 export type SupportedGrantType = (typeof SUPPORTED_GRANT_TYPES)[number];
 
-/** Every CIBA token delivery mode (CIBA §5); only poll is implemented. */
+/** Every CIBA token delivery mode (CIBA §5). */
 export type BackchannelTokenDeliveryMode = 'poll' | 'ping' | 'push';
-export const SUPPORTED_DELIVERY_MODES = ['poll'] as const satisfies readonly BackchannelTokenDeliveryMode[];
+export const SUPPORTED_DELIVERY_MODES = ['poll', 'ping', 'push'] as const satisfies readonly BackchannelTokenDeliveryMode[];
+
+/** The modes in which the OP calls the client back, at its backchannel_client_notification_endpoint (CIBA §10.2, §10.3). */
+export const isCallbackDeliveryMode = (mode: BackchannelTokenDeliveryMode): mode is 'ping' | 'push' => mode !== 'poll';
 
 /** Whether bc-authorize must carry a binding_message (CIBA §7.1). */
 export const BINDING_MESSAGE_POLICIES = ['required', 'optional'] as const;
@@ -115,7 +118,20 @@ const CLIENT_METADATA_SHAPE = {
   token_endpoint_auth_method: oneOf(CLIENT_AUTH_METHODS, PLANNED_AUTH_METHODS),
   /** Duplicates are dropped; an empty list is a client with no grant (every request is then unauthorized_client). */
   grant_types: grantTypesSchema,
-  backchannel_token_delivery_mode: oneOf(SUPPORTED_DELIVERY_MODES, PLANNED_DELIVERY_MODES),
+  backchannel_token_delivery_mode: oneOf(SUPPORTED_DELIVERY_MODES),
+  /**
+   * Where ping and push callbacks go (CIBA §4); required for those modes.
+   * Its form is checked here; whether its host resolves to a public address
+   * (or the loopback switch admits it) at registration and at each delivery
+   * (lib/ciba/notification-endpoint.ts).
+   */
+  backchannel_client_notification_endpoint: z
+    .string({ error: (issue) => `must be an https:// URL or null (got ${show(issue.input)})` })
+    .check((context) => {
+      const problem = notificationEndpointFormProblem(context.value);
+      if (problem) context.issues.push({ code: 'custom', input: context.value, message: problem });
+    })
+    .nullable(),
   binding_message_policy: oneOf(BINDING_MESSAGE_POLICIES),
   binding_message_max_length: wholeNumber(CLIENT_SETTING_BOUNDS.bindingMessageMaxLength, 'characters'),
   binding_message_charset: oneOf(BINDING_MESSAGE_CHARSETS),
@@ -170,8 +186,26 @@ const checkExpiryOrder = (context: z.core.ParsePayload<ExpiryBounds>): void => {
   }
 };
 
+type DeliverySettings = {
+  backchannel_token_delivery_mode: BackchannelTokenDeliveryMode;
+  backchannel_client_notification_endpoint: string | null;
+};
+
+/** A ping or push client has a notification endpoint (CIBA §4: REQUIRED for those modes). */
+const checkNotificationEndpointPresent = (context: z.core.ParsePayload<DeliverySettings>): void => {
+  const { backchannel_token_delivery_mode: mode, backchannel_client_notification_endpoint: endpoint } = context.value;
+  if (isCallbackDeliveryMode(mode) && endpoint === null) {
+    context.issues.push({
+      code: 'custom',
+      input: endpoint,
+      path: ['backchannel_client_notification_endpoint'],
+      message: `is required when backchannel_token_delivery_mode is ${mode}`,
+    });
+  }
+};
+
 /** A complete, valid set of client settings: what a stored client must satisfy. */
-export const ZClientMetadataSchema = ZClientMetadataObject.check(checkExpiryOrder);
+export const ZClientMetadataSchema = ZClientMetadataObject.check(checkExpiryOrder).check(checkNotificationEndpointPresent);
 export type ClientMetadata = z.output<typeof ZClientMetadataSchema>;
 
 /** What a client gets for every setting its registration leaves out. */
@@ -179,6 +213,7 @@ export const CLIENT_METADATA_DEFAULTS = {
   token_endpoint_auth_method: 'client_secret_basic',
   grant_types: [CIBA_GRANT_TYPE],
   backchannel_token_delivery_mode: 'poll',
+  backchannel_client_notification_endpoint: null,
   binding_message_policy: 'optional',
   binding_message_max_length: 64,
   binding_message_charset: 'restricted',

@@ -17,6 +17,7 @@ const row = (overrides: Partial<ClientRow> = {}): ClientRow & { createdAt: Date 
   tokenEndpointAuthMethod: 'client_secret_basic',
   grantTypes: CIBA_GRANT_TYPE,
   deliveryMode: 'poll',
+  notificationEndpoint: null,
   bindingMessagePolicy: 'optional',
   bindingMessageMaxLength: 64,
   bindingMessageCharset: 'restricted',

@@ -21,8 +21,9 @@ export type ClientRecord = {
   tokenEndpointAuthMethod: ClientAuthMethod;
   /** Space-separated; read it with grantTypesOf. */
   grantTypes: string;
-  /** Only `poll` is ever loaded today; the type names every CIBA mode so checks for the others compile. */
   deliveryMode: BackchannelTokenDeliveryMode;
+  /** backchannel_client_notification_endpoint: set for ping and push clients (CIBA §4). */
+  notificationEndpoint: string | null;
   bindingMessagePolicy: BindingMessagePolicy;
   bindingMessageMaxLength: number;
   bindingMessageCharset: BindingMessageCharset;

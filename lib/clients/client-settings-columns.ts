@@ -8,6 +8,7 @@ export type ClientSettingColumns = Pick<
   | 'tokenEndpointAuthMethod'
   | 'grantTypes'
   | 'deliveryMode'
+  | 'notificationEndpoint'
   | 'bindingMessagePolicy'
   | 'bindingMessageMaxLength'
   | 'bindingMessageCharset'
@@ -26,6 +27,7 @@ export const CLIENT_SETTING_COLUMNS = {
   tokenEndpointAuthMethod: true,
   grantTypes: true,
   deliveryMode: true,
+  notificationEndpoint: true,
   bindingMessagePolicy: true,
   bindingMessageMaxLength: true,
   bindingMessageCharset: true,
@@ -44,6 +46,7 @@ export const toClientSettingColumns = (metadata: ClientMetadata) => ({
   tokenEndpointAuthMethod: metadata.token_endpoint_auth_method,
   grantTypes: metadata.grant_types.join(' '),
   deliveryMode: metadata.backchannel_token_delivery_mode,
+  notificationEndpoint: metadata.backchannel_client_notification_endpoint,
   bindingMessagePolicy: metadata.binding_message_policy,
   bindingMessageMaxLength: metadata.binding_message_max_length,
   bindingMessageCharset: metadata.binding_message_charset,
@@ -65,6 +68,7 @@ export const toUncheckedClientMetadata = (columns: ClientSettingColumns): Record
   token_endpoint_auth_method: columns.tokenEndpointAuthMethod,
   grant_types: columns.grantTypes.split(' ').filter(Boolean),
   backchannel_token_delivery_mode: columns.deliveryMode,
+  backchannel_client_notification_endpoint: columns.notificationEndpoint,
   binding_message_policy: columns.bindingMessagePolicy,
   binding_message_max_length: columns.bindingMessageMaxLength,
   binding_message_charset: columns.bindingMessageCharset,

@@ -50,6 +50,25 @@ export type EventDetails = {
     final: boolean;
     next_attempt_at: string | null;
   };
+  /**
+   * A ping or push callback (CIBA §10.2, §10.3) reached the client's
+   * notification endpoint: `response` is its HTTP status line, e.g. "HTTP 204".
+   */
+  ciba_callback_delivered: { mode: string; outbox_message_id: string; attempt: number; response: string };
+  /**
+   * A callback attempt failed; `final` when no retry follows (a 4xx, a
+   * redirect, or the request's expiry reached). A push that finally failed
+   * revokes the tokens it carried (`tokens_revoked`).
+   */
+  ciba_callback_failed: {
+    mode: string;
+    outbox_message_id: string;
+    attempt: number;
+    error: string;
+    final: boolean;
+    next_attempt_at: string | null;
+    tokens_revoked: boolean;
+  };
   /** The approval page was displayed for a valid link (a GET: the request itself is unchanged). */
   ciba_link_opened: { channel: 'email' };
   ciba_approved: { by: Actor };
@@ -104,6 +123,8 @@ export const REQUEST_EVENT_TYPES = [
   'ciba_start_failed',
   'ciba_notification_sent',
   'ciba_notification_failed',
+  'ciba_callback_delivered',
+  'ciba_callback_failed',
   'ciba_link_opened',
   'ciba_approved',
   'ciba_denied',

@@ -17,6 +17,9 @@ const signWith = async (db: Db, tenantId: string, alg: SigningAlg, typ: string, 
   return new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid, typ }).sign(key.privateKey);
 };
 
+/** The ID token claim naming the request a pushed ID token answers (CIBA §10.3.1). */
+export const AUTH_REQ_ID_CLAIM = 'urn:openid:params:jwt:claim:auth_req_id';
+
 export type IssuedTokens = {
   accessToken: string;
   accessTokenJti: string;
@@ -29,7 +32,8 @@ export type IssuedTokens = {
  * - an RFC 9068 JWT access token (`typ: at+jwt`, RS256) with scope and client_id,
  *   audience = the tenant's userinfo endpoint, the only resource it grants;
  * - an ID token signed with the client's registered alg, with auth_time
- *   (the approval time), acr when one was requested and satisfied, and at_hash.
+ *   (the approval time), acr when one was requested and satisfied, and at_hash;
+ *   for a push (CIBA §10.3.1) also urn:openid:params:jwt:claim:auth_req_id.
  */
 export const mintTokens = async (
   db: Db,
@@ -45,6 +49,8 @@ export const mintTokens = async (
     accessTokenLifetime: number;
     idTokenLifetime: number;
     now: Date;
+    /** Push delivery (CIBA §10.3.1): the ID token carries the auth_req_id it answers. */
+    authReqId?: string;
   },
 ): Promise<IssuedTokens> => {
   const iat = Math.floor(options.now.getTime() / 1000);
@@ -70,6 +76,7 @@ export const mintTokens = async (
     auth_time: Math.floor(options.authTime.getTime() / 1000),
     ...(options.acr ? { acr: options.acr } : {}),
     at_hash: accessTokenHash(accessToken),
+    ...(options.authReqId === undefined ? {} : { [AUTH_REQ_ID_CLAIM]: options.authReqId }),
   });
 
   return { accessToken, accessTokenJti, idToken, expiresIn: options.accessTokenLifetime };

@@ -1,7 +1,12 @@
-import type { DeliveryResult } from '@/lib/email/deliver-email';
+import type { DeliveryResult as EmailDeliveryResult } from '@/lib/email/deliver-email';
 import type { ClaimedOutboxMessage } from '@/lib/store/protocol-store';
 
-export type { DeliveryResult };
+/**
+ * One attempt's result. After a failure, `sealedSecret` is the message's
+ * secret as the attempt left it (a push that minted its tokens), kept for the
+ * retry instead of the one claimed.
+ */
+export type DeliveryResult = EmailDeliveryResult & { sealedSecret?: string };
 
 /**
  * How one type of outbox message is delivered (the channel interface): the
@@ -18,4 +23,22 @@ export type OutboxHandler = {
   /** The channel named in notification events, e.g. "email". */
   readonly channel: string;
   deliver(message: ClaimedOutboxMessage, secret: string | null): Promise<DeliveryResult>;
+  /**
+   * When a retryable failure of attempt `attempt` is tried again, or null to
+   * give up (the failure is then final). Default: outboxRetryDelayMs, at most
+   * MAX_OUTBOX_ATTEMPTS attempts.
+   */
+  retryAt?(message: ClaimedOutboxMessage, attempt: number, now: Date): Date | null;
+  /**
+   * The events an attempt writes: `notification` (ciba_notification_sent /
+   * _failed, the default) or `callback` (ciba_callback_delivered / _failed:
+   * ping and push callbacks to the client).
+   */
+  readonly events?: 'notification' | 'callback';
+  /**
+   * A final failure revokes the tokens of the message's request, in the unit
+   * that records it (push: tokens that never reached the client must not
+   * stay valid anywhere).
+   */
+  readonly revokesTokensOnFinalFailure?: boolean;
 };

@@ -47,17 +47,79 @@ const payloadSubject = (payload: string): { clientId: string | null; userId: str
   }
 };
 
-const settlementFor = (result: DeliveryResult, attempt: number, now: Date): OutboxSettlement => {
+const defaultRetryAt = (attempt: number, now: Date): Date | null =>
+  attempt >= MAX_OUTBOX_ATTEMPTS ? null : new Date(now.getTime() + outboxRetryDelayMs(attempt));
+
+const settlementFor = (
+  result: DeliveryResult,
+  message: ClaimedOutboxMessage,
+  handler: OutboxHandler | undefined,
+  now: Date,
+): OutboxSettlement => {
   if (result.ok) {
     return { kind: 'delivered', providerMessageId: result.providerMessageId, keepSecret: result.keepSecret === true };
   }
-  if (!result.retryable || attempt >= MAX_OUTBOX_ATTEMPTS) return { kind: 'failed', error: result.error.slice(0, 2000) };
+  const availableAt = !result.retryable
+    ? null
+    : handler?.retryAt
+      ? handler.retryAt(message, message.attempts, now)
+      : defaultRetryAt(message.attempts, now);
+  if (availableAt === null) return { kind: 'failed', error: result.error.slice(0, 2000) };
 
-  return {
-    kind: 'retry',
-    error: result.error.slice(0, 2000),
-    availableAt: new Date(now.getTime() + outboxRetryDelayMs(attempt)),
-  };
+  return { kind: 'retry', error: result.error.slice(0, 2000), availableAt, encryptedSecret: result.sealedSecret };
+};
+
+/** The event an attempt writes, by the handler's kind of events. */
+const attemptEvent = (
+  kind: 'notification' | 'callback',
+  subject: Parameters<typeof buildEvent>[1],
+  { message, settlement, channel, revokesTokens }: { message: ClaimedOutboxMessage; settlement: OutboxSettlement; channel: string; revokesTokens: boolean },
+  now: Date,
+): EventRecord => {
+  if (kind === 'callback') {
+    return settlement.kind === 'delivered'
+      ? buildEvent(
+          'ciba_callback_delivered',
+          subject,
+          { mode: channel, outbox_message_id: message.id, attempt: message.attempts, response: settlement.providerMessageId },
+          now,
+        )
+      : buildEvent(
+          'ciba_callback_failed',
+          subject,
+          {
+            mode: channel,
+            outbox_message_id: message.id,
+            attempt: message.attempts,
+            error: settlement.error,
+            final: settlement.kind === 'failed',
+            next_attempt_at: settlement.kind === 'retry' ? settlement.availableAt.toISOString() : null,
+            tokens_revoked: settlement.kind === 'failed' && revokesTokens,
+          },
+          now,
+        );
+  }
+
+  return settlement.kind === 'delivered'
+    ? buildEvent(
+        'ciba_notification_sent',
+        subject,
+        { channel, outbox_message_id: message.id, attempt: message.attempts, provider_message_id: settlement.providerMessageId },
+        now,
+      )
+    : buildEvent(
+        'ciba_notification_failed',
+        subject,
+        {
+          channel,
+          outbox_message_id: message.id,
+          attempt: message.attempts,
+          error: settlement.error,
+          final: settlement.kind === 'failed',
+          next_attempt_at: settlement.kind === 'retry' ? settlement.availableAt.toISOString() : null,
+        },
+        now,
+      );
 };
 
 /**
@@ -92,38 +154,13 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
     const handler = handlers.get(message.type);
     const result = await attempt(message, handler);
     const now = clock();
-    const settlement = settlementFor(result, message.attempts, now);
+    const settlement = settlementFor(result, message, handler, now);
+    const revokesTokens = handler?.revokesTokensOnFinalFailure === true && message.requestId !== null;
     const events: EventRecord[] = [];
     if (message.requestId !== null) {
       const subject = { tenantId: message.tenantId, requestId: message.requestId, ...payloadSubject(message.payload) };
       const channel = handler?.channel ?? message.type;
-      events.push(
-        settlement.kind === 'delivered'
-          ? buildEvent(
-              'ciba_notification_sent',
-              subject,
-              {
-                channel,
-                outbox_message_id: message.id,
-                attempt: message.attempts,
-                provider_message_id: settlement.providerMessageId,
-              },
-              now,
-            )
-          : buildEvent(
-              'ciba_notification_failed',
-              subject,
-              {
-                channel,
-                outbox_message_id: message.id,
-                attempt: message.attempts,
-                error: settlement.error,
-                final: settlement.kind === 'failed',
-                next_attempt_at: settlement.kind === 'retry' ? settlement.availableAt.toISOString() : null,
-              },
-              now,
-            ),
-      );
+      events.push(attemptEvent(handler?.events ?? 'notification', subject, { message, settlement, channel, revokesTokens }, now));
     }
     if (settlement.kind !== 'delivered') {
       log.warn(
@@ -137,7 +174,7 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
         'outbox delivery failed',
       );
     }
-    return { message, settlement, events };
+    return { message, settlement, events, revokeRequestTokens: settlement.kind === 'failed' && revokesTokens };
   };
 
   /** Messages of dead workers are looked for at most this often (and at a worker's first drain). */

@@ -31,6 +31,8 @@ export type NewOutboxMessage = {
 
 export type NewBackchannelRequest = RequestSubject & {
   authReqIdHash: string;
+  /** Ping and push requests: sealed (lib/ciba/client-callback.ts); none for poll. */
+  callbackSecret?: string | null;
   scope: string;
   bindingMessage: string | null;
   acrValues: string | null;
@@ -70,18 +72,31 @@ const releaseShard = () => Math.floor(Math.random() * RELEASE_SHARDS);
 
 export type RequestDecision = 'approve' | 'deny' | 'cancel' | 'expire';
 
+/** A request a decision matched: its subject, expiry and sealed callback secret (ping/push). */
+export type DecidedRequest = RequestSubject & { expiresAt: Date; callbackSecret: string | null };
+
 /** What a completion writes besides the status, built from the request it matched. */
 export type CompletionEffects = { events: EventRecord[]; outbox: NewOutboxMessage[] };
 
 export type ClaimOptions = { owner: string; now: Date; leaseMs: number; limit: number };
 
-/** One delivered (or failed) attempt, to be recorded. */
-export type OutboxOutcome = { message: ClaimedOutboxMessage; settlement: OutboxSettlement; events: EventRecord[] };
+/**
+ * One delivered (or failed) attempt, to be recorded. `revokeRequestTokens`:
+ * the message's request's tokens are revoked in the same unit (a push that
+ * finally failed).
+ */
+export type OutboxOutcome = {
+  message: ClaimedOutboxMessage;
+  settlement: OutboxSettlement;
+  events: EventRecord[];
+  revokeRequestTokens?: boolean;
+};
 
 export type OutboxSettlement =
   /** `keepSecret`: the development outbox keeps the (still sealed) secret for the console's viewer. */
   | { kind: 'delivered'; providerMessageId: string; keepSecret?: boolean }
-  | { kind: 'retry'; error: string; availableAt: Date }
+  /** `encryptedSecret`: the secret to keep for the retry, when the attempt changed it (default: the one claimed). */
+  | { kind: 'retry'; error: string; availableAt: Date; encryptedSecret?: string }
   | { kind: 'failed'; error: string };
 
 /** The subject of an event about a request. */
@@ -161,8 +176,18 @@ export type ProtocolStore = {
    * the request is gone).
    */
   recordSlowDown(options: { request: RequestSubject; now: Date; increment: number }): Promise<number | null>;
-  /** approved → redeemed (unexpired) with the access token's jti and an exchange event; true for exactly one caller. */
-  redeemRequest(options: { request: RequestSubject; now: Date; accessTokenJti: string }): Promise<boolean>;
+  /**
+   * approved → redeemed (unexpired) with the access token's jti and an
+   * exchange event; true for exactly one caller. `outboxSecret`: a push
+   * callback's message gets its new sealed secret (the token response) in
+   * the same unit.
+   */
+  redeemRequest(options: {
+    request: RequestSubject;
+    now: Date;
+    accessTokenJti: string;
+    outboxSecret?: { messageId: string; encryptedSecret: string };
+  }): Promise<boolean>;
   /** A redeemed auth_req_id presented again: revokes its tokens and records the replay. */
   refuseReplay(options: { request: RequestSubject; now: Date }): Promise<void>;
   /**
@@ -176,8 +201,8 @@ export type ProtocolStore = {
     decision: RequestDecision;
     approvalLinkId?: string;
     now: Date;
-    effects: (subject: RequestSubject) => CompletionEffects;
-  }): Promise<RequestSubject | null>;
+    effects: (request: DecidedRequest) => CompletionEffects;
+  }): Promise<DecidedRequest | null>;
   findRequestState(id: string): Promise<{ status: PollRow['status']; expiresAt: Date } | null>;
   findApprovalLinkState(id: string): Promise<{ requestId: string; usedAt: Date | null } | null>;
   /** Unfinished requests past their expiry, for the sweeper. */
@@ -229,7 +254,7 @@ const insertOutbox = async (tx: SqlExecutor, messages: NewOutboxMessage[]) => {
 };
 
 /** The rows an outcome writes: the attempt's record, the message's settlement, its events. */
-const settlementRows = (owner: string, now: Date, { message, settlement, events }: OutboxOutcome) => ({
+const settlementRows = (owner: string, now: Date, { message, settlement, events, revokeRequestTokens }: OutboxOutcome) => ({
   attempt: {
     messageId: message.id,
     attempt: message.attempts,
@@ -248,9 +273,14 @@ const settlementRows = (owner: string, now: Date, { message, settlement, events 
     lastError: settlement.kind === 'delivered' ? null : settlement.error,
     finishedAt: settlement.kind === 'retry' ? null : now,
     encryptedSecret:
-      settlement.kind === 'retry' || (settlement.kind === 'delivered' && settlement.keepSecret) ? message.encryptedSecret : null,
+      settlement.kind === 'retry'
+        ? (settlement.encryptedSecret ?? message.encryptedSecret)
+        : settlement.kind === 'delivered' && settlement.keepSecret
+          ? message.encryptedSecret
+          : null,
   } satisfies q.SettleParams,
   events,
+  revokeRequestId: revokeRequestTokens === true ? message.requestId : null,
 });
 
 /** `unit`'s value, once it has committed events: rings the event bell first (this process's event feed reads them at once). */
@@ -278,7 +308,8 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   findUserByEmail: async (tenantId, email) => (await engine.first(q.selectUserByEmail, { tenantId, email })) ?? null,
 
   createRequest: async (request) => {
-    const { approvalLink, outbox, events, admission, ...columns } = request;
+    const { approvalLink, outbox, events, admission, callbackSecret, ...rest } = request;
+    const columns = { ...rest, callbackSecret: callbackSecret ?? null };
     const link = { ...approvalLink, requestId: request.id, createdAt: request.createdAt };
     if (engine.dialect === 'postgres') {
       if (admission) {
@@ -361,11 +392,14 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
         return row.interval;
       }),
     ),
-  redeemRequest: ({ request, now, accessTokenJti }) =>
+  redeemRequest: ({ request, now, accessTokenJti, outboxSecret }) =>
     ringingAfter(
       engine.transaction(async (tx) => {
         if ((await tx.run(q.updateRedeem, { id: request.id, now, accessTokenJti })) !== 1) return false;
         await release(tx, request.tenantId);
+        if (outboxSecret) {
+          await tx.run(q.updateOutboxSecret, { id: outboxSecret.messageId, encryptedSecret: outboxSecret.encryptedSecret });
+        }
         await tx.run(
           q.insertEvent,
           buildEvent('ciba_exchange_succeeded', requestEventSubject(request), { access_token_jti: accessTokenJti }, now),
@@ -461,8 +495,9 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
             engine.executeReturning(q.settleOutboxBatch, {
               owner,
               settlements: JSON.stringify(
-                rows.map(({ attempt, settle }) => ({
+                rows.map(({ attempt, settle, revokeRequestId }) => ({
                   ...attempt,
+                  revokeRequestId,
                   status: settle.status,
                   availableAt: settle.availableAt,
                   messageFinishedAt: settle.finishedAt,
@@ -483,11 +518,13 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     return ringingAfter(
       engine.transaction(async (tx) => {
         const settled: boolean[] = [];
-        for (const { attempt, settle, events } of rows) {
+        for (const { attempt, settle, events, revokeRequestId } of rows) {
           await tx.run(q.upsertOutboxAttempt, attempt);
           const changed = await tx.run(q.updateSettleOutbox, settle);
           settled.push(changed === 1);
-          if (changed === 1) for (const event of events) await tx.run(q.insertEvent, event);
+          if (changed !== 1) continue;
+          for (const event of events) await tx.run(q.insertEvent, event);
+          if (revokeRequestId !== null) await tx.run(q.updateRevokeTokens, { id: revokeRequestId, now });
         }
 
         return settled;

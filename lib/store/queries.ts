@@ -113,6 +113,7 @@ type RequestInsert = Pick<
   | 'interval'
   | 'expiresAt'
   | 'createdAt'
+  | 'callbackSecret'
 >;
 
 /** A column's value from a parameter: `p` itself, or `p` in a group when one statement inserts several rows. */
@@ -140,6 +141,7 @@ const requestValues = (v: ValueOf<RequestInsert>) => ({
   slowDownCount: 0,
   expiresAt: v('expiresAt'),
   createdAt: v('createdAt'),
+  callbackSecret: v('callbackSecret'),
 });
 
 export const insertRequest = defineQuery<RequestInsert>('insert-request', (db, p) =>
@@ -223,7 +225,9 @@ export const updateRevokeTokens = defineQuery<{ id: string; now: Date }>('revoke
     .where('tokensRevokedAt', 'is', null),
 );
 
-type DecidedSubject = Pick<Row<'BackchannelRequest'>, 'tenantId' | 'clientId' | 'userId'>;
+/** What a decision returns: who the request concerns, and what its ping/push callback needs (CIBA §10.2, §10.3). */
+type DecidedSubject = Pick<Row<'BackchannelRequest'>, 'tenantId' | 'clientId' | 'userId' | 'expiresAt' | 'callbackSecret'>;
+const DECIDED_COLUMNS = ['tenantId', 'clientId', 'userId', 'expiresAt', 'callbackSecret'] as const;
 
 /** pending and unexpired → approved | denied (the user's decision, CIBA §8). */
 export const updateDecidePending = defineQuery<{ id: string; now: Date; status: RequestStatus }, DecidedSubject>(
@@ -235,7 +239,7 @@ export const updateDecidePending = defineQuery<{ id: string; now: Date; status: 
       .where('id', '=', p('id'))
       .where('status', '=', 'pending')
       .where((eb) => unexpiredInSql(eb, p('now')))
-      .returning(['tenantId', 'clientId', 'userId']),
+      .returning(DECIDED_COLUMNS),
 );
 
 /** pending or approved (not redeemed) and unexpired → cancelled. */
@@ -246,7 +250,7 @@ export const updateCancel = defineQuery<{ id: string; now: Date }, DecidedSubjec
     .where('id', '=', p('id'))
     .where('status', 'in', [...UNFINISHED_STATUSES])
     .where((eb) => unexpiredInSql(eb, p('now')))
-    .returning(['tenantId', 'clientId', 'userId']),
+    .returning(DECIDED_COLUMNS),
 );
 
 /** Unfinished and past expiresAt → expired. */
@@ -256,7 +260,7 @@ export const updateExpire = defineQuery<{ id: string; now: Date }, DecidedSubjec
     .set({ status: 'expired' })
     .where('id', '=', p('id'))
     .where((eb) => expiredInSql(eb, p('now')))
-    .returning(['tenantId', 'clientId', 'userId']),
+    .returning(DECIDED_COLUMNS),
 );
 
 /**
@@ -765,7 +769,8 @@ export const updateSettleOutbox = defineQuery<SettleParams>('settle-outbox', (db
  * PostgreSQL only: a whole batch of outcomes in ONE statement, so one round
  * trip and one commit (one WAL flush) settle every message of a claim. Each
  * attempt is recorded; each message settles only while `owner` still holds
- * its lease, and only a settled message's events are written. `settlements`
+ * its lease, and only a settled message's events are written (and its
+ * request's tokens revoked, when `revokeRequestId` asks: a push that finally failed). `settlements`
  * and `events` are JSON arrays (SettlementRecord, EventRecord plus the
  * `messageId` it belongs to); resolves to the ids that settled. Timestamps
  * travel as ISO-8601 in UTC, stored as their UTC wall time like every other.
@@ -779,7 +784,7 @@ export const settleOutboxBatch = defineQuery<{ owner: string; settlements: strin
           SELECT * FROM jsonb_to_recordset(${p('settlements')}::jsonb) AS input(
             "messageId" text, "attempt" int, "startedAt" timestamp(3), "finishedAt" timestamp(3), "outcome" text,
             "providerMessageId" text, "error" text, "status" text, "availableAt" timestamp(3),
-            "messageFinishedAt" timestamp(3), "encryptedSecret" text)
+            "messageFinishedAt" timestamp(3), "encryptedSecret" text, "revokeRequestId" text)
         ),
         attempts AS (
           INSERT INTO "OutboxAttempt" ("messageId", "attempt", "startedAt", "finishedAt", "outcome", "providerMessageId", "error")
@@ -805,9 +810,24 @@ export const settleOutboxBatch = defineQuery<{ owner: string; settlements: strin
             "messageId" text, "id" text, "tenantId" text, "type" text, "actor" text, "requestId" text,
             "clientId" text, "userId" text, "detail" text, "createdAt" timestamp(3))
           WHERE event."messageId" IN (SELECT "id" FROM settled)
+        ),
+        revoked AS (
+          UPDATE "BackchannelRequest" AS request SET "tokensRevokedAt" = input."finishedAt"
+          FROM input
+          WHERE request."id" = input."revokeRequestId" AND input."messageId" IN (SELECT "id" FROM settled)
+            AND request."status" = 'redeemed' AND request."tokensRevokedAt" IS NULL
         )
         SELECT "id" FROM settled`.compile(db),
   }),
+);
+
+/**
+ * Replaces a message's sealed secret (a push callback's, once its tokens are
+ * minted: written in the unit that redeems the request, so every later
+ * attempt sends the same tokens).
+ */
+export const updateOutboxSecret = defineQuery<{ id: string; encryptedSecret: string }>('update-outbox-secret', (db, p) =>
+  db.updateTable('OutboxMessage').set({ encryptedSecret: p('encryptedSecret') }).where('id', '=', p('id')),
 );
 
 export const selectOutboxMessage = defineQuery<{ id: string }, Row<'OutboxMessage'>>('outbox-message', (db, p) =>

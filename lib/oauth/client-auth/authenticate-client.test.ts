@@ -16,6 +16,7 @@ const record = (overrides: Partial<ClientRecord> = {}): ClientRecord => ({
   tokenEndpointAuthMethod: 'client_secret_basic',
   grantTypes: CIBA_GRANT_TYPE,
   deliveryMode: 'poll',
+  notificationEndpoint: null,
   bindingMessagePolicy: 'optional',
   bindingMessageMaxLength: 64,
   bindingMessageCharset: 'restricted',

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import type { CreatedApplication } from '@/components/console/create-application-dialog';
-import { checkedValuesOf, numberOf, textOf } from '@/components/console/form-values';
+import { checkedValuesOf, numberOf, optionalTextOf, textOf } from '@/components/console/form-values';
 import { runAdminAction } from '@/components/console/run-admin-action';
 import { actionFailure, actionSuccess, type ActionResult } from '@/components/ui/action-result';
 import { createClient } from '@/lib/admin/create-client';
@@ -48,6 +48,7 @@ export async function updateApplicationAction(_previous: ActionResult | null, fo
         token_endpoint_auth_method: textOf(form, 'token_endpoint_auth_method'),
         grant_types: checkedValuesOf(form, 'grant_types'),
         backchannel_token_delivery_mode: textOf(form, 'backchannel_token_delivery_mode'),
+        backchannel_client_notification_endpoint: optionalTextOf(form, 'backchannel_client_notification_endpoint'),
         backchannel_poll_interval: numberOf(form, 'backchannel_poll_interval'),
         binding_message_policy: textOf(form, 'binding_message_policy'),
         binding_message_max_length: numberOf(form, 'binding_message_max_length'),
