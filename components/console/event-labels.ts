@@ -5,6 +5,8 @@ const EVENT_LABELS: Record<string, string> = {
   ciba_start_failed: 'Request refused',
   ciba_notification_sent: 'Notification sent',
   ciba_notification_failed: 'Notification failed',
+  ciba_callback_delivered: 'Callback delivered',
+  ciba_callback_failed: 'Callback failed',
   ciba_link_opened: 'Approval link opened',
   ciba_approved: 'Approved',
   ciba_denied: 'Denied',

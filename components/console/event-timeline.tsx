@@ -9,6 +9,7 @@ const TONES: Record<string, string> = {
   ciba_exchange_succeeded: 'bg-indigo-500',
   ciba_denied: 'bg-red-500',
   ciba_notification_failed: 'bg-red-500',
+  ciba_callback_failed: 'bg-red-500',
   ciba_exchange_failed: 'bg-red-500',
   ciba_cancelled: 'bg-slate-500',
   ciba_expired: 'bg-slate-500',
@@ -30,6 +31,12 @@ const summaryOf = (event: EventView): string | null => {
       return `By ${String(detail.channel)}, attempt ${String(detail.attempt)}.`;
     case 'ciba_notification_failed':
       return `${String(detail.error)}${detail.final ? ' (final)' : ''}`;
+    case 'ciba_callback_delivered':
+      return `${String(detail.mode)} callback, attempt ${String(detail.attempt)}: ${String(detail.response)}.`;
+    case 'ciba_callback_failed':
+      return `${String(detail.mode)} callback, attempt ${String(detail.attempt)}: ${String(detail.error)}${
+        detail.final ? ` (final${detail.tokens_revoked ? '; the pushed tokens were revoked' : ''})` : ''
+      }`;
     case 'ciba_slow_down':
       return `Interval raised to ${String(detail.interval)} s.`;
     case 'ciba_exchange_failed':

@@ -1,7 +1,7 @@
 import { pruneActivitySlots } from '@/lib/admin/activity-slots';
 import { sealActivitySlots } from '@/lib/admin/seal-activity-slots';
-import { createApprovalEmailHandler } from '@/lib/ciba/approval-email';
 import { expireDueRequests } from '@/lib/ciba/expire-due-requests';
+import { createOutboxHandlers } from '@/lib/ciba/outbox-handlers';
 import { getDb } from '@/lib/db/client';
 import { getBaseEnv } from '@/lib/env';
 import { closeEventStream, startEventForwarding } from '@/lib/events/get-event-feed';
@@ -40,7 +40,7 @@ const globalForWork = globalThis as unknown as { backchannelBackgroundWork?: Bac
 const createBackgroundWork = (): BackgroundWork => {
   const { store } = getProtocolData();
   const retentionMs = getBaseEnv().eventRetentionDays * DAY_MS;
-  const worker = createOutboxWorker({ store, handlers: [createApprovalEmailHandler(store)] });
+  const worker = createOutboxWorker({ store, handlers: createOutboxHandlers({ db: getDb(), store }) });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;

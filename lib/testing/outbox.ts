@@ -1,4 +1,5 @@
-import { createApprovalEmailHandler } from '@/lib/ciba/approval-email';
+import { createOutboxHandlers } from '@/lib/ciba/outbox-handlers';
+import { getDb } from '@/lib/db/client';
 import type { Actor } from '@/lib/events/event-types';
 import { createOutboxWorker } from '@/lib/outbox/outbox-worker';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
@@ -19,5 +20,5 @@ export const deliverOutbox = (now?: Date): Promise<number> => {
   const store = testStore();
   const clock = now === undefined ? undefined : () => now;
 
-  return createOutboxWorker({ store, handlers: [createApprovalEmailHandler(store, clock)], clock }).drain();
+  return createOutboxWorker({ store, handlers: createOutboxHandlers({ db: getDb(), store }, clock), clock }).drain();
 };

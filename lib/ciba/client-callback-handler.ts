@@ -1,0 +1,204 @@
+import { randomInt } from 'node:crypto';
+import {
+  PING_CALLBACK,
+  PUSH_CALLBACK,
+  type CallbackMessageSecret,
+  type CallbackPayload,
+} from '@/lib/ciba/client-callback';
+import { postCallback, type CallbackAttemptResult } from '@/lib/ciba/post-callback';
+import { issueTokensForApprovedRequest, type CibaTokenResponse } from '@/lib/ciba/redeem-ciba-grant';
+import { toClientRecord } from '@/lib/clients/client-record';
+import type { Db } from '@/lib/db/client';
+import { getBaseEnv } from '@/lib/env';
+import { sha256Base64Url } from '@/lib/oauth/crypto';
+import type { DeliveryResult, OutboxHandler } from '@/lib/outbox/outbox-handler';
+import { sealOutboxSecret } from '@/lib/outbox/outbox-secret';
+import type { ClaimedOutboxMessage, ProtocolStore } from '@/lib/store/protocol-store';
+import { isRequestExpired } from '@/lib/store/request-lifecycle';
+import { TENANT_RECORD_COLUMNS } from '@/lib/tenants/find-tenant';
+
+/** The first retry of a callback comes about this soon, … */
+const FIRST_CALLBACK_RETRY_MS = 1_000;
+/** … each next one twice as late, at most this late. */
+const MAX_CALLBACK_RETRY_MS = 60_000;
+
+/**
+ * When a callback whose attempt `attempt` failed is tried again: bounded
+ * exponential back-off (1 s, 2 s, 4 s … at most 60 s) with jitter (a random
+ * half to whole of the step, so callbacks failing together do not retry
+ * together), and never past the payload's deadline (the request's expiry):
+ * null then, the failure is final.
+ */
+export const callbackRetryAt = (message: Pick<ClaimedOutboxMessage, 'payload'>, attempt: number, now: Date): Date | null => {
+  const step = Math.min(FIRST_CALLBACK_RETRY_MS * 2 ** Math.min(attempt - 1, 16), MAX_CALLBACK_RETRY_MS);
+  const delay = step / 2 + randomInt(0, Math.floor(step / 2) + 1);
+  const at = new Date(now.getTime() + delay);
+  const { deadline } = JSON.parse(message.payload) as CallbackPayload;
+
+  return at.getTime() > Date.parse(deadline) ? null : at;
+};
+
+const asDeliveryResult = (result: CallbackAttemptResult, sealedSecret?: string): DeliveryResult => {
+  if (result.kind === 'delivered') return { ok: true, providerMessageId: `HTTP ${result.status}` };
+
+  return { ok: false, error: result.error, retryable: result.kind === 'unavailable', sealedSecret };
+};
+
+/** A final failure with nothing sent. */
+const dropped = (error: string): DeliveryResult => ({ ok: false, error, retryable: false });
+
+type Endpoint = { url: string; bearerToken: string };
+
+/** The client's notification endpoint now (settings may have changed since the request), or why there is none. */
+const findEndpoint = async (
+  db: Db,
+  payload: CallbackPayload,
+  secret: CallbackMessageSecret,
+): Promise<{ endpoint: Endpoint; client: ReturnType<typeof toClientRecord> } | { error: string }> => {
+  const row = await db.client.findUnique({ where: { id: payload.clientId } });
+  if (!row) return { error: 'the client was deleted' };
+  const client = toClientRecord(row);
+  if (client.notificationEndpoint === null) return { error: 'the client has no notification endpoint any more' };
+
+  return { endpoint: { url: client.notificationEndpoint, bearerToken: secret.client_notification_token }, client };
+};
+
+const post = (endpoint: Endpoint, body: unknown) =>
+  postCallback({
+    endpoint: endpoint.url,
+    bearerToken: endpoint.bearerToken,
+    body: JSON.stringify(body),
+    allowHttpLoopback: getBaseEnv().allowHttpLoopbackCallbacks,
+  });
+
+/** CIBA §12 push error payload. */
+const pushError = (authReqId: string, error: 'access_denied' | 'expired_token' | 'transaction_failed', description: string) => ({
+  auth_req_id: authReqId,
+  error,
+  error_description: description,
+});
+
+/**
+ * The ping callback (CIBA §10.2): `{"auth_req_id": …}`, nothing else; the
+ * client then redeems at the token endpoint. A ping that fails loses
+ * nothing: the request stays redeemable by polling until it expires.
+ */
+const deliverPing = async (db: Db, message: ClaimedOutboxMessage, secret: CallbackMessageSecret): Promise<DeliveryResult> => {
+  const payload = JSON.parse(message.payload) as CallbackPayload;
+  const found = await findEndpoint(db, payload, secret);
+  if ('error' in found) return dropped(found.error);
+
+  return asDeliveryResult(await post(found.endpoint, { auth_req_id: secret.auth_req_id }));
+};
+
+/**
+ * The push callback (CIBA §10.3): on approval, the token response plus
+ * `auth_req_id` — minted by the same function as the token endpoint's, the
+ * request redeemed in the same conditional update, and the response sealed
+ * into this message in that unit, so every retry sends the same tokens and
+ * the request can never be redeemed twice. After a denial, a cancel or the
+ * expiry, the §12 error payload. An approval overtaken by a cancel or the
+ * expiry sends nothing: that decision's own message tells the client.
+ */
+const deliverPush = async (
+  { db, store }: { db: Db; store: ProtocolStore },
+  message: ClaimedOutboxMessage,
+  secret: CallbackMessageSecret,
+  now: Date,
+): Promise<DeliveryResult> => {
+  const payload = JSON.parse(message.payload) as CallbackPayload;
+  const found = await findEndpoint(db, payload, secret);
+  if ('error' in found) return dropped(found.error);
+  const authReqId = secret.auth_req_id;
+  if (payload.outcome === 'denied') {
+    return asDeliveryResult(
+      await post(found.endpoint, pushError(authReqId, 'access_denied', 'The end-user denied the authorization request.')),
+    );
+  }
+  if (payload.outcome === 'expired') {
+    return asDeliveryResult(
+      await post(found.endpoint, pushError(authReqId, 'expired_token', 'The authorization request expired before the end-user answered.')),
+    );
+  }
+  if (secret.token_response) {
+    return asDeliveryResult(await post(found.endpoint, { ...secret.token_response, auth_req_id: authReqId }));
+  }
+
+  const request = await store.findRequestForPoll(sha256Base64Url(authReqId));
+  if (!request) return dropped('the request no longer exists');
+  if (request.status === 'cancelled' || request.status === 'denied') return dropped('the request was cancelled before its tokens were pushed');
+  if (request.status === 'redeemed') {
+    // Redeemed, but this message holds no tokens: none can be sent again, so the client is told the transaction failed.
+    return asDeliveryResult(
+      await post(found.endpoint, pushError(authReqId, 'transaction_failed', 'The tokens could not be delivered.')),
+    );
+  }
+  if (isRequestExpired(request, now)) return dropped('the request expired before its tokens were pushed');
+  if (request.userBlocked) {
+    return asDeliveryResult(await post(found.endpoint, pushError(authReqId, 'access_denied', 'The end-user is not allowed to sign in.')));
+  }
+  const tenant = await db.tenant.findUnique({ where: { id: message.tenantId }, select: TENANT_RECORD_COLUMNS });
+  if (!tenant) return dropped('the tenant was deleted');
+  let sealedSecret: string | undefined;
+  const tokens = await issueTokensForApprovedRequest(
+    { db, store },
+    {
+      tenant,
+      client: found.client,
+      request,
+      now,
+      seal: {
+        messageId: message.id,
+        authReqId,
+        envelope: (response: CibaTokenResponse) => {
+          const next: CallbackMessageSecret = { ...secret, token_response: response };
+          sealedSecret = sealOutboxSecret(JSON.stringify(next), message.id);
+
+          return sealedSecret;
+        },
+      },
+    },
+  );
+  // Another attempt redeemed it meanwhile (its lease had lapsed): the next attempt reads the tokens it stored.
+  if (!tokens) return { ok: false, error: 'the request changed while its tokens were minted', retryable: true };
+
+  return asDeliveryResult(await post(found.endpoint, { ...tokens, auth_req_id: authReqId }), sealedSecret);
+};
+
+const secretOf = (secret: string | null): CallbackMessageSecret | null =>
+  secret === null ? null : (JSON.parse(secret) as CallbackMessageSecret);
+
+/** The outbox handler of ping callbacks (CIBA §10.2). */
+export const createPingCallbackHandler = (db: Db): OutboxHandler => ({
+  type: PING_CALLBACK,
+  channel: 'ping',
+  events: 'callback',
+  retryAt: callbackRetryAt,
+  deliver: async (message, secret) => {
+    const opened = secretOf(secret);
+    if (!opened) return dropped('the callback has no secret');
+
+    return deliverPing(db, message, opened);
+  },
+});
+
+/**
+ * The outbox handler of push callbacks (CIBA §10.3). A push that finally
+ * fails revokes the tokens it carried (revokesTokensOnFinalFailure).
+ */
+export const createPushCallbackHandler = (
+  { db, store }: { db: Db; store: ProtocolStore },
+  clock: () => Date = () => new Date(),
+): OutboxHandler => ({
+  type: PUSH_CALLBACK,
+  channel: 'push',
+  events: 'callback',
+  revokesTokensOnFinalFailure: true,
+  retryAt: callbackRetryAt,
+  deliver: async (message, secret) => {
+    const opened = secretOf(secret);
+    if (!opened) return dropped('the callback has no secret');
+
+    return deliverPush({ db, store }, message, opened, clock());
+  },
+});
