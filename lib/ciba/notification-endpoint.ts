@@ -47,7 +47,6 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
-  ['::ffff:0:0', 96], // IPv4-mapped: checked as IPv4 below, refused here as written
   ['64:ff9b::', 96], // NAT64
   ['100::', 64], // discard
   ['2001:db8::', 32], // documentation
@@ -58,24 +57,18 @@ for (const [network, prefix] of [
   NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
 }
 
-/** The IPv4 address an IPv4-mapped IPv6 address (::ffff:a.b.c.d) stands for, else the address itself. */
-const unmapped = (address: string): string => {
-  const match = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-
-  return match ? match[1] : address;
-};
-
 /**
  * Whether a callback may be sent to this resolved address: a public unicast
  * address, or a loopback address when `allowLoopback` (the switch) is on.
  */
 export const isAllowedCallbackAddress = (address: string, options: { allowLoopback: boolean }): boolean => {
-  const plain = unmapped(address);
-  const family = isIP(plain) === 6 ? 'ipv6' : 'ipv4';
-  if (isIP(plain) === 0) return false;
-  if (options.allowLoopback && LOOPBACK.check(plain, family)) return true;
+  const version = isIP(address);
+  if (version === 0) return false;
+  // BlockList matches an IPv4-mapped IPv6 address (::ffff:10.0.0.1, ::ffff:a00:1) against the IPv4 rules.
+  const family = version === 6 ? 'ipv6' : 'ipv4';
+  if (options.allowLoopback && LOOPBACK.check(address, family)) return true;
 
-  return !NON_PUBLIC.check(plain, family);
+  return !NON_PUBLIC.check(address, family);
 };
 
 /** The host as the resolver takes it: IPv6 literals without their brackets. */
