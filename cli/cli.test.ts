@@ -105,6 +105,7 @@ describe('backchannel CLI', () => {
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['urn:openid:params:grant-type:ciba'],
       backchannel_token_delivery_mode: 'poll',
+      backchannel_client_notification_endpoint: null,
       binding_message_policy: 'optional',
       binding_message_max_length: 64,
       binding_message_charset: 'restricted',

@@ -95,13 +95,13 @@ describe('updateClient', () => {
     const error = (await updateClient(db, CLI_PRINCIPAL, {
       tenantSlug: 'acme',
       clientId: client.client_id,
-      metadata: { client_name: 'Renamed', backchannel_poll_interval: 0, backchannel_token_delivery_mode: 'ping' },
+      metadata: { client_name: 'Renamed', backchannel_poll_interval: 0, backchannel_token_delivery_mode: 'fax' },
     }).catch((caught: unknown) => caught)) as AdminError;
 
     expect(error).toBeInstanceOf(AdminError);
     expect(error.code).toBe('invalid_input');
     expect(error.fields).toEqual([
-      { path: 'backchannel_token_delivery_mode', message: 'ping is not supported yet (supported: poll)' },
+      { path: 'backchannel_token_delivery_mode', message: 'must be one of poll, ping, push (got "fax")' },
       { path: 'backchannel_poll_interval', message: 'must be a whole number of seconds from 1 to 300 (got 0)' },
     ]);
     expect(await rowOf(client.client_id)).toEqual(row);

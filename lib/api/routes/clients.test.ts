@@ -70,7 +70,12 @@ describe('POST /tenants/{slug}/clients', () => {
   it.each<[unknown, string[]]>([
     [{}, ['client_name']],
     [{ client_name: 'X', backchannel_poll_interval: 0 }, ['backchannel_poll_interval']],
-    [{ client_name: 'X', backchannel_token_delivery_mode: 'push' }, ['backchannel_token_delivery_mode']],
+    [{ client_name: 'X', backchannel_token_delivery_mode: 'fax' }, ['backchannel_token_delivery_mode']],
+    [{ client_name: 'X', backchannel_token_delivery_mode: 'push' }, ['backchannel_client_notification_endpoint']],
+    [
+      { client_name: 'X', backchannel_token_delivery_mode: 'ping', backchannel_client_notification_endpoint: 'https://10.0.0.1/cb' },
+      ['backchannel_client_notification_endpoint'],
+    ],
     [{ client_name: 'X', grant_types: ['urn:openid:params:grant-type:ciba', 'password'] }, ['grant_types.1']],
     [{ client_name: 'X', client_secret: 'chosen' }, ['client_secret']],
   ])('refuses %j with 400 validation_failed on %j', async (body, paths) => {
