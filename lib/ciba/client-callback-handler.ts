@@ -47,26 +47,31 @@ const asDeliveryResult = (result: CallbackAttemptResult, sealedSecret?: string):
 /** A final failure with nothing sent. */
 const dropped = (error: string): DeliveryResult => ({ ok: false, error, retryable: false });
 
-type Endpoint = { url: string; bearerToken: string };
+type Endpoint = { url: string; bearerToken: string; idempotencyKey: string };
 
 /** The client's notification endpoint now (settings may have changed since the request), or why there is none. */
 const findEndpoint = async (
   db: Db,
-  payload: CallbackPayload,
+  message: ClaimedOutboxMessage,
   secret: CallbackMessageSecret,
 ): Promise<{ endpoint: Endpoint; client: ReturnType<typeof toClientRecord> } | { error: string }> => {
+  const payload = JSON.parse(message.payload) as CallbackPayload;
   const row = await db.client.findUnique({ where: { id: payload.clientId } });
   if (!row) return { error: 'the client was deleted' };
   const client = toClientRecord(row);
   if (client.notificationEndpoint === null) return { error: 'the client has no notification endpoint any more' };
 
-  return { endpoint: { url: client.notificationEndpoint, bearerToken: secret.client_notification_token }, client };
+  return {
+    endpoint: { url: client.notificationEndpoint, bearerToken: secret.client_notification_token, idempotencyKey: message.id },
+    client,
+  };
 };
 
 const post = (endpoint: Endpoint, body: unknown) =>
   postCallback({
     endpoint: endpoint.url,
     bearerToken: endpoint.bearerToken,
+    idempotencyKey: endpoint.idempotencyKey,
     body: JSON.stringify(body),
     allowHttpLoopback: getBaseEnv().allowHttpLoopbackCallbacks,
   });
@@ -84,8 +89,7 @@ const pushError = (authReqId: string, error: 'access_denied' | 'expired_token' |
  * nothing: the request stays redeemable by polling until it expires.
  */
 const deliverPing = async (db: Db, message: ClaimedOutboxMessage, secret: CallbackMessageSecret): Promise<DeliveryResult> => {
-  const payload = JSON.parse(message.payload) as CallbackPayload;
-  const found = await findEndpoint(db, payload, secret);
+  const found = await findEndpoint(db, message, secret);
   if ('error' in found) return dropped(found.error);
 
   return asDeliveryResult(await post(found.endpoint, { auth_req_id: secret.auth_req_id }));
@@ -107,7 +111,7 @@ const deliverPush = async (
   now: Date,
 ): Promise<DeliveryResult> => {
   const payload = JSON.parse(message.payload) as CallbackPayload;
-  const found = await findEndpoint(db, payload, secret);
+  const found = await findEndpoint(db, message, secret);
   if ('error' in found) return dropped(found.error);
   const authReqId = secret.auth_req_id;
   if (payload.outcome === 'denied') {

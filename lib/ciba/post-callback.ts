@@ -22,6 +22,8 @@ export type PostCallbackOptions = {
   endpoint: string;
   bearerToken: string;
   body: string;
+  /** The outbox message id: sent as `Idempotency-Key`, the same on every attempt, so a receiver can drop a repeat. */
+  idempotencyKey: string;
   allowHttpLoopback: boolean;
   resolve?: ResolveHost;
 };
@@ -95,6 +97,7 @@ export const postCallback = async (options: PostCallbackOptions): Promise<Callba
         'content-type': 'application/json',
         'content-length': String(body.length),
         'user-agent': 'Backchannel-CIBA-callback',
+        'idempotency-key': options.idempotencyKey,
       },
       agent: false,
     });

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 /** One request the receiver got. */
 export type ReceivedCallback = { method: string; path: string; headers: IncomingHttpHeaders; body: string };
 
-/** How the receiver answers a request: a status, headers and a body. */
-export type CallbackAnswer = { status: number; headers?: Record<string, string>; body?: string };
+/** How the receiver answers a request: a status, headers and a body, after `delayMs` (default at once). */
+export type CallbackAnswer = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
 
 export type CallbackReceiver = {
   /** http://127.0.0.1:<port> */
@@ -27,6 +27,7 @@ export type CallbackReceiver = {
 export const startCallbackReceiver = async (): Promise<CallbackReceiver> => {
   const received: ReceivedCallback[] = [];
   const answers = new Map<string, CallbackAnswer[]>();
+  const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -34,8 +35,17 @@ export const startCallbackReceiver = async (): Promise<CallbackReceiver> => {
       const path = request.url ?? '/';
       received.push({ method: request.method ?? '', path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
       const answer = answers.get(path)?.shift() ?? { status: 204 };
-      response.writeHead(answer.status, answer.headers);
-      response.end(answer.body);
+      const respond = () => {
+        if (response.destroyed) return;
+        response.writeHead(answer.status, answer.headers);
+        response.end(answer.body);
+      };
+      if (!answer.delayMs) return respond();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        respond();
+      }, answer.delayMs);
+      timers.add(timer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,6 +68,7 @@ export const startCallbackReceiver = async (): Promise<CallbackReceiver> => {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
