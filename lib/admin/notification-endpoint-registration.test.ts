@@ -60,7 +60,10 @@ describe('registering a notification endpoint', () => {
     ['https://user:secret@app.example.com/cb', /must not contain credentials/],
     ['https://app.example.com/cb#fragment', /must not contain a fragment/],
     ['not a url', /must be an absolute https:\/\/ URL/],
-    ['https://10.1.2.3/cb', /must not resolve to a loopback, private or link-local address \(10\.1\.2\.3 resolves to 10\.1\.2\.3\)/],
+    [
+      'https://10.1.2.3/cb',
+      /must not resolve to a loopback, private or link-local address \(10\.1\.2\.3 resolves to 10\.1\.2\.3\)/,
+    ],
     ['https://192.168.1.10/cb', /private or link-local/],
     ['https://172.16.0.1/cb', /private or link-local/],
     ['https://169.254.169.254/latest/meta-data', /private or link-local/],
@@ -85,7 +88,10 @@ describe('registering a notification endpoint', () => {
   it('requires an endpoint for ping and push', async () => {
     for (const mode of ['ping', 'push']) {
       expect(await refusal(create(mode))).toEqual([
-        { path: 'backchannel_client_notification_endpoint', message: `is required when backchannel_token_delivery_mode is ${mode}` },
+        {
+          path: 'backchannel_client_notification_endpoint',
+          message: `is required when backchannel_token_delivery_mode is ${mode}`,
+        },
       ]);
       expect(await refusal(create(mode, null))).toHaveLength(1);
     }
@@ -129,7 +135,9 @@ describe('registering a notification endpoint', () => {
           metadata: { backchannel_token_delivery_mode: 'push' },
         }),
       ),
-    ).toEqual([{ path: 'backchannel_client_notification_endpoint', message: 'is required when backchannel_token_delivery_mode is push' }]);
+    ).toEqual([
+      { path: 'backchannel_client_notification_endpoint', message: 'is required when backchannel_token_delivery_mode is push' },
+    ]);
     const stored = await db.client.findUniqueOrThrow({ where: { clientId: client.client_id } });
     expect(stored).toMatchObject({ deliveryMode: 'poll', notificationEndpoint: null });
 

@@ -123,9 +123,9 @@ it('the approving process killed right after its commit: a worker started afterw
   await exited(worker);
 
   expect(receiver.to('/cb').map((callback) => callback.body)).toEqual([JSON.stringify({ auth_req_id: authReqId })]);
-  expect(await db.outboxAttempt.findMany({ where: { messageId: message.id }, select: { attempt: true, outcome: true } })).toEqual([
-    { attempt: 1, outcome: 'delivered' },
-  ]);
+  expect(await db.outboxAttempt.findMany({ where: { messageId: message.id }, select: { attempt: true, outcome: true } })).toEqual(
+    [{ attempt: 1, outcome: 'delivered' }],
+  );
 }, 60_000);
 
 it('a worker killed after the endpoint received the callback, before recording it: resent once with the same Idempotency-Key', async () => {

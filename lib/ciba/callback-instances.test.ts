@@ -101,7 +101,11 @@ it(`two instances approving ${REQUESTS} ping requests and delivering at once: ${
   });
   await Promise.all(
     requestIds.map(async (requestId, index) => {
-      const result = await completeBackchannelRequest(instances[index % 2], { requestId, decision: 'approve', actor: TEST_ACTOR });
+      const result = await completeBackchannelRequest(instances[index % 2], {
+        requestId,
+        decision: 'approve',
+        actor: TEST_ACTOR,
+      });
       expect(result).toEqual({ ok: true, status: 'approved' });
     }),
   );

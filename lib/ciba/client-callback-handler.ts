@@ -1,10 +1,5 @@
 import { randomInt } from 'node:crypto';
-import {
-  PING_CALLBACK,
-  PUSH_CALLBACK,
-  type CallbackMessageSecret,
-  type CallbackPayload,
-} from '@/lib/ciba/client-callback';
+import { PING_CALLBACK, PUSH_CALLBACK, type CallbackMessageSecret, type CallbackPayload } from '@/lib/ciba/client-callback';
 import { postCallback, type CallbackAttemptResult } from '@/lib/ciba/post-callback';
 import { issueTokensForApprovedRequest, type CibaTokenResponse } from '@/lib/ciba/redeem-ciba-grant';
 import { toClientRecord } from '@/lib/clients/client-record';
@@ -121,7 +116,10 @@ const deliverPush = async (
   }
   if (payload.outcome === 'expired') {
     return asDeliveryResult(
-      await post(found.endpoint, pushError(authReqId, 'expired_token', 'The authorization request expired before the end-user answered.')),
+      await post(
+        found.endpoint,
+        pushError(authReqId, 'expired_token', 'The authorization request expired before the end-user answered.'),
+      ),
     );
   }
   if (secret.token_response) {
@@ -130,7 +128,8 @@ const deliverPush = async (
 
   const request = await store.findRequestForPoll(sha256Base64Url(authReqId));
   if (!request) return dropped('the request no longer exists');
-  if (request.status === 'cancelled' || request.status === 'denied') return dropped('the request was cancelled before its tokens were pushed');
+  if (request.status === 'cancelled' || request.status === 'denied')
+    return dropped('the request was cancelled before its tokens were pushed');
   if (request.status === 'redeemed') {
     // Redeemed, but this message holds no tokens: none can be sent again, so the client is told the transaction failed.
     return asDeliveryResult(
@@ -139,7 +138,9 @@ const deliverPush = async (
   }
   if (isRequestExpired(request, now)) return dropped('the request expired before its tokens were pushed');
   if (request.userBlocked) {
-    return asDeliveryResult(await post(found.endpoint, pushError(authReqId, 'access_denied', 'The end-user is not allowed to sign in.')));
+    return asDeliveryResult(
+      await post(found.endpoint, pushError(authReqId, 'access_denied', 'The end-user is not allowed to sign in.')),
+    );
   }
   const tenant = await db.tenant.findUnique({ where: { id: message.tenantId }, select: TENANT_RECORD_COLUMNS });
   if (!tenant) return dropped('the tenant was deleted');

@@ -82,16 +82,24 @@ const start = async (client: ClientCredentials, params: Record<string, string> =
 };
 
 const decide = async (requestId: string, decision: RequestDecision, now?: Date) =>
-  expect(await completeBackchannelRequest(testStore(), { requestId, decision, actor: TEST_ACTOR, now })).toMatchObject({ ok: true });
+  expect(await completeBackchannelRequest(testStore(), { requestId, decision, actor: TEST_ACTOR, now })).toMatchObject({
+    ok: true,
+  });
 
 const poll = (client: ClientCredentials, authReqId: string, at?: Date) =>
-  call(formRequest('/t/acme/oauth/token', { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId }, { auth: client, receivedAt: at }));
+  call(
+    formRequest('/t/acme/oauth/token', { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId }, { auth: client, receivedAt: at }),
+  );
 
 const callbackMessage = async (requestId: string) =>
   db.outboxMessage.findFirstOrThrow({ where: { requestId, type: { in: ['ping_callback', 'push_callback'] } } });
 
 const attemptsOf = async (messageId: string) =>
-  db.outboxAttempt.findMany({ where: { messageId }, orderBy: { attempt: 'asc' }, select: { attempt: true, outcome: true, error: true } });
+  db.outboxAttempt.findMany({
+    where: { messageId },
+    orderBy: { attempt: 'asc' },
+    select: { attempt: true, outcome: true, error: true },
+  });
 
 /** The request's events but the approval email's (decided here before the email went out, it is never sent). */
 const eventTypes = async (requestId: string) =>
@@ -222,7 +230,9 @@ describe('ping (CIBA §10.2)', () => {
     expect(receiver.to(client.path)).toHaveLength(1);
     const message = await callbackMessage(requestId);
     expect(message).toMatchObject({ status: 'failed', attempts: 1, lastError: 'HTTP 401: {"error":"invalid_token"}' });
-    expect(await attemptsOf(message.id)).toEqual([{ attempt: 1, outcome: 'failed', error: 'HTTP 401: {"error":"invalid_token"}' }]);
+    expect(await attemptsOf(message.id)).toEqual([
+      { attempt: 1, outcome: 'failed', error: 'HTTP 401: {"error":"invalid_token"}' },
+    ]);
     const failed = await db.event.findFirstOrThrow({ where: { requestId, type: 'ciba_callback_failed' } });
     expect(JSON.parse(failed.detail!)).toMatchObject({ mode: 'ping', final: true, attempt: 1, next_attempt_at: null });
   });

@@ -122,7 +122,9 @@ export const completeBackchannelRequest = async (
         const callback = queueClientCallback({ id: timeOrderedId(now), request: matched, decision, now });
 
         return {
-          events: [{ ...buildEvent(outcome.event, requestEventSubject(matched), { by: actor }, now), actor: auditActorOf(actor) }],
+          events: [
+            { ...buildEvent(outcome.event, requestEventSubject(matched), { by: actor }, now), actor: auditActorOf(actor) },
+          ],
           outbox: callback ? [callback] : [],
         };
       },

@@ -56,7 +56,10 @@ describe('toClientRecord', () => {
     [{ bindingMessageCharset: 'ascii' }, /binding_message_charset/],
     [{ tokenEndpointAuthMethod: 'private_key_jwt' }, /token_endpoint_auth_method: private_key_jwt is not supported yet/],
     [{ deliveryMode: 'fax' }, /backchannel_token_delivery_mode: must be one of poll, ping, push/],
-    [{ deliveryMode: 'push' }, /backchannel_client_notification_endpoint: is required when backchannel_token_delivery_mode is push/],
+    [
+      { deliveryMode: 'push' },
+      /backchannel_client_notification_endpoint: is required when backchannel_token_delivery_mode is push/,
+    ],
     [{ idTokenSignedResponseAlg: 'none' }, /id_token_signed_response_alg/],
     [{ grantTypes: `${CIBA_GRANT_TYPE} password` }, /grant_types\.1/],
     [{ pollInterval: 0 }, /backchannel_poll_interval/],

@@ -73,7 +73,12 @@ const settlementFor = (
 const attemptEvent = (
   kind: 'notification' | 'callback',
   subject: Parameters<typeof buildEvent>[1],
-  { message, settlement, channel, revokesTokens }: { message: ClaimedOutboxMessage; settlement: OutboxSettlement; channel: string; revokesTokens: boolean },
+  {
+    message,
+    settlement,
+    channel,
+    revokesTokens,
+  }: { message: ClaimedOutboxMessage; settlement: OutboxSettlement; channel: string; revokesTokens: boolean },
   now: Date,
 ): EventRecord => {
   if (kind === 'callback') {

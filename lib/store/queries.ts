@@ -827,7 +827,10 @@ export const settleOutboxBatch = defineQuery<{ owner: string; settlements: strin
  * attempt sends the same tokens).
  */
 export const updateOutboxSecret = defineQuery<{ id: string; encryptedSecret: string }>('update-outbox-secret', (db, p) =>
-  db.updateTable('OutboxMessage').set({ encryptedSecret: p('encryptedSecret') }).where('id', '=', p('id')),
+  db
+    .updateTable('OutboxMessage')
+    .set({ encryptedSecret: p('encryptedSecret') })
+    .where('id', '=', p('id')),
 );
 
 export const selectOutboxMessage = defineQuery<{ id: string }, Row<'OutboxMessage'>>('outbox-message', (db, p) =>

@@ -33,7 +33,12 @@ export const startCallbackReceiver = async (): Promise<CallbackReceiver> => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const path = request.url ?? '/';
-      received.push({ method: request.method ?? '', path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: request.method ?? '',
+        path,
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const answer = answers.get(path)?.shift() ?? { status: 204 };
       const respond = () => {
         if (response.destroyed) return;

@@ -73,7 +73,11 @@ describe('POST /tenants/{slug}/clients', () => {
     [{ client_name: 'X', backchannel_token_delivery_mode: 'fax' }, ['backchannel_token_delivery_mode']],
     [{ client_name: 'X', backchannel_token_delivery_mode: 'push' }, ['backchannel_client_notification_endpoint']],
     [
-      { client_name: 'X', backchannel_token_delivery_mode: 'ping', backchannel_client_notification_endpoint: 'https://10.0.0.1/cb' },
+      {
+        client_name: 'X',
+        backchannel_token_delivery_mode: 'ping',
+        backchannel_client_notification_endpoint: 'https://10.0.0.1/cb',
+      },
       ['backchannel_client_notification_endpoint'],
     ],
     [{ client_name: 'X', grant_types: ['urn:openid:params:grant-type:ciba', 'password'] }, ['grant_types.1']],
