@@ -195,6 +195,32 @@ describe('backchannel CLI', () => {
     });
   });
 
+  it('registers a ping client with its notification endpoint; refuses a private or plain-http one, naming the flag', async () => {
+    // prettier-ignore
+    const created = await runJson([
+      'client', 'create', '--tenant', 'acme', '--name', 'Agent', '--delivery-mode', 'ping',
+      '--notification-endpoint', 'https://93.184.215.14/ciba/cb',
+    ]);
+    expect(created).toMatchObject({
+      backchannel_token_delivery_mode: 'ping',
+      backchannel_client_notification_endpoint: 'https://93.184.215.14/ciba/cb',
+    });
+
+    // prettier-ignore
+    const refused = await runCli([
+      'client', 'update', '--tenant', 'acme', '--client-id', created.client_id, '--notification-endpoint', 'https://10.1.2.3/cb',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trimEnd()).toBe(
+      'backchannel: --notification-endpoint: must not resolve to a loopback, private or link-local address (10.1.2.3 resolves to 10.1.2.3)',
+    );
+    const missing = await runCli(['client', 'create', '--tenant', 'acme', '--name', 'Pusher', '--delivery-mode', 'push']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trimEnd()).toBe(
+      'backchannel: --notification-endpoint: is required when backchannel_token_delivery_mode is push',
+    );
+  });
+
   it('rotates a client secret: a new one, shown once, stored only as a hash', async () => {
     const client = await runJson(['client', 'create', '--tenant', 'acme', '--name', 'Rotating']);
     const rotated = await runJson(['client', 'rotate-secret', '--tenant', 'acme', '--client-id', client.client_id]);

@@ -102,9 +102,15 @@ test('create an application: its secret is shown once', async ({ page }) => {
 test('application settings: every supported setting, unsupported ones disabled, errors next to the field', async ({ page }) => {
   await page.goto(`/admin/t/${slug}/applications/${clientId}`);
   await expect(page.getByLabel('Authentication method').locator('option[value="private_key_jwt"]')).toBeDisabled();
-  await expect(page.getByLabel('Token delivery mode').locator('option[value="ping"]')).toBeDisabled();
-  await expect(page.getByLabel('Notification endpoint')).toBeDisabled();
   await expect(page.getByRole('checkbox', { name: 'Refresh tokens' })).toBeDisabled();
+
+  // Push needs a notification endpoint on a public address.
+  await page.getByLabel('Token delivery mode').selectOption('push');
+  await page.getByLabel('Notification endpoint').fill('https://10.0.0.1/cb');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText(/must not resolve to a loopback, private or link-local address/i)).toBeVisible();
+  await page.getByLabel('Token delivery mode').selectOption('poll');
+  await page.getByLabel('Notification endpoint').fill('');
 
   await page.getByLabel('Minimum poll interval (seconds)').fill('0');
   await page.getByLabel('Shortest expiry (seconds)').fill('600');

@@ -144,7 +144,9 @@ export const checkNotificationEndpoint = async (
     return {
       ok: false,
       problem: `must not resolve to a loopback, private or link-local address (${host} resolves to ${forbidden})${
-        options.allowHttpLoopback ? '' : '; loopback endpoints need ALLOW_HTTP_LOOPBACK_CALLBACKS=true'
+        !options.allowHttpLoopback && LOOPBACK.check(forbidden, isIP(forbidden) === 6 ? 'ipv6' : 'ipv4')
+          ? '; loopback endpoints need ALLOW_HTTP_LOOPBACK_CALLBACKS=true'
+          : ''
       }`,
     };
   }
