@@ -60,6 +60,15 @@ describe('getBaseEnv', () => {
     });
   });
 
+  it('reads ALLOW_HTTP_LOOPBACK_CALLBACKS as exactly true or false, off by default', () => {
+    expect(baseEnvWith({ ALLOW_HTTP_LOOPBACK_CALLBACKS: '' }).allowHttpLoopbackCallbacks).toBe(false);
+    expect(baseEnvWith({ ALLOW_HTTP_LOOPBACK_CALLBACKS: 'true' }).allowHttpLoopbackCallbacks).toBe(true);
+    expect(baseEnvWith({ ALLOW_HTTP_LOOPBACK_CALLBACKS: 'FALSE' }).allowHttpLoopbackCallbacks).toBe(false);
+    expect(() => baseEnvWith({ ALLOW_HTTP_LOOPBACK_CALLBACKS: 'yes' })).toThrow(
+      'ALLOW_HTTP_LOOPBACK_CALLBACKS must be true or false, not "yes".',
+    );
+  });
+
   it('reads BACKCHANNEL_DEBUG as a flag', () => {
     expect(baseEnvWith({ BACKCHANNEL_DEBUG: '1' }).debug).toBe(true);
     expect(baseEnvWith({ BACKCHANNEL_DEBUG: 'false' }).debug).toBe(false);

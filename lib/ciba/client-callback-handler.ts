@@ -173,8 +173,12 @@ const deliverPush = async (
 const secretOf = (secret: string | null): CallbackMessageSecret | null =>
   secret === null ? null : (JSON.parse(secret) as CallbackMessageSecret);
 
+/** Past its deadline (a worker that was down for long): the request is over, nothing is sent. */
+const isPastDeadline = (message: ClaimedOutboxMessage, now: Date): boolean =>
+  now.getTime() > Date.parse((JSON.parse(message.payload) as CallbackPayload).deadline);
+
 /** The outbox handler of ping callbacks (CIBA §10.2). */
-export const createPingCallbackHandler = (db: Db): OutboxHandler => ({
+export const createPingCallbackHandler = (db: Db, clock: () => Date = () => new Date()): OutboxHandler => ({
   type: PING_CALLBACK,
   channel: 'ping',
   events: 'callback',
@@ -182,6 +186,7 @@ export const createPingCallbackHandler = (db: Db): OutboxHandler => ({
   deliver: async (message, secret) => {
     const opened = secretOf(secret);
     if (!opened) return dropped('the callback has no secret');
+    if (isPastDeadline(message, clock())) return dropped('the request expired before its callback could be delivered');
 
     return deliverPing(db, message, opened);
   },
@@ -203,7 +208,9 @@ export const createPushCallbackHandler = (
   deliver: async (message, secret) => {
     const opened = secretOf(secret);
     if (!opened) return dropped('the callback has no secret');
+    const now = clock();
+    if (isPastDeadline(message, now)) return dropped('the request expired before its callback could be delivered');
 
-    return deliverPush({ db, store }, message, opened, clock());
+    return deliverPush({ db, store }, message, opened, now);
   },
 });

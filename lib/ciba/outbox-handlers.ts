@@ -11,6 +11,6 @@ import type { ProtocolStore } from '@/lib/store/protocol-store';
  */
 export const createOutboxHandlers = ({ db, store }: { db: Db; store: ProtocolStore }, clock?: () => Date): OutboxHandler[] => [
   createApprovalEmailHandler(store, clock),
-  createPingCallbackHandler(db),
+  createPingCallbackHandler(db, clock),
   createPushCallbackHandler({ db, store }, clock),
 ];

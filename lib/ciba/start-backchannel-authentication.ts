@@ -60,7 +60,10 @@ export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_i
  * approval email's outbox message and the `ciba_start_succeeded` event are
  * stored in one unit; the outbox worker sends the email after the commit
  * (the client is not kept waiting for the provider), and the
- * client receives `auth_req_id`, `expires_in` and `interval` (§7.3).
+ * client receives `auth_req_id`, `expires_in` and — unless it is a push
+ * client, which never polls — `interval` (§7.3). A ping or push client must
+ * send `client_notification_token` (§7.1); it is sealed with the auth_req_id
+ * on the request, for the callback the decision queues (lib/ciba/client-callback.ts).
  * The tenant's abuse limits (lib/ciba/admission.ts) are checked and counted
  * with the write, after every validation: a refusal is 429 with Retry-After
  * and writes nothing but its event.
