@@ -202,10 +202,10 @@ describe('ping (CIBA §10.2)', () => {
     await cancelRequest(db, CLI_PRINCIPAL, { tenantSlug: 'acme', id: cancelled.requestId });
     await deliverOutbox();
 
-    expect(receiver.to(client.path).map((callback) => JSON.parse(callback.body))).toEqual([
-      { auth_req_id: denied.authReqId },
-      { auth_req_id: cancelled.authReqId },
-    ]);
+    // One claim delivers both at once: in either order.
+    const bodies = receiver.to(client.path).map((callback) => JSON.parse(callback.body) as { auth_req_id: string });
+    expect(bodies).toHaveLength(2);
+    expect(bodies).toEqual(expect.arrayContaining([{ auth_req_id: denied.authReqId }, { auth_req_id: cancelled.authReqId }]));
     expectOAuthError(await poll(client, denied.authReqId), 400, 'access_denied');
     expectOAuthError(await poll(client, cancelled.authReqId), 400, 'access_denied');
   });
@@ -400,10 +400,14 @@ describe('push (CIBA §10.3, §12)', () => {
     const cancelled = await start(client);
     await decide(cancelled.requestId, 'cancel');
     await deliverOutbox();
-    expect(receiver.to(client.path).map((callback) => JSON.parse(callback.body))).toEqual([
-      { auth_req_id: denied.authReqId, error: 'access_denied', error_description: expect.any(String) },
-      { auth_req_id: cancelled.authReqId, error: 'access_denied', error_description: expect.any(String) },
-    ]);
+    const bodies = receiver.to(client.path).map((callback) => JSON.parse(callback.body) as Record<string, unknown>);
+    expect(bodies).toHaveLength(2);
+    expect(bodies).toEqual(
+      expect.arrayContaining([
+        { auth_req_id: denied.authReqId, error: 'access_denied', error_description: expect.any(String) },
+        { auth_req_id: cancelled.authReqId, error: 'access_denied', error_description: expect.any(String) },
+      ]),
+    );
   });
 
   it('after expiry: {"auth_req_id","error":"expired_token","error_description"}', async () => {
