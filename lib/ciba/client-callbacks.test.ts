@@ -258,11 +258,12 @@ describe('ping (CIBA §10.2)', () => {
     receiver.answer(client.path, { status: 500, body: 'oops' }, { status: 200 });
     const { authReqId, requestId } = await start(client);
     await decide(requestId, 'approve');
-    await deliverOutbox();
+    const first = new Date();
+    await deliverOutbox(first);
     const message = await callbackMessage(requestId);
     expect(message).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 500: oops' });
-    // The back-off (1 s with jitter) has not passed: nothing is sent again yet.
-    await deliverOutbox();
+    // The back-off (about 1 s, with jitter) has not passed: nothing is sent again yet.
+    await deliverOutbox(first);
     expect(receiver.to(client.path)).toHaveLength(1);
 
     await deliverOutbox(minutesLater(1));
