@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConsoleData } from './lib/console-load';
+import { measurePingLatency, startPingReceiver, type PingLatency } from './lib/ping-latency';
 import type { MonitorFigure } from './lib/monitor-load';
 import { bulkLoad, type BulkLoadResult } from './lib/scale';
 import { SQLITE_SYNCHRONOUS } from '../lib/db/sqlite-durability';
@@ -100,6 +101,10 @@ const FLOW_CONCURRENCY = 50;
 const TOKEN_POLLERS = 200;
 const TOKEN_POLLERS_SCENARIO = `(c) full flow, ${TOKEN_POLLERS} at once`;
 const USERS = 10;
+/** Approvals the ping-latency figure times (one after another, on an idle server). */
+const PING_SAMPLES = 200;
+/** The user the ping-latency requests name (not one of the load's users). */
+const PING_USER = 'ping@bench.test';
 const POLL_INTERVAL = 1; // the bench client's poll interval (client create --poll-interval)
 /**
  * Pending-poll pool: polls of one auth_req_id are pool/rate apart. CIBA wants
@@ -648,6 +653,8 @@ const main = async () => {
     HOST: '127.0.0.1',
     APP_URL: `http://localhost:${bcPort}`,
     BACKCHANNEL_DATA_DIR: dataDir,
+    // The ping-latency figure's notification endpoint is an HTTP server on 127.0.0.1 in this process.
+    ALLOW_HTTP_LOOPBACK_CALLBACKS: 'true',
   };
   delete bcEnv.DATABASE_URL;
   if (PG) {
@@ -680,6 +687,20 @@ const main = async () => {
       ),
     );
   }
+  const pingReceiver = await startPingReceiver();
+  const pingClient = cli(bcEnv, [
+    'client',
+    'create',
+    '--tenant',
+    'bench',
+    '--name',
+    'Ping bench',
+    '--delivery-mode',
+    'ping',
+    '--notification-endpoint',
+    pingReceiver.endpoint,
+  ]);
+  cli(bcEnv, ['user', 'create', '--tenant', 'bench', '--email', PING_USER]);
   const sqliteFile = join(dataDir, 'backchannel.db');
   const bcScript = [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), 'bin/start.mjs'];
   const bcReady = `http://127.0.0.1:${bcPort}/t/bench/.well-known/openid-configuration`;
@@ -723,6 +744,24 @@ const main = async () => {
   // Issue 9: a client that retries a timed-out token request loses its tokens (the replay rule), so
   // the success path must stay fast with many clients at once.
   if (!QUICK) results.push(await scenarioFlow(target, { concurrency: TOKEN_POLLERS }, bcEnv, TOKEN_POLLERS_SCENARIO));
+  // Issue 10: a ping client is told within milliseconds of the approval, not at its next poll.
+  const pingCount = QUICK ? 30 : PING_SAMPLES;
+  log(`backchannel: ping delivery latency, ${pingCount} approvals one after another…`);
+  const ping = await measurePingLatency({
+    url: target.url,
+    appUrl: bcEnv.APP_URL!,
+    tenantSlug: 'bench',
+    basic: basic(pingClient.client_id, pingClient.client_secret),
+    email: PING_USER,
+    logFile: bc.logFile,
+    receiver: pingReceiver,
+    count: pingCount,
+  });
+  meta.pingLatency = ping;
+  await pingReceiver.close();
+  log(
+    `backchannel: ping after approval p50 ${fmt(ping.p50)} ms, p99 ${fmt(ping.p99)} ms (${ping.count} pings, ${ping.failures} failures)`,
+  );
   if (watcher) {
     const watched = await watcher.stop();
     meta.watch = watched;
@@ -1045,6 +1084,14 @@ const report = (scale: ScaleCheck | undefined, monitor: MonitorFigure | undefine
   console.log(`Peak RSS: VmHWM of the server during the measured window (reset with clear_refs before it).`);
   const sqliteSync = meta.sqliteSynchronous as { backchannel: string; peer: string };
   console.log(`SQLite synchronous: Backchannel ${sqliteSync.backchannel}, peer ${sqliteSync.peer}; ${String(meta.pinning)}.`);
+  const ping = meta.pingLatency as PingLatency | undefined;
+  if (ping) {
+    console.log('');
+    console.log(
+      `Ping delivery (Backchannel, idle): approval POST → ping at the client's endpoint p50 ${fmt(ping.p50)} ms, p99 ${fmt(ping.p99)} ms, max ${fmt(ping.max)} ms ` +
+        `(${ping.count} pings${ping.failures ? `, ${ping.failures} FAILED` : ''}; target: p50 under 100 ms)`,
+    );
+  }
   if (scale) {
     const w = scale.withinTwentyPercent;
     console.log('');
