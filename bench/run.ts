@@ -1088,7 +1088,7 @@ const report = (scale: ScaleCheck | undefined, monitor: MonitorFigure | undefine
   if (ping) {
     console.log('');
     console.log(
-      `Ping delivery (Backchannel, idle): approval POST → ping at the client's endpoint p50 ${fmt(ping.p50)} ms, p99 ${fmt(ping.p99)} ms, max ${fmt(ping.max)} ms ` +
+      `Ping delivery (Backchannel, one approval at a time): approval POST → ping at the client's endpoint p50 ${fmt(ping.p50)} ms, p99 ${fmt(ping.p99)} ms, max ${fmt(ping.max)} ms ` +
         `(${ping.count} pings${ping.failures ? `, ${ping.failures} FAILED` : ''}; target: p50 under 100 ms)`,
     );
   }

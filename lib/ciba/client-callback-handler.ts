@@ -131,10 +131,12 @@ const deliverPush = async (
   if (request.status === 'cancelled' || request.status === 'denied')
     return dropped('the request was cancelled before its tokens were pushed');
   if (request.status === 'redeemed') {
-    // Redeemed, but this message holds no tokens: none can be sent again, so the client is told the transaction failed.
-    return asDeliveryResult(
-      await post(found.endpoint, pushError(authReqId, 'transaction_failed', 'The tokens could not be delivered.')),
-    );
+    // Redeemed, but this message holds no tokens (they were lost before delivery): none can be sent
+    // again. The client is told the transaction failed, and the failure is final, so the tokens are revoked.
+    const told = await post(found.endpoint, pushError(authReqId, 'transaction_failed', 'The tokens could not be delivered.'));
+    const outcome = told.kind === 'delivered' ? `HTTP ${told.status}` : told.error;
+
+    return dropped(`the pushed tokens were lost before delivery; transaction_failed sent (${outcome})`);
   }
   if (isRequestExpired(request, now)) return dropped('the request expired before its tokens were pushed');
   if (request.userBlocked) {

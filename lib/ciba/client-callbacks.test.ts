@@ -1,6 +1,7 @@
 // Ping and push delivery (CIBA §10.2, §10.3, §12) end to end: bc-authorize,
 // a decision, the outbox worker, and a real notification endpoint (an HTTP
 // server on 127.0.0.1) — on SQLite, and on PostgreSQL in its pass.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -421,6 +422,22 @@ describe('push (CIBA §10.3, §12)', () => {
       { auth_req_id: authReqId, error: 'expired_token', error_description: expect.any(String) },
     ]);
     expect(await callbackMessage(requestId)).toMatchObject({ status: 'delivered' });
+  });
+
+  it('tokens lost before delivery (the request redeemed, the message without them): transaction_failed, final, tokens revoked', async () => {
+    const client = await registerClient('push');
+    const { authReqId, requestId } = await start(client);
+    await decide(requestId, 'approve');
+    const row = await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId } });
+    // What a redemption whose sealed token response never reached the message would leave.
+    expect(await testStore().redeemRequest({ request: row, now: new Date(), accessTokenJti: randomUUID() })).toBe(true);
+    await deliverOutbox();
+
+    expect(receiver.to(client.path).map((callback) => JSON.parse(callback.body))).toEqual([
+      { auth_req_id: authReqId, error: 'transaction_failed', error_description: expect.any(String) },
+    ]);
+    expect(await callbackMessage(requestId)).toMatchObject({ status: 'failed' });
+    expect((await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId } })).tokensRevokedAt).not.toBeNull();
   });
 
   it('a push that finally fails is a delivery failure and revokes the tokens it carried', async () => {
