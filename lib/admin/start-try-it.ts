@@ -7,7 +7,8 @@ import { ZResourceIdSchema } from '@/lib/admin/user-fields';
 import { eventActorOf, type Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
 import { callProtocolEndpointInProcess } from '@/lib/http/call-protocol-endpoint-in-process';
-import { sha256Base64Url } from '@/lib/oauth/crypto';
+import { CLIENT_METADATA_DEFAULTS } from '@/lib/clients/client-metadata';
+import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
 
 /** The scope Try it asks for unless told otherwise. */
 export const TRY_IT_DEFAULT_SCOPE = 'openid email';
@@ -89,11 +90,22 @@ export const startTryIt = async (
       login_hint,
       ...(binding_message ? { binding_message } : {}),
       ...(requested_expiry === undefined ? {} : { requested_expiry: String(requested_expiry) }),
+      // A ping or push application is called back at its notification endpoint with this token (CIBA §7.1); ignored for poll.
+      client_notification_token: randomToken(24),
     },
     inProcess: { clientId: client_id, vouchedBy: eventActorOf(principal) },
   });
   if (answer.status !== 200) return tryItOAuthErrorOf(answer);
-  const { auth_req_id, expires_in, interval } = answer.body as { auth_req_id: string; expires_in: number; interval: number };
+  // A push application's answer has no interval (it never polls): Try it still looks at the request every 5 s.
+  const {
+    auth_req_id,
+    expires_in,
+    interval = CLIENT_METADATA_DEFAULTS.backchannel_poll_interval,
+  } = answer.body as {
+    auth_req_id: string;
+    expires_in: number;
+    interval?: number;
+  };
   const request = await db.backchannelRequest.findUniqueOrThrow({
     where: { authReqIdHash: sha256Base64Url(auth_req_id) },
     select: { id: true },

@@ -189,6 +189,26 @@ describe('startTryIt and pollTryIt', () => {
     ]);
   });
 
+  it('starts for ping and push applications too (a client_notification_token of its own; push: no interval, Try it looks every 5 s)', async () => {
+    // Registered with a public address; nothing here is decided, so nothing is ever sent to it.
+    for (const mode of ['ping', 'push'] as const) {
+      const { client_id } = await createClient(db, CLI_PRINCIPAL, {
+        tenantSlug: 'acme',
+        metadata: {
+          client_name: `Try ${mode}`,
+          backchannel_token_delivery_mode: mode,
+          backchannel_client_notification_endpoint: 'https://93.184.215.14/cb',
+          backchannel_poll_interval: 2,
+        },
+      });
+      const result = await started({ client_id });
+      expect(result.interval).toBe(mode === 'ping' ? 2 : 5);
+      const request = await db.backchannelRequest.findUniqueOrThrow({ where: { id: result.request_id } });
+      expect(request.callbackSecret).toMatch(/^v1\./);
+      await db.backchannelRequest.delete({ where: { id: result.request_id } });
+    }
+  });
+
   it('takes the user by sub as well as by email', async () => {
     const start = await started({ login_hint: alice.sub });
     const request = await db.backchannelRequest.findUniqueOrThrow({ where: { id: start.request_id } });
