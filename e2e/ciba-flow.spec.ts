@@ -89,7 +89,7 @@ test('discovery describes a poll-mode CIBA provider per tenant', async () => {
     backchannel_authentication_endpoint: `${issuer}/bc-authorize`,
     userinfo_endpoint: `${issuer}/userinfo`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
-    backchannel_token_delivery_modes_supported: ['poll'],
+    backchannel_token_delivery_modes_supported: ['poll', 'ping', 'push'],
     grant_types_supported: [CIBA_GRANT_TYPE],
   });
   expect(globex.as.issuer).toBe(issuerOf('globex'));
