@@ -91,6 +91,40 @@ const deliverPing = async (db: Db, message: ClaimedOutboxMessage, secret: Callba
 };
 
 /**
+ * Why the redemption behind a push matched nothing, from a fresh read:
+ * another attempt redeemed it meanwhile (its lease had lapsed; the tokens it
+ * stored in the message are kept for the retry, never the stale secret this
+ * attempt claimed), the user was blocked (access_denied), or the request can
+ * no longer be redeemed (cancelled or expired: that decision's own message
+ * tells the client; the client lost the CIBA grant): final, nothing sent.
+ */
+const explainUnredeemedPush = async (
+  { db, store }: { db: Db; store: ProtocolStore },
+  message: ClaimedOutboxMessage,
+  endpoint: Endpoint,
+  authReqId: string,
+): Promise<DeliveryResult> => {
+  const current = await store.findRequestForPoll(sha256Base64Url(authReqId));
+  if (current?.status === 'redeemed') {
+    const stored = await db.outboxMessage.findUnique({ where: { id: message.id }, select: { encryptedSecret: true } });
+
+    return {
+      ok: false,
+      error: 'another attempt redeemed the request meanwhile',
+      retryable: true,
+      sealedSecret: stored?.encryptedSecret ?? undefined,
+    };
+  }
+  if (current?.userBlocked) {
+    return asDeliveryResult(
+      await post(endpoint, pushError(authReqId, 'access_denied', 'The end-user is not allowed to sign in.')),
+    );
+  }
+
+  return dropped('the request could no longer be redeemed (cancelled, expired, or the client lost the CIBA grant)');
+};
+
+/**
  * The push callback (CIBA §10.3): on approval, the token response plus
  * `auth_req_id` — minted by the same function as the token endpoint's, the
  * request redeemed in the same conditional update, and the response sealed
@@ -166,8 +200,7 @@ const deliverPush = async (
       },
     },
   );
-  // Another attempt redeemed it meanwhile (its lease had lapsed): the next attempt reads the tokens it stored.
-  if (!tokens) return { ok: false, error: 'the request changed while its tokens were minted', retryable: true };
+  if (!tokens) return explainUnredeemedPush({ db, store }, message, found.endpoint, authReqId);
 
   return asDeliveryResult(await post(found.endpoint, { ...tokens, auth_req_id: authReqId }), sealedSecret);
 };

@@ -9,6 +9,7 @@ import { createClient } from '@/lib/admin/create-client';
 import { cancelRequest } from '@/lib/admin/cancel-request';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
+import { setUserBlocked } from '@/lib/admin/set-user-blocked';
 import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 import { CLIENT_NOTIFICATION_TOKEN_MAX_LENGTH } from '@/lib/ciba/client-callback';
 import { completeBackchannelRequest, type RequestDecision } from '@/lib/ciba/complete-backchannel-request';
@@ -422,6 +423,26 @@ describe('push (CIBA §10.3, §12)', () => {
       { auth_req_id: authReqId, error: 'expired_token', error_description: expect.any(String) },
     ]);
     expect(await callbackMessage(requestId)).toMatchObject({ status: 'delivered' });
+  });
+
+  it('a user blocked after approval (which cancels the request): no tokens are minted, one push says access_denied', async () => {
+    const client = await registerClient('push');
+    const bob = await createUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: 'bob@example.com' });
+    const { authReqId, requestId } = await start(client, { login_hint: bob.email });
+    await decide(requestId, 'approve');
+    await setUserBlocked(db, CLI_PRINCIPAL, { tenantSlug: 'acme', email: bob.email, blocked: true });
+    await deliverOutbox();
+
+    expect(receiver.to(client.path).map((callback) => JSON.parse(callback.body))).toEqual([
+      { auth_req_id: authReqId, error: 'access_denied', error_description: expect.any(String) },
+    ]);
+    expect(await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({
+      status: 'cancelled',
+      accessTokenJti: null,
+    });
+    // The approval's message is dropped unsent; the cancel's carries the denial.
+    const messages = await db.outboxMessage.findMany({ where: { requestId, type: 'push_callback' }, orderBy: { id: 'asc' } });
+    expect(messages.map((message) => message.status)).toEqual(['failed', 'delivered']);
   });
 
   it('tokens lost before delivery (the request redeemed, the message without them): transaction_failed, final, tokens revoked', async () => {
