@@ -90,7 +90,13 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
                 description={`Backchannel authentication (${options.cibaGrantType}). Without it, every request is refused as unauthorized_client.`}
                 defaultChecked={(client.grant_types as readonly string[]).includes(options.cibaGrantType)}
               />
-              <Checkbox label="Refresh tokens" description={<NotBuiltNote>The refresh_token grant.</NotBuiltNote>} disabled />
+              <Checkbox
+                name="grant_types"
+                value={options.refreshTokenGrantType}
+                label="Refresh tokens"
+                description={`The ${options.refreshTokenGrantType} grant: a request whose granted scope includes offline_access also gets a refresh token, rotated on every use.`}
+                defaultChecked={(client.grant_types as readonly string[]).includes(options.refreshTokenGrantType)}
+              />
               {errors.grant_types ? (
                 <p className="text-sm text-red-700 dark:text-red-400">{errors.grant_types.join(' ')}</p>
               ) : null}
@@ -212,6 +218,13 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
                 label="ID token lifetime (seconds)"
                 value={client.id_token_lifetime}
                 bounds={bounds.tokenLifetime}
+                errors={errors}
+              />
+              <NumberField
+                name="refresh_token_lifetime"
+                label="Refresh token lifetime (seconds)"
+                value={client.refresh_token_lifetime}
+                bounds={bounds.refreshTokenLifetime}
                 errors={errors}
               />
             </div>

@@ -6,20 +6,14 @@ import { isRequestExpired } from '@/lib/store/request-lifecycle';
 import { grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown, unauthorizedClient } from '@/lib/oauth/errors';
-import { mintTokens } from '@/lib/oauth/tokens';
+import { grantsRefreshToken, mintTokenResponse, type TokenResponse } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
 
 /** The request a token poll names, read with the settings epoch before the client was authenticated. */
 export type PrefetchedPoll = { authReqIdHash: string; request: PollRow | null };
 
-export type CibaTokenResponse = {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  id_token: string;
-  scope: string;
-};
+export type CibaTokenResponse = TokenResponse & { id_token: string };
 
 /**
  * Answers a poll of a pending request (CIBA §11) and counts it. A poll sooner
@@ -104,28 +98,25 @@ export const redeemCibaGrant = async (
   if (request.status === 'pending') return answerPendingPoll(store, request, now);
   if (request.userBlocked) throw accessDenied();
 
-  const tokens = await mintTokens(db, {
+  // The refresh token (offline_access granted, refresh_token grant registered) is stored in the
+  // redemption's unit; without it, this path is as before: no extra read or write.
+  const minted = await mintTokenResponse(db, {
     tenantId: tenant.id,
     issuer: issuerFor(tenant.slug),
-    clientId: client.clientId,
-    sub: request.userSub,
+    client,
+    grant: { requestId: request.id, sub: request.userSub, authTime: request.decidedAt ?? now, acr: request.acr },
     scope: request.scope,
-    authTime: request.decidedAt ?? now,
-    acr: request.acr,
-    idTokenAlg: client.idTokenSignedResponseAlg,
-    accessTokenLifetime: client.accessTokenLifetime,
-    idTokenLifetime: client.idTokenLifetime,
+    refreshTokenScope: grantsRefreshToken(client, request.scope) ? request.scope : null,
+    recordAccessTokenJti: false,
     now,
   });
-  if (!(await store.redeemRequest({ request, now, accessTokenJti: tokens.accessTokenJti }))) {
-    return explainRefusedRedemption(store, { client, authReqIdHash, now });
-  }
+  const redeemed = await store.redeemRequest({
+    request,
+    now,
+    accessTokenJti: minted.accessTokenJti,
+    ...(minted.refreshToken ? { refreshToken: minted.refreshToken } : {}),
+  });
+  if (!redeemed) return explainRefusedRedemption(store, { client, authReqIdHash, now });
 
-  return {
-    access_token: tokens.accessToken,
-    token_type: 'Bearer',
-    expires_in: tokens.expiresIn,
-    id_token: tokens.idToken,
-    scope: request.scope,
-  };
+  return minted.response as CibaTokenResponse;
 };
