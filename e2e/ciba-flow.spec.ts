@@ -90,7 +90,9 @@ test('discovery describes a poll-mode CIBA provider per tenant', async () => {
     userinfo_endpoint: `${issuer}/userinfo`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     backchannel_token_delivery_modes_supported: ['poll'],
-    grant_types_supported: [CIBA_GRANT_TYPE],
+    grant_types_supported: [CIBA_GRANT_TYPE, 'refresh_token'],
+    revocation_endpoint: `${issuer}/revoke`,
+    introspection_endpoint: `${issuer}/introspect`,
   });
   expect(globex.as.issuer).toBe(issuerOf('globex'));
 });

@@ -58,7 +58,11 @@ const issue = async (
 ): Promise<Tokens & { requestId: string }> => {
   const by = options.by ?? desk;
   const started = await call(
-    formRequest('/t/acme/bc-authorize', { scope: options.scope ?? FULL_SCOPE, login_hint: options.email ?? alice.email }, { auth: by }),
+    formRequest(
+      '/t/acme/bc-authorize',
+      { scope: options.scope ?? FULL_SCOPE, login_hint: options.email ?? alice.email },
+      { auth: by },
+    ),
   );
   expect(started.status).toBe(200);
   const authReqId = started.json.auth_req_id as string;
@@ -76,7 +80,11 @@ const refresh = (refreshToken: string, options: { by?: ClientCredentials; scope?
   call(
     formRequest(
       TOKEN,
-      { grant_type: 'refresh_token', refresh_token: refreshToken, ...(options.scope === undefined ? {} : { scope: options.scope }) },
+      {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        ...(options.scope === undefined ? {} : { scope: options.scope }),
+      },
       { auth: options.by ?? desk, receivedAt: options.at },
     ),
   );
@@ -159,7 +167,10 @@ describe('refresh tokens: issued with offline_access to clients with the refresh
     expect(next.refresh_token).not.toBe(first.refresh_token);
     expect(next.access_token).not.toBe(first.access_token);
     expect(next.scope).toBe(FULL_SCOPE);
-    const { payload } = await jwtVerify(next.id_token, createLocalJWKSet(await jwks()), { issuer: ISSUER, audience: desk.clientId });
+    const { payload } = await jwtVerify(next.id_token, createLocalJWKSet(await jwks()), {
+      issuer: ISSUER,
+      audience: desk.clientId,
+    });
     const { payload: original } = await jwtVerify(first.id_token, createLocalJWKSet(await jwks()), { issuer: ISSUER });
     expect(payload.sub).toBe(original.sub);
     expect(payload.auth_time).toBe(original.auth_time);
@@ -202,6 +213,30 @@ describe('refresh tokens: issued with offline_access to clients with the refresh
       expectOAuthError(await userinfo(winner.access_token), 401, 'invalid_token');
       expect(await db.refreshToken.count({ where: { requestId: first.requestId } })).toBe(2);
     }
+  });
+
+  it('the rotation itself is one conditional update: of concurrent rotations of one token, exactly one commits', async () => {
+    const first = await issue();
+    const token = (await testStore().findRefreshToken(sha256Base64Url(first.refresh_token!)))!;
+    const subject = { id: token.requestId, tenantId: token.tenantId, clientId: token.clientId, userId: token.userId };
+    const now = new Date();
+    const successor = (index: number) => ({
+      id: `successor-${first.requestId}-${index}`,
+      tenantId: token.tenantId,
+      requestId: token.requestId,
+      clientId: token.clientId,
+      tokenHash: `hash-${first.requestId}-${index}`,
+      scope: token.scope,
+      accessTokenJti: `jti-${first.requestId}-${index}`,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 60_000),
+    });
+    const outcomes = await Promise.all(
+      [0, 1, 2, 3].map((index) => testStore().rotateRefreshToken({ token, subject, successor: successor(index), now })),
+    );
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    // The losers wrote nothing: one successor besides the original.
+    expect(await db.refreshToken.count({ where: { requestId: first.requestId } })).toBe(2);
   });
 
   it('bound to its client: another client gets invalid_grant and the family is left alone', async () => {
@@ -260,12 +295,12 @@ describe('refresh tokens: issued with offline_access to clients with the refresh
       await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Temp', grant_types: WITH_REFRESH } }),
     );
     const first = await issue({ by: temp });
-    expectOAuthError(
-      await call(formRequest(TOKEN, { grant_type: 'refresh_token' }, { auth: temp })),
-      400,
-      'invalid_request',
-    );
-    await updateClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', clientId: temp.clientId, metadata: { grant_types: [CIBA_GRANT_TYPE] } });
+    expectOAuthError(await call(formRequest(TOKEN, { grant_type: 'refresh_token' }, { auth: temp })), 400, 'invalid_request');
+    await updateClient(db, CLI_PRINCIPAL, {
+      tenantSlug: 'acme',
+      clientId: temp.clientId,
+      metadata: { grant_types: [CIBA_GRANT_TYPE] },
+    });
     await bumpSettingsEpoch(db);
     expectOAuthError(await refresh(first.refresh_token!, { by: temp }), 400, 'unauthorized_client');
     expectOAuthError(await refresh(first.refresh_token!, { by: { ...temp, clientSecret: 'wrong' } }), 401, 'invalid_client');
@@ -316,7 +351,11 @@ describe('revocation (RFC 7009)', () => {
     const tokens = await issue();
     const unauthenticated = await call(formRequest(REVOKE, { token: tokens.access_token }));
     expectOAuthError(unauthenticated, 401, 'invalid_client');
-    expectOAuthError(await call(formRequest(REVOKE, { token: tokens.access_token }, { auth: { ...desk, clientSecret: 'no' } })), 401, 'invalid_client');
+    expectOAuthError(
+      await call(formRequest(REVOKE, { token: tokens.access_token }, { auth: { ...desk, clientSecret: 'no' } })),
+      401,
+      'invalid_client',
+    );
     expectOAuthError(await call(formRequest(REVOKE, {}, { auth: desk })), 400, 'invalid_request');
     const get = await call({ method: 'GET', path: REVOKE, headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
     expect(get.status).toBe(405);
@@ -415,7 +454,13 @@ describe('ID token signing algorithms per client', () => {
     await db.signingKey.deleteMany({ where: { tenantId: legacy.id, alg: 'EdDSA' } });
     await bumpSettingsEpoch(db);
     const get = () =>
-      call({ method: 'GET', path: '/t/legacy/.well-known/jwks.json', headers: {}, body: Buffer.alloc(0), receivedAt: new Date() });
+      call({
+        method: 'GET',
+        path: '/t/legacy/.well-known/jwks.json',
+        headers: {},
+        body: Buffer.alloc(0),
+        receivedAt: new Date(),
+      });
     const answers = await Promise.all([get(), get(), get()]);
     for (const answer of answers) {
       expect((answer.json.keys as JWK[]).map((key) => key.alg).sort()).toEqual([...SIGNING_ALGS].sort());
@@ -441,5 +486,21 @@ describe('ID token signing algorithms per client', () => {
       id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256', 'EdDSA'],
     });
     expect(discovery.json.scopes_supported).toContain('offline_access');
+  });
+});
+
+describe('pruning expired tokens', () => {
+  it('deletes expired refresh tokens and the revocation records of expired access tokens, nothing else', async () => {
+    const tokens = await issue();
+    await revoke(tokens.access_token);
+    const { payload } = await jwtVerify(tokens.access_token, createLocalJWKSet(await jwks()));
+    expect(await db.revokedAccessToken.count({ where: { jti: payload.jti } })).toBe(1);
+    expect(await testStore().pruneExpiredTokens({ now: new Date(), limit: 1000 })).toBe(0);
+    const afterAccessExpiry = new Date((payload.exp! + 1) * 1000);
+    expect(await testStore().pruneExpiredTokens({ now: afterAccessExpiry, limit: 1000 })).toBeGreaterThanOrEqual(1);
+    expect(await db.revokedAccessToken.count({ where: { jti: payload.jti } })).toBe(0);
+    expect(await db.refreshToken.count({ where: { requestId: tokens.requestId } })).toBe(1);
+    await testStore().pruneExpiredTokens({ now: new Date(Date.now() + 31 * 24 * 3600 * 1000), limit: 1000 });
+    expect(await db.refreshToken.count({ where: { requestId: tokens.requestId } })).toBe(0);
   });
 });

@@ -15,9 +15,7 @@ export type AccessTokenClaims = Awaited<ReturnType<typeof verifyAccessToken>>;
  * or of another client. The two RFCs answer all of these the same way, so
  * the caller cannot tell them apart.
  */
-export type ClientToken =
-  | { type: 'access_token'; claims: AccessTokenClaims }
-  | { type: 'refresh_token'; token: RefreshTokenRow };
+export type ClientToken = { type: 'access_token'; claims: AccessTokenClaims } | { type: 'refresh_token'; token: RefreshTokenRow };
 
 /** Hint values of RFC 7009 §2.1 / RFC 7662 §2.1; anything else is ignored. */
 const TOKEN_TYPES = ['access_token', 'refresh_token'] as const;

@@ -191,13 +191,14 @@ export type ProtocolStore = {
    * its refresh token family) and records why. Resolves false when they were
    * revoked already.
    */
-  revokeGrant(options: {
-    request: RequestSubject;
-    now: Date;
-    reason: 'refresh_token_reuse' | 'revocation';
-  }): Promise<boolean>;
+  revokeGrant(options: { request: RequestSubject; now: Date; reason: 'refresh_token_reuse' | 'revocation' }): Promise<boolean>;
   /** Records one access token as revoked (RFC 7009) until it expires. */
   revokeAccessToken(options: { jti: string; tenantId: string; expiresAt: Date; now: Date }): Promise<void>;
+  /**
+   * Deletes at most `limit` expired refresh tokens and `limit` revocation
+   * records of expired access tokens; resolves to how many rows it deleted.
+   */
+  pruneExpiredTokens(options: { now: Date; limit: number }): Promise<number>;
   /** A redeemed auth_req_id presented again: revokes its tokens and records the replay. */
   refuseReplay(options: { request: RequestSubject; now: Date }): Promise<void>;
   /**
@@ -443,7 +444,8 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     ringingAfter(
       engine.transaction(async (tx) => {
         const revoked = (await tx.run(q.updateRevokeTokens, { id: request.id, now })) === 1;
-        if (revoked) await tx.run(q.insertEvent, buildEvent('ciba_tokens_revoked', requestEventSubject(request), { reason }, now));
+        if (revoked)
+          await tx.run(q.insertEvent, buildEvent('ciba_tokens_revoked', requestEventSubject(request), { reason }, now));
 
         return revoked;
       }),
@@ -451,6 +453,9 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   revokeAccessToken: async ({ jti, tenantId, expiresAt, now }) => {
     await engine.execute(q.insertRevokedAccessToken, { jti, tenantId, expiresAt, revokedAt: now });
   },
+  pruneExpiredTokens: async ({ now, limit }) =>
+    (await engine.execute(q.deleteExpiredRefreshTokens, { now, limit })) +
+    (await engine.execute(q.deleteExpiredRevokedAccessTokens, { now, limit })),
   applyDecision: async ({ requestId, decision, approvalLinkId, now, effects }) => {
     try {
       return await ringingAfter(

@@ -696,6 +696,35 @@ export const deleteEventsBefore = defineQuery<{ before: string; limit: number }>
     .where('id', 'in', db.selectFrom('Event').select('id').where('id', '<', p('before')).orderBy('id').limit(p('limit'))),
 );
 
+/** At most `limit` revocation records of access tokens that expired by `now` (they can no longer be used anyway). */
+export const deleteExpiredRevokedAccessTokens = defineQuery<{ now: Date; limit: number }>(
+  'delete-expired-revoked-access-tokens',
+  (db, p) =>
+    db
+      .deleteFrom('RevokedAccessToken')
+      .where(
+        'jti',
+        'in',
+        db
+          .selectFrom('RevokedAccessToken')
+          .select('jti')
+          .where('expiresAt', '<=', p('now'))
+          .orderBy('expiresAt')
+          .limit(p('limit')),
+      ),
+);
+
+/**
+ * At most `limit` refresh tokens expired by `now`: no use can succeed any
+ * more, and a rotated one's successors expire no earlier, so reuse
+ * detection loses nothing that still matters.
+ */
+export const deleteExpiredRefreshTokens = defineQuery<{ now: Date; limit: number }>('delete-expired-refresh-tokens', (db, p) =>
+  db
+    .deleteFrom('RefreshToken')
+    .where('id', 'in', db.selectFrom('RefreshToken').select('id').where('expiresAt', '<=', p('now')).limit(p('limit'))),
+);
+
 // ── Outbox ────────────────────────────────────────────────────────────────────
 
 type OutboxInsert = Pick<
