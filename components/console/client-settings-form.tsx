@@ -194,10 +194,10 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
           </Section>
 
           <Section title="Tokens">
-            <div className="grid gap-5 sm:grid-cols-3 sm:items-end">
+            <div className="grid gap-5 sm:grid-cols-2 sm:items-end">
               <Field
                 label="ID token algorithm"
-                description="EdDSA is not supported yet: tenants hold no key for it."
+                description="How ID tokens are signed (id_token_signed_response_alg); the tenant's JWKS publishes a key for each."
                 error={errors.id_token_signed_response_alg}
               >
                 <Select
