@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
@@ -12,7 +12,8 @@ import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { bootstrapSigningKeyId, SIGNING_ALGS, type SigningAlg } from '@/lib/oauth/signing-keys';
-import { accessTokenHash } from '@/lib/oauth/tokens';
+import { accessTokenHash, mintTokenResponse, refreshTokenHash, RT_HASH_CLAIM } from '@/lib/oauth/tokens';
+import { toClientRecord } from '@/lib/clients/client-record';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { turnOffAbuseLimits } from '@/lib/testing/abuse-limits';
 import { deliverOutbox, TEST_ACTOR, testStore } from '@/lib/testing/outbox';
@@ -502,5 +503,51 @@ describe('pruning expired tokens', () => {
     expect(await db.refreshToken.count({ where: { requestId: tokens.requestId } })).toBe(1);
     await testStore().pruneExpiredTokens({ now: new Date(Date.now() + 31 * 24 * 3600 * 1000), limit: 1000 });
     expect(await db.refreshToken.count({ where: { requestId: tokens.requestId } })).toBe(0);
+  });
+});
+
+describe('mintTokenResponse: the one minting function (CIBA grant, refresh grant, pushed tokens)', () => {
+  it('adds rt_hash and extra ID token claims when asked (pushed tokens, CIBA §10.3.1), and stores nothing', async () => {
+    const row = await db.client.findUniqueOrThrow({ where: { clientId: desk.clientId } });
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { slug: 'acme' } });
+    const before = await db.refreshToken.count();
+    const minted = await mintTokenResponse(db, {
+      tenantId: tenant.id,
+      issuer: ISSUER,
+      client: toClientRecord(row),
+      grant: { requestId: 'request-1', sub: alice.sub, authTime: new Date(), acr: null },
+      scope: FULL_SCOPE,
+      refreshTokenScope: FULL_SCOPE,
+      recordAccessTokenJti: false,
+      withRefreshTokenHash: true,
+      extraIdTokenClaims: { 'urn:openid:params:jwt:claim:auth_req_id': 'the-auth-req-id' },
+      now: new Date(),
+    });
+    expect(await db.refreshToken.count()).toBe(before);
+    const { payload } = await jwtVerify(minted.response.id_token!, createLocalJWKSet(await jwks()), { audience: desk.clientId });
+    expect(payload[RT_HASH_CLAIM]).toBe(refreshTokenHash(minted.response.refresh_token!));
+    expect(payload['urn:openid:params:jwt:claim:auth_req_id']).toBe('the-auth-req-id');
+    expect(payload.at_hash).toBe(accessTokenHash(minted.response.access_token));
+    expect(minted.refreshToken).toMatchObject({
+      requestId: 'request-1',
+      clientId: row.id,
+      tokenHash: sha256Base64Url(minted.response.refresh_token!),
+      scope: FULL_SCOPE,
+      accessTokenJti: null,
+    });
+    // Without the option (the token endpoint), no rt_hash.
+    const plain = await mintTokenResponse(db, {
+      tenantId: tenant.id,
+      issuer: ISSUER,
+      client: toClientRecord(row),
+      grant: { requestId: 'request-1', sub: alice.sub, authTime: new Date(), acr: null },
+      scope: 'openid',
+      refreshTokenScope: null,
+      recordAccessTokenJti: false,
+      now: new Date(),
+    });
+    expect(plain.refreshToken).toBeNull();
+    expect(plain.response.refresh_token).toBeUndefined();
+    expect(decodeJwt(plain.response.id_token!)[RT_HASH_CLAIM]).toBeUndefined();
   });
 });
