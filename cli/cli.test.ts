@@ -116,6 +116,7 @@ describe('backchannel CLI', () => {
       default_requested_expiry: 300,
       access_token_lifetime: 3600,
       id_token_lifetime: 3600,
+      refresh_token_lifetime: 2592000,
     });
 
     // prettier-ignore
@@ -134,13 +135,24 @@ describe('backchannel CLI', () => {
     const noGrants = await runJson(['client', 'create', '--tenant', 'acme', '--name', 'No grants', '--grant-types', 'none']);
     expect(noGrants.grant_types).toEqual([]);
 
+    // prettier-ignore
+    const refreshing = await runJson([
+      'client', 'create', '--tenant', 'acme', '--name', 'Refreshing', '--grant-types', 'urn:openid:params:grant-type:ciba,refresh_token',
+      '--id-token-alg', 'EdDSA', '--refresh-token-lifetime', '86400',
+    ]);
+    expect(refreshing).toMatchObject({
+      grant_types: ['urn:openid:params:grant-type:ciba', 'refresh_token'],
+      id_token_signed_response_alg: 'EdDSA',
+      refresh_token_lifetime: 86400,
+    });
+
     const row = await getDb().client.findUniqueOrThrow({ where: { clientId: client.client_id } });
     expect(JSON.stringify(row)).not.toContain(client.client_secret);
     expect(row.secretHash).toEqual(expect.any(String));
 
     const listed = await runJson<JsonDocument[]>(['client', 'list', '--tenant', 'acme']);
     expect(listed.map((entry: { client_id: string }) => entry.client_id).sort()).toEqual(
-      [client.client_id, post.client_id, noGrants.client_id].sort(),
+      [client.client_id, post.client_id, noGrants.client_id, refreshing.client_id].sort(),
     );
     const { client_secret: _secret, ...view } = post;
     expect(listed.find((entry: { client_id: string }) => entry.client_id === post.client_id)).toEqual(view);
@@ -176,7 +188,7 @@ describe('backchannel CLI', () => {
     // prettier-ignore
     const result = await runCli([
       'client', 'update', '--tenant', 'acme', '--client-id', client_id, '--poll-interval', '0',
-      '--auth-method', 'private_key_jwt', '--notification-endpoint', 'http://example.com/cb', '--id-token-alg', 'EdDSA',
+      '--auth-method', 'private_key_jwt', '--notification-endpoint', 'http://example.com/cb', '--id-token-alg', 'HS256',
       '--json',
     ]);
 
@@ -186,7 +198,7 @@ describe('backchannel CLI', () => {
       'backchannel: --auth-method: private_key_jwt is not supported yet (supported: client_secret_basic, client_secret_post)',
       'backchannel: --notification-endpoint: must be an https:// URL (plain http is only for http://127.0.0.1, http://[::1] or http://localhost with ALLOW_HTTP_LOOPBACK_CALLBACKS=true)',
       'backchannel: --poll-interval: must be a whole number of seconds from 1 to 300 (got 0)',
-      'backchannel: --id-token-alg: EdDSA is not supported yet: tenants hold no key for it (supported: RS256, ES256, PS256)',
+      'backchannel: --id-token-alg: must be one of RS256, ES256, PS256, EdDSA (got "HS256")',
     ]);
     const listed = await runJson<JsonDocument[]>(['client', 'list', '--tenant', 'acme']);
     expect(listed.find((entry: { client_id: string }) => entry.client_id === client_id)).toMatchObject({
@@ -474,7 +486,7 @@ describe('backchannel CLI', () => {
     [['client', 'list', '--tenant', 'nope'], /No tenant with slug "nope"/],
     [
       ['client', 'create', '--tenant', 'acme', '--name', 'X', '--grant-types', 'authorization_code'],
-      /^backchannel: --grant-types: must be urn:openid:params:grant-type:ciba \(got "authorization_code"\)\n$/,
+      /^backchannel: --grant-types: must be one of urn:openid:params:grant-type:ciba, refresh_token \(got "authorization_code"\)\n$/,
     ],
     [['tenant', 'update', '--slug', 'acme', '--name', ' '], /^backchannel: --name: must be 1–100 characters/],
     [['tenant', 'update', '--slug', 'nope', '--name', 'X'], /No tenant with slug "nope"/],

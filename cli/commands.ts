@@ -77,16 +77,18 @@ const parseGrantTypesOption = (raw: string): string[] => {
 };
 
 /** `--poll-interval 10` → 10: a whole number; its range is the schema's to check. */
-const parseSecondsOption = (raw: string): number => {
-  if (!/^-?[0-9]+$/.test(raw.trim()))
-    throw new UsageError(`--poll-interval needs a whole number of seconds, not ${JSON.stringify(raw)}.`);
+const parseSecondsOption =
+  (flag: string) =>
+  (raw: string): number => {
+    if (!/^-?[0-9]+$/.test(raw.trim()))
+      throw new UsageError(`--${flag} needs a whole number of seconds, not ${JSON.stringify(raw)}.`);
 
-  return Number(raw.trim());
-};
+    return Number(raw.trim());
+  };
 
 type ClientSettingOption = OptionSpec & { field: keyof ClientMetadata; parse?: (raw: string) => unknown };
 
-const { pollInterval } = CLIENT_SETTING_BOUNDS;
+const { pollInterval, refreshTokenLifetime } = CLIENT_SETTING_BOUNDS;
 
 /** The client settings the CLI sets, flag → client metadata name (contract.md). */
 const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
@@ -128,7 +130,13 @@ const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
     field: 'backchannel_poll_interval',
     value: '<seconds>',
     description: `Minimum seconds between polls, ${pollInterval.min}–${pollInterval.max} (backchannel_poll_interval; default ${CLIENT_METADATA_DEFAULTS.backchannel_poll_interval}).`,
-    parse: parseSecondsOption,
+    parse: parseSecondsOption('poll-interval'),
+  },
+  'refresh-token-lifetime': {
+    field: 'refresh_token_lifetime',
+    value: '<seconds>',
+    description: `Seconds a refresh token stays usable after it is issued (each use rotates it), ${refreshTokenLifetime.min}–${refreshTokenLifetime.max} (refresh_token_lifetime; default ${CLIENT_METADATA_DEFAULTS.refresh_token_lifetime}, 30 days).`,
+    parse: parseSecondsOption('refresh-token-lifetime'),
   },
 };
 

@@ -90,7 +90,9 @@ test('discovery describes a poll-mode CIBA provider per tenant', async () => {
     userinfo_endpoint: `${issuer}/userinfo`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     backchannel_token_delivery_modes_supported: ['poll', 'ping', 'push'],
-    grant_types_supported: [CIBA_GRANT_TYPE],
+    grant_types_supported: [CIBA_GRANT_TYPE, 'refresh_token'],
+    revocation_endpoint: `${issuer}/revoke`,
+    introspection_endpoint: `${issuer}/introspect`,
   });
   expect(globex.as.issuer).toBe(issuerOf('globex'));
 });
@@ -378,28 +380,29 @@ test('hostile input at bc-authorize and token: 4xx JSON errors, never a 500', as
   }
 });
 
-test('what the CLI creates beside the running server is usable at once', async () => {
-  // Run asynchronously: a blocked event loop would keep this process's pooled
-  // keep-alive sockets from noticing the server closing them, and the next
-  // fetch would reuse a dead one.
-  const cli = async <T>(args: string[]): Promise<T> => {
-    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [join(ROOT, 'bin/backchannel.mjs'), ...args, '--json'],
-        { cwd: ROOT, env: childEnv(ctx.cliEnv), encoding: 'utf8', timeout: 25_000 },
-        (error, stdout, stderr) =>
-          resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-      );
-    });
-    expect({ args: args.slice(0, 2), status: run.status, stderr: run.stderr.split('\n')[0] }).toEqual({
-      args: args.slice(0, 2),
-      status: 0,
-      stderr: '',
-    });
+// Run asynchronously: a blocked event loop would keep this process's pooled
+// keep-alive sockets from noticing the server closing them, and the next
+// fetch would reuse a dead one.
+const cli = async <T>(args: string[]): Promise<T> => {
+  const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/backchannel.mjs'), ...args, '--json'],
+      { cwd: ROOT, env: childEnv(ctx.cliEnv), encoding: 'utf8', timeout: 25_000 },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+  expect({ args: args.slice(0, 2), status: run.status, stderr: run.stderr.split('\n')[0] }).toEqual({
+    args: args.slice(0, 2),
+    status: 0,
+    stderr: '',
+  });
 
-    return JSON.parse(run.stdout) as T;
-  };
+  return JSON.parse(run.stdout) as T;
+};
+
+test('what the CLI creates beside the running server is usable at once', async () => {
   const email = `dave.${Date.now()}@example.com`;
   const user = await cli<{ sub: string }>(['user', 'create', '--tenant', 'acme', '--email', email, '--name', 'Dave']);
   const client = await cli<{ client_id: string; client_secret: string }>([
@@ -423,6 +426,102 @@ test('what the CLI creates beside the running server is usable at once', async (
   expect(approvalLinkIn(email2).startsWith(`${ctx.appUrl}/t/acme/approve/`)).toBe(true);
   expect(user.sub).toEqual(expect.any(String));
 });
+
+test('refresh tokens, revocation and introspection over HTTP, with an EdDSA-signed ID token', async () => {
+  const created = await cli<{ client_id: string; client_secret: string }>([
+    'client',
+    'create',
+    '--tenant',
+    'acme',
+    '--name',
+    'Acme Agent',
+    '--grant-types',
+    `${CIBA_GRANT_TYPE},refresh_token`,
+    '--id-token-alg',
+    'EdDSA',
+  ]);
+  const agent = await relyingParty({
+    ...created,
+    tenant: 'acme',
+    name: 'Acme Agent',
+    token_endpoint_auth_method: 'client_secret_basic',
+    binding_message_policy: 'optional',
+  });
+  expect(agent.as.revocation_endpoint).toBe(`${issuerOf('acme')}/revoke`);
+  expect(agent.as.introspection_endpoint).toBe(`${issuerOf('acme')}/introspect`);
+  expect(agent.as.id_token_signing_alg_values_supported).toContain('EdDSA');
+  const started = await startRequestWithLink(agent, {
+    loginHint: alice.email,
+    extra: { scope: 'openid email offline_access' },
+  });
+  await decideByHttp(started.link, 'approve');
+  const first = await pollOnce(agent, started.auth_req_id);
+  if (!first.ok) throw new Error(`Expected tokens, got ${first.status} ${first.error}`);
+  expect(first.tokens.refresh_token).toEqual(expect.any(String));
+
+  const jwks = createRemoteJWKSet(new URL(agent.as.jwks_uri!));
+  const refreshed = await oauth.processRefreshTokenResponse(
+    agent.as,
+    agent.client,
+    await oauth.refreshTokenGrantRequest(agent.as, agent.client, agent.auth, first.tokens.refresh_token!, INSECURE),
+  );
+  expect(refreshed.refresh_token).not.toBe(first.tokens.refresh_token);
+  const { protectedHeader } = await jwtVerify(refreshed.id_token!, jwks, {
+    issuer: agent.as.issuer,
+    audience: created.client_id,
+  });
+  expect(protectedHeader.alg).toBe('EdDSA');
+
+  const introspect = async (token: string) =>
+    oauth.processIntrospectionResponse(
+      agent.as,
+      agent.client,
+      await oauth.introspectionRequest(agent.as, agent.client, agent.auth, token, INSECURE),
+    );
+  expect(await introspect(refreshed.access_token)).toMatchObject({ active: true, client_id: created.client_id, sub: alice.sub });
+  expect(await introspect(refreshed.refresh_token!)).toMatchObject({ active: true, token_type: 'refresh_token' });
+
+  // Another client learns nothing; no client authentication is 401.
+  const other = await introspectBy(acme, refreshed.access_token);
+  expect(other).toEqual({ active: false });
+  const anonymous = await rawPost(
+    agent.as.introspection_endpoint!,
+    new URLSearchParams({ token: refreshed.access_token }).toString(),
+  );
+  expectJsonError(anonymous, 401, 'invalid_client');
+
+  // Revoking the access token: userinfo and introspection refuse it at once.
+  await oauth.processRevocationResponse(
+    await oauth.revocationRequest(agent.as, agent.client, agent.auth, refreshed.access_token, INSECURE),
+  );
+  expectJsonError(
+    await rawGet(agent.as.userinfo_endpoint!, { authorization: `Bearer ${refreshed.access_token}` }),
+    401,
+    'invalid_token',
+  );
+  expect(await introspect(refreshed.access_token)).toEqual({ active: false });
+
+  // The spent refresh token presented again: invalid_grant, and the whole grant is revoked.
+  const reuse = await rawPost(
+    agent.as.token_endpoint!,
+    new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.tokens.refresh_token! }).toString(),
+    { authorization: basicAuthorization(created.client_id, created.client_secret) },
+  );
+  expectJsonError(reuse, 400, 'invalid_grant');
+  expect(await introspect(refreshed.refresh_token!)).toEqual({ active: false });
+  expectJsonError(
+    await rawGet(agent.as.userinfo_endpoint!, { authorization: `Bearer ${first.tokens.access_token}` }),
+    401,
+    'invalid_token',
+  );
+});
+
+const introspectBy = async (rp: RelyingParty, token: string) =>
+  oauth.processIntrospectionResponse(
+    rp.as,
+    rp.client,
+    await oauth.introspectionRequest(rp.as, rp.client, rp.auth, token, INSECURE),
+  );
 
 test('the server logged no unexpected errors and every email was sent', async () => {
   const log = readFileSync(ctx.serverLog, 'utf8');

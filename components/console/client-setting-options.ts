@@ -1,7 +1,12 @@
 import 'server-only';
 import type { SelectOption } from '@/components/ui/select';
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
-import { BINDING_MESSAGE_POLICIES, CLIENT_SETTING_BOUNDS, SUPPORTED_DELIVERY_MODES } from '@/lib/clients/client-metadata';
+import {
+  BINDING_MESSAGE_POLICIES,
+  CLIENT_SETTING_BOUNDS,
+  REFRESH_TOKEN_GRANT_TYPE,
+  SUPPORTED_DELIVERY_MODES,
+} from '@/lib/clients/client-metadata';
 import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth/registry';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 
@@ -59,6 +64,7 @@ export const clientSettingOptions = () => ({
     ['EdDSA'].filter((alg) => !(SIGNING_ALGS as readonly string[]).includes(alg)),
   ),
   cibaGrantType: CIBA_GRANT_TYPE,
+  refreshTokenGrantType: REFRESH_TOKEN_GRANT_TYPE,
   bounds: CLIENT_SETTING_BOUNDS,
 });
 

@@ -90,7 +90,13 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
                 description={`Backchannel authentication (${options.cibaGrantType}). Without it, every request is refused as unauthorized_client.`}
                 defaultChecked={(client.grant_types as readonly string[]).includes(options.cibaGrantType)}
               />
-              <Checkbox label="Refresh tokens" description={<NotBuiltNote>The refresh_token grant.</NotBuiltNote>} disabled />
+              <Checkbox
+                name="grant_types"
+                value={options.refreshTokenGrantType}
+                label="Refresh tokens"
+                description={`The ${options.refreshTokenGrantType} grant: a request whose granted scope includes offline_access also gets a refresh token, rotated on every use.`}
+                defaultChecked={(client.grant_types as readonly string[]).includes(options.refreshTokenGrantType)}
+              />
               {errors.grant_types ? (
                 <p className="text-sm text-red-700 dark:text-red-400">{errors.grant_types.join(' ')}</p>
               ) : null}
@@ -192,10 +198,10 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
           </Section>
 
           <Section title="Tokens">
-            <div className="grid gap-5 sm:grid-cols-3 sm:items-end">
+            <div className="grid gap-5 sm:grid-cols-2 sm:items-end">
               <Field
                 label="ID token algorithm"
-                description="EdDSA is not supported yet: tenants hold no key for it."
+                description="How ID tokens are signed (id_token_signed_response_alg); the tenant's JWKS publishes a key for each."
                 error={errors.id_token_signed_response_alg}
               >
                 <Select
@@ -216,6 +222,13 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
                 label="ID token lifetime (seconds)"
                 value={client.id_token_lifetime}
                 bounds={bounds.tokenLifetime}
+                errors={errors}
+              />
+              <NumberField
+                name="refresh_token_lifetime"
+                label="Refresh token lifetime (seconds)"
+                value={client.refresh_token_lifetime}
+                bounds={bounds.refreshTokenLifetime}
                 errors={errors}
               />
             </div>

@@ -15,6 +15,8 @@ const EVENT_LABELS: Record<string, string> = {
   ciba_exchange_succeeded: 'Tokens issued',
   ciba_exchange_failed: 'Redeemed again',
   ciba_slow_down: 'Polled too fast',
+  ciba_tokens_refreshed: 'Tokens refreshed',
+  ciba_tokens_revoked: 'Tokens revoked',
   tenant_created: 'Tenant created',
   tenant_updated: 'Tenant updated',
   tenant_deleted: 'Tenant deleted',

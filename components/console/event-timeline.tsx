@@ -14,6 +14,8 @@ const TONES: Record<string, string> = {
   ciba_cancelled: 'bg-slate-500',
   ciba_expired: 'bg-slate-500',
   ciba_slow_down: 'bg-amber-500',
+  ciba_tokens_refreshed: 'bg-indigo-500',
+  ciba_tokens_revoked: 'bg-red-500',
 };
 
 /** The few detail members worth a line, in words. */
@@ -41,6 +43,10 @@ const summaryOf = (event: EventView): string | null => {
       return `Interval raised to ${String(detail.interval)} s.`;
     case 'ciba_exchange_failed':
       return detail.tokens_revoked ? 'The tokens issued for it were revoked.' : null;
+    case 'ciba_tokens_revoked':
+      return detail.reason === 'refresh_token_reuse'
+        ? 'A rotated refresh token was presented again: every token of the grant was revoked.'
+        : 'Revoked by the client at the revocation endpoint.';
     default:
       return null;
   }

@@ -102,7 +102,7 @@ test('create an application: its secret is shown once', async ({ page }) => {
 test('application settings: every supported setting, unsupported ones disabled, errors next to the field', async ({ page }) => {
   await page.goto(`/admin/t/${slug}/applications/${clientId}`);
   await expect(page.getByLabel('Authentication method').locator('option[value="private_key_jwt"]')).toBeDisabled();
-  await expect(page.getByRole('checkbox', { name: 'Refresh tokens' })).toBeDisabled();
+  await expect(page.getByRole('checkbox', { name: 'Refresh tokens' })).toBeEnabled();
 
   // Push needs a notification endpoint on a public address.
   await page.getByLabel('Token delivery mode').selectOption('push');
@@ -124,11 +124,17 @@ test('application settings: every supported setting, unsupported ones disabled, 
   // The Try it card has a binding message field too: this is the setting.
   const settings = page.getByRole('region', { name: 'Settings' });
   await settings.getByLabel('Binding message', { exact: true }).selectOption('required');
+  await page.getByRole('checkbox', { name: 'Refresh tokens' }).check();
+  await page.getByLabel('Refresh token lifetime (seconds)').fill('86400');
+  await page.getByLabel('ID token algorithm').selectOption('EdDSA');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText('Settings of Northwind Desk saved.')).toBeVisible();
   await page.reload();
   await expect(settings.getByLabel('Binding message', { exact: true })).toHaveValue('required');
   await expect(page.getByLabel('Minimum poll interval (seconds)')).toHaveValue('1');
+  await expect(page.getByRole('checkbox', { name: 'Refresh tokens' })).toBeChecked();
+  await expect(page.getByLabel('Refresh token lifetime (seconds)')).toHaveValue('86400');
+  await expect(page.getByLabel('ID token algorithm')).toHaveValue('EdDSA');
   await screenshot(page, 'application');
 });
 

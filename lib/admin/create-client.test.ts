@@ -46,6 +46,7 @@ describe('createClient', () => {
       default_requested_expiry: 300,
       access_token_lifetime: 3600,
       id_token_lifetime: 3600,
+      refresh_token_lifetime: 2592000,
     });
     expect(Math.abs(client.client_id_issued_at - Date.now() / 1000)).toBeLessThan(60);
   });
@@ -129,9 +130,8 @@ describe('createClient', () => {
     [{ backchannel_token_delivery_mode: 'ping' }, 'backchannel_client_notification_endpoint', /^is required when .* is ping$/],
     [{ backchannel_token_delivery_mode: 'push' }, 'backchannel_client_notification_endpoint', /^is required when .* is push$/],
     [{ backchannel_token_delivery_mode: 'fax' }, 'backchannel_token_delivery_mode', /^must be one of poll, ping, push/],
-    [{ id_token_signed_response_alg: 'EdDSA' }, 'id_token_signed_response_alg', /^EdDSA is not supported yet/],
-    [{ id_token_signed_response_alg: 'none' }, 'id_token_signed_response_alg', /must be one of RS256, ES256, PS256/],
-    [{ grant_types: ['refresh_token'] }, 'grant_types.0', /^refresh_token is not supported yet/],
+    [{ id_token_signed_response_alg: 'none' }, 'id_token_signed_response_alg', /must be one of RS256, ES256, PS256, EdDSA/],
+    [{ grant_types: ['password'] }, 'grant_types.0', /must be one of urn:openid:params:grant-type:ciba, refresh_token/],
     [{ grant_types: [CIBA_GRANT_TYPE, 'authorization_code'] }, 'grant_types.1', /"authorization_code"/],
     [{ grant_types: CIBA_GRANT_TYPE }, 'grant_types', /must be a list/],
     [{ binding_message_policy: 'always' }, 'binding_message_policy', /must be one of required, optional/],

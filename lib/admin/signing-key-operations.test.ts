@@ -74,7 +74,7 @@ describe('listSigningKeys', () => {
   it("lists a tenant's keys with status and dates, and never private material", async () => {
     const keys = await listSigningKeys(db, tenantAdminOf(acmeId), { tenantSlug: 'acme' });
 
-    expect(keys.map((key) => key.alg)).toEqual(['ES256', 'PS256', 'RS256']);
+    expect(keys.map((key) => key.alg)).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);
     expect(keys[0]).toEqual({
       kid: expect.any(String),
       alg: 'ES256',
@@ -204,11 +204,11 @@ describe('rotateSigningKey and retireSigningKey', () => {
     );
     await expectAdminError(rotateSigningKey(db, tenantAdminOf(acmeId), { tenantSlug: 'globex', alg: 'RS256' }), 'forbidden');
     await expectAdminError(rotateSigningKey(db, CLI_PRINCIPAL, { tenantSlug: 'nope', alg: 'RS256' }), 'not_found');
-    expect(await db.signingKey.count({ where: { tenantId: globexId } })).toBe(3);
+    expect(await db.signingKey.count({ where: { tenantId: globexId } })).toBe(4);
   });
 
   it.each<[Record<string, unknown>, string, RegExp]>([
-    [{ alg: 'EdDSA' }, 'alg', /must be one of RS256, ES256, PS256 \(got "EdDSA"\)/],
+    [{ alg: 'HS256' }, 'alg', /must be one of RS256, ES256, PS256, EdDSA \(got "HS256"\)/],
     [{}, 'alg', /must be one of/],
     [{ alg: 'RS256', kid: 'x' }, 'kid', /not a setting/],
   ])('refuses to rotate with %j', async (input, path, message) => {

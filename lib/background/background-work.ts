@@ -65,6 +65,7 @@ const createBackgroundWork = (): BackgroundWork => {
           batchSize: EVENT_PRUNE_BATCH_LIMIT,
           maxBatches: PRUNE_BATCHES,
         });
+        await store.pruneExpiredTokens({ now: new Date(), limit: EVENT_PRUNE_BATCH_LIMIT });
       }
     } while (again && !stopped);
   };

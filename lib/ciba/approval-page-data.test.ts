@@ -123,9 +123,10 @@ describe('findApprovalByToken', () => {
 
 describe('describeScopes', () => {
   it('describes known scopes in plain words and shows unknown ones verbatim', () => {
-    expect(describeScopes(' openid  offline_access ')).toEqual([
+    expect(describeScopes(' openid  offline_access  phone ')).toEqual([
       { scope: 'openid', description: 'Confirm your identity' },
-      { scope: 'offline_access', description: 'offline_access' },
+      { scope: 'offline_access', description: 'Keep access while you are away (a refresh token)' },
+      { scope: 'phone', description: 'phone' },
     ]);
   });
 });

@@ -9,6 +9,7 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   openid: 'Confirm your identity',
   profile: 'Your name',
   email: 'Your email address',
+  offline_access: 'Keep access while you are away (a refresh token)',
 };
 
 export type ScopeDescription = { scope: string; description: string };

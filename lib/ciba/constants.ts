@@ -1,8 +1,12 @@
 /** The CIBA grant type (CIBA §4, §10.1). */
 export const CIBA_GRANT_TYPE = 'urn:openid:params:grant-type:ciba';
 
-/** Scopes every tenant supports. `openid` is mandatory in a CIBA request (CIBA §7.1). */
-export const SUPPORTED_SCOPES = ['openid', 'profile', 'email'] as const;
+/**
+ * Scopes every tenant supports. `openid` is mandatory in a CIBA request (CIBA
+ * §7.1); `offline_access` (OIDC Core §11) asks for a refresh token, issued
+ * when the client has the refresh_token grant.
+ */
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
 /**
  * Authentication context classes we can satisfy. Approval through a

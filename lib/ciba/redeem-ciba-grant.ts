@@ -6,20 +6,14 @@ import { isRequestExpired } from '@/lib/store/request-lifecycle';
 import { grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown, unauthorizedClient } from '@/lib/oauth/errors';
-import { mintTokens } from '@/lib/oauth/tokens';
+import { AUTH_REQ_ID_CLAIM, grantsRefreshToken, mintTokenResponse, type TokenResponse } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
 
 /** The request a token poll names, read with the settings epoch before the client was authenticated. */
 export type PrefetchedPoll = { authReqIdHash: string; request: PollRow | null };
 
-export type CibaTokenResponse = {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  id_token: string;
-  scope: string;
-};
+export type CibaTokenResponse = TokenResponse & { id_token: string };
 
 /**
  * Answers a poll of a pending request (CIBA §11) and counts it. A poll sooner
@@ -94,31 +88,26 @@ export const issueTokensForApprovedRequest = async (
   },
 ): Promise<CibaTokenResponse | null> => {
   const { tenant, client, request, now, seal } = options;
-  const tokens = await mintTokens(db, {
+  // The refresh token (offline_access granted, refresh_token grant registered) is stored in the
+  // redemption's unit; without it, this path is as before: no extra read or write.
+  const minted = await mintTokenResponse(db, {
     tenantId: tenant.id,
     issuer: issuerFor(tenant.slug),
-    clientId: client.clientId,
-    sub: request.userSub,
+    client,
+    grant: { requestId: request.id, sub: request.userSub, authTime: request.decidedAt ?? now, acr: request.acr },
     scope: request.scope,
-    authTime: request.decidedAt ?? now,
-    acr: request.acr,
-    idTokenAlg: client.idTokenSignedResponseAlg,
-    accessTokenLifetime: client.accessTokenLifetime,
-    idTokenLifetime: client.idTokenLifetime,
+    refreshTokenScope: grantsRefreshToken(client, request.scope) ? request.scope : null,
+    recordAccessTokenJti: false,
+    // Pushed tokens (CIBA §10.3.1): the ID token names the auth_req_id, and rt_hash when a refresh token comes too.
+    ...(seal ? { withRefreshTokenHash: true, extraIdTokenClaims: { [AUTH_REQ_ID_CLAIM]: seal.authReqId } } : {}),
     now,
-    ...(seal ? { authReqId: seal.authReqId } : {}),
   });
-  const response: CibaTokenResponse = {
-    access_token: tokens.accessToken,
-    token_type: 'Bearer',
-    expires_in: tokens.expiresIn,
-    id_token: tokens.idToken,
-    scope: request.scope,
-  };
+  const response = minted.response as CibaTokenResponse;
   const redeemed = await store.redeemRequest({
     request,
     now,
-    accessTokenJti: tokens.accessTokenJti,
+    accessTokenJti: minted.accessTokenJti,
+    ...(minted.refreshToken ? { refreshToken: minted.refreshToken } : {}),
     ...(seal ? { outboxSecret: { messageId: seal.messageId, encryptedSecret: seal.envelope(response) } } : {}),
   });
 

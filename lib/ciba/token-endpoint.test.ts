@@ -357,11 +357,13 @@ describe('discovery and JWKS (CIBA §4)', () => {
       token_endpoint: `${ISSUER}/oauth/token`,
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
       userinfo_endpoint: `${ISSUER}/userinfo`,
+      revocation_endpoint: `${ISSUER}/revoke`,
+      introspection_endpoint: `${ISSUER}/introspect`,
       backchannel_token_delivery_modes_supported: ['poll', 'ping', 'push'],
-      grant_types_supported: [CIBA_GRANT_TYPE],
+      grant_types_supported: [CIBA_GRANT_TYPE, 'refresh_token'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256'],
-      scopes_supported: ['openid', 'profile', 'email'],
+      id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256', 'EdDSA'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     });
   });
 
@@ -376,7 +378,7 @@ describe('discovery and JWKS (CIBA §4)', () => {
       });
     const acme = (await get('acme')).json.keys as Array<Record<string, string>>;
     const globex = (await get('globex')).json.keys as Array<Record<string, string>>;
-    expect(acme.map((key) => key.alg).sort()).toEqual(['ES256', 'PS256', 'RS256']);
+    expect(acme.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);
     for (const key of acme) expect(key).not.toHaveProperty('d');
     expect(acme.map((key) => key.kid)).not.toContain(globex[0].kid);
   });

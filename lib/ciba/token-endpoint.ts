@@ -1,5 +1,6 @@
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { redeemCibaGrant, type PrefetchedPoll } from '@/lib/ciba/redeem-ciba-grant';
+import { REFRESH_TOKEN_GRANT_TYPE } from '@/lib/clients/client-metadata';
 import type { Db } from '@/lib/db/client';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
 import {
@@ -12,11 +13,13 @@ import {
 import { grantTypesOf, readAuthenticatedForm, type InProcessClientAuthentication } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { invalidRequest, unauthorizedClient, unsupportedGrantType } from '@/lib/oauth/errors';
+import { redeemRefreshToken } from '@/lib/oauth/refresh-token-grant';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
 /**
- * POST <issuer>/oauth/token — the token endpoint (RFC 6749 §3.2). Only the
- * CIBA grant exists (CIBA §10.1); push-mode clients may not use it (§11).
+ * POST <issuer>/oauth/token — the token endpoint (RFC 6749 §3.2): the CIBA
+ * grant (CIBA §10.1; push-mode clients may not use it, §11) and the
+ * refresh_token grant (RFC 6749 §6, lib/oauth/refresh-token-grant.ts).
  * `inProcess` (the console's Try it, never an HTTP request) stands in for
  * client authentication; every rule of the grant is the same.
  */
@@ -37,6 +40,11 @@ export const exchangeToken = async (
   });
   const grantType = params.get('grant_type');
   if (grantType === undefined) throw invalidRequest('The grant_type parameter is required.');
+  if (grantType === REFRESH_TOKEN_GRANT_TYPE) {
+    const tokens = await redeemRefreshToken({ db, store }, { tenant, client, params, now: request.receivedAt });
+
+    return jsonResponse(200, tokens, { noStore: true });
+  }
   if (grantType !== CIBA_GRANT_TYPE) throw unsupportedGrantType(grantType);
   if (!grantTypesOf(client).includes(CIBA_GRANT_TYPE)) {
     throw unauthorizedClient('This client is not allowed to use the CIBA grant.');

@@ -19,11 +19,11 @@ const NAME_MAX_LENGTH = 100;
 
 /** Values the contract names that are not built yet: refused with "not supported yet", never ignored. */
 const PLANNED_AUTH_METHODS = ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'];
-const PLANNED_GRANT_TYPES = ['refresh_token'];
-const PLANNED_SIGNING_ALGS = ['EdDSA'];
+/** The refresh_token grant (RFC 6749 §6): with `offline_access` granted, the CIBA grant also returns a refresh token. */
+export const REFRESH_TOKEN_GRANT_TYPE = 'refresh_token';
 
 /** Grant types a client may be registered for. */
-export const SUPPORTED_GRANT_TYPES = [CIBA_GRANT_TYPE] as const;
+export const SUPPORTED_GRANT_TYPES = [CIBA_GRANT_TYPE, REFRESH_TOKEN_GRANT_TYPE] as const;
 export type SupportedGrantType = (typeof SUPPORTED_GRANT_TYPES)[number];
 
 /** Every CIBA token delivery mode (CIBA §5). */
@@ -53,6 +53,8 @@ export const CLIENT_SETTING_BOUNDS = {
   requestedExpiry: { min: 1, max: 259_200 },
   /** Access and ID token lifetimes: 1 minute to 1 day. */
   tokenLifetime: { min: 60, max: 86_400 },
+  /** Refresh token lifetime: 1 minute to 1 year. */
+  refreshTokenLifetime: { min: 60, max: 31_536_000 },
 } as const;
 
 /** An input value as a message shows it: JSON, cut to a readable length. */
@@ -107,7 +109,7 @@ export const ZDisplayNameSchema = z
   });
 
 const grantTypesSchema = z
-  .array(oneOf(SUPPORTED_GRANT_TYPES, PLANNED_GRANT_TYPES), {
+  .array(oneOf(SUPPORTED_GRANT_TYPES), {
     error: (issue) => `must be a list of grant types (got ${show(issue.input)})`,
   })
   .overwrite((grantTypes) => [...new Set(grantTypes)]);
@@ -138,13 +140,15 @@ const CLIENT_METADATA_SHAPE = {
   /** The minimum poll interval (CIBA §7.3 `interval`). */
   backchannel_poll_interval: wholeNumber(CLIENT_SETTING_BOUNDS.pollInterval, 'seconds'),
   /** Only algorithms every tenant holds a key for. */
-  id_token_signed_response_alg: oneOf(SIGNING_ALGS, PLANNED_SIGNING_ALGS, 'tenants hold no key for it'),
+  id_token_signed_response_alg: oneOf(SIGNING_ALGS),
   min_requested_expiry: wholeNumber(CLIENT_SETTING_BOUNDS.requestedExpiry, 'seconds'),
   max_requested_expiry: wholeNumber(CLIENT_SETTING_BOUNDS.requestedExpiry, 'seconds'),
   /** expires_in when bc-authorize carries no requested_expiry. */
   default_requested_expiry: wholeNumber(CLIENT_SETTING_BOUNDS.requestedExpiry, 'seconds'),
   access_token_lifetime: wholeNumber(CLIENT_SETTING_BOUNDS.tokenLifetime, 'seconds'),
   id_token_lifetime: wholeNumber(CLIENT_SETTING_BOUNDS.tokenLifetime, 'seconds'),
+  /** How long a refresh token stays usable after it is issued; every rotation issues a new one. */
+  refresh_token_lifetime: wholeNumber(CLIENT_SETTING_BOUNDS.refreshTokenLifetime, 'seconds'),
 };
 
 /**
@@ -224,6 +228,8 @@ export const CLIENT_METADATA_DEFAULTS = {
   default_requested_expiry: 300,
   access_token_lifetime: 3600,
   id_token_lifetime: 3600,
+  /** 30 days. */
+  refresh_token_lifetime: 2_592_000,
 } as const satisfies Omit<ClientMetadata, 'client_name'>;
 
 /** A registration: `client_name` and any other setting; the rest take CLIENT_METADATA_DEFAULTS. */

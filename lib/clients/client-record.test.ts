@@ -28,6 +28,7 @@ const row = (overrides: Partial<ClientRow> = {}): ClientRow & { createdAt: Date 
   idTokenSignedResponseAlg: 'RS256',
   accessTokenLifetime: 3600,
   idTokenLifetime: 3600,
+  refreshTokenLifetime: 2592000,
   createdAt: new Date(0),
   ...overrides,
 });

@@ -34,6 +34,7 @@ export type ClientRecord = {
   idTokenSignedResponseAlg: SigningAlg;
   accessTokenLifetime: number;
   idTokenLifetime: number;
+  refreshTokenLifetime: number;
 };
 
 /** A Client row as the store reads it: identity, secret hash and settings columns (extra columns are ignored). */

@@ -19,6 +19,7 @@ export type ClientSettingColumns = Pick<
   | 'defaultRequestedExpiry'
   | 'accessTokenLifetime'
   | 'idTokenLifetime'
+  | 'refreshTokenLifetime'
 >;
 
 /** Prisma `select` of exactly the settings columns (never the secret hash). */
@@ -38,6 +39,7 @@ export const CLIENT_SETTING_COLUMNS = {
   defaultRequestedExpiry: true,
   accessTokenLifetime: true,
   idTokenLifetime: true,
+  refreshTokenLifetime: true,
 } as const satisfies Record<keyof ClientSettingColumns, true>;
 
 /** Settings as columns: what a row stores for `metadata` (grant types space-separated). */
@@ -57,6 +59,7 @@ export const toClientSettingColumns = (metadata: ClientMetadata) => ({
   defaultRequestedExpiry: metadata.default_requested_expiry,
   accessTokenLifetime: metadata.access_token_lifetime,
   idTokenLifetime: metadata.id_token_lifetime,
+  refreshTokenLifetime: metadata.refresh_token_lifetime,
 });
 
 /**
@@ -79,4 +82,5 @@ export const toUncheckedClientMetadata = (columns: ClientSettingColumns): Record
   default_requested_expiry: columns.defaultRequestedExpiry,
   access_token_lifetime: columns.accessTokenLifetime,
   id_token_lifetime: columns.idTokenLifetime,
+  refresh_token_lifetime: columns.refreshTokenLifetime,
 });

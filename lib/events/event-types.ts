@@ -81,6 +81,14 @@ export type EventDetails = {
   ciba_exchange_failed: { reason: 'replay'; tokens_revoked: boolean };
   /** The client polled faster than the interval (CIBA §11); the interval is now `interval`. */
   ciba_slow_down: { interval: number };
+  /** A refresh token of the request's grant was used (RFC 6749 §6): rotated, a new access token issued. */
+  ciba_tokens_refreshed: { access_token_jti: string };
+  /**
+   * Every token of the request's grant was revoked: a rotated refresh token
+   * was presented again (`refresh_token_reuse`), or a refresh token of the
+   * grant was revoked at the revocation endpoint (`revocation`, RFC 7009).
+   */
+  ciba_tokens_revoked: { reason: 'refresh_token_reuse' | 'revocation' };
 } & { [T in AdminEventType]: AdminChange };
 
 /**
@@ -133,6 +141,8 @@ export const REQUEST_EVENT_TYPES = [
   'ciba_exchange_succeeded',
   'ciba_exchange_failed',
   'ciba_slow_down',
+  'ciba_tokens_refreshed',
+  'ciba_tokens_revoked',
 ] as const satisfies readonly EventType[];
 
 export const EVENT_TYPES = [...REQUEST_EVENT_TYPES, ...ADMIN_EVENT_TYPES] as const satisfies readonly EventType[];

@@ -54,6 +54,31 @@ beforeAll(async () => {
 afterAll(async () => cleanup());
 
 describe('plain HTTP layer', () => {
+  it('serves revocation and introspection itself (client authentication first: 401 invalid_client)', async () => {
+    const server = createHttpLayer({ fallback: async (_request, response) => void response.end('next') });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const path of ['/t/acme/revoke', '/t/acme/introspect']) {
+        const body = Buffer.from('token=abc');
+        const reply = await send(
+          httpRequest,
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path,
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
+          },
+          body,
+        );
+        expect({ status: reply.status, error: JSON.parse(reply.body).error }).toEqual({ status: 401, error: 'invalid_client' });
+      }
+    } finally {
+      server.close();
+    }
+  });
+
   it('refuses a body over the limit whole (400 invalid_request), never a truncated one', async () => {
     const server = createHttpLayer({ fallback: async (_request, response) => void response.end('next') });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

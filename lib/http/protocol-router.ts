@@ -12,6 +12,8 @@ import {
 } from '@/lib/http/protocol-http';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { buildDiscoveryDocument } from '@/lib/oauth/discovery';
+import { introspectToken } from '@/lib/oauth/introspection';
+import { revokeToken } from '@/lib/oauth/revocation';
 import type { InProcessClientAuthentication } from '@/lib/oauth/client-auth';
 import { methodNotAllowed, notFound, OAuthError } from '@/lib/oauth/errors';
 import { getTenantKeys } from '@/lib/oauth/signing-keys';
@@ -59,6 +61,12 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
   [TOKEN_PATH]: {
     POST: ({ db, data, tenant, request, prefetchedPoll, inProcess }) =>
       exchangeToken({ db, ...data }, { tenant, request, prefetchedPoll, inProcess }),
+  },
+  revoke: {
+    POST: ({ db, data, tenant, request }) => revokeToken({ db, ...data }, { tenant, request }),
+  },
+  introspect: {
+    POST: ({ db, data, tenant, request }) => introspectToken({ db, ...data }, { tenant, request }),
   },
   userinfo: {
     GET: async ({ db, data, tenant, request }) => userInfoResponse({ db, store: data.store }, tenant, request, null),

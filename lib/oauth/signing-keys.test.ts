@@ -106,7 +106,7 @@ describe('the publication and signing rules', () => {
 describe('tenant key cache', () => {
   it('keeps serving imported keys while the settings epoch stands, and reloads once it moves', async () => {
     const before = await jwksKids();
-    expect(before).toHaveLength(3);
+    expect(before).toHaveLength(4);
     const cached = await getTenantKeys(db, tenantId);
 
     const unseen = await replaceRs256Key({ bump: false });

@@ -6,8 +6,11 @@ import { randomToken } from '@/lib/oauth/crypto';
 import { seal, unseal } from '@/lib/security/sealed-box';
 import { observedSettingsEpoch } from '@/lib/store/settings-epoch';
 
-/** Signing algorithms a tenant holds a key for. RS256 is the default (OIDC Core §15.1). */
-export const SIGNING_ALGS = ['RS256', 'ES256', 'PS256'] as const;
+/**
+ * Signing algorithms a tenant holds a key for. RS256 is the default (OIDC
+ * Core §15.1); EdDSA is Ed25519 (RFC 8037: an OKP key).
+ */
+export const SIGNING_ALGS = ['RS256', 'ES256', 'PS256', 'EdDSA'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 export const DEFAULT_SIGNING_ALG: SigningAlg = 'RS256';
 
@@ -29,7 +32,11 @@ export const decryptPrivateJwk = (envelope: string, kid: string, keyEncryptionKe
 };
 
 const generateKeyParams = (alg: SigningAlg) =>
-  alg === 'ES256' ? { extractable: true } : { extractable: true, modulusLength: 2048 };
+  alg === 'ES256'
+    ? { extractable: true }
+    : alg === 'EdDSA'
+      ? { extractable: true, crv: 'Ed25519' }
+      : { extractable: true, modulusLength: 2048 };
 
 /**
  * A new key is published in the JWKS this long before it signs, so relying
@@ -62,6 +69,15 @@ export const generateSigningKeyRow = async (tenantId: string, alg: SigningAlg) =
     encryptedPrivateJwk: encryptPrivateJwk(privateJwk, kid, keyEncryptionKey),
   };
 };
+
+/**
+ * The primary key of a tenant's first key for `alg` when it is generated on
+ * first need rather than at tenant creation (a tenant created before the alg
+ * was supported). A fixed id makes that insert race-free: of two instances
+ * that find the key missing at once, one inserts and the other's insert
+ * hits the primary key and does nothing.
+ */
+export const bootstrapSigningKeyId = (tenantId: string, alg: SigningAlg): string => `bootstrap:${alg}:${tenantId}`;
 
 /** The rows for a fresh key of each supported algorithm, private halves encrypted. */
 export const generateSigningKeyRows = async (tenantId: string) =>
@@ -121,11 +137,38 @@ export type TenantKeys = {
 /** Keys per tenant, tagged with the settings epoch observed when their load began. */
 const keyCache = new Map<string, { epoch: number | undefined; refreshAt?: Date | null; keys: Promise<TenantKeys> }>();
 
-const loadTenantKeys = async (db: Db, tenantId: string, now: Date): Promise<TenantKeys> => {
-  const rows = await db.signingKey.findMany({
+const readPublishedKeyRows = (db: Db, tenantId: string, now: Date) =>
+  db.signingKey.findMany({
     where: { tenantId, OR: [{ retiredAt: null }, { retiredAt: { gt: new Date(now.getTime() - RETIRED_KEY_PUBLISHED_FOR_MS) } }] },
     orderBy: [{ createdAt: 'desc' }, { kid: 'desc' }],
   });
+
+const isUniqueViolation = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+
+/**
+ * Gives a tenant a key for each supported alg it has no unretired key for
+ * (a tenant created before EdDSA was supported): the new key is published
+ * and signs at once, as a tenant's first keys do. Race-free across
+ * instances through bootstrapSigningKeyId. Resolves true when it wrote.
+ */
+const addMissingKeys = async (db: Db, tenantId: string, rows: readonly SigningKeyTimes[]): Promise<boolean> => {
+  const missing = SIGNING_ALGS.filter((alg) => !rows.some((row) => row.alg === alg && row.retiredAt === null));
+  for (const alg of missing) {
+    const row = await generateSigningKeyRow(tenantId, alg);
+    try {
+      await db.signingKey.create({ data: { ...row, id: bootstrapSigningKeyId(tenantId, alg) } });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+
+  return missing.length > 0;
+};
+
+const loadTenantKeys = async (db: Db, tenantId: string, now: Date): Promise<TenantKeys> => {
+  let rows = await readPublishedKeyRows(db, tenantId, now);
+  if (rows.length > 0 && (await addMissingKeys(db, tenantId, rows))) rows = await readPublishedKeyRows(db, tenantId, now);
   const { keyEncryptionKey } = getEnv();
   const signing = new Map<SigningAlg, { kid: string; privateKey: CryptoKey }>();
   for (const alg of SIGNING_ALGS) {

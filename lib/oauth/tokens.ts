@@ -1,6 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { grantTypesOf, type ClientRecord } from '@/lib/clients/client-record';
+import { REFRESH_TOKEN_GRANT_TYPE } from '@/lib/clients/client-metadata';
 import type { Db } from '@/lib/db/client';
+import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
 import { DEFAULT_SIGNING_ALG, getTenantKeys, SIGNING_ALGS, type SigningAlg } from '@/lib/oauth/signing-keys';
 
 /**
@@ -9,6 +12,25 @@ import { DEFAULT_SIGNING_ALG, getTenantKeys, SIGNING_ALGS, type SigningAlg } fro
  */
 export const accessTokenHash = (accessToken: string): string =>
   createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
+
+/**
+ * The ID token claim carrying a refresh token's hash, computed as at_hash is
+ * (CIBA §10.3.1, for pushed tokens).
+ */
+export const RT_HASH_CLAIM = 'urn:openid:params:jwt:claim:rt_hash';
+export const refreshTokenHash = accessTokenHash;
+
+/** A refresh token's value: 32 random bytes (256 bits), base64url; only its SHA-256 is stored. */
+const REFRESH_TOKEN_BYTES = 32;
+
+/**
+ * Whether a grant of `scope` to `client` comes with a refresh token: the
+ * user granted `offline_access` (OIDC Core §11) and the client is registered
+ * for the refresh_token grant (RFC 6749 §6). Otherwise offline_access is
+ * ignored.
+ */
+export const grantsRefreshToken = (client: Pick<ClientRecord, 'grantTypes'>, scope: string): boolean =>
+  scope.split(' ').includes('offline_access') && grantTypesOf(client).includes(REFRESH_TOKEN_GRANT_TYPE);
 
 const signWith = async (db: Db, tenantId: string, alg: SigningAlg, typ: string, claims: JWTPayload): Promise<string> => {
   const key = (await getTenantKeys(db, tenantId)).signing.get(alg);
@@ -27,13 +49,125 @@ export type IssuedTokens = {
   expiresIn: number;
 };
 
+/** The successful token response (RFC 6749 §5.1, CIBA §10.1.1). */
+export type TokenResponse = {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  /** Whenever the scope includes openid (always on the CIBA grant). */
+  id_token?: string;
+  refresh_token?: string;
+  scope: string;
+};
+
+/** A refresh token to store with the change that issues it (its value is only in the response). */
+export type RefreshTokenRecord = {
+  id: string;
+  tenantId: string;
+  requestId: string;
+  clientId: string;
+  tokenHash: string;
+  scope: string;
+  accessTokenJti: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+};
+
+export type MintTokenResponseOptions = {
+  tenantId: string;
+  issuer: string;
+  client: ClientRecord;
+  /** The grant: the request it was approved for, its user and how they authenticated. */
+  grant: { requestId: string; sub: string; authTime: Date; acr: string | null };
+  /** The access token's scope (on a refresh, possibly narrower than the grant's). */
+  scope: string;
+  /**
+   * Issue a refresh token with this scope (RFC 6749 §6: a rotated one keeps
+   * the scope of the one it replaces), or none. Callers decide with
+   * grantsRefreshToken on the CIBA grant; the refresh_token grant always rotates.
+   */
+  refreshTokenScope: string | null;
+  /**
+   * The refresh token issued by the refresh_token grant records the jti of
+   * its access token (so that token can be traced to its grant); the CIBA
+   * grant's access token jti is on the request instead.
+   */
+  recordAccessTokenJti: boolean;
+  /** Add `urn:openid:params:jwt:claim:rt_hash` to the ID token when a refresh token is issued (pushed tokens, CIBA §10.3.1). */
+  withRefreshTokenHash?: boolean;
+  /** More ID token claims (a pushed ID token's `urn:openid:params:jwt:claim:auth_req_id`). */
+  extraIdTokenClaims?: JWTPayload;
+  now: Date;
+};
+
+/**
+ * The one minting function of every grant: the whole token response — an
+ * access token, an ID token when the scope includes openid (OIDC Core §12.2
+ * on a refresh: same sub, aud and auth_time, new iat), and a refresh token
+ * when asked for — with the jti of the access token and the refresh token's
+ * record for the caller to store in the same unit that commits the grant's
+ * state change. Nothing is stored here.
+ */
+export const mintTokenResponse = async (
+  db: Db,
+  options: MintTokenResponseOptions,
+): Promise<{ response: TokenResponse; accessTokenJti: string; refreshToken: RefreshTokenRecord | null }> => {
+  const { client, grant, now } = options;
+  const refreshTokenValue = options.refreshTokenScope === null ? null : randomToken(REFRESH_TOKEN_BYTES);
+  const tokens = await mintTokens(db, {
+    tenantId: options.tenantId,
+    issuer: options.issuer,
+    clientId: client.clientId,
+    sub: grant.sub,
+    scope: options.scope,
+    authTime: grant.authTime,
+    acr: grant.acr,
+    idTokenAlg: client.idTokenSignedResponseAlg,
+    accessTokenLifetime: client.accessTokenLifetime,
+    idTokenLifetime: client.idTokenLifetime,
+    extraIdTokenClaims: {
+      ...options.extraIdTokenClaims,
+      ...(refreshTokenValue !== null && options.withRefreshTokenHash
+        ? { [RT_HASH_CLAIM]: refreshTokenHash(refreshTokenValue) }
+        : {}),
+    },
+    now,
+  });
+  const refreshToken =
+    refreshTokenValue === null || options.refreshTokenScope === null
+      ? null
+      : {
+          id: randomUUID(),
+          tenantId: options.tenantId,
+          requestId: grant.requestId,
+          clientId: client.id,
+          tokenHash: sha256Base64Url(refreshTokenValue),
+          scope: options.refreshTokenScope,
+          accessTokenJti: options.recordAccessTokenJti ? tokens.accessTokenJti : null,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + client.refreshTokenLifetime * 1000),
+        };
+
+  return {
+    response: {
+      access_token: tokens.accessToken,
+      token_type: 'Bearer',
+      expires_in: tokens.expiresIn,
+      ...(options.scope.split(' ').includes('openid') ? { id_token: tokens.idToken } : {}),
+      ...(refreshTokenValue === null ? {} : { refresh_token: refreshTokenValue }),
+      scope: options.scope,
+    },
+    accessTokenJti: tokens.accessTokenJti,
+    refreshToken,
+  };
+};
+
 /**
  * Mints the token pair for an approved CIBA request (CIBA §10.1.1):
  * - an RFC 9068 JWT access token (`typ: at+jwt`, RS256) with scope and client_id,
  *   audience = the tenant's userinfo endpoint, the only resource it grants;
  * - an ID token signed with the client's registered alg, with auth_time
- *   (the approval time), acr when one was requested and satisfied, and at_hash;
- *   for a push (CIBA §10.3.1) also urn:openid:params:jwt:claim:auth_req_id.
+ *   (the approval time), acr when one was requested and satisfied, and at_hash.
  */
 export const mintTokens = async (
   db: Db,
@@ -48,9 +182,8 @@ export const mintTokens = async (
     idTokenAlg: SigningAlg;
     accessTokenLifetime: number;
     idTokenLifetime: number;
+    extraIdTokenClaims?: JWTPayload;
     now: Date;
-    /** Push delivery (CIBA §10.3.1): the ID token carries the auth_req_id it answers. */
-    authReqId?: string;
   },
 ): Promise<IssuedTokens> => {
   const iat = Math.floor(options.now.getTime() / 1000);
@@ -68,6 +201,7 @@ export const mintTokens = async (
     jti: accessTokenJti,
   });
   const idToken = await signWith(db, options.tenantId, options.idTokenAlg, 'JWT', {
+    ...options.extraIdTokenClaims,
     iss: options.issuer,
     sub: options.sub,
     aud: options.clientId,
@@ -76,7 +210,6 @@ export const mintTokens = async (
     auth_time: Math.floor(options.authTime.getTime() / 1000),
     ...(options.acr ? { acr: options.acr } : {}),
     at_hash: accessTokenHash(accessToken),
-    ...(options.authReqId === undefined ? {} : { [AUTH_REQ_ID_CLAIM]: options.authReqId }),
   });
 
   return { accessToken, accessTokenJti, idToken, expiresIn: options.accessTokenLifetime };

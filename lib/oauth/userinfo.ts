@@ -28,7 +28,8 @@ export const readBearerToken = (authorization: string | undefined, form: FormPar
 /**
  * GET|POST <issuer>/userinfo (OIDC Core §5.3): the standard claims of the
  * token's subject, limited to the token's scopes. The token must be one this
- * tenant issued, unexpired, and not revoked by an auth_req_id replay.
+ * tenant issued, unexpired, and not revoked: on its own (RFC 7009), or with
+ * its grant (an auth_req_id replay, a reused or revoked refresh token).
  */
 export const getUserInfo = async (
   { db, store }: { db: Db; store: Pick<ProtocolStore, 'findGrantByAccessTokenJti'> },
@@ -44,6 +45,7 @@ export const getUserInfo = async (
   const grant = await store.findGrantByAccessTokenJti(claims.jti);
   if (!grant || grant.tenantId !== tenant.id) throw invalidToken('no grant for this access token');
   if (grant.tokensRevokedAt) throw invalidToken('tokens revoked');
+  if (grant.revokedJti !== null) throw invalidToken('access token revoked (RFC 7009)');
   if (grant.sub !== claims.sub) throw invalidToken('subject mismatch');
   const scopes = (claims.scope ?? '').split(' ');
   if (!scopes.includes('openid')) throw insufficientScope();

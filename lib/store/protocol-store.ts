@@ -13,6 +13,8 @@ export type UserRow = q.UserColumns;
 export type PollRow = q.PollColumns;
 export type ApprovalRow = q.ApprovalColumns;
 export type GrantRow = q.GrantColumns;
+export type RefreshTokenRow = q.RefreshTokenColumns;
+export type NewRefreshToken = q.RefreshTokenInsert;
 export type ClaimedOutboxMessage = q.ClaimedColumns;
 
 /** A request's identity and who it concerns: what events about it name. */
@@ -178,16 +180,42 @@ export type ProtocolStore = {
   recordSlowDown(options: { request: RequestSubject; now: Date; increment: number }): Promise<number | null>;
   /**
    * approved → redeemed (unexpired) with the access token's jti and an
-   * exchange event; true for exactly one caller. `outboxSecret`: a push
-   * callback's message gets its new sealed secret (the token response) in
-   * the same unit.
+   * exchange event, and the refresh token when one was minted; true for
+   * exactly one caller. `outboxSecret`: a push callback's message gets its
+   * new sealed secret (the token response) in the same unit.
    */
   redeemRequest(options: {
     request: RequestSubject;
     now: Date;
     accessTokenJti: string;
     outboxSecret?: { messageId: string; encryptedSecret: string };
+    refreshToken?: NewRefreshToken;
   }): Promise<boolean>;
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRow | null>;
+  /**
+   * Rotates `token` (RFC 6749 §6): marks it used and inserts `successor`,
+   * with a refresh event, in one unit — only if the conditional update wins
+   * (queries.updateRotateRefreshToken); false, writing nothing, otherwise.
+   */
+  rotateRefreshToken(options: {
+    token: RefreshTokenRow;
+    subject: RequestSubject;
+    successor: NewRefreshToken;
+    now: Date;
+  }): Promise<boolean>;
+  /**
+   * Revokes every token of a redeemed request's grant (its access tokens and
+   * its refresh token family) and records why. Resolves false when they were
+   * revoked already.
+   */
+  revokeGrant(options: { request: RequestSubject; now: Date; reason: 'refresh_token_reuse' | 'revocation' }): Promise<boolean>;
+  /** Records one access token as revoked (RFC 7009) until it expires. */
+  revokeAccessToken(options: { jti: string; tenantId: string; expiresAt: Date; now: Date }): Promise<void>;
+  /**
+   * Deletes at most `limit` expired refresh tokens and `limit` revocation
+   * records of expired access tokens; resolves to how many rows it deleted.
+   */
+  pruneExpiredTokens(options: { now: Date; limit: number }): Promise<number>;
   /** A redeemed auth_req_id presented again: revokes its tokens and records the replay. */
   refuseReplay(options: { request: RequestSubject; now: Date }): Promise<void>;
   /**
@@ -392,10 +420,11 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
         return row.interval;
       }),
     ),
-  redeemRequest: ({ request, now, accessTokenJti, outboxSecret }) =>
+  redeemRequest: ({ request, now, accessTokenJti, refreshToken, outboxSecret }) =>
     ringingAfter(
       engine.transaction(async (tx) => {
         if ((await tx.run(q.updateRedeem, { id: request.id, now, accessTokenJti })) !== 1) return false;
+        if (refreshToken) await tx.run(q.insertRefreshToken, refreshToken);
         await release(tx, request.tenantId);
         if (outboxSecret) {
           await tx.run(q.updateOutboxSecret, { id: outboxSecret.messageId, encryptedSecret: outboxSecret.encryptedSecret });
@@ -418,6 +447,41 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
         );
       }),
     ),
+  findRefreshToken: async (tokenHash) => (await engine.first(q.selectRefreshToken, { tokenHash })) ?? null,
+  rotateRefreshToken: async ({ token, subject, successor, now }) =>
+    ringingAfter(
+      engine.transaction(async (tx) => {
+        if ((await tx.run(q.updateRotateRefreshToken, { id: token.id, now })) !== 1) return false;
+        await tx.run(q.insertRefreshToken, successor);
+        await tx.run(
+          q.insertEvent,
+          buildEvent(
+            'ciba_tokens_refreshed',
+            requestEventSubject(subject),
+            { access_token_jti: successor.accessTokenJti ?? '' },
+            now,
+          ),
+        );
+
+        return true;
+      }),
+    ),
+  revokeGrant: ({ request, now, reason }) =>
+    ringingAfter(
+      engine.transaction(async (tx) => {
+        const revoked = (await tx.run(q.updateRevokeTokens, { id: request.id, now })) === 1;
+        if (revoked)
+          await tx.run(q.insertEvent, buildEvent('ciba_tokens_revoked', requestEventSubject(request), { reason }, now));
+
+        return revoked;
+      }),
+    ),
+  revokeAccessToken: async ({ jti, tenantId, expiresAt, now }) => {
+    await engine.execute(q.insertRevokedAccessToken, { jti, tenantId, expiresAt, revokedAt: now });
+  },
+  pruneExpiredTokens: async ({ now, limit }) =>
+    (await engine.execute(q.deleteExpiredRefreshTokens, { now, limit })) +
+    (await engine.execute(q.deleteExpiredRevokedAccessTokens, { now, limit })),
   applyDecision: async ({ requestId, decision, approvalLinkId, now, effects }) => {
     try {
       return await ringingAfter(

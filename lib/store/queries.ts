@@ -297,15 +297,132 @@ export type GrantColumns = Pick<Row<'BackchannelRequest'>, 'tenantId' | 'tokensR
   email: string;
   emailVerified: boolean;
   name: string | null;
+  /** The jti when this access token was revoked on its own (RFC 7009), null otherwise. */
+  revokedJti: string | null;
 };
 
-/** The grant behind an access token (userinfo), with its user. */
+/**
+ * The grant behind an access token (userinfo, introspection), with its user:
+ * the request whose CIBA redemption issued it, or the request of the refresh
+ * token family whose rotation issued it — both read on unique indexes — and
+ * whether the token was revoked on its own.
+ */
 export const selectGrantByAccessTokenJti = defineQuery<{ jti: string }, GrantColumns>('grant-by-jti', (db, p) =>
   db
     .selectFrom('BackchannelRequest as r')
     .innerJoin('User as u', 'u.id', 'r.userId')
-    .select(['r.tenantId', 'r.tokensRevokedAt', 'u.sub', 'u.email', 'u.emailVerified', 'u.name'])
-    .where('r.accessTokenJti', '=', p('jti')),
+    .select([
+      'r.tenantId',
+      'r.tokensRevokedAt',
+      'u.sub',
+      'u.email',
+      'u.emailVerified',
+      'u.name',
+      (eb) => eb.selectFrom('RevokedAccessToken as x').select('x.jti').where('x.jti', '=', p('jti')).as('revokedJti'),
+    ])
+    .where(
+      'r.id',
+      '=',
+      sql<string>`coalesce((select g.id from "BackchannelRequest" g where g."accessTokenJti" = ${p('jti')}), (select t."requestId" from "RefreshToken" t where t."accessTokenJti" = ${p('jti')}))`,
+    ),
+);
+
+// ── Refresh tokens and revocation (RFC 6749 §6, RFC 7009) ─────────────────────
+
+export type RefreshTokenInsert = Pick<
+  Row<'RefreshToken'>,
+  'id' | 'tenantId' | 'requestId' | 'clientId' | 'tokenHash' | 'scope' | 'accessTokenJti' | 'createdAt' | 'expiresAt'
+>;
+
+export const insertRefreshToken = defineQuery<RefreshTokenInsert>('insert-refresh-token', (db, p) =>
+  db.insertInto('RefreshToken').values({
+    id: p('id'),
+    tenantId: p('tenantId'),
+    requestId: p('requestId'),
+    clientId: p('clientId'),
+    tokenHash: p('tokenHash'),
+    scope: p('scope'),
+    accessTokenJti: p('accessTokenJti'),
+    createdAt: p('createdAt'),
+    expiresAt: p('expiresAt'),
+  }),
+);
+
+export type RefreshTokenColumns = Pick<
+  Row<'RefreshToken'>,
+  'id' | 'tenantId' | 'requestId' | 'clientId' | 'scope' | 'createdAt' | 'expiresAt' | 'rotatedAt'
+> &
+  Pick<Row<'BackchannelRequest'>, 'userId' | 'acr' | 'decidedAt' | 'tokensRevokedAt'> & {
+    userSub: string;
+    userBlocked: boolean;
+  };
+
+/** A refresh token by the hash of its value, with its grant and user: one read on unique and primary keys. */
+export const selectRefreshToken = defineQuery<{ tokenHash: string }, RefreshTokenColumns>('refresh-token-by-hash', (db, p) =>
+  db
+    .selectFrom('RefreshToken as t')
+    .innerJoin('BackchannelRequest as r', 'r.id', 't.requestId')
+    .innerJoin('User as u', 'u.id', 'r.userId')
+    .select([
+      't.id',
+      't.tenantId',
+      't.requestId',
+      't.clientId',
+      't.scope',
+      't.createdAt',
+      't.expiresAt',
+      't.rotatedAt',
+      'r.userId',
+      'r.acr',
+      'r.decidedAt',
+      'r.tokensRevokedAt',
+      'u.sub as userSub',
+      'u.blocked as userBlocked',
+    ])
+    .where('t.tokenHash', '=', p('tokenHash')),
+);
+
+/**
+ * Rotates a refresh token: the single conditional update that lets exactly
+ * one use of it win — only while it is unrotated and unexpired, its family
+ * unrevoked, its user not blocked and its client still holding the
+ * refresh_token grant.
+ */
+export const updateRotateRefreshToken = defineQuery<{ id: string; now: Date }>('rotate-refresh-token', (db, p) =>
+  db
+    .updateTable('RefreshToken')
+    .set({ rotatedAt: p('now') })
+    .where('id', '=', p('id'))
+    .where('rotatedAt', 'is', null)
+    .where('expiresAt', '>', p('now'))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('BackchannelRequest as r')
+          .innerJoin('User as u', 'u.id', 'r.userId')
+          .select('r.id')
+          .whereRef('r.id', '=', 'RefreshToken.requestId')
+          .where('r.tokensRevokedAt', 'is', null)
+          .where('u.blocked', '=', false),
+      ),
+    )
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('Client')
+          .select('Client.id')
+          .whereRef('Client.id', '=', 'RefreshToken.clientId')
+          .where(sql<boolean>`(' ' || ${sql.ref('Client.grantTypes')} || ' ') like ${'% refresh_token %'}`),
+      ),
+    ),
+);
+
+/** Records an access token revoked on its own until it expires; revoking it again changes nothing. */
+export const insertRevokedAccessToken = defineQuery<Row<'RevokedAccessToken'>>('insert-revoked-access-token', (db, p) =>
+  db
+    .insertInto('RevokedAccessToken')
+    .values({ jti: p('jti'), tenantId: p('tenantId'), expiresAt: p('expiresAt'), revokedAt: p('revokedAt') })
+    .onConflict((conflict) => conflict.column('jti').doNothing()),
 );
 
 // ── Admission: bc-authorize's abuse limits (lib/ciba/admission.ts) ────────────
@@ -581,6 +698,35 @@ export const deleteEventsBefore = defineQuery<{ before: string; limit: number }>
   db
     .deleteFrom('Event')
     .where('id', 'in', db.selectFrom('Event').select('id').where('id', '<', p('before')).orderBy('id').limit(p('limit'))),
+);
+
+/** At most `limit` revocation records of access tokens that expired by `now` (they can no longer be used anyway). */
+export const deleteExpiredRevokedAccessTokens = defineQuery<{ now: Date; limit: number }>(
+  'delete-expired-revoked-access-tokens',
+  (db, p) =>
+    db
+      .deleteFrom('RevokedAccessToken')
+      .where(
+        'jti',
+        'in',
+        db
+          .selectFrom('RevokedAccessToken')
+          .select('jti')
+          .where('expiresAt', '<=', p('now'))
+          .orderBy('expiresAt')
+          .limit(p('limit')),
+      ),
+);
+
+/**
+ * At most `limit` refresh tokens expired by `now`: no use can succeed any
+ * more, and a rotated one's successors expire no earlier, so reuse
+ * detection loses nothing that still matters.
+ */
+export const deleteExpiredRefreshTokens = defineQuery<{ now: Date; limit: number }>('delete-expired-refresh-tokens', (db, p) =>
+  db
+    .deleteFrom('RefreshToken')
+    .where('id', 'in', db.selectFrom('RefreshToken').select('id').where('expiresAt', '<=', p('now')).limit(p('limit'))),
 );
 
 // ── Outbox ────────────────────────────────────────────────────────────────────

@@ -13,6 +13,8 @@ export const endpointsFor = (tenantSlug: string) => {
     backchannelAuthentication: `${issuer}/bc-authorize`,
     token: `${issuer}/oauth/token`,
     userinfo: `${issuer}/userinfo`,
+    revocation: `${issuer}/revoke`,
+    introspection: `${issuer}/introspect`,
   };
 };
 

@@ -27,6 +27,7 @@ const record = (overrides: Partial<ClientRecord> = {}): ClientRecord => ({
   idTokenSignedResponseAlg: 'RS256',
   accessTokenLifetime: 3600,
   idTokenLifetime: 3600,
+  refreshTokenLifetime: 2592000,
   ...overrides,
 });
 

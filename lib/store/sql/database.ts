@@ -5,6 +5,8 @@ import type {
   Event as EventRow,
   OutboxAttempt,
   OutboxMessage,
+  RefreshToken,
+  RevokedAccessToken,
   SettingsEpoch,
   Tenant,
   TenantRelease,
@@ -32,4 +34,6 @@ export type Database = {
   TenantUsage: TenantUsage;
   TenantRelease: TenantRelease;
   UserUsage: UserUsage;
+  RefreshToken: RefreshToken;
+  RevokedAccessToken: RevokedAccessToken;
 };

@@ -59,6 +59,7 @@ export async function updateApplicationAction(_previous: ActionResult | null, fo
         id_token_signed_response_alg: textOf(form, 'id_token_signed_response_alg'),
         access_token_lifetime: numberOf(form, 'access_token_lifetime'),
         id_token_lifetime: numberOf(form, 'id_token_lifetime'),
+        refresh_token_lifetime: numberOf(form, 'refresh_token_lifetime'),
       },
     });
     revalidatePath(applicationsPath(tenantSlug), 'layout');
