@@ -17,7 +17,7 @@ import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { expireDueRequests } from '@/lib/ciba/expire-due-requests';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
-import { accessTokenHash, AUTH_REQ_ID_CLAIM } from '@/lib/oauth/tokens';
+import { accessTokenHash, AUTH_REQ_ID_CLAIM, refreshTokenHash, RT_HASH_CLAIM } from '@/lib/oauth/tokens';
 import { turnOffAbuseLimits } from '@/lib/testing/abuse-limits';
 import { startCallbackReceiver, type CallbackReceiver } from '@/lib/testing/callback-receiver';
 import { deliverOutbox, TEST_ACTOR, testStore } from '@/lib/testing/outbox';
@@ -50,7 +50,11 @@ type TestClient = ClientCredentials & { path: string };
 let clients = 0;
 
 /** A new client of `mode` whose notification endpoint is `path` on the receiver (or `endpoint`). */
-const registerClient = async (mode: 'poll' | 'ping' | 'push', endpoint?: string): Promise<TestClient> => {
+const registerClient = async (
+  mode: 'poll' | 'ping' | 'push',
+  endpoint?: string,
+  metadata: Record<string, unknown> = {},
+): Promise<TestClient> => {
   clients += 1;
   const path = `/${mode}/${clients}`;
   const created = await createClient(db, CLI_PRINCIPAL, {
@@ -59,6 +63,7 @@ const registerClient = async (mode: 'poll' | 'ping' | 'push', endpoint?: string)
       client_name: `${mode} ${clients}`,
       backchannel_token_delivery_mode: mode,
       ...(mode === 'poll' ? {} : { backchannel_client_notification_endpoint: endpoint ?? `${receiver.origin}${path}` }),
+      ...metadata,
     },
   });
 
@@ -310,9 +315,9 @@ describe('ping (CIBA §10.2)', () => {
 });
 
 describe('push (CIBA §10.3, §12)', () => {
-  it('after approval: the token response plus auth_req_id, the ID token with auth_req_id and at_hash (verified with the tenant JWKS); the request is redeemed', async () => {
-    const client = await registerClient('push');
-    const { authReqId, requestId } = await start(client);
+  it('after approval: the token response plus auth_req_id, the ID token with auth_req_id, at_hash and rt_hash (verified with the tenant JWKS); the request is redeemed', async () => {
+    const client = await registerClient('push', undefined, { grant_types: [CIBA_GRANT_TYPE, 'refresh_token'] });
+    const { authReqId, requestId } = await start(client, { scope: 'openid email offline_access' });
     await decide(requestId, 'approve');
     await deliverOutbox();
 
@@ -327,8 +332,8 @@ describe('push (CIBA §10.3, §12)', () => {
       token_type: 'Bearer',
       expires_in: 3600,
       id_token: expect.any(String),
-      scope: 'openid email',
-      ...(body.refresh_token === undefined ? {} : { refresh_token: expect.any(String) }),
+      scope: 'openid email offline_access',
+      refresh_token: expect.any(String),
     });
     const jwks = await call({
       method: 'GET',
@@ -344,7 +349,7 @@ describe('push (CIBA §10.3, §12)', () => {
       [AUTH_REQ_ID_CLAIM]: authReqId,
       at_hash: accessTokenHash(body.access_token as string),
     });
-    if (body.refresh_token !== undefined) expect(payload['urn:openid:params:jwt:claim:rt_hash']).toEqual(expect.any(String));
+    expect(payload[RT_HASH_CLAIM]).toBe(refreshTokenHash(body.refresh_token as string));
     const access = await jwtVerify(body.access_token as string, keySet, { issuer: ISSUER, typ: 'at+jwt' });
     expect(access.payload).toMatchObject({ sub: alice.sub, client_id: client.clientId });
 
