@@ -88,7 +88,7 @@ const parseSecondsOption =
 
 type ClientSettingOption = OptionSpec & { field: keyof ClientMetadata; parse?: (raw: string) => unknown };
 
-const { pollInterval, refreshTokenLifetime } = CLIENT_SETTING_BOUNDS;
+const { pollInterval, refreshTokenLifetime, longPollTimeout } = CLIENT_SETTING_BOUNDS;
 
 /** The client settings the CLI sets, flag → client metadata name (contract.md). */
 const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
@@ -130,6 +130,12 @@ const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
     value: '<seconds>',
     description: `Seconds a refresh token stays usable after it is issued (each use rotates it), ${refreshTokenLifetime.min}–${refreshTokenLifetime.max} (refresh_token_lifetime; default ${CLIENT_METADATA_DEFAULTS.refresh_token_lifetime}, 30 days).`,
     parse: parseSecondsOption('refresh-token-lifetime'),
+  },
+  'long-poll': {
+    field: 'backchannel_long_poll_timeout',
+    value: '<seconds>',
+    description: `Long polling: hold a pending poll up to this many seconds for the decision, ${longPollTimeout.min}–${longPollTimeout.max}; 0 = off (backchannel_long_poll_timeout; default ${CLIENT_METADATA_DEFAULTS.backchannel_long_poll_timeout}; poll mode only).`,
+    parse: parseSecondsOption('long-poll'),
   },
 };
 
@@ -379,6 +385,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       examples: [
         'backchannel client update --tenant acme --client-id <client_id> --binding-message required',
         'backchannel client update --tenant acme --client-id <client_id> --poll-interval 10 --id-token-alg ES256',
+        'backchannel client update --tenant acme --client-id <client_id> --long-poll 25',
       ],
       run: (db, values) =>
         updateClient(db, CLI_PRINCIPAL, {

@@ -49,6 +49,7 @@ export async function updateApplicationAction(_previous: ActionResult | null, fo
         grant_types: checkedValuesOf(form, 'grant_types'),
         backchannel_token_delivery_mode: textOf(form, 'backchannel_token_delivery_mode'),
         backchannel_poll_interval: numberOf(form, 'backchannel_poll_interval'),
+        backchannel_long_poll_timeout: numberOf(form, 'backchannel_long_poll_timeout'),
         binding_message_policy: textOf(form, 'binding_message_policy'),
         binding_message_max_length: numberOf(form, 'binding_message_max_length'),
         binding_message_charset: textOf(form, 'binding_message_charset'),
