@@ -52,7 +52,8 @@ export const holdPendingPoll = async (
     return { request: current, now: now() };
   }
   const outcome = await wait.outcome;
-  const expiring = outcome === 'timeout' && timeoutMs < holdMs;
+  // Run out at the request's expiry (not the hold's end): judged afresh, so expired_token unless decided first.
+  const expiring = outcome === 'timeout' && untilExpiry <= holdMs;
   if (outcome !== 'decided' && !expiring) return null;
 
   return { request: await store.findRequestForPoll(authReqIdHash), now: now() };
