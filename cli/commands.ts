@@ -415,7 +415,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       run: (db, values) => listClients(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant') }),
       formatHuman: (clients: Awaited<ReturnType<typeof listClients>>) =>
         formatTable(
-          ['CLIENT_ID', 'NAME', 'AUTH METHOD', 'GRANT TYPES', 'MODE', 'BINDING MESSAGE', 'ID TOKEN ALG', 'POLL'],
+          ['CLIENT_ID', 'NAME', 'AUTH METHOD', 'GRANT TYPES', 'MODE', 'BINDING MESSAGE', 'ID TOKEN ALG', 'POLL', 'LONG POLL'],
           clients.map((client) => [
             client.client_id,
             client.client_name,
@@ -425,6 +425,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
             client.binding_message_policy,
             client.id_token_signed_response_alg,
             client.backchannel_poll_interval,
+            client.backchannel_long_poll_timeout,
           ]),
           'No clients in this tenant yet.',
         ),
