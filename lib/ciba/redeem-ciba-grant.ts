@@ -17,8 +17,8 @@ export type PrefetchedPoll = { authReqIdHash: string; request: PollRow | null };
 export type CibaTokenResponse = TokenResponse & { id_token: string };
 
 /**
- * Counts a poll of a pending request (CIBA §11): true when it is well spaced.
- * A poll sooner than the interval in force is slow_down: the interval grows by
+ * Counts a poll of a pending request (CIBA §11); throws slow_down unless it
+ * is well spaced. A poll sooner than the interval in force is slow_down: the interval grows by
  * 5 s for this and every later poll, recorded with its event. A well-spaced
  * poll is one conditional write on the poll time we read, so two overlapping
  * polls cannot both pass as well-spaced: overlapping polls are forbidden

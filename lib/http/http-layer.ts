@@ -46,7 +46,7 @@ export const readClientCertificate = (socket: IncomingMessage['socket']): Client
  * (the client gave up on a held long poll). Made only when the protocol code
  * asks for it, so a request that is answered at once costs nothing.
  */
-export const abortedWhenClosed = (response: ServerResponse): AbortSignal => {
+const abortedWhenClosed = (response: ServerResponse): AbortSignal => {
   const controller = new AbortController();
   if (response.destroyed) controller.abort();
   else
