@@ -601,6 +601,28 @@ const cliAsync = (env: NodeJS.ProcessEnv, args: string[]) =>
     );
   });
 
+/** How many requests of the client (its client_id) have been polled at least once (`lastPolledAt` set). */
+const countPolledRequests = async (database: { postgresUrl: string } | { sqliteFile: string }, clientId: string) => {
+  const query =
+    'SELECT count(*) AS n FROM "BackchannelRequest" r JOIN "Client" c ON c."id" = r."clientId" ' +
+    'WHERE c."clientId" = $1 AND r."lastPolledAt" IS NOT NULL';
+  if ('postgresUrl' in database) {
+    const client = new pg.Client({ connectionString: database.postgresUrl });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>(query, [clientId])).rows[0].n);
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(database.sqliteFile, { readonly: true });
+  try {
+    return (db.prepare(query.replace('$1', '?')).get(clientId) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
 // --- the run ----------------------------------------------------------------------------------
 const results: Measured[] = [];
 const meta: Record<string, unknown> = {
@@ -920,6 +942,8 @@ const main = async () => {
           )
             .map((email) => email.approval_url)
             .filter((url): url is string => url !== null),
+        countPolled: () =>
+          countPolledRequests(PG ? { postgresUrl: bcEnv.DATABASE_URL! } : { sqliteFile }, longPollClient.client_id),
       },
       {
         count: LONG_POLLS,
@@ -1141,7 +1165,7 @@ const report = (scale: ScaleCheck | undefined, monitor: MonitorFigure | undefine
     console.log('');
     console.log(
       `Long polling (${l.held.toLocaleString('en')} token polls held at once, ${l.holdSeconds} s each): server RSS ${fmt(l.rssMb.before, 0)} → ${fmt(l.rssMb.holding, 0)} MB ` +
-        `(+${fmt(l.rssMb.increase, 1)} MB, ${fmt(l.rssMb.perPollKb, 1)} KB per held poll); ` +
+        `(+${fmt(l.rssMb.increase, 1)} MB, ${fmt(l.rssMb.perPollKb, 1)} KB per held poll; ${fmt(l.rssMb.after, 0)} MB once all were answered); ` +
         `server CPU over ${l.idleSeconds} s idle: ${fmt(l.idleCpuMs.holding, 0)} ms holding them, ${fmt(l.idleCpuMs.none, 0)} ms with none held`,
     );
     console.log(

@@ -19,6 +19,8 @@ export type LongPollTarget = {
   serverPid: number;
   /** The approval page URLs of the tenant's newest pending requests (the development outbox), newest first. */
   approvalUrls: (limit: number) => Promise<string[]>;
+  /** How many of the client's requests have been polled (read from the database): each poll is counted just before it is held. */
+  countPolled: () => Promise<number>;
 };
 
 export type LongPollFigure = {
@@ -26,7 +28,8 @@ export type LongPollFigure = {
   /** Seconds each poll may be held (the client's backchannel_long_poll_timeout). */
   holdSeconds: number;
   idleSeconds: number;
-  rssMb: { before: number; holding: number; increase: number; perPollKb: number };
+  /** `after`: once every poll is answered and its connection closed (what the process kept). */
+  rssMb: { before: number; holding: number; increase: number; perPollKb: number; after: number };
   /** Server CPU while the polls are held and nothing happens, against the same window with none held. */
   idleCpuMs: { none: number; holding: number };
   /**
@@ -163,7 +166,13 @@ export const measureLongPolls = async (
     );
   }
   const opened = performance.now();
-  await settle(target.serverPid);
+  // Every poll counted (so held), then the server quiet for 1.5 s running: on a busy machine a
+  // starved server can look quiet while work is still queued.
+  for (let waited = 0; (await target.countPolled()) < count; waited += 200) {
+    if (waited > 60_000) throw new Error('long polls: not every poll reached the server within 60 s');
+    await sleep(200);
+  }
+  await settle(target.serverPid, { windowMs: 1_500, quietMs: 45 });
   const settledAfterMs = performance.now() - opened;
   const rssHolding = treeRssMb(target.serverPid);
   log(
@@ -210,6 +219,8 @@ export const measureLongPolls = async (
   log(`long polls: waiting for the other ${(count - latencies.length).toLocaleString('en')} to be answered at their timeout…`);
   const finals = await Promise.all(answers.values());
   own.destroy();
+  await settle(target.serverPid);
+  const rssAfter = treeRssMb(target.serverPid);
   const counts: Record<string, number> = {};
   for (const answer of finals) {
     const key = `${answer.status} ${answer.status === 200 ? 'tokens' : (answer.error ?? '')}`;
@@ -227,6 +238,7 @@ export const measureLongPolls = async (
       holding: rssHolding,
       increase: rssHolding - rssBefore,
       perPollKb: ((rssHolding - rssBefore) * 1024) / count,
+      after: rssAfter,
     },
     idleCpuMs: { none: idleNone, holding: idleHolding },
     approvalToAnswerMs: {
