@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import next from 'next';
 import { startBackgroundWork, stopBackgroundWork } from '@/lib/background/background-work';
 import { disconnectDb } from '@/lib/db/client';
+import { releaseHeldPolls } from '@/lib/events/get-event-feed';
 import { createHttpLayer, type TlsFiles } from '@/lib/http/http-layer';
 import { closeProtocolData } from '@/lib/store/get-protocol-store';
 
@@ -31,6 +32,8 @@ export const startServer = async (options: ServerOptions) => {
   startBackgroundWork();
 
   const close = async () => {
+    // Held long polls answer authorization_pending now (CIBA §10.1), so closing does not wait for them.
+    releaseHeldPolls();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await stopBackgroundWork();
     await closeProtocolData();

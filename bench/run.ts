@@ -1,5 +1,5 @@
 // `npm run bench` — Backchannel vs node-oidc-provider (CIBA poll mode), one run.
-// See bench/README.md. Flags: --quick, --pg, --scale / --no-scale, --console / --no-console, --monitor / --no-monitor, --peer-sync=<LEVEL>, --keep.
+// See bench/README.md. Flags: --quick, --pg, --scale / --no-scale, --console / --no-console, --monitor / --no-monitor, --long-poll / --no-long-poll, --peer-sync=<LEVEL>, --keep.
 import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import pg from 'pg';
 import { loadConsoleData } from './lib/console-load';
 import { measurePingLatency, startPingReceiver, type PingLatency } from './lib/ping-latency';
 import type { MonitorFigure } from './lib/monitor-load';
+import { measureLongPolls, type LongPollFigure } from './lib/long-poll-load';
 import { bulkLoad, type BulkLoadResult } from './lib/scale';
 import { SQLITE_SYNCHRONOUS } from '../lib/db/sqlite-durability';
 import {
@@ -47,6 +48,8 @@ if (flag('help')) {
   --no-console  skip it
   --monitor     the live monitor figure (Chromium on the request monitor: 5,000 pending, ~200 events/s) — default on, except with --quick
   --no-monitor  skip it
+  --long-poll   the long-polling figure (5,000 token polls held open: memory, idle CPU, approval → answer) — default on, except with --quick
+  --no-long-poll skip it
   --watch       a console session watches the bench tenant's live request stream during (a)–(c)
   --peer-sync   override the peer's PRAGMA synchronous (default: the level Backchannel runs with)
   --peer-notify outbox (default: the peer stores and logs an approval-email-sized outbox row per
@@ -65,6 +68,13 @@ const CONSOLE_USERS = 100_000;
 /** The live monitor figure (issue 8): default on, except with --quick. */
 const MONITOR = flag('monitor') || (!flag('no-monitor') && !QUICK);
 const MONITOR_PENDING = 5_000;
+/** The long-polling figure (issue 10): default on, except with --quick. */
+const LONG_POLL = flag('long-poll') || (!flag('no-long-poll') && !QUICK);
+const LONG_POLLS = 5_000;
+/** The figure's client holds each poll this long (its backchannel_long_poll_timeout, the largest allowed). */
+const LONG_POLL_HOLD_SECONDS = 25;
+const LONG_POLL_IDLE_SECONDS = 5;
+const LONG_POLL_SAMPLE = 20;
 /**
  * `tenant update` giving a bench tenant the largest abuse limits the schema allows (10,000 requests
  * a minute per user, 1,000,000 per tenant, 10,000,000 outstanding), not 0: the load (~1,500
@@ -596,6 +606,28 @@ const cliAsync = (env: NodeJS.ProcessEnv, args: string[]) =>
     );
   });
 
+/** How many requests of the client (its client_id) have been polled at least once (`lastPolledAt` set). */
+const countPolledRequests = async (database: { postgresUrl: string } | { sqliteFile: string }, clientId: string) => {
+  const query =
+    'SELECT count(*) AS n FROM "BackchannelRequest" r JOIN "Client" c ON c."id" = r."clientId" ' +
+    'WHERE c."clientId" = $1 AND r."lastPolledAt" IS NOT NULL';
+  if ('postgresUrl' in database) {
+    const client = new pg.Client({ connectionString: database.postgresUrl });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>(query, [clientId])).rows[0].n);
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(database.sqliteFile, { readonly: true });
+  try {
+    return (db.prepare(query.replace('$1', '?')).get(clientId) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
 // --- the run ----------------------------------------------------------------------------------
 const results: Measured[] = [];
 const meta: Record<string, unknown> = {
@@ -915,6 +947,52 @@ const main = async () => {
       { pending: MONITOR_PENDING, rate: MONITOR_RATE, seconds: MONITOR_SECONDS, log },
     );
   }
+  let longPoll: LongPollFigure | undefined;
+  if (LONG_POLL) {
+    await stopChild(bc.child, 15_000);
+    log('long polls: a client with --long-poll 25 (server stopped)…');
+    const longPollClient = cli(bcEnv, [
+      'client',
+      'create',
+      '--tenant',
+      'bench',
+      '--name',
+      'Long poller',
+      '--poll-interval',
+      String(POLL_INTERVAL),
+      '--long-poll',
+      String(LONG_POLL_HOLD_SECONDS),
+    ]);
+    // Every held poll is a connection from this one address: no per-address cap for this server.
+    bc = await startServer('backchannel', bcScript, { ...bcEnv, HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }, bcReady);
+    longPoll = await measureLongPolls(
+      {
+        baseUrl: `http://127.0.0.1:${bcPort}`,
+        appUrl: bcEnv.APP_URL!,
+        tenantSlug: 'bench',
+        basic: basic(longPollClient.client_id, longPollClient.client_secret),
+        loginHints: Array.from({ length: USERS }, (_, i) => `u${i}@bench.test`),
+        serverPid: bc.pid,
+        approvalUrls: async (limit) =>
+          (
+            (await cliAsync(bcEnv, ['outbox', 'list', '--tenant', 'bench', '--limit', String(limit)])) as {
+              approval_url: string | null;
+            }[]
+          )
+            .map((email) => email.approval_url)
+            .filter((url): url is string => url !== null),
+        countPolled: () =>
+          countPolledRequests(PG ? { postgresUrl: bcEnv.DATABASE_URL! } : { sqliteFile }, longPollClient.client_id),
+      },
+      {
+        count: LONG_POLLS,
+        holdSeconds: LONG_POLL_HOLD_SECONDS,
+        idleSeconds: LONG_POLL_IDLE_SECONDS,
+        sample: LONG_POLL_SAMPLE,
+        log,
+      },
+    );
+  }
   await stopChild(bc.child, 15_000);
   if (PG) await dropPgDatabase();
 
@@ -996,7 +1074,7 @@ const main = async () => {
     await stopChild(floor.child, 5000);
   }
 
-  report(scale, monitor);
+  report(scale, monitor, longPoll);
 };
 
 // --- report -------------------------------------------------------------------------------------
@@ -1027,7 +1105,7 @@ type ScaleCheck = {
 const NOISY_PCT = 25;
 const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
-const report = (scale: ScaleCheck | undefined, monitor: MonitorFigure | undefined) => {
+const report = (scale: ScaleCheck | undefined, monitor: MonitorFigure | undefined, longPoll: LongPollFigure | undefined) => {
   const header = ['scenario', 'server', 'rate', 'p50 ms', 'p99 ms', 'CPU ms/unit', 'peak RSS MB', 'other CPU', 'valid / note'];
   const rows: string[][] = results.map((r) => [
     r.scenario,
@@ -1129,6 +1207,22 @@ const report = (scale: ScaleCheck | undefined, monitor: MonitorFigure | undefine
   } else {
     console.log(`Live monitor figure: skipped (${QUICK ? '--quick' : '--no-monitor'}).`);
   }
+  if (longPoll) {
+    const l = longPoll;
+    console.log('');
+    console.log(
+      `Long polling (${l.held.toLocaleString('en')} token polls held at once, ${l.holdSeconds} s each): server RSS ${fmt(l.rssMb.before, 0)} → ${fmt(l.rssMb.holding, 0)} MB ` +
+        `(+${fmt(l.rssMb.increase, 1)} MB, ${fmt(l.rssMb.perPollKb, 1)} KB per held poll; ${fmt(l.rssMb.after, 0)} MB once all were answered); ` +
+        `server CPU over ${l.idleSeconds} s idle: ${fmt(l.idleCpuMs.holding, 0)} ms holding them, ${fmt(l.idleCpuMs.none, 0)} ms with none held`,
+    );
+    console.log(
+      `  approval (the approval page's form posted) → the held poll's tokens, ${l.approvalToAnswerMs.samples} samples: p50 ${fmt(l.approvalToAnswerMs.p50)} ms, ` +
+        `p95 ${fmt(l.approvalToAnswerMs.p95)} ms, max ${fmt(l.approvalToAnswerMs.max)} ms; from the form's 303 (decision committed): p50 ${fmt(l.decidedToAnswerMs.p50)} ms, max ${fmt(l.decidedToAnswerMs.max)} ms; ` +
+        `answers ${JSON.stringify(l.answers)}`,
+    );
+  } else {
+    console.log(`Long-polling figure: skipped (${QUICK ? '--quick' : '--no-long-poll'}).`);
+  }
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, '')
@@ -1138,7 +1232,11 @@ const report = (scale: ScaleCheck | undefined, monitor: MonitorFigure | undefine
   const file = join(dir, `${stamp}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ meta: { ...meta, finishedAt: new Date().toISOString() }, results, ratios, scale, monitor }, null, 2) + '\n',
+    JSON.stringify(
+      { meta: { ...meta, finishedAt: new Date().toISOString() }, results, ratios, scale, monitor, longPoll },
+      null,
+      2,
+    ) + '\n',
   );
   console.log('');
   log(`results written to ${file}`);

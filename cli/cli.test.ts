@@ -110,6 +110,7 @@ describe('backchannel CLI', () => {
       binding_message_max_length: 64,
       binding_message_charset: 'restricted',
       backchannel_poll_interval: 5,
+      backchannel_long_poll_timeout: 0,
       id_token_signed_response_alg: 'RS256',
       min_requested_expiry: 1,
       max_requested_expiry: 259200,
@@ -123,13 +124,14 @@ describe('backchannel CLI', () => {
     const post = await runJson([
       'client', 'create', '--tenant', 'acme', '--name', 'Kiosk', '--auth-method', 'client_secret_post',
       '--binding-message', 'required', '--grant-types', 'urn:openid:params:grant-type:ciba',
-      '--delivery-mode', 'poll', '--id-token-alg', 'ES256', '--poll-interval', '9',
+      '--delivery-mode', 'poll', '--id-token-alg', 'ES256', '--poll-interval', '9', '--long-poll', '25',
     ]);
     expect(post).toMatchObject({
       token_endpoint_auth_method: 'client_secret_post',
       binding_message_policy: 'required',
       id_token_signed_response_alg: 'ES256',
       backchannel_poll_interval: 9,
+      backchannel_long_poll_timeout: 25,
     });
 
     const noGrants = await runJson(['client', 'create', '--tenant', 'acme', '--name', 'No grants', '--grant-types', 'none']);
@@ -189,7 +191,7 @@ describe('backchannel CLI', () => {
     const result = await runCli([
       'client', 'update', '--tenant', 'acme', '--client-id', client_id, '--poll-interval', '0',
       '--auth-method', 'private_key_jwt', '--notification-endpoint', 'http://example.com/cb', '--id-token-alg', 'HS256',
-      '--json',
+      '--long-poll', '26', '--json',
     ]);
 
     expect(result.code).toBe(1);
@@ -198,6 +200,7 @@ describe('backchannel CLI', () => {
       'backchannel: --auth-method: private_key_jwt is not supported yet (supported: client_secret_basic, client_secret_post)',
       'backchannel: --notification-endpoint: must be an https:// URL (plain http is only for http://127.0.0.1, http://[::1] or http://localhost with ALLOW_HTTP_LOOPBACK_CALLBACKS=true)',
       'backchannel: --poll-interval: must be a whole number of seconds from 1 to 300 (got 0)',
+      'backchannel: --long-poll: must be a whole number of seconds from 0 to 25 (got 26)',
       'backchannel: --id-token-alg: must be one of RS256, ES256, PS256, EdDSA (got "HS256")',
     ]);
     const listed = await runJson<JsonDocument[]>(['client', 'list', '--tenant', 'acme']);
@@ -508,6 +511,7 @@ describe('backchannel CLI', () => {
       ['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--poll-interval', 'soon'],
       /--poll-interval needs a whole number/,
     ],
+    [['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--long-poll', '5s'], /--long-poll needs a whole number/],
     [['client', 'update', '--tenant', 'acme', '--name', 'X'], /Missing required option --client-id/],
     [['client', 'rotate-secret', '--tenant', 'acme', '--client-id', 'x', '--name', 'X'], /Unknown option '--name'/],
     [['tenant', 'update', '--slug', 'acme', '--rate-limit-per-user', 'five'], /--rate-limit-per-user needs a whole number/],

@@ -88,7 +88,7 @@ const parseSecondsOption =
 
 type ClientSettingOption = OptionSpec & { field: keyof ClientMetadata; parse?: (raw: string) => unknown };
 
-const { pollInterval, refreshTokenLifetime } = CLIENT_SETTING_BOUNDS;
+const { pollInterval, refreshTokenLifetime, longPollTimeout } = CLIENT_SETTING_BOUNDS;
 
 /** The client settings the CLI sets, flag → client metadata name (contract.md). */
 const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
@@ -137,6 +137,12 @@ const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
     value: '<seconds>',
     description: `Seconds a refresh token stays usable after it is issued (each use rotates it), ${refreshTokenLifetime.min}–${refreshTokenLifetime.max} (refresh_token_lifetime; default ${CLIENT_METADATA_DEFAULTS.refresh_token_lifetime}, 30 days).`,
     parse: parseSecondsOption('refresh-token-lifetime'),
+  },
+  'long-poll': {
+    field: 'backchannel_long_poll_timeout',
+    value: '<seconds>',
+    description: `Long polling: hold a pending poll up to this many seconds for the decision, ${longPollTimeout.min}–${longPollTimeout.max}; 0 = off (backchannel_long_poll_timeout; default ${CLIENT_METADATA_DEFAULTS.backchannel_long_poll_timeout}; poll mode only).`,
+    parse: parseSecondsOption('long-poll'),
   },
 };
 
@@ -381,6 +387,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       examples: [
         'backchannel client update --tenant acme --client-id <client_id> --binding-message required',
         'backchannel client update --tenant acme --client-id <client_id> --poll-interval 10 --id-token-alg ES256',
+        'backchannel client update --tenant acme --client-id <client_id> --long-poll 25',
       ],
       run: (db, values) =>
         updateClient(db, CLI_PRINCIPAL, {
@@ -410,7 +417,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       run: (db, values) => listClients(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant') }),
       formatHuman: (clients: Awaited<ReturnType<typeof listClients>>) =>
         formatTable(
-          ['CLIENT_ID', 'NAME', 'AUTH METHOD', 'GRANT TYPES', 'MODE', 'BINDING MESSAGE', 'ID TOKEN ALG', 'POLL'],
+          ['CLIENT_ID', 'NAME', 'AUTH METHOD', 'GRANT TYPES', 'MODE', 'BINDING MESSAGE', 'ID TOKEN ALG', 'POLL', 'LONG POLL'],
           clients.map((client) => [
             client.client_id,
             client.client_name,
@@ -420,6 +427,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
             client.binding_message_policy,
             client.id_token_signed_response_alg,
             client.backchannel_poll_interval,
+            client.backchannel_long_poll_timeout,
           ]),
           'No clients in this tenant yet.',
         ),

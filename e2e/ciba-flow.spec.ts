@@ -427,6 +427,38 @@ test('what the CLI creates beside the running server is usable at once', async (
   expect(user.sub).toEqual(expect.any(String));
 });
 
+test('long polling (CIBA §10.1): a held token request is answered the moment the user approves', async () => {
+  const created = await cli<{ client_id: string; client_secret: string }>([
+    'client',
+    'create',
+    '--tenant',
+    'acme',
+    '--name',
+    'Acme Long Poller',
+    '--long-poll',
+    '10',
+  ]);
+  const rp = await relyingParty({
+    ...created,
+    tenant: 'acme',
+    name: 'Acme Long Poller',
+    token_endpoint_auth_method: 'client_secret_basic',
+    binding_message_policy: 'optional',
+  });
+  const started = await startRequestWithLink(rp, { loginHint: alice.email });
+  const sent = Date.now();
+  const held = pollOnce(rp, started.auth_req_id).then((result) => ({ result, at: Date.now() }));
+  await sleep(1_000);
+  await decideByHttp(started.link, 'approve');
+  const decided = Date.now();
+  const { result, at } = await held;
+  if (!result.ok) throw new Error(`Expected tokens, got ${result.status} ${result.error}`);
+  expect(result.tokens.token_type.toLowerCase()).toBe('bearer');
+  // Held until the decision (not answered at once), then answered at once (the figure is in the bench).
+  expect(at - sent).toBeGreaterThanOrEqual(1_000);
+  expect(at - decided).toBeLessThan(1_000);
+});
+
 test('refresh tokens, revocation and introspection over HTTP, with an EdDSA-signed ID token', async () => {
   const created = await cli<{ client_id: string; client_secret: string }>([
     'client',

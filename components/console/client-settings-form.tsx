@@ -122,14 +122,24 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
                 />
               </Field>
             </div>
-            <NumberField
-              name="backchannel_poll_interval"
-              label="Minimum poll interval (seconds)"
-              description="The interval the client is told to wait between polls."
-              value={client.backchannel_poll_interval}
-              bounds={bounds.pollInterval}
-              errors={errors}
-            />
+            <div className="grid gap-5 sm:grid-cols-2 sm:items-end">
+              <NumberField
+                name="backchannel_poll_interval"
+                label="Minimum poll interval (seconds)"
+                description="The interval the client is told to wait between polls."
+                value={client.backchannel_poll_interval}
+                bounds={bounds.pollInterval}
+                errors={errors}
+              />
+              <NumberField
+                name="backchannel_long_poll_timeout"
+                label="Long polling (seconds)"
+                description="Poll mode: hold a pending poll open this long, answering the moment the user decides. 0 = off."
+                value={client.backchannel_long_poll_timeout}
+                bounds={bounds.longPollTimeout}
+                errors={errors}
+              />
+            </div>
           </Section>
 
           <Section title="Requests" description="What a backchannel authentication request may or must carry.">

@@ -121,6 +121,7 @@ test('application settings: every supported setting, unsupported ones disabled, 
 
   await page.getByLabel('Minimum poll interval (seconds)').fill('1');
   await page.getByLabel('Shortest expiry (seconds)').fill('1');
+  await page.getByLabel('Long polling (seconds)').fill('20');
   // The Try it card has a binding message field too: this is the setting.
   const settings = page.getByRole('region', { name: 'Settings' });
   await settings.getByLabel('Binding message', { exact: true }).selectOption('required');
@@ -135,6 +136,7 @@ test('application settings: every supported setting, unsupported ones disabled, 
   await expect(page.getByRole('checkbox', { name: 'Refresh tokens' })).toBeChecked();
   await expect(page.getByLabel('Refresh token lifetime (seconds)')).toHaveValue('86400');
   await expect(page.getByLabel('ID token algorithm')).toHaveValue('EdDSA');
+  await expect(page.getByLabel('Long polling (seconds)')).toHaveValue('20');
   await screenshot(page, 'application');
 });
 

@@ -40,6 +40,7 @@ describe('createClient', () => {
       binding_message_max_length: 64,
       binding_message_charset: 'restricted',
       backchannel_poll_interval: 5,
+      backchannel_long_poll_timeout: 0,
       id_token_signed_response_alg: 'RS256',
       min_requested_expiry: 1,
       max_requested_expiry: 259200,

@@ -1,6 +1,7 @@
 import { CIBA_GRANT_TYPE, POLL_SPACING_GRACE_MS, SLOW_DOWN_INCREMENT_SECONDS } from '@/lib/ciba/constants';
 import { toClientRecord } from '@/lib/clients/client-record';
 import type { Db } from '@/lib/db/client';
+import { holdPendingPoll, type LongPollContext } from '@/lib/ciba/long-poll';
 import type { PollRow, ProtocolStore } from '@/lib/store/protocol-store';
 import { isRequestExpired } from '@/lib/store/request-lifecycle';
 import { grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
@@ -16,20 +17,23 @@ export type PrefetchedPoll = { authReqIdHash: string; request: PollRow | null };
 export type CibaTokenResponse = TokenResponse & { id_token: string };
 
 /**
- * Answers a poll of a pending request (CIBA §11) and counts it. A poll sooner
- * than the interval in force is slow_down: the interval grows by 5 s for this
- * and every later poll, recorded with its event. A well-spaced poll is one
- * conditional write on the poll time we read, so two overlapping polls cannot
- * both pass as well-spaced: overlapping polls are forbidden (CIBA §10.1), so
- * the one that loses is slow_down too, and recorded as such.
+ * Counts a poll of a pending request (CIBA §11); throws slow_down unless it
+ * is well spaced. A poll sooner than the interval in force is slow_down: the interval grows by
+ * 5 s for this and every later poll, recorded with its event. A well-spaced
+ * poll is one conditional write on the poll time we read, so two overlapping
+ * polls cannot both pass as well-spaced: overlapping polls are forbidden
+ * (CIBA §10.1), so the one that loses is slow_down too, and recorded as such.
+ *
+ * The interval runs from each poll's arrival ("the polling interval is
+ * measured from the instant when a polling request is sent", CIBA §10.1),
+ * held or not: a long poll held for at least the interval may be followed by
+ * the next one at once, as RFC 6202 §2.2 has clients do.
  */
-const answerPendingPoll = async (store: ProtocolStore, pending: PollRow, now: Date): Promise<never> => {
+const countPendingPoll = async (store: ProtocolStore, pending: PollRow, now: Date): Promise<void> => {
   const tooSoon =
     pending.lastPolledAt !== null &&
     now.getTime() - pending.lastPolledAt.getTime() + POLL_SPACING_GRACE_MS < pending.interval * 1000;
-  if (!tooSoon && (await store.recordPoll({ request: pending, previousPolledAt: pending.lastPolledAt, now }))) {
-    throw authorizationPending();
-  }
+  if (!tooSoon && (await store.recordPoll({ request: pending, previousPolledAt: pending.lastPolledAt, now }))) return;
   const interval = await store.recordSlowDown({ request: pending, now, increment: SLOW_DOWN_INCREMENT_SECONDS });
   throw slowDown(interval ?? pending.interval + SLOW_DOWN_INCREMENT_SECONDS);
 };
@@ -65,6 +69,21 @@ const explainRefusedRedemption = async (
   }
 
   throw expiredToken();
+};
+
+type RedeemDependencies = {
+  db: Db;
+  store: ProtocolStore;
+  /** Long polling, for a poll that arrived over HTTP; absent (in-process Try it): never held. */
+  longPoll?: LongPollContext;
+};
+
+type RedeemOptions = {
+  tenant: TenantRecord;
+  client: ClientRecord;
+  authReqId: string;
+  now: Date;
+  prefetchedPoll?: PrefetchedPoll;
 };
 
 /**
@@ -122,16 +141,22 @@ export const issueTokensForApprovedRequest = async (
  * after expiry (isRequestExpired), `invalid_grant` for an unknown, foreign or
  * already-redeemed auth_req_id.
  *
+ * A client with long polling (`longPollTimeout` seconds, CIBA §10.1) has a
+ * well-spaced poll of a pending request held until the user decides, the
+ * request expires or the time is up (holdPendingPoll), then answered by the
+ * same rules at that moment. Any other poll reads and writes exactly what it
+ * did without long polling.
+ *
  * Tokens are issued at most once (CIBA §10.1.1): they are minted, then the
  * request moves approved → redeemed in one conditional update; only the
  * caller whose update wins returns them. Minting before the update means a
  * crash can never leave a request redeemed without its tokens having been sent.
  */
 export const redeemCibaGrant = async (
-  { db, store }: { db: Db; store: ProtocolStore },
-  options: { tenant: TenantRecord; client: ClientRecord; authReqId: string; now: Date; prefetchedPoll?: PrefetchedPoll },
+  { db, store, longPoll }: RedeemDependencies,
+  options: RedeemOptions,
 ): Promise<CibaTokenResponse> => {
-  const { tenant, client, now, prefetchedPoll } = options;
+  const { client, now, prefetchedPoll } = options;
   const authReqIdHash = sha256Base64Url(options.authReqId);
   const unsafeRequest =
     prefetchedPoll?.authReqIdHash === authReqIdHash ? prefetchedPoll.request : await store.findRequestForPoll(authReqIdHash);
@@ -139,10 +164,37 @@ export const redeemCibaGrant = async (
   if (unsafeRequest.clientId !== client.id) throw invalidGrant('auth_req_id was issued to another client');
   const request = unsafeRequest;
 
+  return answerPoll({ db, store }, { ...options, request, authReqIdHash }, async (pending) => {
+    await countPendingPoll(store, pending, now);
+    if (client.longPollTimeout === 0 || !longPoll) throw authorizationPending();
+    const held = await holdPendingPoll(
+      { store, longPoll },
+      { request: pending, authReqIdHash, holdMs: client.longPollTimeout * 1000, receivedAt: now },
+    );
+    if (!held) throw authorizationPending();
+    if (!held.request) throw invalidGrant('auth_req_id no longer exists (deleted with its client or user)');
+
+    // Counted already: still pending after the hold is authorization_pending, whatever its spacing.
+    return answerPoll({ db, store }, { ...options, request: held.request, authReqIdHash, now: held.now }, () => {
+      throw authorizationPending();
+    });
+  });
+};
+
+/**
+ * The answer for the request's state at `now`, once its client is known to
+ * own it; a pending request is `onPending`'s to answer.
+ */
+const answerPoll = async (
+  { db, store }: { db: Db; store: ProtocolStore },
+  options: Omit<RedeemOptions, 'authReqId' | 'prefetchedPoll'> & { request: PollRow; authReqIdHash: string },
+  onPending: (pending: PollRow) => Promise<CibaTokenResponse>,
+): Promise<CibaTokenResponse> => {
+  const { tenant, client, request, authReqIdHash, now } = options;
   if (request.status === 'redeemed') return refuseReplay(store, request, now);
   if (request.status === 'denied' || request.status === 'cancelled') throw accessDenied();
   if (isRequestExpired(request, now)) throw expiredToken();
-  if (request.status === 'pending') return answerPendingPoll(store, request, now);
+  if (request.status === 'pending') return onPending(request);
   if (request.userBlocked) throw accessDenied();
 
   const tokens = await issueTokensForApprovedRequest({ db, store }, { tenant, client, request, now });

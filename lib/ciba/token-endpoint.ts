@@ -1,4 +1,5 @@
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
+import type { LongPollContext } from '@/lib/ciba/long-poll';
 import { redeemCibaGrant, type PrefetchedPoll } from '@/lib/ciba/redeem-ciba-grant';
 import { REFRESH_TOKEN_GRANT_TYPE } from '@/lib/clients/client-metadata';
 import type { Db } from '@/lib/db/client';
@@ -21,10 +22,12 @@ import type { TenantRecord } from '@/lib/tenants/find-tenant';
  * grant (CIBA §10.1; push-mode clients may not use it, §11) and the
  * refresh_token grant (RFC 6749 §6, lib/oauth/refresh-token-grant.ts).
  * `inProcess` (the console's Try it, never an HTTP request) stands in for
- * client authentication; every rule of the grant is the same.
+ * client authentication; every rule of the grant is the same. `longPoll`:
+ * where a poll of a client with long polling is held (CIBA §10.1); without
+ * it, and for `inProcess`, no poll is held.
  */
 export const exchangeToken = async (
-  { db, store, settings }: { db: Db } & ProtocolData,
+  { db, store, settings, longPoll }: { db: Db; longPoll?: LongPollContext } & ProtocolData,
   options: {
     tenant: TenantRecord;
     request: ProtocolRequest;
@@ -55,7 +58,7 @@ export const exchangeToken = async (
   const authReqId = params.get('auth_req_id');
   if (authReqId === undefined) throw invalidRequest('The auth_req_id parameter is required.');
   const tokens = await redeemCibaGrant(
-    { db, store },
+    { db, store, longPoll: options.inProcess ? undefined : longPoll },
     { tenant, client, authReqId, now: request.receivedAt, prefetchedPoll: options.prefetchedPoll },
   );
 

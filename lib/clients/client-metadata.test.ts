@@ -38,12 +38,30 @@ describe('client metadata schema', () => {
 
     expect(create.required).toEqual(['client_name']);
     expect(create.properties.backchannel_poll_interval).toEqual({ type: 'integer', minimum: 1, maximum: 300 });
+    expect(create.properties.backchannel_long_poll_timeout).toEqual({ type: 'integer', minimum: 0, maximum: 25 });
     expect(create.properties.token_endpoint_auth_method).toEqual({
       type: 'string',
       enum: ['client_secret_basic', 'client_secret_post'],
     });
     expect(() => z.toJSONSchema(ZClientMetadataUpdateSchema)).not.toThrow();
     expect(() => z.toJSONSchema(ZClientMetadataSchema)).not.toThrow();
+  });
+
+  it('takes long polling off by default, from 0 to 25 seconds (under the 30 s CIBA §10.1 recommends)', () => {
+    expect(CLIENT_METADATA_DEFAULTS.backchannel_long_poll_timeout).toBe(0);
+    expect(ZClientMetadataSchema.parse({ ...complete, backchannel_long_poll_timeout: 25 }).backchannel_long_poll_timeout).toBe(
+      25,
+    );
+    for (const refused of [26, -1, 2.5, '10']) {
+      expect(
+        ZClientMetadataSchema.safeParse({ ...complete, backchannel_long_poll_timeout: refused }).error?.issues,
+      ).toMatchObject([
+        {
+          path: ['backchannel_long_poll_timeout'],
+          message: `must be a whole number of seconds from 0 to 25 (got ${JSON.stringify(refused)})`,
+        },
+      ]);
+    }
   });
 
   it('keeps echoed input short', () => {

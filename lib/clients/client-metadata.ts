@@ -49,6 +49,12 @@ export const CLIENT_SETTING_BOUNDS = {
   bindingMessageMaxLength: { min: 1, max: 256 },
   /** CIBA §7.3 interval: the minimum seconds between polls. */
   pollInterval: { min: 1, max: 300 },
+  /**
+   * Long polling (CIBA §10.1): 0 (off) or the seconds a pending poll is held;
+   * under the 30 s the spec recommends as the longest wait, and under the
+   * HTTP layer's default request timeout.
+   */
+  longPollTimeout: { min: 0, max: 25 },
   /** requested_expiry (CIBA §7.1): 1 s to 72 h. */
   requestedExpiry: { min: 1, max: 259_200 },
   /** Access and ID token lifetimes: 1 minute to 1 day. */
@@ -139,6 +145,8 @@ const CLIENT_METADATA_SHAPE = {
   binding_message_charset: oneOf(BINDING_MESSAGE_CHARSETS),
   /** The minimum poll interval (CIBA §7.3 `interval`). */
   backchannel_poll_interval: wholeNumber(CLIENT_SETTING_BOUNDS.pollInterval, 'seconds'),
+  /** Long polling (CIBA §10.1): how long a pending poll is held for its decision; 0 = answered at once. Poll clients only. */
+  backchannel_long_poll_timeout: wholeNumber(CLIENT_SETTING_BOUNDS.longPollTimeout, 'seconds'),
   /** Only algorithms every tenant holds a key for. */
   id_token_signed_response_alg: oneOf(SIGNING_ALGS),
   min_requested_expiry: wholeNumber(CLIENT_SETTING_BOUNDS.requestedExpiry, 'seconds'),
@@ -208,8 +216,25 @@ const checkNotificationEndpointPresent = (context: z.core.ParsePayload<DeliveryS
   }
 };
 
+/** Long polling is a way of polling (CIBA §10.1): only a poll-mode client may have it. */
+const checkLongPollMode = (
+  context: z.core.ParsePayload<{ backchannel_long_poll_timeout: number; backchannel_token_delivery_mode: string }>,
+): void => {
+  const { backchannel_long_poll_timeout: timeout, backchannel_token_delivery_mode: mode } = context.value;
+  if (timeout > 0 && mode !== 'poll') {
+    context.issues.push({
+      code: 'custom',
+      input: timeout,
+      path: ['backchannel_long_poll_timeout'],
+      message: `must be 0 unless backchannel_token_delivery_mode is poll (it is ${mode})`,
+    });
+  }
+};
+
 /** A complete, valid set of client settings: what a stored client must satisfy. */
-export const ZClientMetadataSchema = ZClientMetadataObject.check(checkExpiryOrder).check(checkNotificationEndpointPresent);
+export const ZClientMetadataSchema = ZClientMetadataObject.check(checkExpiryOrder)
+  .check(checkNotificationEndpointPresent)
+  .check(checkLongPollMode);
 export type ClientMetadata = z.output<typeof ZClientMetadataSchema>;
 
 /** What a client gets for every setting its registration leaves out. */
@@ -222,6 +247,7 @@ export const CLIENT_METADATA_DEFAULTS = {
   binding_message_max_length: 64,
   binding_message_charset: 'restricted',
   backchannel_poll_interval: 5,
+  backchannel_long_poll_timeout: 0,
   id_token_signed_response_alg: 'RS256',
   min_requested_expiry: 1,
   max_requested_expiry: 259_200,

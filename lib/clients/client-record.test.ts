@@ -25,6 +25,7 @@ const row = (overrides: Partial<ClientRow> = {}): ClientRow & { createdAt: Date 
   maxRequestedExpiry: 259200,
   defaultRequestedExpiry: 300,
   pollInterval: 5,
+  longPollTimeout: 0,
   idTokenSignedResponseAlg: 'RS256',
   accessTokenLifetime: 3600,
   idTokenLifetime: 3600,

@@ -31,6 +31,8 @@ export type ClientRecord = {
   maxRequestedExpiry: number;
   defaultRequestedExpiry: number;
   pollInterval: number;
+  /** Seconds a pending poll is held open for the decision (CIBA §10.1 long polling); 0 = off. */
+  longPollTimeout: number;
   idTokenSignedResponseAlg: SigningAlg;
   accessTokenLifetime: number;
   idTokenLifetime: number;

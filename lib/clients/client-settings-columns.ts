@@ -13,6 +13,7 @@ export type ClientSettingColumns = Pick<
   | 'bindingMessageMaxLength'
   | 'bindingMessageCharset'
   | 'pollInterval'
+  | 'longPollTimeout'
   | 'idTokenSignedResponseAlg'
   | 'minRequestedExpiry'
   | 'maxRequestedExpiry'
@@ -33,6 +34,7 @@ export const CLIENT_SETTING_COLUMNS = {
   bindingMessageMaxLength: true,
   bindingMessageCharset: true,
   pollInterval: true,
+  longPollTimeout: true,
   idTokenSignedResponseAlg: true,
   minRequestedExpiry: true,
   maxRequestedExpiry: true,
@@ -53,6 +55,7 @@ export const toClientSettingColumns = (metadata: ClientMetadata) => ({
   bindingMessageMaxLength: metadata.binding_message_max_length,
   bindingMessageCharset: metadata.binding_message_charset,
   pollInterval: metadata.backchannel_poll_interval,
+  longPollTimeout: metadata.backchannel_long_poll_timeout,
   idTokenSignedResponseAlg: metadata.id_token_signed_response_alg,
   minRequestedExpiry: metadata.min_requested_expiry,
   maxRequestedExpiry: metadata.max_requested_expiry,
@@ -76,6 +79,7 @@ export const toUncheckedClientMetadata = (columns: ClientSettingColumns): Record
   binding_message_max_length: columns.bindingMessageMaxLength,
   binding_message_charset: columns.bindingMessageCharset,
   backchannel_poll_interval: columns.pollInterval,
+  backchannel_long_poll_timeout: columns.longPollTimeout,
   id_token_signed_response_alg: columns.idTokenSignedResponseAlg,
   min_requested_expiry: columns.minRequestedExpiry,
   max_requested_expiry: columns.maxRequestedExpiry,

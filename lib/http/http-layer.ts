@@ -41,11 +41,33 @@ export const readClientCertificate = (socket: IncomingMessage['socket']): Client
   };
 };
 
-const toProtocolRequest = async (request: IncomingMessage, path: string, receivedAt: Date): Promise<ProtocolRequest> => {
+/**
+ * A signal that aborts when the connection closes before `response` was sent
+ * (the client gave up on a held long poll). Made only when the protocol code
+ * asks for it, so a request that is answered at once costs nothing.
+ */
+const abortedWhenClosed = (response: ServerResponse): AbortSignal => {
+  const controller = new AbortController();
+  if (response.destroyed) controller.abort();
+  else
+    response.once('close', () => {
+      if (!response.writableFinished) controller.abort();
+    });
+
+  return controller.signal;
+};
+
+const toProtocolRequest = async (
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  receivedAt: Date,
+): Promise<ProtocolRequest> => {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  let signal: AbortSignal | undefined;
 
   return {
     method: request.method ?? 'GET',
@@ -55,12 +77,16 @@ const toProtocolRequest = async (request: IncomingMessage, path: string, receive
     receivedAt,
     clientCertificate: readClientCertificate(request.socket),
     requestId: resolveRequestId(headers['x-request-id']),
+    get signal() {
+      return (signal ??= abortedWhenClosed(response));
+    },
   };
 };
 
 const serveProtocol = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
   const receivedAt = new Date();
-  const result = await handleProtocolRequest(await toProtocolRequest(request, path, receivedAt));
+  const result = await handleProtocolRequest(await toProtocolRequest(request, response, path, receivedAt));
+  if (response.destroyed) return;
   response.writeHead(result.status, { ...result.headers, 'Content-Length': Buffer.byteLength(result.body) });
   response.end(result.body);
 };

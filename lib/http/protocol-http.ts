@@ -19,6 +19,8 @@ export type ProtocolRequest = {
   clientCertificate?: ClientCertificate;
   /** The id the request is logged under and echoed as `X-Request-Id` (lib/http/request-id.ts). */
   requestId?: string;
+  /** Aborts when the client goes away before its answer (a held long poll is then released). */
+  signal?: AbortSignal;
 };
 
 /** A client certificate as the HTTP layer saw it (for mutual-TLS client authentication, RFC 8705). */

@@ -2,6 +2,7 @@ import { startBackchannelAuthentication } from '@/lib/ciba/start-backchannel-aut
 import type { PrefetchedPoll } from '@/lib/ciba/redeem-ciba-grant';
 import { cibaPollHashOf, exchangeToken } from '@/lib/ciba/token-endpoint';
 import { getDb, type Db } from '@/lib/db/client';
+import { getDecisionWaiters } from '@/lib/events/get-event-feed';
 import { logProtocolError } from '@/lib/http/log-protocol-error';
 import {
   jsonResponse,
@@ -60,7 +61,10 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
   },
   [TOKEN_PATH]: {
     POST: ({ db, data, tenant, request, prefetchedPoll, inProcess }) =>
-      exchangeToken({ db, ...data }, { tenant, request, prefetchedPoll, inProcess }),
+      exchangeToken(
+        { db, ...data, longPoll: { waiters: getDecisionWaiters, signal: () => request.signal } },
+        { tenant, request, prefetchedPoll, inProcess },
+      ),
   },
   revoke: {
     POST: ({ db, data, tenant, request }) => revokeToken({ db, ...data }, { tenant, request }),

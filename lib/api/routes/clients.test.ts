@@ -70,6 +70,7 @@ describe('POST /tenants/{slug}/clients', () => {
   it.each<[unknown, string[]]>([
     [{}, ['client_name']],
     [{ client_name: 'X', backchannel_poll_interval: 0 }, ['backchannel_poll_interval']],
+    [{ client_name: 'X', backchannel_long_poll_timeout: 30 }, ['backchannel_long_poll_timeout']],
     [{ client_name: 'X', backchannel_token_delivery_mode: 'fax' }, ['backchannel_token_delivery_mode']],
     [{ client_name: 'X', backchannel_token_delivery_mode: 'push' }, ['backchannel_client_notification_endpoint']],
     [
@@ -167,6 +168,10 @@ describe('GET, PATCH, DELETE /tenants/{slug}/clients/{client_id}', () => {
     });
     expect(fieldPaths(order.json)).toEqual(['max_requested_expiry']);
     expect((await db.client.findUniqueOrThrow({ where: { clientId: client.client_id } })).pollInterval).toBe(5);
+    const longPoll = await call('PATCH', path, { key: keys.byTenant.acme, body: { backchannel_long_poll_timeout: 20 } });
+    expect(longPoll.status).toBe(200);
+    expect(longPoll.json.backchannel_long_poll_timeout).toBe(20);
+    expect((await db.client.findUniqueOrThrow({ where: { clientId: client.client_id } })).longPollTimeout).toBe(20);
 
     expect((await call('PATCH', `/tenants/globex/clients/${globexClientId}`, { key: keys.byTenant.acme, body: {} })).status).toBe(
       403,

@@ -24,6 +24,7 @@ const record = (overrides: Partial<ClientRecord> = {}): ClientRecord => ({
   maxRequestedExpiry: 259200,
   defaultRequestedExpiry: 300,
   pollInterval: 5,
+  longPollTimeout: 0,
   idTokenSignedResponseAlg: 'RS256',
   accessTokenLifetime: 3600,
   idTokenLifetime: 3600,

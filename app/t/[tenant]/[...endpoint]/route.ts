@@ -21,6 +21,8 @@ const serve = async (request: Request): Promise<Response> => {
     body: await collectBody(request.body, MAX_FORM_BODY_BYTES),
     receivedAt,
     requestId: resolveRequestId(headers['x-request-id']),
+    // Next aborts it when the client disconnects: a held long poll is released (CIBA §10.1).
+    signal: request.signal,
   });
 
   return new Response(response.body, { status: response.status, headers: response.headers });

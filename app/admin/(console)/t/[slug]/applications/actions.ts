@@ -50,6 +50,7 @@ export async function updateApplicationAction(_previous: ActionResult | null, fo
         backchannel_token_delivery_mode: textOf(form, 'backchannel_token_delivery_mode'),
         backchannel_client_notification_endpoint: optionalTextOf(form, 'backchannel_client_notification_endpoint'),
         backchannel_poll_interval: numberOf(form, 'backchannel_poll_interval'),
+        backchannel_long_poll_timeout: numberOf(form, 'backchannel_long_poll_timeout'),
         binding_message_policy: textOf(form, 'binding_message_policy'),
         binding_message_max_length: numberOf(form, 'binding_message_max_length'),
         binding_message_charset: textOf(form, 'binding_message_charset'),

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Client" ADD COLUMN     "longPollTimeout" INTEGER NOT NULL DEFAULT 0;
