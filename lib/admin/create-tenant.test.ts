@@ -6,6 +6,7 @@ import { getEnv } from '@/lib/env';
 import { decryptPrivateJwk } from '@/lib/oauth/signing-keys';
 import { useTestDatabase } from '@/lib/testing/test-database';
 import { CLI_PRINCIPAL } from '@/lib/auth/principal';
+import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 
 let db: Db;
 let cleanup: () => Promise<void>;
@@ -42,11 +43,11 @@ describe('createTenant', () => {
     expect(row).toMatchObject({ id: tenant.id, name: 'Acme Corp' });
   });
 
-  it('creates RS256, ES256 and PS256 keys whose private halves are encrypted', async () => {
+  it('creates a key for every signing algorithm (RS256, ES256, PS256, EdDSA), its private half encrypted', async () => {
     const tenant = await createTenant(db, CLI_PRINCIPAL, { slug: 'keys', name: 'Keys' });
     const keys = await db.signingKey.findMany({ where: { tenantId: tenant.id } });
 
-    expect(keys.map((key) => key.alg).sort()).toEqual(['ES256', 'PS256', 'RS256']);
+    expect(keys.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);
     for (const key of keys) {
       const publicJwk = JSON.parse(key.publicJwk);
       expect(publicJwk).toMatchObject({ kid: key.kid, alg: key.alg, use: 'sig' });
@@ -69,7 +70,7 @@ describe('createTenant', () => {
     const tenants = await db.tenant.findMany({ where: { slug: 'dup' }, include: { signingKeys: true } });
     expect(tenants).toHaveLength(1);
     expect(tenants[0].name).toBe('First');
-    expect(tenants[0].signingKeys).toHaveLength(3);
+    expect(tenants[0].signingKeys).toHaveLength(SIGNING_ALGS.length);
   });
 
   it('lets exactly one of two concurrent creates with the same slug win', async () => {
@@ -81,7 +82,7 @@ describe('createTenant', () => {
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const [rejected] = results.filter((result) => result.status === 'rejected');
     expect(rejected.reason).toMatchObject({ name: 'AdminError', code: 'conflict' });
-    expect(await db.signingKey.count({ where: { tenant: { slug: 'race' } } })).toBe(3);
+    expect(await db.signingKey.count({ where: { tenant: { slug: 'race' } } })).toBe(SIGNING_ALGS.length);
   });
 
   it.each([
