@@ -23,7 +23,8 @@ export default defineConfig({
   retries: 0,
   // A console test visits many pages; other suites run beside this one (scripts/test.mjs).
   timeout: 60_000,
-  expect: { timeout: 5_000 },
+  // Two runs share two cores under npm test (scripts/test.mjs): a server action can take seconds.
+  expect: { timeout: 10_000 },
   // Playwright empties its outputDir on every run (reports live in reports/): one per run label, since
   // npm test runs several at once.
   outputDir: `test-results/${e2eRunLabel()}`,
