@@ -28,6 +28,9 @@ const isCi = !!process.env.CI;
 const postgresUrl = process.env.TEST_POSTGRES_URL?.trim() || 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** `label › test title (where)` of every failed or flaky test, listed again under the summary. */
+const failedTests = [];
+const flakyTests = [];
 /** @type {{ name: string; seconds: number; outcome: string }[]} */
 const timings = [];
 
@@ -146,9 +149,25 @@ const VITEST_ARGS = (file) => [
   '--silent=passed-only',
 ];
 
+/** The failed tests (and files that failed to load) of a vitest JSON report. */
+const vitestFailures = (report) => {
+  const failures = [];
+  for (const file of report?.testResults ?? []) {
+    const where = relative(root, file.name ?? '');
+    const failedAssertions = (file.assertionResults ?? []).filter((result) => result.status === 'failed');
+    for (const result of failedAssertions) failures.push(`${result.fullName ?? result.title} (${where})`);
+    if (file.status === 'failed' && failedAssertions.length === 0) {
+      failures.push(`${where}: ${String(file.message ?? 'failed').split('\n')[0]}`);
+    }
+  }
+
+  return failures;
+};
+
 /** Counts a finished vitest run from its JSON report. */
 const countVitest = (label, code, file) => {
   const report = readJson(file);
+  for (const failure of vitestFailures(report)) failedTests.push(`${label} › ${failure}`);
   const counts = report
     ? {
         passed: report.numPassedTests ?? 0,
@@ -194,9 +213,32 @@ const vitestBeside = (label, reportName, extraEnv = {}) => {
 const playwrightArgs = (specs) => ['playwright', 'test', ...specs];
 const playwrightReport = (extraEnv) => `e2e-${extraEnv.E2E_SERVER}-${extraEnv.E2E_POSTGRES_URL ? 'postgres' : 'sqlite'}.json`;
 
+/** The unexpected (failed) and flaky tests of a Playwright JSON report, as `title (file:line)`. */
+const playwrightOutcomes = (report) => {
+  const outcomes = { failed: [], flaky: [] };
+  const walk = (suite, titles) => {
+    const path = suite.title && !suite.file?.endsWith(suite.title) ? [...titles, suite.title] : titles;
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        const name = `${[...path, spec.title].join(' › ')} (e2e/${spec.file}:${spec.line})`;
+        if (test.status === 'unexpected') outcomes.failed.push(name);
+        if (test.status === 'flaky') outcomes.flaky.push(name);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, path);
+  };
+  for (const suite of report?.suites ?? []) walk(suite, []);
+
+  return outcomes;
+};
+
 /** Counts a finished Playwright run from its JSON report. */
 const countPlaywright = (label, code, file) => {
-  const stats = readJson(file)?.stats;
+  const report = readJson(file);
+  const stats = report?.stats;
+  const outcomes = playwrightOutcomes(report);
+  for (const name of outcomes.failed) failedTests.push(`${label} › ${name}`);
+  for (const name of outcomes.flaky) flakyTests.push(`${label} › ${name}`);
   const counts = stats
     ? { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: stats.unexpected ?? 0, skipped: stats.skipped ?? 0 }
     : { passed: 0, failed: 0, skipped: 0 };
@@ -472,6 +514,8 @@ const main = async () => {
     console.log(`${name.padEnd(58)} ${seconds.toFixed(1).padStart(6)} s  ${outcome}`);
   }
   console.log(`${'total'.padEnd(58)} ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s`);
+  if (flakyTests.length) console.log(`\nPassed only on retry (flaky):\n${flakyTests.map((name) => `  ~ ${name}`).join('\n')}`);
+  if (failedTests.length) console.log(`\nFailed:\n${failedTests.map((name) => `  ✘ ${name}`).join('\n')}`);
   console.log('');
   const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
   console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);

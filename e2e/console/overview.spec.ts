@@ -108,9 +108,16 @@ const history = (now: number) => {
 
 const REQUEST_COLUMNS =
   '"id", "tenantId", "clientId", "userId", "authReqIdHash", "scope", "status", "interval", "expiresAt", "createdAt", "decidedAt"';
+/** What sealing a half-hour writes (lib/admin/seal-activity-slots.ts): its per-client counts, then its marker. */
+const SEALED_TABLES = ['ActivityRollup', 'ActivitySlot'];
 const OUTBOX_COLUMNS = '"id", "tenantId", "type", "payload", "status", "attempts", "availableAt", "finishedAt", "createdAt"';
 
-/** Writes the history straight into the run's database (SQLite file or PostgreSQL), as the server stores it. */
+/**
+ * Writes the history straight into the run's database (SQLite file or PostgreSQL), as the server stores it,
+ * and drops the tenant's sealed slots in the same transaction: the server's background work may already have
+ * sealed the (then empty) half-hours the history lands in, and a sealed slot is never read again. Real
+ * requests are never created in the past, so the server need not expect this; the history must.
+ */
 const writeHistory = async (now: number, clientIds: string[]) => {
   const CLIENT_IDS = `SELECT "id", "clientId" FROM "Client" WHERE "clientId" IN (${clientIds.map((id) => `'${id}'`).join(', ')})`;
   const ordered = (rows: { id: string; clientId: string }[]) =>
@@ -158,6 +165,7 @@ const writeHistory = async (now: number, clientIds: string[]) => {
       db.transaction(() => {
         for (const row of data.requests) insertRequest.run(...row);
         for (const row of data.failures) insertFailure.run(...row);
+        for (const table of SEALED_TABLES) db.prepare(`DELETE FROM "${table}" WHERE "tenantId" = ?`).run(tenant.id);
       })();
     } finally {
       db.close();
@@ -180,6 +188,7 @@ const writeHistory = async (now: number, clientIds: string[]) => {
       for (const row of data.failures) {
         await client.query(`INSERT INTO "OutboxMessage" (${OUTBOX_COLUMNS}) VALUES (${placeholders(9)})`, row);
       }
+      for (const table of SEALED_TABLES) await client.query(`DELETE FROM "${table}" WHERE "tenantId" = $1`, [tenant.id]);
       await client.query('COMMIT');
     } finally {
       await client.end();
