@@ -17,7 +17,7 @@ export const ZAuthorizationTypeNameSchema = z
 
 /** A JSON Schema (draft 2020-12) for the whole item, `type` included; compiled to be sure it is one. */
 const ZTypeSchemaSchema = z
-  .custom<Record<string, unknown> | boolean>(() => true)
+  .union([z.record(z.string(), z.unknown()), z.boolean()], { error: 'must be a JSON Schema (a JSON object)' })
   .check((context) => {
     const compiled = compileTypeSchema(context.value);
     if (!compiled.ok) context.issues.push({ code: 'custom', input: context.value, message: compiled.message });
@@ -25,10 +25,13 @@ const ZTypeSchemaSchema = z
   .meta({ description: 'A JSON Schema (draft 2020-12) that each item of this type must satisfy, `type` included.' });
 
 const FIELDS = {
-  title: ZDisplayNameSchema.nullable().meta({ description: 'What the user reads as the item’s heading (default: the type name).' }),
+  title: ZDisplayNameSchema.nullable().meta({
+    description: 'What the user reads as the item’s heading (default: the type name).',
+  }),
   schema: ZTypeSchemaSchema,
   template: ZDisplayTemplateSchema.nullable().meta({
-    description: 'How items are shown: `{ "summary"?, "fields": [{ "field", "label", "kind": "money|masked|date|list|text" }] }`; null: every field, generically.',
+    description:
+      'How items are shown: `{ "summary"?, "fields": [{ "field", "label", "kind": "money|masked|date|list|text" }] }`; null: every field, generically.',
   }),
   partial_approval: z
     .boolean({ error: 'must be true or false' })

@@ -63,7 +63,10 @@ export const createAuthorizationType = async (
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AdminError('conflict', `Tenant "${tenant.slug}" already has an authorization type ${JSON.stringify(input.type)}.`);
+      throw new AdminError(
+        'conflict',
+        `Tenant "${tenant.slug}" already has an authorization type ${JSON.stringify(input.type)}.`,
+      );
     }
     throw error;
   }

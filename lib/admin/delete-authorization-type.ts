@@ -1,5 +1,9 @@
 import { recordAdminEvent } from '@/lib/admin/audit';
-import { auditedAuthorizationType, AUTHORIZATION_TYPE_VIEW_COLUMNS, toAuthorizationTypeView } from '@/lib/admin/authorization-type-view';
+import {
+  auditedAuthorizationType,
+  AUTHORIZATION_TYPE_VIEW_COLUMNS,
+  toAuthorizationTypeView,
+} from '@/lib/admin/authorization-type-view';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';

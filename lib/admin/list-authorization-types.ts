@@ -1,4 +1,8 @@
-import { AUTHORIZATION_TYPE_VIEW_COLUMNS, toAuthorizationTypeView, type AuthorizationTypeView } from '@/lib/admin/authorization-type-view';
+import {
+  AUTHORIZATION_TYPE_VIEW_COLUMNS,
+  toAuthorizationTypeView,
+  type AuthorizationTypeView,
+} from '@/lib/admin/authorization-type-view';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';

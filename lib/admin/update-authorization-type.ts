@@ -41,7 +41,9 @@ export const updateAuthorizationType = async (
       data: {
         ...(changes.title !== undefined ? { title: changes.title } : {}),
         ...(changes.schema !== undefined ? { schema: JSON.stringify(changes.schema) } : {}),
-        ...(changes.template !== undefined ? { template: changes.template === null ? null : JSON.stringify(changes.template) } : {}),
+        ...(changes.template !== undefined
+          ? { template: changes.template === null ? null : JSON.stringify(changes.template) }
+          : {}),
         ...(changes.partial_approval !== undefined ? { partialApproval: changes.partial_approval } : {}),
       },
       select: AUTHORIZATION_TYPE_VIEW_COLUMNS,

@@ -1,7 +1,4 @@
-import {
-  toAuthorizationTypeSet,
-  type AuthorizationTypeSet,
-} from '@/lib/oauth/authorization-details/authorization-type-record';
+import { toAuthorizationTypeSet, type AuthorizationTypeSet } from '@/lib/oauth/authorization-details/authorization-type-record';
 import {
   renderAuthorizationDetail,
   summarizeAuthorizationDetails,

@@ -87,7 +87,10 @@ export const findApprovalByToken = async (
   const items =
     authorizationDetails.length === 0
       ? []
-      : describeApprovalItems(authorizationDetails, toAuthorizationTypeSet(await store.listAuthorizationTypes(approval.tenantId)));
+      : describeApprovalItems(
+          authorizationDetails,
+          toAuthorizationTypeSet(await store.listAuthorizationTypes(approval.tenantId)),
+        );
 
   return {
     state: 'valid',

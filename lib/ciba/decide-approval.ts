@@ -69,7 +69,9 @@ export const decideApproval = async (store: ProtocolStore, input: DecideApproval
   if (decision === 'approve' && approval.items.length > 0) {
     const selection = selectGrantedItems(approval.items, input.items ?? []);
     if (!selection.ok) {
-      return selection.reason === 'nothing_selected' ? { outcome: 'nothing_selected' } : invalid('unknown authorization_details item');
+      return selection.reason === 'nothing_selected'
+        ? { outcome: 'nothing_selected' }
+        : invalid('unknown authorization_details item');
     }
     grantedAuthorizationDetails = JSON.stringify(selection.granted.map((index) => approval.authorizationDetails[index]));
   }

@@ -151,7 +151,9 @@ const startForClient = async (
   const scope = scopes.join(' ');
   const started: EventDetails['ciba_start_succeeded'] = {
     scope,
-    ...(authorizationDetails === null ? {} : { authorization_details_types: [...new Set(authorizationDetails.map((item) => item.type))] }),
+    ...(authorizationDetails === null
+      ? {}
+      : { authorization_details_types: [...new Set(authorizationDetails.map((item) => item.type))] }),
     binding_message: bindingMessage,
     expires_in: expiresIn,
     channel: 'email',

@@ -268,7 +268,9 @@ export const updateApprovePending = defineQuery<{ id: string; now: Date; granted
       .set({
         status: 'approved',
         decidedAt: p('now'),
-        grantedAuthorizationDetails: sql<string | null>`coalesce(cast(${p('granted')} as text), ${sql.ref('authorizationDetails')})`,
+        grantedAuthorizationDetails: sql<
+          string | null
+        >`coalesce(cast(${p('granted')} as text), ${sql.ref('authorizationDetails')})`,
       })
       .where('id', '=', p('id'))
       .where('status', '=', 'pending')

@@ -1,8 +1,5 @@
 import { toClientRecord, type ClientRecord } from '@/lib/clients/client-record';
-import {
-  toAuthorizationTypeSet,
-  type AuthorizationTypeSet,
-} from '@/lib/oauth/authorization-details/authorization-type-record';
+import { toAuthorizationTypeSet, type AuthorizationTypeSet } from '@/lib/oauth/authorization-details/authorization-type-record';
 import type { PollRow, ProtocolStore, TenantRow } from '@/lib/store/protocol-store';
 import { observeSettingsEpoch } from '@/lib/store/settings-epoch';
 

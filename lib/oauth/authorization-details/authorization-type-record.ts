@@ -1,6 +1,10 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { compileTypeSchema } from '@/lib/oauth/authorization-details/compile-type-schema';
-import { ZDisplayTemplateSchema, type DisplayTemplate, type TypeDisplay } from '@/lib/oauth/authorization-details/display-template';
+import {
+  ZDisplayTemplateSchema,
+  type DisplayTemplate,
+  type TypeDisplay,
+} from '@/lib/oauth/authorization-details/display-template';
 
 /** An AuthorizationType row as stored (JSON columns as text). */
 export type AuthorizationTypeRow = {

@@ -57,7 +57,9 @@ export const ZDisplayTemplateSchema = z.strictObject(
       .min(1, { error: 'must list at least one field' })
       .max(30, { error: 'must list at most 30 fields' }),
   },
-  { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object with "fields" (and optionally "summary")' : undefined) },
+  {
+    error: (issue) => (issue.code === 'invalid_type' ? 'must be an object with "fields" (and optionally "summary")' : undefined),
+  },
 );
 export type DisplayTemplate = z.output<typeof ZDisplayTemplateSchema>;
 export type TemplateField = DisplayTemplate['fields'][number];
