@@ -408,7 +408,8 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
           tenantSlug: required(values, 'tenant'),
           input: { type: required(values, 'type'), ...authorizationTypeInputFrom(values) },
         }),
-      formatHuman: (view: AuthorizationTypeView) => `Created authorization type "${view.type}".\n${formatAuthorizationType(view)}`,
+      formatHuman: (view: AuthorizationTypeView) =>
+        `Created authorization type "${view.type}".\n${formatAuthorizationType(view)}`,
     },
     update: {
       summary: 'Change an authorization-details type; every server applies it at its next request.',
@@ -425,7 +426,8 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
           type: required(values, 'type'),
           input: authorizationTypeInputFrom(values),
         }),
-      formatHuman: (view: AuthorizationTypeView) => `Updated authorization type "${view.type}".\n${formatAuthorizationType(view)}`,
+      formatHuman: (view: AuthorizationTypeView) =>
+        `Updated authorization type "${view.type}".\n${formatAuthorizationType(view)}`,
     },
     list: {
       summary: "List a tenant's authorization-details types.",

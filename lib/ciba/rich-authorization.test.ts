@@ -155,7 +155,11 @@ describe('bc-authorize: invalid_authorization_details (RFC 9396 §5)', () => {
     ['an empty array', '[]', 'authorization_details must list at least one item.'],
     ['an item that is not an object', JSON.stringify([accounts, 'x']), 'authorization_details[1]: must be an object.'],
     ['an item without type', JSON.stringify([{ actions: [] }]), 'authorization_details[0].type: is required.'],
-    ['an unknown type', JSON.stringify([accounts, { type: 'crypto_transfer' }]), 'authorization_details[1].type: unknown authorization details type.'],
+    [
+      'an unknown type',
+      JSON.stringify([accounts, { type: 'crypto_transfer' }]),
+      'authorization_details[1].type: unknown authorization details type.',
+    ],
     [
       'a type of the tenant the client may not use',
       JSON.stringify([{ type: 'loan_application' }]),
@@ -181,7 +185,11 @@ describe('bc-authorize: invalid_authorization_details (RFC 9396 §5)', () => {
       JSON.stringify([{ ...payment(), instructedAmount: { currency: 'euro', amount: SECRET_IBAN } }]),
       'authorization_details[0].instructedAmount.currency: must match pattern "^[A-Z]{3}$".',
     ],
-    ['too large', JSON.stringify([{ ...accounts, actions: ['x'.repeat(16 * 1024)] }]), 'authorization_details is too large (at most 16384 bytes).'],
+    [
+      'too large',
+      JSON.stringify([{ ...accounts, actions: ['x'.repeat(16 * 1024)] }]),
+      'authorization_details is too large (at most 16384 bytes).',
+    ],
     ['too many items', JSON.stringify(Array(51).fill(accounts)), 'authorization_details lists too many items (at most 50).'],
   ])('refuses %s: 400, naming the item and field, never a value', async (_name, details, description) => {
     const before = await db.backchannelRequest.count();
@@ -287,8 +295,7 @@ describe('approval (partial) and the tokens', () => {
     expect(token.json.authorization_details).toEqual([accounts]);
     expect(decodeJwt(token.json.access_token as string).authorization_details).toEqual([accounts]);
 
-    const introspect = (value: string) =>
-      call(formRequest('/t/acme/introspect', { token: value }, { auth: rarClient }));
+    const introspect = (value: string) => call(formRequest('/t/acme/introspect', { token: value }, { auth: rarClient }));
     expect((await introspect(token.json.access_token as string)).json).toMatchObject({
       active: true,
       authorization_details: [accounts],
@@ -299,7 +306,11 @@ describe('approval (partial) and the tokens', () => {
     });
 
     const refreshed = await call(
-      formRequest('/t/acme/oauth/token', { grant_type: 'refresh_token', refresh_token: token.json.refresh_token as string }, { auth: rarClient }),
+      formRequest(
+        '/t/acme/oauth/token',
+        { grant_type: 'refresh_token', refresh_token: token.json.refresh_token as string },
+        { auth: rarClient },
+      ),
     );
     expect(refreshed.status).toBe(200);
     expect(refreshed.json.authorization_details).toEqual([accounts]);
@@ -379,7 +390,11 @@ describe('authorization types (admin)', () => {
     ['a schema that is not a JSON Schema', { type: 'a1', schema: { type: 'nonsense' } }, 'schema'],
     ['a schema with an unknown keyword', { type: 'a2', schema: { type: 'object', propertys: {} } }, 'schema'],
     ['a schema that is not an object', { type: 'a3', schema: 'object' }, 'schema'],
-    ['a bad template', { type: 'a4', schema: {}, template: { fields: [{ field: 'a', label: 'A', kind: 'json' }] } }, 'template.fields.0.kind'],
+    [
+      'a bad template',
+      { type: 'a4', schema: {}, template: { fields: [{ field: 'a', label: 'A', kind: 'json' }] } },
+      'template.fields.0.kind',
+    ],
     ['a bad type name', { type: 'has space', schema: {} }, 'type'],
   ])('refuses %s with a field error, writing nothing', async (_name, input, path) => {
     const promise = createAuthorizationType(db, CLI_PRINCIPAL, { tenantSlug: 'acme', input });
@@ -393,7 +408,10 @@ describe('authorization types (admin)', () => {
       createAuthorizationType(db, CLI_PRINCIPAL, { tenantSlug: 'acme', input: { type: 'terms', schema: {} } }),
       'conflict',
     );
-    const other = await createAuthorizationType(db, CLI_PRINCIPAL, { tenantSlug: 'globex', input: { type: 'terms', schema: {} } });
+    const other = await createAuthorizationType(db, CLI_PRINCIPAL, {
+      tenantSlug: 'globex',
+      input: { type: 'terms', schema: {} },
+    });
     expect(other).toMatchObject({ type: 'terms', partial_approval: true, template: null, title: null });
   });
 
@@ -412,8 +430,12 @@ describe('authorization types (admin)', () => {
     expect(updated).toMatchObject({ title: 'Temporary', partial_approval: false });
     expect((await authorize(JSON.stringify([{ type: 'temporary' }]))).status).toBe(200);
 
-    expect(await deleteAuthorizationType(db, CLI_PRINCIPAL, { tenantSlug: 'acme', type: 'temporary' })).toEqual({ deleted: true });
-    expect(await deleteAuthorizationType(db, CLI_PRINCIPAL, { tenantSlug: 'acme', type: 'temporary' })).toEqual({ deleted: false });
+    expect(await deleteAuthorizationType(db, CLI_PRINCIPAL, { tenantSlug: 'acme', type: 'temporary' })).toEqual({
+      deleted: true,
+    });
+    expect(await deleteAuthorizationType(db, CLI_PRINCIPAL, { tenantSlug: 'acme', type: 'temporary' })).toEqual({
+      deleted: false,
+    });
     const refused = await authorize(JSON.stringify([{ type: 'temporary' }]));
     expectOAuthError(refused, 400, 'invalid_authorization_details');
     expect(refused.json.error_description).toBe('authorization_details[0].type: unknown authorization details type.');

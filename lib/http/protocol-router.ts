@@ -50,9 +50,13 @@ const TOKEN_PATH = 'oauth/token';
 const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
   '.well-known/openid-configuration': {
     GET: async ({ data, tenant }) =>
-      jsonResponse(200, buildDiscoveryDocument(tenant.slug, [...(await data.settings.findAuthorizationTypes(tenant.id)).keys()]), {
-        headers: PUBLIC_METADATA_HEADERS,
-      }),
+      jsonResponse(
+        200,
+        buildDiscoveryDocument(tenant.slug, [...(await data.settings.findAuthorizationTypes(tenant.id)).keys()]),
+        {
+          headers: PUBLIC_METADATA_HEADERS,
+        },
+      ),
   },
   '.well-known/jwks.json': {
     GET: async ({ db, tenant }) =>

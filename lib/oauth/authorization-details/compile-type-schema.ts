@@ -19,7 +19,8 @@ const compiled = new Map<string, ValidateFunction>();
  * tenant's. Strict mode refuses unknown keywords (a typo would otherwise
  * validate nothing); no remote `$ref` is ever fetched (no loadSchema).
  */
-const newAjv = () => new Ajv2020({ allErrors: false, strict: true, strictTypes: false, strictTuples: false, logger: false });
+const newAjv = () =>
+  new Ajv2020({ allErrors: false, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, logger: false });
 
 /**
  * Compiles a schema (already parsed JSON), or says why it cannot be: not an

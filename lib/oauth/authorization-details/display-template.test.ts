@@ -60,7 +60,10 @@ describe('display template field kinds', () => {
   });
 
   it('date: a date, or a date-time in UTC; anything else as text', () => {
-    expect(renderField(PAYMENT, { field: 'executionDate', label: 'On', kind: 'date' })).toEqual({ label: 'On', value: '25 Nov 2026' });
+    expect(renderField(PAYMENT, { field: 'executionDate', label: 'On', kind: 'date' })).toEqual({
+      label: 'On',
+      value: '25 Nov 2026',
+    });
     expect(formatDate('2026-11-25T14:03:00Z')).toBe('25 Nov 2026, 14:03 UTC');
     expect(formatDate('soon')).toBe('soon');
   });
@@ -77,7 +80,10 @@ describe('display template field kinds', () => {
   });
 
   it('text: scalars as text, objects as "key: value" pairs (never raw JSON), array positions in paths', () => {
-    expect(renderField(PAYMENT, { field: 'creditorName', label: 'To', kind: 'text' })).toEqual({ label: 'To', value: 'Merchant A' });
+    expect(renderField(PAYMENT, { field: 'creditorName', label: 'To', kind: 'text' })).toEqual({
+      label: 'To',
+      value: 'Merchant A',
+    });
     expect(renderField({ a: { accountId: 'x', active: true } }, { field: 'a', label: 'A', kind: 'text' })).toEqual({
       label: 'A',
       value: 'Account id: x, Active: Yes',

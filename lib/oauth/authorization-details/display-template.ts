@@ -94,7 +94,8 @@ export const formatText = (value: unknown): string => {
       .join(', ');
   }
 
-  return String(value);
+  // JSON holds nothing else; anything that is not JSON (a function, a symbol) is not shown.
+  return '—';
 };
 
 /** `EUR 1,250.00` (the code, grouped, the currency's decimals); unknown codes: `XYZ 12.5`. */
