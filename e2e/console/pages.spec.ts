@@ -56,7 +56,7 @@ test('authorization types: create (with per-field errors), edit, delete', async 
   await expect(dialog.getByText(/Is not valid JSON/)).toBeVisible();
   await dialog.getByLabel('JSON Schema').fill('{ "type": "object", "required": ["type"] }');
   await dialog.getByRole('button', { name: 'Create type' }).click();
-  await expect(dialog.getByText('Must be one of money, masked, date, list, text')).toBeVisible();
+  await expect(dialog.getByText('Field 1, kind: must be one of money, masked, date, list, text')).toBeVisible();
   await dialog
     .getByLabel('Display template')
     .fill('{ "fields": [{ "field": "amount", "label": "Amount", "kind": "money", "currency": "EUR" }] }');

@@ -5,6 +5,7 @@ import { textOf } from '@/components/console/form-values';
 import { runAdminAction } from '@/components/console/run-admin-action';
 import { actionFailure, actionSuccess, type ActionResult } from '@/components/ui/action-result';
 import { createAuthorizationType } from '@/lib/admin/create-authorization-type';
+import { invalidInput, isAdminError } from '@/lib/admin/errors';
 import { deleteAuthorizationType } from '@/lib/admin/delete-authorization-type';
 import { updateAuthorizationType } from '@/lib/admin/update-authorization-type';
 import { getDb } from '@/lib/db/client';
@@ -19,6 +20,27 @@ const jsonOf = (form: FormData, name: string): { value: unknown } | { error: str
     return { value: JSON.parse(text) as unknown };
   } catch (error) {
     return { error: `Is not valid JSON: ${(error as Error).message}` };
+  }
+};
+
+/** `template.fields.0.kind` → `field 1, kind`: where in the template textarea the problem is. */
+const templateLocation = (path: string): string =>
+  path
+    .slice('template.'.length)
+    .replace(/^fields\.(\d+)/, (_, index: string) => `field ${Number(index) + 1}`)
+    .replace(/\./g, ', ');
+
+/** The domain's field errors, those inside the template saying where (the form has one textarea for it). */
+const locatingTemplateErrors = async <T>(work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isAdminError(error) || error.code !== 'invalid_input') throw error;
+    throw invalidInput(
+      error.fields.map((field) =>
+        field.path.startsWith('template.') ? { ...field, message: `${templateLocation(field.path)}: ${field.message}` } : field,
+      ),
+    );
   }
 };
 
@@ -49,7 +71,9 @@ export async function createAuthorizationTypeAction(_previous: ActionResult | nu
     const tenantSlug = textOf(form, 'tenantSlug') ?? '';
     const parsed = inputOf(form, 'create');
     if ('errors' in parsed) return actionFailure('Nothing was saved: check the highlighted fields.', parsed.errors);
-    const view = await createAuthorizationType(getDb(), principal, { tenantSlug, input: parsed.input });
+    const view = await locatingTemplateErrors(() =>
+      createAuthorizationType(getDb(), principal, { tenantSlug, input: parsed.input }),
+    );
     revalidatePath(typesPath(tenantSlug));
 
     return actionSuccess(`Authorization type ${view.type} created.`);
@@ -61,11 +85,9 @@ export async function updateAuthorizationTypeAction(_previous: ActionResult | nu
     const tenantSlug = textOf(form, 'tenantSlug') ?? '';
     const parsed = inputOf(form, 'update');
     if ('errors' in parsed) return actionFailure('Nothing was saved: check the highlighted fields.', parsed.errors);
-    const view = await updateAuthorizationType(getDb(), principal, {
-      tenantSlug,
-      type: textOf(form, 'type') ?? '',
-      input: parsed.input,
-    });
+    const view = await locatingTemplateErrors(() =>
+      updateAuthorizationType(getDb(), principal, { tenantSlug, type: textOf(form, 'type') ?? '', input: parsed.input }),
+    );
     revalidatePath(typesPath(tenantSlug));
 
     return actionSuccess(`Authorization type ${view.type} saved.`);
