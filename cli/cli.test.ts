@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,7 @@ describe('backchannel CLI', () => {
       access_token_lifetime: 3600,
       id_token_lifetime: 3600,
       refresh_token_lifetime: 2592000,
+      authorization_details_types: [],
     });
 
     // prettier-ignore
@@ -521,6 +522,80 @@ describe('backchannel CLI', () => {
     [['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--user-code', 'on'], /--user-code is not supported yet/],
   ])('exits 2 for the usage error on stderr only: %j', async (args, message) => {
     await expectFailure(args, 2, message);
+  });
+
+  it('defines authorization types (authorization-type create) and registers clients for them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-rar-'));
+    const write = (name: string, text: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+
+      return path;
+    };
+    const schema = write('payment.json', JSON.stringify({ type: 'object', required: ['type'] }));
+    try {
+      const created = await runJson<{ type: string; partial_approval: boolean; title: string | null }>([
+        'authorization-type', 'create', '--tenant', 'acme', '--type', 'payment_initiation', '--schema-file', schema,
+        '--title', 'Payment', '--partial', 'off',
+      ]); // prettier-ignore
+      expect(created).toMatchObject({ type: 'payment_initiation', title: 'Payment', partial_approval: false });
+      const client = await runJson([
+        'client', 'create', '--tenant', 'acme', '--name', 'Bank', '--authorization-details-types', 'payment_initiation',
+      ]); // prettier-ignore
+      expect(client.authorization_details_types).toEqual(['payment_initiation']);
+
+      await expectFailure(
+        [
+          'client',
+          'create',
+          '--tenant',
+          'acme',
+          '--name',
+          'Bank',
+          '--authorization-details-types',
+          'payment_initiation,nope',
+          '--json',
+        ],
+        1,
+        /--authorization-details-types: "nope" is not an authorization type of this tenant/,
+      );
+      await expectFailure(
+        [
+          'authorization-type',
+          'create',
+          '--tenant',
+          'acme',
+          '--type',
+          'x',
+          '--schema-file',
+          write('bad.json', '{"type":"nonsense"}'),
+        ],
+        1,
+        /--schema-file: is not a valid JSON Schema/,
+      );
+      await expectFailure(
+        ['authorization-type', 'create', '--tenant', 'acme', '--type', 'x', '--schema-file', write('broken.json', '{')],
+        2,
+        /--schema-file: .* is not valid JSON/,
+      );
+      await expectFailure(
+        ['authorization-type', 'create', '--tenant', 'acme', '--type', 'x', '--schema-file', join(dir, 'missing.json')],
+        2,
+        /--schema-file: cannot read/,
+      );
+      await expectFailure(
+        ['authorization-type', 'create', '--tenant', 'acme', '--type', 'x'],
+        2,
+        /Missing required option --schema-file/,
+      );
+      await expectFailure(
+        ['authorization-type', 'create', '--tenant', 'acme', '--type', 'payment_initiation', '--schema-file', schema],
+        1,
+        /already has an authorization type "payment_initiation"/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lists the development outbox: each approval email with its link while the request is pending (outbox list)', async () => {

@@ -1,4 +1,10 @@
+import { readFileSync } from 'node:fs';
+import type { AuthorizationTypeView } from '@/lib/admin/authorization-type-view';
 import type { ClientView } from '@/lib/admin/client-view';
+import { createAuthorizationType } from '@/lib/admin/create-authorization-type';
+import { deleteAuthorizationType } from '@/lib/admin/delete-authorization-type';
+import { listAuthorizationTypes } from '@/lib/admin/list-authorization-types';
+import { updateAuthorizationType } from '@/lib/admin/update-authorization-type';
 import type { TenantView } from '@/lib/admin/tenant-view';
 import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
@@ -138,6 +144,19 @@ const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
     description: `Seconds a refresh token stays usable after it is issued (each use rotates it), ${refreshTokenLifetime.min}–${refreshTokenLifetime.max} (refresh_token_lifetime; default ${CLIENT_METADATA_DEFAULTS.refresh_token_lifetime}, 30 days).`,
     parse: parseSecondsOption('refresh-token-lifetime'),
   },
+  'authorization-details-types': {
+    field: 'authorization_details_types',
+    value: '<list>',
+    description:
+      'Comma-separated authorization-details types of the tenant (authorization-type create) the client may request in authorization_details (authorization_details_types; default none). "none" for none.',
+    parse: (raw) =>
+      raw.trim() === 'none'
+        ? []
+        : raw
+            .split(',')
+            .map((value) => value.trim())
+            .filter(Boolean),
+  },
   'long-poll': {
     field: 'backchannel_long_poll_timeout',
     value: '<seconds>',
@@ -180,11 +199,6 @@ const PLANNED_CLIENT_OPTIONS: Record<string, OptionSpec & { reason: string }> = 
     value: 'on|off',
     description: 'backchannel_user_code_parameter (not supported yet).',
     reason: 'user_code at bc-authorize is not built',
-  },
-  'authorization-details-types': {
-    value: '<list>',
-    description: 'authorization_details_types (not supported yet).',
-    reason: 'rich authorization requests (RFC 9396) are not built',
   },
   fapi: {
     value: '',
@@ -322,7 +336,121 @@ const tenantSettingsFrom = (values: OptionValues): Record<string, unknown> =>
     }),
   );
 
+/** `--schema-file x.json` → the parsed JSON of the file. */
+const readJsonFile = (flag: string, path: string): unknown => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--${flag}: cannot read ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`--${flag}: ${JSON.stringify(path)} is not valid JSON.`);
+  }
+};
+
+/** The authorization-type input the given options ask for (options not given are left out). */
+const authorizationTypeInputFrom = (values: OptionValues): Record<string, unknown> => ({
+  ...(values['schema-file'] === undefined ? {} : { schema: readJsonFile('schema-file', values['schema-file']) }),
+  ...(values['template-file'] === undefined
+    ? {}
+    : { template: values['template-file'] === 'none' ? null : readJsonFile('template-file', values['template-file']) }),
+  ...(values.title === undefined ? {} : { title: values.title === '' ? null : values.title }),
+  ...(values.partial === undefined ? {} : { partial_approval: onOffOption('partial')(values.partial) }),
+});
+
+const AUTHORIZATION_TYPE_OPTIONS: Record<string, OptionSpec> = {
+  title: { value: '<text>', description: 'What the user reads as the item’s heading (default: the type name).' },
+  partial: {
+    value: 'on|off',
+    description: 'on (default): the user may approve items of this type one by one; off: always with the whole request.',
+    field: 'partial_approval',
+  },
+  'template-file': {
+    value: '<file.json>',
+    description:
+      'The display template: {"summary"?: "Payment of {instructedAmount}", "fields": [{"field": "instructedAmount", "label": "Amount", "kind": "money|masked|date|list|text"}]}. Without one, every field is shown generically.',
+    field: 'template',
+  },
+};
+
+const formatAuthorizationType = (view: AuthorizationTypeView): string =>
+  formatFields([
+    ['type', view.type],
+    ['title', view.title ?? '—'],
+    ['partial_approval', view.partial_approval ? 'on' : 'off'],
+    ['template', view.template ? `${view.template.fields.length} field(s)` : 'none (generic display)'],
+  ]);
+
 export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
+  'authorization-type': {
+    create: {
+      summary: 'Define an authorization-details type (RFC 9396) of a tenant: its JSON Schema, display and partial approval.',
+      options: {
+        tenant: TENANT_OPTION,
+        type: { value: '<name>', description: 'The type name clients put in authorization_details[].type.', required: true },
+        'schema-file': {
+          value: '<file.json>',
+          description: 'A JSON Schema (draft 2020-12) for the whole item, `type` included.',
+          required: true,
+          field: 'schema',
+        },
+        ...AUTHORIZATION_TYPE_OPTIONS,
+      },
+      examples: [
+        'backchannel authorization-type create --tenant acme --type payment_initiation --schema-file payment.json --title "Payment" --template-file payment-template.json',
+        'backchannel authorization-type create --tenant acme --type account_information --schema-file accounts.json --partial off',
+      ],
+      run: (db, values) =>
+        createAuthorizationType(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          input: { type: required(values, 'type'), ...authorizationTypeInputFrom(values) },
+        }),
+      formatHuman: (view: AuthorizationTypeView) =>
+        `Created authorization type "${view.type}".\n${formatAuthorizationType(view)}`,
+    },
+    update: {
+      summary: 'Change an authorization-details type; every server applies it at its next request.',
+      options: {
+        tenant: TENANT_OPTION,
+        type: { value: '<name>', description: 'The type to change.', required: true },
+        'schema-file': { value: '<file.json>', description: 'A new JSON Schema (draft 2020-12).', field: 'schema' },
+        ...AUTHORIZATION_TYPE_OPTIONS,
+      },
+      examples: ['backchannel authorization-type update --tenant acme --type payment_initiation --partial off'],
+      run: (db, values) =>
+        updateAuthorizationType(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          type: required(values, 'type'),
+          input: authorizationTypeInputFrom(values),
+        }),
+      formatHuman: (view: AuthorizationTypeView) =>
+        `Updated authorization type "${view.type}".\n${formatAuthorizationType(view)}`,
+    },
+    list: {
+      summary: "List a tenant's authorization-details types.",
+      options: { tenant: TENANT_OPTION },
+      examples: ['backchannel authorization-type list --tenant acme'],
+      run: (db, values) => listAuthorizationTypes(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant') }),
+      formatHuman: (views: AuthorizationTypeView[]) =>
+        formatTable(
+          ['TYPE', 'TITLE', 'PARTIAL', 'TEMPLATE'],
+          views.map((view) => [view.type, view.title ?? '—', view.partial_approval ? 'on' : 'off', view.template ? 'yes' : 'no']),
+          'No authorization types yet. Define one with: backchannel authorization-type create --tenant <slug> --type <name> --schema-file <file.json>',
+        ),
+    },
+    delete: {
+      summary: 'Delete an authorization-details type: items of it are refused from the next request on.',
+      options: { tenant: TENANT_OPTION, type: { value: '<name>', description: 'The type to delete.', required: true } },
+      examples: ['backchannel authorization-type delete --tenant acme --type payment_initiation'],
+      run: (db, values) =>
+        deleteAuthorizationType(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant'), type: required(values, 'type') }),
+      formatHuman: (result: { deleted: boolean }) =>
+        result.deleted ? 'Deleted the authorization type.' : 'There was no such authorization type: nothing to delete.',
+    },
+  },
   tenant: {
     create: {
       summary: 'Create a tenant (an OpenID Provider at <APP_URL>/t/<slug>) and its signing keys.',

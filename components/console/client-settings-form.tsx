@@ -200,10 +200,15 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
             </div>
             <Field
               label="Authorization details types"
-              description={<NotBuiltNote>Rich authorization requests (RFC 9396).</NotBuiltNote>}
-              disabled
+              description="Comma-separated: the tenant's authorization types this application may request in authorization_details (RFC 9396)."
+              error={errors.authorization_details_types}
             >
-              <Input name="authorization_details_types" placeholder="payment_initiation, account_information" disabled />
+              <Input
+                name="authorization_details_types"
+                placeholder="payment_initiation, account_information"
+                defaultValue={client.authorization_details_types.join(', ')}
+                autoComplete="off"
+              />
             </Field>
           </Section>
 

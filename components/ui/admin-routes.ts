@@ -3,11 +3,13 @@
 
 export const ADMIN_HOME = '/admin';
 
-export type TenantSection = 'overview' | 'applications' | 'users' | 'channels' | 'signing-keys' | 'requests' | 'events';
+export type TenantSection =
+  'overview' | 'applications' | 'authorization-types' | 'users' | 'channels' | 'signing-keys' | 'requests' | 'events';
 
 export const TENANT_SECTIONS: readonly { section: TenantSection; label: string }[] = [
   { section: 'overview', label: 'Overview' },
   { section: 'applications', label: 'Applications' },
+  { section: 'authorization-types', label: 'Authorization types' },
   { section: 'users', label: 'Users' },
   { section: 'channels', label: 'Channels' },
   { section: 'signing-keys', label: 'Signing keys' },

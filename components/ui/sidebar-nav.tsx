@@ -10,6 +10,7 @@ import {
   Inbox,
   KeyRound,
   LayoutDashboard,
+  ListChecks,
   type LucideIcon,
   ScrollText,
   Send,
@@ -25,6 +26,7 @@ import { cn, FOCUS_RING } from './styles';
 const TENANT_ICONS: Record<TenantSection, LucideIcon> = {
   overview: LayoutDashboard,
   applications: AppWindow,
+  'authorization-types': ListChecks,
   users: Users,
   channels: Send,
   'signing-keys': KeyRound,

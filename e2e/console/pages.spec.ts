@@ -39,6 +39,44 @@ test('applications and an application, from the sidebar', async ({ page }) => {
   await expectAccessible(page);
 });
 
+test('authorization types: create (with per-field errors), edit, delete', async ({ page }) => {
+  const type = `console_payment_${Date.now()}`;
+  await page.goto(acme);
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Authorization types' }).click();
+  await page.waitForURL(`**${acme}/authorization-types`);
+  await expect(page).toHaveTitle('Authorization types · acme · Backchannel');
+
+  await page.getByRole('button', { name: 'Create authorization type' }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Type').fill(type);
+  await dialog.getByLabel('Title').fill('Payment');
+  await dialog.getByLabel('JSON Schema').fill('{ "type": "object", ');
+  await dialog.getByLabel('Display template').fill('{ "fields": [{ "field": "amount", "label": "Amount", "kind": "json" }] }');
+  await dialog.getByRole('button', { name: 'Create type' }).click();
+  await expect(dialog.getByText(/Is not valid JSON/)).toBeVisible();
+  await dialog.getByLabel('JSON Schema').fill('{ "type": "object", "required": ["type"] }');
+  await dialog.getByRole('button', { name: 'Create type' }).click();
+  await expect(dialog.getByText('Field 1, kind: must be one of money, masked, date, list, text')).toBeVisible();
+  await dialog
+    .getByLabel('Display template')
+    .fill('{ "fields": [{ "field": "amount", "label": "Amount", "kind": "money", "currency": "EUR" }] }');
+  await dialog.getByRole('button', { name: 'Create type' }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByRole('row').filter({ hasText: type });
+  await expect(row).toContainText('Item by item');
+  await expectAccessible(page);
+  await screenshot(page, 'authorization-types');
+
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('dialog').getByRole('switch', { name: 'Users may approve items one by one' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+  await expect(row).toContainText('Whole request');
+
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete type' }).click();
+  await expect(page.getByRole('row').filter({ hasText: type })).toHaveCount(0);
+});
+
 test('users: search, a user, user code', async ({ page }) => {
   await page.goto(`${acme}/users`);
   await expect(page).toHaveTitle('Users · acme · Backchannel');

@@ -48,6 +48,7 @@ describe('createClient', () => {
       access_token_lifetime: 3600,
       id_token_lifetime: 3600,
       refresh_token_lifetime: 2592000,
+      authorization_details_types: [],
     });
     expect(Math.abs(client.client_id_issued_at - Date.now() / 1000)).toBeLessThan(60);
   });

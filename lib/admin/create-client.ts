@@ -3,6 +3,7 @@ import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/
 import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
 import { requireAllowedNotificationEndpoint } from '@/lib/admin/require-allowed-notification-endpoint';
+import { requireKnownAuthorizationTypes } from '@/lib/admin/require-known-authorization-types';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import { readTenantApplicationSettings, requireWithinTenantCeiling } from '@/lib/admin/tenant-application-settings';
 import type { Principal } from '@/lib/auth/principal';
@@ -60,6 +61,7 @@ export const createClient = async (db: Db, principal: Principal, options: Create
     const tenantSettings = await readTenantApplicationSettings(tx, tenant.id);
     const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...CLIENT_METADATA_DEFAULTS, ...tenantSettings, ...input });
     requireWithinTenantCeiling(metadata, tenantSettings.max_requested_expiry);
+    await requireKnownAuthorizationTypes(tx, tenant.id, metadata.authorization_details_types);
     await recordAdminEvent(tx, {
       principal,
       type: 'client_created',

@@ -3,6 +3,7 @@ import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/
 import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
 import { requireAllowedNotificationEndpoint } from '@/lib/admin/require-allowed-notification-endpoint';
+import { requireKnownAuthorizationTypes } from '@/lib/admin/require-known-authorization-types';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import { readTenantApplicationSettings, requireWithinTenantCeiling } from '@/lib/admin/tenant-application-settings';
 import type { Principal } from '@/lib/auth/principal';
@@ -47,6 +48,8 @@ export const updateClient = async (db: Db, principal: Principal, options: Update
     const before = toUncheckedClientMetadata(current);
     const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...before, ...changes });
     requireWithinTenantCeiling(metadata, (await readTenantApplicationSettings(tx, tenant.id)).max_requested_expiry);
+    // Only the types named in this change: a type deleted since stays listed until changed (it can no longer be requested).
+    await requireKnownAuthorizationTypes(tx, tenant.id, changes.authorization_details_types as string[] | undefined);
     await recordAdminEvent(tx, {
       principal,
       type: 'client_updated',

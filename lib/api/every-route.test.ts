@@ -19,6 +19,7 @@ import { useTestDatabase } from '@/lib/testing/test-database';
 /** A body each route would accept, so that what is tested is access, not validation. */
 const SAMPLE_BODIES: Record<string, unknown> = {
   createTenant: { slug: 'sample-tenant', name: 'Sample' },
+  createAuthorizationType: { type: 'sample_type', schema: { type: 'object' } },
   updateTenant: { name: 'Renamed' },
   createClient: { client_name: 'Sample' },
   updateClient: { client_name: 'Renamed' },

@@ -7,7 +7,9 @@
  * component in the document.
  */
 import { z } from 'zod';
+import type { AuthorizationTypeView } from '@/lib/admin/authorization-type-view';
 import type { CreatedApiKey } from '@/lib/admin/create-api-key';
+import { ZDisplayTemplateSchema } from '@/lib/oauth/authorization-details/display-template';
 import type { CreatedClient } from '@/lib/admin/create-client';
 import type { ApiKeyView } from '@/lib/admin/list-api-keys';
 import type { TenantView } from '@/lib/admin/tenant-view';
@@ -93,6 +95,18 @@ export const ZClientViewSchema = z
 export const ZCreatedClientSchema = ZClientViewSchema.extend({
   client_secret: z.string().meta({ description: 'Shown this once: only its hash is stored.' }),
 }).meta({ title: 'ClientWithSecret' }) satisfies z.ZodType<CreatedClient>;
+
+export const ZAuthorizationTypeViewSchema = z
+  .object({
+    type: z.string(),
+    title: z.string().nullable(),
+    schema: z.unknown().meta({ description: 'The JSON Schema (draft 2020-12) each item of this type satisfies.' }),
+    template: ZDisplayTemplateSchema.nullable().meta({ description: 'How items are shown; null: generically.' }),
+    partial_approval: z.boolean(),
+    created_at: timestamp('When the type was defined.'),
+    updated_at: timestamp('When it last changed.'),
+  })
+  .meta({ title: 'AuthorizationType' }) satisfies z.ZodType<AuthorizationTypeView>;
 
 export const ZClientSecretSchema = z
   .object({ client_id: z.string(), client_secret: z.string().meta({ description: 'Shown this once.' }) })

@@ -70,6 +70,7 @@ describe('approval email (outbox handler)', () => {
 
         return store.findApprovalsByLinkIds(linkIds);
       },
+      listAuthorizationTypes: (tenantId: string) => store.listAuthorizationTypes(tenantId),
     };
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = () => true;

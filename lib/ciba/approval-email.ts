@@ -1,3 +1,4 @@
+import { loadApprovalItems, summarizeApprovalItems } from '@/lib/ciba/approval-items';
 import { approvalUrlFor } from '@/lib/ciba/approval-link';
 import { describeScopes } from '@/lib/ciba/approval-page-data';
 import { deliverEmail } from '@/lib/email/deliver-email';
@@ -13,6 +14,8 @@ export type ApprovalEmailInput = {
   user: { email: string; name: string | null };
   request: { bindingMessage: string | null; scope: string; expiresAt: Date };
   url: string;
+  /** RFC 9396: one line about the authorization_details requested (summarizeApprovalItems); the page shows them in full. */
+  authorizationSummary?: string | null;
 };
 
 export type ApprovalEmail = { subject: string; text: string; html: string };
@@ -41,6 +44,7 @@ const singleLine = (value: string, max: number): string => {
  */
 export const buildApprovalEmail = (input: ApprovalEmailInput): ApprovalEmail => {
   const { tenant, client, user, request, url } = input;
+  const details = input.authorizationSummary ?? null;
   const scopes = describeScopes(request.scope);
   const expires = formatUtc(request.expiresAt);
   const greeting = user.name ? `Hello ${user.name},` : 'Hello,';
@@ -55,6 +59,7 @@ export const buildApprovalEmail = (input: ApprovalEmailInput): ApprovalEmail => 
     '',
     'It will be able to:',
     ...scopes.map(({ description }) => `  - ${description}`),
+    ...(details === null ? [] : ['', `It asks you to authorize: ${details}`]),
     '',
     `Review and approve or deny (this link expires at ${expires}):`,
     url,
@@ -81,7 +86,7 @@ export const buildApprovalEmail = (input: ApprovalEmailInput): ApprovalEmail => 
 ${bindingBlock}
 <p style="margin:0 0 8px">It will be able to:</p>
 <ul style="margin:0 0 24px;padding-left:20px">${scopes.map(({ description }) => `<li>${e(description)}</li>`).join('')}</ul>
-<p style="margin:0 0 24px"><a href="${e(url)}" style="display:inline-block;background:#0f172a;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 20px;border-radius:8px">Review the request</a></p>
+${details === null ? '' : `<p style="margin:0 0 8px">It asks you to authorize:</p>\n<p style="margin:0 0 24px;background:#f8fafc;border:1px solid #e2e8f0;border-radius:8px;padding:12px 16px">${e(details)}</p>\n`}<p style="margin:0 0 24px"><a href="${e(url)}" style="display:inline-block;background:#0f172a;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 20px;border-radius:8px">Review the request</a></p>
 <p style="margin:0 0 24px;color:#475569;font-size:14px">The link expires at ${e(expires)}. If the button does not work, copy this address into your browser:<br><span style="word-break:break-all">${e(url)}</span></p>
 <div style="border-left:4px solid #d97706;background:#fffbeb;padding:12px 16px;border-radius:4px;font-size:14px">
 <p style="margin:0 0 8px"><strong>Only approve if you started this on the other device just now and the code matches exactly.</strong></p>
@@ -138,7 +143,7 @@ export const queueApprovalEmail = (input: {
  * before its email went out is not emailed (a final failure).
  */
 export const createApprovalEmailHandler = (
-  store: Pick<ProtocolStore, 'findApprovalsByLinkIds'>,
+  store: Pick<ProtocolStore, 'findApprovalsByLinkIds' | 'listAuthorizationTypes'>,
   clock: () => Date = () => new Date(),
 ): OutboxHandler => {
   // The deliveries of one claim start together: their approvals are read in one statement.
@@ -168,6 +173,9 @@ export const createApprovalEmailHandler = (
         user: { email: approval.userEmail, name: approval.userName },
         request: { bindingMessage: approval.bindingMessage, scope: approval.scope, expiresAt: approval.expiresAt },
         url,
+        authorizationSummary: summarizeApprovalItems(
+          await loadApprovalItems(store, approval.tenantId, approval.authorizationDetails),
+        ),
       });
 
       return deliverEmail({ idempotencyKey: message.id, to: approval.userEmail, link: url, ...email });

@@ -59,6 +59,8 @@ describe('findApprovalByToken', () => {
         { scope: 'profile', description: 'Your name' },
         { scope: 'email', description: 'Your email address' },
       ],
+      items: [],
+      authorizationDetails: [],
     });
   });
 

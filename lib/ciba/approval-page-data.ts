@@ -1,4 +1,7 @@
+import { describeApprovalItems, parseStoredAuthorizationDetails, type ApprovalItem } from '@/lib/ciba/approval-items';
 import { buildEvent } from '@/lib/events/build-event';
+import { toAuthorizationTypeSet } from '@/lib/oauth/authorization-details/authorization-type-record';
+import type { AuthorizationDetail } from '@/lib/oauth/authorization-details/parse-authorization-details';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import type { ProtocolStore } from '@/lib/store/protocol-store';
 import { isRequestExpired } from '@/lib/store/request-lifecycle';
@@ -44,6 +47,10 @@ export type ApprovalLookup =
       /** Whole seconds until the request expires (> 0). */
       secondsLeft: number;
       scopes: ScopeDescription[];
+      /** RFC 9396: the authorization_details requested, one per item (none: an empty list). */
+      items: ApprovalItem[];
+      /** The same items as requested (the JSON objects), for the grant. */
+      authorizationDetails: AuthorizationDetail[];
     }
   | { state: 'unknown' }
   | { state: 'used' }
@@ -60,7 +67,7 @@ export type ApprovalLookup =
  * cannot be replayed under a different issuer's pages.
  */
 export const findApprovalByToken = async (
-  store: Pick<ProtocolStore, 'findApprovalByTokenHash'>,
+  store: Pick<ProtocolStore, 'findApprovalByTokenHash' | 'listAuthorizationTypes'>,
   tenantSlug: string,
   token: string,
   now: Date,
@@ -76,6 +83,14 @@ export const findApprovalByToken = async (
   if (approval.usedAt !== null) return { state: 'used' };
   if (approval.status !== 'pending') return { state: approval.status === 'expired' ? 'expired' : 'decided' };
   if (isRequestExpired(approval, now)) return { state: 'expired' };
+  const authorizationDetails = parseStoredAuthorizationDetails(approval.authorizationDetails);
+  const items =
+    authorizationDetails.length === 0
+      ? []
+      : describeApprovalItems(
+          authorizationDetails,
+          toAuthorizationTypeSet(await store.listAuthorizationTypes(approval.tenantId)),
+        );
 
   return {
     state: 'valid',
@@ -92,6 +107,8 @@ export const findApprovalByToken = async (
     user: { id: approval.userId, email: approval.userEmail, name: approval.userName },
     secondsLeft: Math.max(1, Math.floor((approval.expiresAt.getTime() - now.getTime()) / 1000)),
     scopes: describeScopes(approval.scope),
+    items,
+    authorizationDetails,
   };
 };
 

@@ -268,10 +268,10 @@ describe('bc-authorize parameter validation (CIBA §7.1, §7.2, §13)', () => {
     ],
     ['signed request (unsupported)', { scope: 'openid', login_hint: 'x', request: 'e.y.j' }, 400, 'invalid_request'],
     [
-      'authorization_details (unsupported)',
+      'authorization_details empty (RFC 9396)',
       { scope: 'openid', login_hint: 'x', authorization_details: '[]' },
       400,
-      'invalid_request',
+      'invalid_authorization_details',
     ],
   ] as const)('%s → %i %s', async (_name, params, status, error) => {
     expectOAuthError(await authorize({ ...params }), status, error);

@@ -3,8 +3,9 @@
 // server on 127.0.0.1) — on SQLite, and on PostgreSQL in its pass.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthorizationType } from '@/lib/admin/create-authorization-type';
 import { createClient } from '@/lib/admin/create-client';
 import { cancelRequest } from '@/lib/admin/cancel-request';
 import { createTenant } from '@/lib/admin/create-tenant';
@@ -370,6 +371,32 @@ describe('push (CIBA §10.3, §12)', () => {
       receivedAt: new Date(),
     });
     expect(userinfo.status).toBe(200);
+  });
+
+  it('carries the authorization_details granted (RFC 9396), in the body and the access token: a partial approval pushes the subset', async () => {
+    await createAuthorizationType(db, CLI_PRINCIPAL, {
+      tenantSlug: 'acme',
+      input: { type: 'push_accounts', schema: { type: 'object', required: ['type'] } },
+    });
+    const client = await registerClient('push', undefined, { authorization_details_types: ['push_accounts'] });
+    const requested = [
+      { type: 'push_accounts', actions: ['read_balances'] },
+      { type: 'push_accounts', actions: ['read_transactions'] },
+    ];
+    const { requestId } = await start(client, { authorization_details: JSON.stringify(requested) });
+    expect(
+      await completeBackchannelRequest(testStore(), {
+        requestId,
+        decision: 'approve',
+        actor: TEST_ACTOR,
+        grantedAuthorizationDetails: JSON.stringify([requested[1]]),
+      }),
+    ).toMatchObject({ ok: true });
+    await deliverOutbox();
+
+    const body = JSON.parse(receiver.to(client.path)[0].body) as Record<string, unknown>;
+    expect(body.authorization_details).toEqual([requested[1]]);
+    expect(decodeJwt(body.access_token as string).authorization_details).toEqual([requested[1]]);
   });
 
   it('a push client at the token endpoint: 400 unauthorized_client, before and after the push', async () => {

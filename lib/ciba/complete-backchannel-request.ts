@@ -15,6 +15,12 @@ export type CompleteBackchannelRequestOptions = {
   actor: Actor;
   /** The approval link the user acted through; it is consumed in the same unit. */
   approvalLinkId?: string;
+  /**
+   * An approval's granted authorization_details (RFC 9396), a JSON array: the
+   * items the user chose, stored by the same conditional update. Absent:
+   * every item requested (the test hook, a request without details).
+   */
+  grantedAuthorizationDetails?: string;
   /** The moment of the decision (default: now). Stored as `decidedAt`, the user's authentication time. */
   now?: Date;
 };
@@ -105,7 +111,7 @@ export const completeBackchannelRequest = async (
   store: ProtocolStore,
   options: CompleteBackchannelRequestOptions,
 ): Promise<CompleteBackchannelRequestResult> => {
-  const { requestId, decision, approvalLinkId, actor } = options;
+  const { requestId, decision, approvalLinkId, actor, grantedAuthorizationDetails } = options;
   const now = options.now ?? new Date();
   // A comparison, not a lookup: untyped callers cannot reach Object.prototype keys.
   if (!Object.hasOwn(OUTCOMES, decision)) return { ok: false, reason: 'not_found' };
@@ -116,6 +122,7 @@ export const completeBackchannelRequest = async (
       requestId,
       decision,
       approvalLinkId,
+      grantedAuthorizationDetails,
       now,
       // Ping and push clients get their callback queued in the same unit (CIBA §10.2, §10.3).
       effects: (matched) => {

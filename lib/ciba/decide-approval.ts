@@ -1,4 +1,5 @@
 import { findApprovalByToken } from '@/lib/ciba/approval-page-data';
+import { selectGrantedItems } from '@/lib/ciba/approval-items';
 import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
 import { getEnv } from '@/lib/env';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
@@ -9,7 +10,7 @@ import type { ProtocolStore } from '@/lib/store/protocol-store';
 export const APPROVAL_CSRF_PURPOSE = 'ciba-approval';
 
 /** What the decision handler tells the user (the `outcome` of the done page). */
-export const APPROVAL_OUTCOMES = ['approved', 'denied', 'invalid', 'expired', 'used'] as const;
+export const APPROVAL_OUTCOMES = ['approved', 'denied', 'invalid', 'expired', 'used', 'nothing_selected'] as const;
 export type ApprovalOutcome = (typeof APPROVAL_OUTCOMES)[number];
 
 export type DecideApprovalInput = {
@@ -19,6 +20,11 @@ export type DecideApprovalInput = {
   decision: unknown;
   /** Raw form value of `csrf_token`. */
   csrfToken: unknown;
+  /**
+   * The `item` values of the form (RFC 9396: the indexes of the ticked
+   * authorization_details items); ignored for a request without items and for a denial.
+   */
+  items?: readonly string[];
   headers: Pick<Headers, 'get'>;
   now?: Date;
 };
@@ -58,10 +64,23 @@ export const decideApproval = async (store: ProtocolStore, input: DecideApproval
       break;
   }
 
+  // RFC 9396: the user grants the items they ticked (and those that may not be left out); at least one.
+  let grantedAuthorizationDetails: string | undefined;
+  if (decision === 'approve' && approval.items.length > 0) {
+    const selection = selectGrantedItems(approval.items, input.items ?? []);
+    if (!selection.ok) {
+      return selection.reason === 'nothing_selected'
+        ? { outcome: 'nothing_selected' }
+        : invalid('unknown authorization_details item');
+    }
+    grantedAuthorizationDetails = JSON.stringify(selection.granted.map((index) => approval.authorizationDetails[index]));
+  }
+
   const result = await completeBackchannelRequest(store, {
     requestId: approval.request.id,
     decision,
     approvalLinkId: approval.link.id,
+    grantedAuthorizationDetails,
     actor: { kind: 'user', channel: 'email' },
     now,
   });

@@ -7,7 +7,13 @@ import { isRequestExpired } from '@/lib/store/request-lifecycle';
 import { grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown, unauthorizedClient } from '@/lib/oauth/errors';
-import { AUTH_REQ_ID_CLAIM, grantsRefreshToken, mintTokenResponse, type TokenResponse } from '@/lib/oauth/tokens';
+import {
+  AUTH_REQ_ID_CLAIM,
+  grantsRefreshToken,
+  mintTokenResponse,
+  parseGrantedAuthorizationDetails,
+  type TokenResponse,
+} from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
 
@@ -115,6 +121,7 @@ export const issueTokensForApprovedRequest = async (
     client,
     grant: { requestId: request.id, sub: request.userSub, authTime: request.decidedAt ?? now, acr: request.acr },
     scope: request.scope,
+    authorizationDetails: parseGrantedAuthorizationDetails(request.grantedAuthorizationDetails),
     refreshTokenScope: grantsRefreshToken(client, request.scope) ? request.scope : null,
     recordAccessTokenJti: false,
     // Pushed tokens (CIBA §10.3.1): the ID token names the auth_req_id, and rt_hash when a refresh token comes too.

@@ -3,6 +3,8 @@ import { issueApprovalLinkToken } from '@/lib/ciba/approval-link';
 import { checkBindingMessage } from '@/lib/ciba/check-binding-message';
 import { checkClientNotificationToken, sealCallbackSecret } from '@/lib/ciba/client-callback';
 import { isCallbackDeliveryMode } from '@/lib/clients/client-metadata';
+import { authorizationDetailsTypesOf } from '@/lib/clients/client-record';
+import { parseAuthorizationDetails } from '@/lib/oauth/authorization-details/parse-authorization-details';
 import { AUTH_REQ_ID_BYTES, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { queueApprovalEmail } from '@/lib/ciba/approval-email';
 import { parseRequestedScope } from '@/lib/ciba/parse-scope';
@@ -39,14 +41,11 @@ export const checkClientMayUseCiba = (client: ClientRecord): void => {
 /**
  * Parameters we recognise but do not (yet) honour are refused rather than
  * silently ignored, so a client never believes it got what it asked for:
- * signed requests (CIBA §7.1.1) and rich authorization details (RFC 9396).
+ * signed requests (CIBA §7.1.1).
  */
 export const rejectUnsupportedParameters = (params: FormParams): void => {
   if (params.has('request') || params.has('request_uri')) {
     throw invalidRequest('Signed authentication requests (request, request_uri) are not supported.');
-  }
-  if (params.has('authorization_details')) {
-    throw invalidRequest('authorization_details is not supported.');
   }
 };
 
@@ -89,7 +88,7 @@ export const startBackchannelAuthentication = async (
   // The client is known from here on: each refusal is recorded (ciba_start_failed) before it is answered.
   const hinted: HintedUser = { userId: null };
   try {
-    return await startForClient({ db, store }, { tenant, request, params, client, hinted, inProcess });
+    return await startForClient({ db, store, settings }, { tenant, request, params, client, hinted, inProcess });
   } catch (error) {
     if (error instanceof OAuthError) {
       await recordStartFailure(store, {
@@ -110,7 +109,7 @@ type HintedUser = { userId: string | null };
 
 /** An authenticated client's request: validated in the order of §7.2, then stored with its link, email and event. */
 const startForClient = async (
-  { db, store }: { db: Db; store: ProtocolStore },
+  { db, store, settings }: { db: Db; store: ProtocolStore; settings: ProtocolData['settings'] },
   options: {
     tenant: TenantRecord;
     request: ProtocolRequest;
@@ -124,6 +123,13 @@ const startForClient = async (
   checkClientMayUseCiba(client);
   rejectUnsupportedParameters(params);
   const scopes = parseRequestedScope(params.get('scope'));
+  // RFC 9396 §2 (CIBA §7.1 takes the authorization request's parameters): alongside the scope, never instead of openid.
+  const authorizationDetails = params.has('authorization_details')
+    ? parseAuthorizationDetails(params.get('authorization_details'), {
+        allowedTypes: authorizationDetailsTypesOf(client),
+        types: await settings.findAuthorizationTypes(tenant.id),
+      })
+    : null;
   const hint = selectExactlyOneHint(params);
   const bindingMessage = checkBindingMessage(params.get('binding_message'), client);
   const mode = client.deliveryMode;
@@ -145,6 +151,9 @@ const startForClient = async (
   const scope = scopes.join(' ');
   const started: EventDetails['ciba_start_succeeded'] = {
     scope,
+    ...(authorizationDetails === null
+      ? {}
+      : { authorization_details_types: [...new Set(authorizationDetails.map((item) => item.type))] }),
     binding_message: bindingMessage,
     expires_in: expiresIn,
     channel: 'email',
@@ -160,6 +169,7 @@ const startForClient = async (
         : null,
     scope,
     bindingMessage,
+    authorizationDetails: authorizationDetails === null ? null : JSON.stringify(authorizationDetails),
     acrValues,
     acr: selectAcr(acrValues ?? undefined),
     interval: client.pollInterval,

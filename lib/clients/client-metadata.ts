@@ -13,6 +13,7 @@ import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { notificationEndpointFormProblem } from '@/lib/ciba/notification-endpoint';
 import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth/registry';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
+import { AUTHORIZATION_TYPE_NAME_HINT, AUTHORIZATION_TYPE_NAME_PATTERN } from '@/lib/oauth/authorization-details/type-name';
 
 /** Display names (tenants, clients, users): at most this many characters after trimming. */
 const NAME_MAX_LENGTH = 100;
@@ -120,6 +121,19 @@ const grantTypesSchema = z
   })
   .overwrite((grantTypes) => [...new Set(grantTypes)]);
 
+/** RFC 9396: the authorization-details types of its tenant a client may request (each must exist: checked on write). */
+const authorizationDetailsTypesSchema = z
+  .array(
+    z.string({ error: (issue) => `must be a type name (got ${show(issue.input)})` }).check((context) => {
+      if (!AUTHORIZATION_TYPE_NAME_PATTERN.test(context.value)) {
+        context.issues.push({ code: 'custom', input: context.value, message: AUTHORIZATION_TYPE_NAME_HINT });
+      }
+    }),
+    { error: (issue) => `must be a list of authorization details types (got ${show(issue.input)})` },
+  )
+  .max(100, { error: 'must list at most 100 types' })
+  .overwrite((types) => [...new Set(types)]);
+
 /** Every setting, without defaults: the shape of a stored client and of an update. */
 const CLIENT_METADATA_SHAPE = {
   client_name: ZDisplayNameSchema,
@@ -157,6 +171,8 @@ const CLIENT_METADATA_SHAPE = {
   id_token_lifetime: wholeNumber(CLIENT_SETTING_BOUNDS.tokenLifetime, 'seconds'),
   /** How long a refresh token stays usable after it is issued; every rotation issues a new one. */
   refresh_token_lifetime: wholeNumber(CLIENT_SETTING_BOUNDS.refreshTokenLifetime, 'seconds'),
+  /** RFC 9396 `authorization_details_types`: the types of its tenant this client may request. */
+  authorization_details_types: authorizationDetailsTypesSchema,
 };
 
 /**
@@ -256,6 +272,7 @@ export const CLIENT_METADATA_DEFAULTS = {
   id_token_lifetime: 3600,
   /** 30 days. */
   refresh_token_lifetime: 2_592_000,
+  authorization_details_types: [],
 } as const satisfies Omit<ClientMetadata, 'client_name'>;
 
 /** A registration: `client_name` and any other setting; the rest take CLIENT_METADATA_DEFAULTS. */

@@ -18,6 +18,7 @@ const row = (overrides: Partial<ClientRow> = {}): ClientRow & { createdAt: Date 
   grantTypes: CIBA_GRANT_TYPE,
   deliveryMode: 'poll',
   notificationEndpoint: null,
+  authorizationDetailsTypes: '',
   bindingMessagePolicy: 'optional',
   bindingMessageMaxLength: 64,
   bindingMessageCharset: 'restricted',

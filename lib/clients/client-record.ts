@@ -37,6 +37,8 @@ export type ClientRecord = {
   accessTokenLifetime: number;
   idTokenLifetime: number;
   refreshTokenLifetime: number;
+  /** RFC 9396: the authorization-details types it may request, space-separated; read with authorizationDetailsTypesOf. */
+  authorizationDetailsTypes: string;
 };
 
 /** A Client row as the store reads it: identity, secret hash and settings columns (extra columns are ignored). */
@@ -55,6 +57,10 @@ export const toClientRecord = (row: ClientRow): ClientRecord => ({
   secretHash: row.secretHash,
   ...toClientSettingColumns(parseClientSettings(row)),
 });
+
+/** The authorization-details types the client may request (stored space-separated). */
+export const authorizationDetailsTypesOf = (client: Pick<ClientRecord, 'authorizationDetailsTypes'>): string[] =>
+  client.authorizationDetailsTypes.split(' ').filter(Boolean);
 
 /** The client's grant types (stored space-separated). */
 export const grantTypesOf = (client: Pick<ClientRecord, 'grantTypes'>): string[] => client.grantTypes.split(' ').filter(Boolean);

@@ -21,6 +21,7 @@ export type ClientSettingColumns = Pick<
   | 'accessTokenLifetime'
   | 'idTokenLifetime'
   | 'refreshTokenLifetime'
+  | 'authorizationDetailsTypes'
 >;
 
 /** Prisma `select` of exactly the settings columns (never the secret hash). */
@@ -42,6 +43,7 @@ export const CLIENT_SETTING_COLUMNS = {
   accessTokenLifetime: true,
   idTokenLifetime: true,
   refreshTokenLifetime: true,
+  authorizationDetailsTypes: true,
 } as const satisfies Record<keyof ClientSettingColumns, true>;
 
 /** Settings as columns: what a row stores for `metadata` (grant types space-separated). */
@@ -63,6 +65,7 @@ export const toClientSettingColumns = (metadata: ClientMetadata) => ({
   accessTokenLifetime: metadata.access_token_lifetime,
   idTokenLifetime: metadata.id_token_lifetime,
   refreshTokenLifetime: metadata.refresh_token_lifetime,
+  authorizationDetailsTypes: metadata.authorization_details_types.join(' '),
 });
 
 /**
@@ -87,4 +90,5 @@ export const toUncheckedClientMetadata = (columns: ClientSettingColumns): Record
   access_token_lifetime: columns.accessTokenLifetime,
   id_token_lifetime: columns.idTokenLifetime,
   refresh_token_lifetime: columns.refreshTokenLifetime,
+  authorization_details_types: columns.authorizationDetailsTypes.split(' ').filter(Boolean),
 });

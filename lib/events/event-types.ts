@@ -30,6 +30,8 @@ export type EventDetails = {
     expires_in: number;
     channel: 'email';
     started_by?: Actor;
+    /** RFC 9396: the types of the authorization_details requested, when there were any (never their values). */
+    authorization_details_types?: string[];
   };
   /**
    * bc-authorize refused an authenticated client's request (CIBA §13): the
@@ -107,6 +109,9 @@ export const ADMIN_EVENT_TYPES = [
   'client_updated',
   'client_deleted',
   'client_secret_rotated',
+  'authorization_type_created',
+  'authorization_type_updated',
+  'authorization_type_deleted',
   'user_created',
   'user_updated',
   'user_deleted',

@@ -49,7 +49,14 @@ const TOKEN_PATH = 'oauth/token';
 /** Protocol endpoints under `<APP_URL>/t/<slug>/`, by path and method. */
 const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
   '.well-known/openid-configuration': {
-    GET: async ({ tenant }) => jsonResponse(200, buildDiscoveryDocument(tenant.slug), { headers: PUBLIC_METADATA_HEADERS }),
+    GET: async ({ data, tenant }) =>
+      jsonResponse(
+        200,
+        buildDiscoveryDocument(tenant.slug, [...(await data.settings.findAuthorizationTypes(tenant.id)).keys()]),
+        {
+          headers: PUBLIC_METADATA_HEADERS,
+        },
+      ),
   },
   '.well-known/jwks.json': {
     GET: async ({ db, tenant }) =>

@@ -10,7 +10,7 @@ import { endpointsFor } from '@/lib/tenants/issuer';
  * user_code; the delivery modes, grant types, client authentication methods
  * and signing algorithms are those clients can be registered for.
  */
-export const buildDiscoveryDocument = (tenantSlug: string) => {
+export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsTypes: readonly string[] = []) => {
   const endpoints = endpointsFor(tenantSlug);
 
   return {
@@ -37,5 +37,7 @@ export const buildDiscoveryDocument = (tenantSlug: string) => {
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
+    // RFC 9396 §10: the tenant's authorization-details types.
+    authorization_details_types_supported: [...authorizationDetailsTypes].sort(),
   };
 };

@@ -21,6 +21,7 @@ export type OAuthErrorCode =
   | 'expired_token'
   | 'unknown_user_id'
   | 'invalid_binding_message'
+  | 'invalid_authorization_details'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'temporarily_unavailable'
@@ -52,6 +53,15 @@ export class OAuthError extends Error {
     this.extra = options.extra ?? {};
   }
 }
+
+/**
+ * 400: `authorization_details` refused (RFC 9396 §5): not a JSON array of
+ * objects, too large, an item of an unknown type or one the client may not
+ * use, or an item its type's schema refuses. The description names the item
+ * and field, never a value.
+ */
+export const invalidAuthorizationDetails = (description: string) =>
+  new OAuthError('invalid_authorization_details', 400, description);
 
 /** 400: missing, repeated or malformed parameter; zero or several hints (CIBA §13). */
 export const invalidRequest = (description: string, detail?: string) =>

@@ -2,6 +2,7 @@ import type { Db } from '@/lib/db/client';
 import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from '@/lib/http/protocol-http';
 import { readAuthenticatedForm } from '@/lib/oauth/client-auth';
 import { invalidRequest } from '@/lib/oauth/errors';
+import { parseGrantedAuthorizationDetails } from '@/lib/oauth/tokens';
 import { findClientToken, isAccessTokenGrantActive, isRefreshTokenActive } from '@/lib/oauth/token-lookup';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
@@ -45,6 +46,8 @@ export const introspectToken = async (
         iss: claims.iss,
         aud: claims.aud,
         jti: claims.jti,
+        // RFC 9396 §9.2: the authorization_details the token grants.
+        ...(claims.authorization_details ? { authorization_details: claims.authorization_details } : {}),
       };
     }
   } else if (found?.type === 'refresh_token' && isRefreshTokenActive(found.token, request.receivedAt)) {
@@ -60,6 +63,9 @@ export const introspectToken = async (
       iss: issuer,
       aud: issuer,
       jti: refreshToken.id,
+      ...(refreshToken.grantedAuthorizationDetails === null
+        ? {}
+        : { authorization_details: parseGrantedAuthorizationDetails(refreshToken.grantedAuthorizationDetails) }),
     };
   }
 

@@ -4,7 +4,7 @@ import type { Db } from '@/lib/db/client';
 import type { FormParams } from '@/lib/http/protocol-http';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { invalidGrant, invalidRequest, invalidScope, unauthorizedClient } from '@/lib/oauth/errors';
-import { mintTokenResponse, type TokenResponse } from '@/lib/oauth/tokens';
+import { mintTokenResponse, parseGrantedAuthorizationDetails, type TokenResponse } from '@/lib/oauth/tokens';
 import type { ProtocolStore, RefreshTokenRow, RequestSubject } from '@/lib/store/protocol-store';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
@@ -89,6 +89,8 @@ export const redeemRefreshToken = async (
     client,
     grant: { requestId: token.requestId, sub: token.userSub, authTime: token.decidedAt ?? token.createdAt, acr: token.acr },
     scope,
+    // RFC 9396 §7 with RFC 6749 §6: a refresh keeps the authorization_details granted.
+    authorizationDetails: parseGrantedAuthorizationDetails(token.grantedAuthorizationDetails),
     refreshTokenScope: token.scope,
     recordAccessTokenJti: true,
     now,

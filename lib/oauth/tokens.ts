@@ -20,6 +20,10 @@ export const accessTokenHash = (accessToken: string): string =>
 export const RT_HASH_CLAIM = 'urn:openid:params:jwt:claim:rt_hash';
 export const refreshTokenHash = accessTokenHash;
 
+/** A grant's stored authorization_details (a JSON array), or null when it has none. */
+export const parseGrantedAuthorizationDetails = (stored: string | null): unknown[] | null =>
+  stored === null ? null : (JSON.parse(stored) as unknown[]);
+
 /** A refresh token's value: 32 random bytes (256 bits), base64url; only its SHA-256 is stored. */
 const REFRESH_TOKEN_BYTES = 32;
 
@@ -58,6 +62,12 @@ export type TokenResponse = {
   id_token?: string;
   refresh_token?: string;
   scope: string;
+  /**
+   * RFC 9396 §7: the authorization_details granted, when the request had
+   * any — as the user approved them; fewer items than requested when the
+   * user approved only some.
+   */
+  authorization_details?: unknown[];
 };
 
 /** A refresh token to store with the change that issues it (its value is only in the response). */
@@ -81,6 +91,8 @@ export type MintTokenResponseOptions = {
   grant: { requestId: string; sub: string; authTime: Date; acr: string | null };
   /** The access token's scope (on a refresh, possibly narrower than the grant's). */
   scope: string;
+  /** RFC 9396: the grant's authorization_details (kept on a refresh), or null when the request had none. */
+  authorizationDetails?: unknown[] | null;
   /**
    * Issue a refresh token with this scope (RFC 6749 §6: a rotated one keeps
    * the scope of the one it replaces), or none. Callers decide with
@@ -120,6 +132,7 @@ export const mintTokenResponse = async (
     clientId: client.clientId,
     sub: grant.sub,
     scope: options.scope,
+    authorizationDetails: options.authorizationDetails ?? null,
     authTime: grant.authTime,
     acr: grant.acr,
     idTokenAlg: client.idTokenSignedResponseAlg,
@@ -156,6 +169,7 @@ export const mintTokenResponse = async (
       ...(options.scope.split(' ').includes('openid') ? { id_token: tokens.idToken } : {}),
       ...(refreshTokenValue === null ? {} : { refresh_token: refreshTokenValue }),
       scope: options.scope,
+      ...(options.authorizationDetails ? { authorization_details: options.authorizationDetails } : {}),
     },
     accessTokenJti: tokens.accessTokenJti,
     refreshToken,
@@ -177,6 +191,8 @@ export const mintTokens = async (
     clientId: string;
     sub: string;
     scope: string;
+    /** RFC 9396 §9.1: carried in the access token as the `authorization_details` claim. */
+    authorizationDetails?: unknown[] | null;
     authTime: Date;
     acr: string | null;
     idTokenAlg: SigningAlg;
@@ -194,6 +210,7 @@ export const mintTokens = async (
     aud: `${options.issuer}/userinfo`,
     client_id: options.clientId,
     scope: options.scope,
+    ...(options.authorizationDetails ? { authorization_details: options.authorizationDetails } : {}),
     auth_time: Math.floor(options.authTime.getTime() / 1000),
     ...(options.acr ? { acr: options.acr } : {}),
     iat,
@@ -230,7 +247,13 @@ export const verifyAccessToken = async (db: Db, options: { tenantId: string; iss
     requiredClaims: ['sub', 'jti', 'exp', 'client_id'],
   });
 
-  return payload as JWTPayload & { sub: string; jti: string; client_id: string; scope?: string };
+  return payload as JWTPayload & {
+    sub: string;
+    jti: string;
+    client_id: string;
+    scope?: string;
+    authorization_details?: unknown[];
+  };
 };
 
 /**

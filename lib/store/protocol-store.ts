@@ -2,6 +2,7 @@ import { buildEvent } from '@/lib/events/build-event';
 import { ringEventBell } from '@/lib/events/event-bell';
 import type { EventRecord } from '@/lib/events/event-types';
 import type { ClientRow } from '@/lib/clients/client-record';
+import type { AuthorizationTypeRow } from '@/lib/oauth/authorization-details/authorization-type-record';
 import { minTimeOrderedId } from '@/lib/ids/time-ordered-id';
 import * as q from '@/lib/store/queries';
 import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
@@ -37,6 +38,8 @@ export type NewBackchannelRequest = RequestSubject & {
   callbackSecret?: string | null;
   scope: string;
   bindingMessage: string | null;
+  /** RFC 9396: the authorization_details requested, as a JSON array (validated), or null. */
+  authorizationDetails?: string | null;
   acrValues: string | null;
   acr: string | null;
   interval: number;
@@ -151,6 +154,8 @@ export type ProtocolStore = {
   findClientByClientId(clientId: string): Promise<ClientRow | null>;
   findUserBySub(tenantId: string, sub: string): Promise<UserRow | null>;
   findUserByEmail(tenantId: string, email: string): Promise<UserRow | null>;
+  /** A tenant's authorization-details types (RFC 9396), as stored. */
+  listAuthorizationTypes(tenantId: string): Promise<AuthorizationTypeRow[]>;
 
   /**
    * bc-authorize: admits the request under its limits (counted in the
@@ -228,6 +233,11 @@ export type ProtocolStore = {
     requestId: string;
     decision: RequestDecision;
     approvalLinkId?: string;
+    /**
+     * An approval's granted authorization_details (RFC 9396), a JSON array;
+     * absent or null: every item requested (if any).
+     */
+    grantedAuthorizationDetails?: string | null;
     now: Date;
     effects: (request: DecidedRequest) => CompletionEffects;
   }): Promise<DecidedRequest | null>;
@@ -334,10 +344,11 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   findClientByClientId: async (clientId) => (await engine.first(q.selectClientByClientId, { clientId })) ?? null,
   findUserBySub: async (tenantId, sub) => (await engine.first(q.selectUserBySub, { tenantId, sub })) ?? null,
   findUserByEmail: async (tenantId, email) => (await engine.first(q.selectUserByEmail, { tenantId, email })) ?? null,
+  listAuthorizationTypes: (tenantId) => engine.all(q.selectAuthorizationTypes, { tenantId }),
 
   createRequest: async (request) => {
-    const { approvalLink, outbox, events, admission, callbackSecret, ...rest } = request;
-    const columns = { ...rest, callbackSecret: callbackSecret ?? null };
+    const { approvalLink, outbox, events, admission, callbackSecret, authorizationDetails, ...rest } = request;
+    const columns = { ...rest, callbackSecret: callbackSecret ?? null, authorizationDetails: authorizationDetails ?? null };
     const link = { ...approvalLink, requestId: request.id, createdAt: request.createdAt };
     if (engine.dialect === 'postgres') {
       if (admission) {
@@ -482,7 +493,7 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   pruneExpiredTokens: async ({ now, limit }) =>
     (await engine.execute(q.deleteExpiredRefreshTokens, { now, limit })) +
     (await engine.execute(q.deleteExpiredRevokedAccessTokens, { now, limit })),
-  applyDecision: async ({ requestId, decision, approvalLinkId, now, effects }) => {
+  applyDecision: async ({ requestId, decision, approvalLinkId, grantedAuthorizationDetails, now, effects }) => {
     try {
       return await ringingAfter(
         engine.transaction(async (tx) => {
@@ -490,15 +501,13 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
             if ((await tx.run(q.updateConsumeLink, { id: approvalLinkId, requestId, now })) !== 1) throw new NothingMatched();
           }
           const [matched] =
-            decision === 'approve' || decision === 'deny'
-              ? await tx.all(q.updateDecidePending, {
-                  id: requestId,
-                  now,
-                  status: decision === 'approve' ? 'approved' : 'denied',
-                })
-              : decision === 'cancel'
-                ? await tx.all(q.updateCancel, { id: requestId, now })
-                : await tx.all(q.updateExpire, { id: requestId, now });
+            decision === 'approve'
+              ? await tx.all(q.updateApprovePending, { id: requestId, now, granted: grantedAuthorizationDetails ?? null })
+              : decision === 'deny'
+                ? await tx.all(q.updateDecidePending, { id: requestId, now, status: 'denied' })
+                : decision === 'cancel'
+                  ? await tx.all(q.updateCancel, { id: requestId, now })
+                  : await tx.all(q.updateExpire, { id: requestId, now });
           if (!matched) throw new NothingMatched();
           // Every decision but approval finishes the request (approved still waits for redemption).
           if (decision !== 'approve') await release(tx, matched.tenantId);

@@ -29,6 +29,18 @@ export const selectClientByClientId = defineQuery<{ clientId: string }, Row<'Cli
   db.selectFrom('Client').selectAll().where('clientId', '=', p('clientId')),
 );
 
+// ── Authorization-details types (RFC 9396) ───────────────────────────────────
+
+export const selectAuthorizationTypes = defineQuery<
+  { tenantId: string },
+  Pick<Row<'AuthorizationType'>, 'type' | 'title' | 'schema' | 'template' | 'partialApproval'>
+>('authorization-types-of-tenant', (db, p) =>
+  db
+    .selectFrom('AuthorizationType')
+    .select(['type', 'title', 'schema', 'template', 'partialApproval'])
+    .where('tenantId', '=', p('tenantId')),
+);
+
 // ── Users ─────────────────────────────────────────────────────────────────────
 
 const USER_COLUMNS = ['id', 'tenantId', 'sub', 'email', 'emailVerified', 'name', 'blocked'] as const;
@@ -46,7 +58,18 @@ export const selectUserByEmail = defineQuery<{ tenantId: string; email: string }
 
 export type PollColumns = Pick<
   Row<'BackchannelRequest'>,
-  'id' | 'tenantId' | 'clientId' | 'userId' | 'status' | 'scope' | 'acr' | 'interval' | 'lastPolledAt' | 'expiresAt' | 'decidedAt'
+  | 'id'
+  | 'tenantId'
+  | 'clientId'
+  | 'userId'
+  | 'status'
+  | 'scope'
+  | 'acr'
+  | 'interval'
+  | 'lastPolledAt'
+  | 'expiresAt'
+  | 'decidedAt'
+  | 'grantedAuthorizationDetails'
 > & { userSub: string; userBlocked: boolean };
 
 /** The columns of PollColumns, from `BackchannelRequest as r` joined to `User as u`. */
@@ -64,6 +87,7 @@ const POLL_SELECTION = [
   'r.lastPolledAt',
   'r.expiresAt',
   'r.decidedAt',
+  'r.grantedAuthorizationDetails',
 ] as const;
 
 /** What a token poll needs: one indexed read by the hash of auth_req_id, the user joined by primary key. */
@@ -114,6 +138,7 @@ type RequestInsert = Pick<
   | 'expiresAt'
   | 'createdAt'
   | 'callbackSecret'
+  | 'authorizationDetails'
 >;
 
 /** A column's value from a parameter: `p` itself, or `p` in a group when one statement inserts several rows. */
@@ -142,6 +167,7 @@ const requestValues = (v: ValueOf<RequestInsert>) => ({
   expiresAt: v('expiresAt'),
   createdAt: v('createdAt'),
   callbackSecret: v('callbackSecret'),
+  authorizationDetails: v('authorizationDetails'),
 });
 
 export const insertRequest = defineQuery<RequestInsert>('insert-request', (db, p) =>
@@ -228,6 +254,29 @@ export const updateRevokeTokens = defineQuery<{ id: string; now: Date }>('revoke
 /** What a decision returns: who the request concerns, and what its ping/push callback needs (CIBA §10.2, §10.3). */
 type DecidedSubject = Pick<Row<'BackchannelRequest'>, 'tenantId' | 'clientId' | 'userId' | 'expiresAt' | 'callbackSecret'>;
 const DECIDED_COLUMNS = ['tenantId', 'clientId', 'userId', 'expiresAt', 'callbackSecret'] as const;
+
+/**
+ * pending and unexpired → approved, with the authorization_details granted
+ * (RFC 9396): `granted` (a JSON array, a subset the user chose) or, when
+ * null, every item requested.
+ */
+export const updateApprovePending = defineQuery<{ id: string; now: Date; granted: string | null }, DecidedSubject>(
+  'approve-pending-request',
+  (db, p) =>
+    db
+      .updateTable('BackchannelRequest')
+      .set({
+        status: 'approved',
+        decidedAt: p('now'),
+        grantedAuthorizationDetails: sql<
+          string | null
+        >`coalesce(cast(${p('granted')} as text), ${sql.ref('authorizationDetails')})`,
+      })
+      .where('id', '=', p('id'))
+      .where('status', '=', 'pending')
+      .where((eb) => unexpiredInSql(eb, p('now')))
+      .returning(DECIDED_COLUMNS),
+);
 
 /** pending and unexpired → approved | denied (the user's decision, CIBA §8). */
 export const updateDecidePending = defineQuery<{ id: string; now: Date; status: RequestStatus }, DecidedSubject>(
@@ -352,7 +401,7 @@ export type RefreshTokenColumns = Pick<
   Row<'RefreshToken'>,
   'id' | 'tenantId' | 'requestId' | 'clientId' | 'scope' | 'createdAt' | 'expiresAt' | 'rotatedAt'
 > &
-  Pick<Row<'BackchannelRequest'>, 'userId' | 'acr' | 'decidedAt' | 'tokensRevokedAt'> & {
+  Pick<Row<'BackchannelRequest'>, 'userId' | 'acr' | 'decidedAt' | 'tokensRevokedAt' | 'grantedAuthorizationDetails'> & {
     userSub: string;
     userBlocked: boolean;
   };
@@ -376,6 +425,7 @@ export const selectRefreshToken = defineQuery<{ tokenHash: string }, RefreshToke
       'r.acr',
       'r.decidedAt',
       'r.tokensRevokedAt',
+      'r.grantedAuthorizationDetails',
       'u.sub as userSub',
       'u.blocked as userBlocked',
     ])
@@ -602,6 +652,8 @@ export type ApprovalColumns = {
   requestId: string;
   scope: string;
   bindingMessage: string | null;
+  /** The authorization_details requested (a JSON array), or null. */
+  authorizationDetails: string | null;
   status: RequestStatus;
   expiresAt: Date;
   createdAt: Date;
@@ -630,6 +682,7 @@ const selectApprovalView = (db: Kysely<Database>) =>
       'r.id as requestId',
       'r.scope',
       'r.bindingMessage',
+      'r.authorizationDetails',
       'r.status',
       'r.expiresAt',
       'r.createdAt',

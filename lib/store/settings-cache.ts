@@ -1,10 +1,21 @@
 import { toClientRecord, type ClientRecord } from '@/lib/clients/client-record';
+import { toAuthorizationTypeSet, type AuthorizationTypeSet } from '@/lib/oauth/authorization-details/authorization-type-record';
 import type { PollRow, ProtocolStore, TenantRow } from '@/lib/store/protocol-store';
 import { observeSettingsEpoch } from '@/lib/store/settings-epoch';
 
-type Snapshot = { epoch: number; tenants: Map<string, TenantRow>; clients: Map<string, ClientRecord> };
+type Snapshot = {
+  epoch: number;
+  tenants: Map<string, TenantRow>;
+  clients: Map<string, ClientRecord>;
+  authorizationTypes: Map<string, AuthorizationTypeSet>;
+};
 
-const emptySnapshot = (epoch: number): Snapshot => ({ epoch, tenants: new Map(), clients: new Map() });
+const emptySnapshot = (epoch: number): Snapshot => ({
+  epoch,
+  tenants: new Map(),
+  clients: new Map(),
+  authorizationTypes: new Map(),
+});
 
 export type SettingsCache = {
   /**
@@ -28,6 +39,11 @@ export type SettingsCache = {
    * @throws InvalidStoredClientError when its stored settings are invalid (never cached).
    */
   findClientByClientId: (clientId: string) => Promise<ClientRecord | null>;
+  /**
+   * The tenant's authorization-details types (RFC 9396), schemas compiled,
+   * by tenant id (an existing tenant's: callers found it first).
+   */
+  findAuthorizationTypes: (tenantId: string) => Promise<AuthorizationTypeSet>;
 };
 
 /**
@@ -86,5 +102,11 @@ export const createSettingsCache = (store: ProtocolStore): SettingsCache => {
         (key) => store.findTenantBySlug(key),
       ),
     findClientByClientId: (clientId) => cached((from) => from.clients, clientId, loadClient),
+    findAuthorizationTypes: async (tenantId) =>
+      (await cached(
+        (from) => from.authorizationTypes,
+        tenantId,
+        async (key) => toAuthorizationTypeSet(await store.listAuthorizationTypes(key)),
+      )) ?? new Map(),
   };
 };

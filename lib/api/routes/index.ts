@@ -7,6 +7,7 @@
  */
 import type { ApiRoute } from '@/lib/api/route';
 import { API_KEY_ROUTES } from '@/lib/api/routes/api-keys';
+import { AUTHORIZATION_TYPE_ROUTES } from '@/lib/api/routes/authorization-types';
 import { CLIENT_ROUTES } from '@/lib/api/routes/clients';
 import { EVENT_ROUTES } from '@/lib/api/routes/events';
 import { KEY_ROUTES } from '@/lib/api/routes/keys';
@@ -17,6 +18,7 @@ import { USER_ROUTES } from '@/lib/api/routes/users';
 export const API_ROUTE_GROUPS: readonly (readonly ApiRoute[])[] = [
   TENANT_ROUTES,
   CLIENT_ROUTES,
+  AUTHORIZATION_TYPE_ROUTES,
   API_KEY_ROUTES,
   USER_ROUTES,
   REQUEST_ROUTES,

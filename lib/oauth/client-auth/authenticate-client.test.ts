@@ -17,6 +17,7 @@ const record = (overrides: Partial<ClientRecord> = {}): ClientRecord => ({
   grantTypes: CIBA_GRANT_TYPE,
   deliveryMode: 'poll',
   notificationEndpoint: null,
+  authorizationDetailsTypes: '',
   bindingMessagePolicy: 'optional',
   bindingMessageMaxLength: 64,
   bindingMessageCharset: 'restricted',

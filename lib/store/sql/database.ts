@@ -1,5 +1,6 @@
 import type {
   ApprovalLink,
+  AuthorizationType,
   BackchannelRequest,
   Client,
   Event as EventRow,
@@ -27,6 +28,7 @@ export type Database = {
   User: User;
   BackchannelRequest: BackchannelRequest;
   ApprovalLink: ApprovalLink;
+  AuthorizationType: AuthorizationType;
   OutboxMessage: OutboxMessage;
   OutboxAttempt: OutboxAttempt;
   Event: EventRow;

@@ -6,6 +6,7 @@ import { findApprovalByToken, recordLinkOpened, type ApprovalLookup } from '@/li
 import { APPROVAL_CSRF_PURPOSE } from '@/lib/ciba/decide-approval';
 import { csrfTokenFor } from '@/lib/security/csrf';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
+import { AuthorizationItems } from '@/components/approval/authorization-items';
 import { Button } from '@/components/ui/button';
 import { PublicShell } from '@/components/ui/public-shell';
 
@@ -104,7 +105,7 @@ export default async function ApprovePage({ params }: PageProps) {
   if (approval.state !== 'valid') return <InvalidLink state={approval.state} />;
   await recordLinkOpened(store, approval, now);
 
-  const { client, tenant, user, request, link, scopes, secondsLeft } = approval;
+  const { client, tenant, user, request, link, scopes, secondsLeft, items } = approval;
   const csrfToken = csrfTokenFor(APPROVAL_CSRF_PURPOSE, link.tokenHash);
   const action = `/t/${encodeURIComponent(tenant.slug)}/approve/${encodeURIComponent(token)}/decision`;
 
@@ -154,48 +155,52 @@ export default async function ApprovePage({ params }: PageProps) {
             )}
           </div>
 
-          <div className="mt-6">
-            <h2 className="text-sm font-medium text-slate-700 dark:text-slate-300">{client.name} will receive</h2>
-            <ul className="mt-2 space-y-1.5">
-              {scopes.map(({ scope, description }) => (
-                <li key={scope} className="flex items-start gap-2.5 text-slate-800 dark:text-slate-200">
-                  <Check className="mt-1 size-4 shrink-0 text-indigo-600 dark:text-indigo-400" />
-                  {description}
-                </li>
-              ))}
-            </ul>
-          </div>
-
-          <p className="mt-6 flex gap-2.5 text-sm text-slate-600 dark:text-slate-400">
-            <Clock className="mt-0.5 size-4 shrink-0 text-slate-500 dark:text-slate-400" />
-            <span>
-              This request expires in{' '}
-              <strong className="font-semibold text-slate-900 dark:text-white">{describeTimeLeft(secondsLeft)}</strong> (at{' '}
-              <time dateTime={request.expiresAt.toISOString()}>{formatExpiry(request.expiresAt)}</time>).
-            </span>
-          </p>
-
-          <div
-            role="note"
-            className="mt-6 flex gap-3 rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-950 ring-1 ring-amber-300 ring-inset dark:bg-amber-400/10 dark:text-amber-100 dark:ring-amber-400/30"
-          >
-            <ShieldAlert className="mt-0.5 size-5 shrink-0 text-amber-600 dark:text-amber-400" />
-            <div>
-              <p className="font-semibold">Only approve if you started this on the other device and the code matches.</p>
-              <p className="mt-1">
-                If you did not start it, or the code is different, choose Deny: someone may be trying to get into your account.
-              </p>
-            </div>
-          </div>
-
-          <form method="post" action={action} autoComplete="off" className="mt-7 grid grid-cols-2 gap-3">
+          <form id="approval-form" method="post" action={action} autoComplete="off">
             <input type="hidden" name="csrf_token" value={csrfToken} />
-            <Button type="submit" name="decision" value="deny" variant="secondary" size="lg">
-              Deny
-            </Button>
-            <Button type="submit" name="decision" value="approve" variant="primary" size="lg">
-              Approve
-            </Button>
+            <div className="mt-6">
+              <h2 className="text-sm font-medium text-slate-700 dark:text-slate-300">{client.name} will receive</h2>
+              <ul className="mt-2 space-y-1.5">
+                {scopes.map(({ scope, description }) => (
+                  <li key={scope} className="flex items-start gap-2.5 text-slate-800 dark:text-slate-200">
+                    <Check className="mt-1 size-4 shrink-0 text-indigo-600 dark:text-indigo-400" />
+                    {description}
+                  </li>
+                ))}
+              </ul>
+            </div>
+
+            {items.length > 0 && <AuthorizationItems clientName={client.name} items={items} />}
+
+            <p className="mt-6 flex gap-2.5 text-sm text-slate-600 dark:text-slate-400">
+              <Clock className="mt-0.5 size-4 shrink-0 text-slate-500 dark:text-slate-400" />
+              <span>
+                This request expires in{' '}
+                <strong className="font-semibold text-slate-900 dark:text-white">{describeTimeLeft(secondsLeft)}</strong> (at{' '}
+                <time dateTime={request.expiresAt.toISOString()}>{formatExpiry(request.expiresAt)}</time>).
+              </span>
+            </p>
+
+            <div
+              role="note"
+              className="mt-6 flex gap-3 rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-950 ring-1 ring-amber-300 ring-inset dark:bg-amber-400/10 dark:text-amber-100 dark:ring-amber-400/30"
+            >
+              <ShieldAlert className="mt-0.5 size-5 shrink-0 text-amber-600 dark:text-amber-400" />
+              <div>
+                <p className="font-semibold">Only approve if you started this on the other device and the code matches.</p>
+                <p className="mt-1">
+                  If you did not start it, or the code is different, choose Deny: someone may be trying to get into your account.
+                </p>
+              </div>
+            </div>
+
+            <div className="mt-7 grid grid-cols-2 gap-3">
+              <Button type="submit" name="decision" value="deny" variant="secondary" size="lg">
+                Deny
+              </Button>
+              <Button type="submit" name="decision" value="approve" variant="primary" size="lg">
+                Approve
+              </Button>
+            </div>
           </form>
         </div>
       </section>

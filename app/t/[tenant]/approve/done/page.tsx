@@ -37,6 +37,11 @@ const OUTCOMES = {
     title: 'The request could not be completed',
     body: 'The link or the form was not valid, so nothing was changed. Open the link from the email again and use its buttons.',
   },
+  nothing_selected: {
+    tone: 'problem',
+    title: 'Nothing was approved',
+    body: 'You did not select anything to approve, so nothing was changed. Go back to the request to select at least one item, or deny it.',
+  },
   error: {
     tone: 'problem',
     title: 'The request could not be completed',

@@ -61,6 +61,10 @@ export async function updateApplicationAction(_previous: ActionResult | null, fo
         access_token_lifetime: numberOf(form, 'access_token_lifetime'),
         id_token_lifetime: numberOf(form, 'id_token_lifetime'),
         refresh_token_lifetime: numberOf(form, 'refresh_token_lifetime'),
+        authorization_details_types: (textOf(form, 'authorization_details_types') ?? '')
+          .split(',')
+          .map((type) => type.trim())
+          .filter(Boolean),
       },
     });
     revalidatePath(applicationsPath(tenantSlug), 'layout');

@@ -77,6 +77,7 @@ export async function POST(request: Request, { params }: RouteContext): Promise<
       token,
       decision: single(form, 'decision'),
       csrfToken: single(form, 'csrf_token'),
+      items: form.getAll('item'),
       headers: request.headers,
     });
     if (detail) log.warn({ tenant, detail }, 'approval decision refused');
