@@ -256,6 +256,12 @@ const TENANT_SETTING_OPTIONS: Record<string, TenantSettingOption> = {
     description: 'bc-authorize requests per minute for the tenant (default 500; 0 = off).',
     parse: wholeNumberOption('rate-limit-per-tenant'),
   },
+  'rate-limit-per-agent': {
+    field: 'rate_limit_per_agent',
+    value: '<n>',
+    description: 'bc-authorize requests per minute per agent named by an actor_token (default 20; 0 = off).',
+    parse: wholeNumberOption('rate-limit-per-agent'),
+  },
   'max-pending': {
     field: 'max_pending_requests',
     value: '<n>',

@@ -7,7 +7,13 @@ import { isRequestExpired } from '@/lib/store/request-lifecycle';
 import { grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown, unauthorizedClient } from '@/lib/oauth/errors';
-import { AUTH_REQ_ID_CLAIM, grantsRefreshToken, mintTokenResponse, type TokenResponse } from '@/lib/oauth/tokens';
+import {
+  actClaimOf,
+  AUTH_REQ_ID_CLAIM,
+  grantsRefreshToken,
+  mintTokenResponse,
+  type TokenResponse,
+} from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
 
@@ -113,7 +119,13 @@ export const issueTokensForApprovedRequest = async (
     tenantId: tenant.id,
     issuer: issuerFor(tenant.slug),
     client,
-    grant: { requestId: request.id, sub: request.userSub, authTime: request.decidedAt ?? now, acr: request.acr },
+    grant: {
+      requestId: request.id,
+      sub: request.userSub,
+      authTime: request.decidedAt ?? now,
+      acr: request.acr,
+      actor: actClaimOf(request),
+    },
     scope: request.scope,
     refreshTokenScope: grantsRefreshToken(client, request.scope) ? request.scope : null,
     recordAccessTokenJti: false,
@@ -126,6 +138,7 @@ export const issueTokensForApprovedRequest = async (
     request,
     now,
     accessTokenJti: minted.accessTokenJti,
+    agent: request.actorIssuer !== null && request.actorSub !== null ? { iss: request.actorIssuer, sub: request.actorSub } : null,
     ...(minted.refreshToken ? { refreshToken: minted.refreshToken } : {}),
     ...(seal ? { outboxSecret: { messageId: seal.messageId, encryptedSecret: seal.envelope(response) } } : {}),
   });

@@ -4,6 +4,7 @@ import { readAuthenticatedForm } from '@/lib/oauth/client-auth';
 import { invalidRequest } from '@/lib/oauth/errors';
 import { findClientToken, isAccessTokenGrantActive, isRefreshTokenActive } from '@/lib/oauth/token-lookup';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
+import { actClaimOf } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
 
@@ -45,6 +46,8 @@ export const introspectToken = async (
         iss: claims.iss,
         aud: claims.aud,
         jti: claims.jti,
+        // RFC 8693 §4.1: the agent acting for the user, as the token carries it.
+        ...(claims.act ? { act: claims.act } : {}),
       };
     }
   } else if (found?.type === 'refresh_token' && isRefreshTokenActive(found.token, request.receivedAt)) {
@@ -60,6 +63,7 @@ export const introspectToken = async (
       iss: issuer,
       aud: issuer,
       jti: refreshToken.id,
+      ...(actClaimOf(refreshToken) ? { act: actClaimOf(refreshToken) } : {}),
     };
   }
 

@@ -39,6 +39,16 @@ const signWith = async (db: Db, tenantId: string, alg: SigningAlg, typ: string, 
   return new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid, typ }).sign(key.privateKey);
 };
 
+/**
+ * RFC 8693 §4.1 `act`: the agent acting for the user (the request's verified
+ * actor_token), carried by the ID token and the access token of its grant.
+ */
+export type ActClaim = { sub: string; iss: string };
+
+/** The `act` claim of a grant whose request named an agent, or null. */
+export const actClaimOf = (row: { actorIssuer: string | null; actorSub: string | null }): ActClaim | null =>
+  row.actorIssuer !== null && row.actorSub !== null ? { sub: row.actorSub, iss: row.actorIssuer } : null;
+
 /** The ID token claim naming the request a pushed ID token answers (CIBA §10.3.1). */
 export const AUTH_REQ_ID_CLAIM = 'urn:openid:params:jwt:claim:auth_req_id';
 
@@ -78,7 +88,7 @@ export type MintTokenResponseOptions = {
   issuer: string;
   client: ClientRecord;
   /** The grant: the request it was approved for, its user and how they authenticated. */
-  grant: { requestId: string; sub: string; authTime: Date; acr: string | null };
+  grant: { requestId: string; sub: string; authTime: Date; acr: string | null; actor?: ActClaim | null };
   /** The access token's scope (on a refresh, possibly narrower than the grant's). */
   scope: string;
   /**
@@ -122,6 +132,7 @@ export const mintTokenResponse = async (
     scope: options.scope,
     authTime: grant.authTime,
     acr: grant.acr,
+    act: grant.actor ?? null,
     idTokenAlg: client.idTokenSignedResponseAlg,
     accessTokenLifetime: client.accessTokenLifetime,
     idTokenLifetime: client.idTokenLifetime,
@@ -179,6 +190,8 @@ export const mintTokens = async (
     scope: string;
     authTime: Date;
     acr: string | null;
+    /** RFC 8693 §4.1: the agent acting for the user, in both tokens. */
+    act?: ActClaim | null;
     idTokenAlg: SigningAlg;
     accessTokenLifetime: number;
     idTokenLifetime: number;
@@ -196,6 +209,7 @@ export const mintTokens = async (
     scope: options.scope,
     auth_time: Math.floor(options.authTime.getTime() / 1000),
     ...(options.acr ? { acr: options.acr } : {}),
+    ...(options.act ? { act: options.act } : {}),
     iat,
     exp: iat + options.accessTokenLifetime,
     jti: accessTokenJti,
@@ -209,6 +223,7 @@ export const mintTokens = async (
     exp: iat + options.idTokenLifetime,
     auth_time: Math.floor(options.authTime.getTime() / 1000),
     ...(options.acr ? { acr: options.acr } : {}),
+    ...(options.act ? { act: options.act } : {}),
     at_hash: accessTokenHash(accessToken),
   });
 
@@ -230,7 +245,7 @@ export const verifyAccessToken = async (db: Db, options: { tenantId: string; iss
     requiredClaims: ['sub', 'jti', 'exp', 'client_id'],
   });
 
-  return payload as JWTPayload & { sub: string; jti: string; client_id: string; scope?: string };
+  return payload as JWTPayload & { sub: string; jti: string; client_id: string; scope?: string; act?: ActClaim };
 };
 
 /**

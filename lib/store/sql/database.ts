@@ -1,4 +1,5 @@
 import type {
+  AgentUsage,
   ApprovalLink,
   BackchannelRequest,
   Client,
@@ -11,6 +12,7 @@ import type {
   Tenant,
   TenantRelease,
   TenantUsage,
+  TrustedIssuer,
   User,
   UserUsage,
 } from '@/lib/generated/sqlite/client';
@@ -34,6 +36,8 @@ export type Database = {
   TenantUsage: TenantUsage;
   TenantRelease: TenantRelease;
   UserUsage: UserUsage;
+  AgentUsage: AgentUsage;
+  TrustedIssuer: TrustedIssuer;
   RefreshToken: RefreshToken;
   RevokedAccessToken: RevokedAccessToken;
 };
