@@ -16,6 +16,10 @@ import { setUserBlocked } from '@/lib/admin/set-user-blocked';
 import { setUserCode } from '@/lib/admin/set-user-code';
 import { updateClient } from '@/lib/admin/update-client';
 import { updateTenant } from '@/lib/admin/update-tenant';
+import { addTrustedIssuer } from '@/lib/admin/add-trusted-issuer';
+import { listTrustedIssuers } from '@/lib/admin/list-trusted-issuers';
+import { removeTrustedIssuer } from '@/lib/admin/remove-trusted-issuer';
+import type { TrustedIssuerView } from '@/lib/admin/trusted-issuer-view';
 import {
   BINDING_MESSAGE_POLICIES,
   CLIENT_METADATA_DEFAULTS,
@@ -517,6 +521,73 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
           blocked: false,
         }),
       formatHuman: (result: Awaited<ReturnType<typeof setUserBlocked>>) => `Unblocked user ${result.id}.`,
+    },
+  },
+  'login-hint-issuer': {
+    add: {
+      summary:
+        "Trust an issuer of JWTs for this tenant (an agent's actor_token at bc-authorize), with its public keys inline or at a jwks_uri.",
+      options: {
+        tenant: TENANT_OPTION,
+        issuer: { value: '<iss>', description: 'The iss its tokens carry; unique in the tenant.', required: true },
+        jwks: { value: '<json>', description: 'Its public keys: a JWKS document {"keys":[…]} (no private key members).' },
+        'jwks-uri': {
+          value: '<url>',
+          description: 'Where it publishes its keys (https; fetched and cached). Give --jwks or --jwks-uri.',
+          field: 'jwks_uri',
+        },
+      },
+      examples: [
+        'backchannel login-hint-issuer add --tenant acme --issuer https://agents.example --jwks-uri https://agents.example/jwks.json',
+        `backchannel login-hint-issuer add --tenant acme --issuer https://agents.example --jwks '{"keys":[{"kty":"EC",…}]}'`,
+      ],
+      run: (db, values) => {
+        let jwks: unknown;
+        if (values.jwks !== undefined) {
+          try {
+            jwks = JSON.parse(values.jwks);
+          } catch {
+            throw new UsageError('--jwks must be a JSON JWKS document: {"keys":[…]}.');
+          }
+        }
+
+        return addTrustedIssuer(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          input: {
+            issuer: required(values, 'issuer'),
+            ...(jwks === undefined ? {} : { jwks }),
+            ...(values['jwks-uri'] === undefined ? {} : { jwks_uri: values['jwks-uri'] }),
+          },
+        });
+      },
+      formatHuman: (issuer: TrustedIssuerView) =>
+        `Trusted issuer ${issuer.issuer}.
+` +
+        formatFields([
+          ['id', issuer.id],
+          ['issuer', issuer.issuer],
+          ['keys', issuer.jwks_uri ?? `${issuer.jwks?.keys.length ?? 0} inline`],
+        ]),
+    },
+    list: {
+      summary: 'List the issuers a tenant trusts.',
+      options: { tenant: TENANT_OPTION },
+      examples: ['backchannel login-hint-issuer list --tenant acme'],
+      run: (db, values) => listTrustedIssuers(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant') }),
+      formatHuman: (issuers: TrustedIssuerView[]) =>
+        formatTable(
+          ['ISSUER', 'KEYS', 'ID'],
+          issuers.map((issuer) => [issuer.issuer, issuer.jwks_uri ?? `${issuer.jwks?.keys.length ?? 0} inline`, issuer.id]),
+          'This tenant trusts no issuer yet.',
+        ),
+    },
+    remove: {
+      summary: 'Stop trusting an issuer: its tokens are refused from the next request on.',
+      options: { tenant: TENANT_OPTION, issuer: { value: '<iss>', description: 'The issuer to remove.', required: true } },
+      examples: ['backchannel login-hint-issuer remove --tenant acme --issuer https://agents.example'],
+      run: (db, values) =>
+        removeTrustedIssuer(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant'), issuer: required(values, 'issuer') }),
+      formatHuman: (removed: Awaited<ReturnType<typeof removeTrustedIssuer>>) => `No longer trusting ${removed.issuer}.`,
     },
   },
   'api-key': {

@@ -380,7 +380,7 @@ describe('an issuer with a jwks_uri (a real local server; ALLOW_HTTP_LOOPBACK_CA
     first = await keyPair('k1');
     second = await keyPair('k2');
     served = { keys: [first.publicJwk] };
-    server = createServer((request, response) => {
+    server = createServer((_request, response) => {
       hits += 1;
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(served));
     });
