@@ -16,6 +16,7 @@ import { setUserBlocked } from '@/lib/admin/set-user-blocked';
 import { setUserCode } from '@/lib/admin/set-user-code';
 import { updateClient } from '@/lib/admin/update-client';
 import { updateTenant } from '@/lib/admin/update-tenant';
+import { AdminError } from '@/lib/admin/errors';
 import { addTrustedIssuer } from '@/lib/admin/add-trusted-issuer';
 import { listTrustedIssuers } from '@/lib/admin/list-trusted-issuers';
 import { removeTrustedIssuer } from '@/lib/admin/remove-trusted-issuer';
@@ -585,9 +586,15 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       summary: 'Stop trusting an issuer: its tokens are refused from the next request on.',
       options: { tenant: TENANT_OPTION, issuer: { value: '<iss>', description: 'The issuer to remove.', required: true } },
       examples: ['backchannel login-hint-issuer remove --tenant acme --issuer https://agents.example'],
-      run: (db, values) =>
-        removeTrustedIssuer(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant'), issuer: required(values, 'issuer') }),
-      formatHuman: (removed: Awaited<ReturnType<typeof removeTrustedIssuer>>) => `No longer trusting ${removed.issuer}.`,
+      run: async (db, values) => {
+        const tenantSlug = required(values, 'tenant');
+        const issuer = required(values, 'issuer');
+        const removed = await removeTrustedIssuer(db, CLI_PRINCIPAL, { tenantSlug, issuer });
+        if (!removed) throw new AdminError('not_found', `Tenant "${tenantSlug}" does not trust issuer ${issuer}.`);
+
+        return removed;
+      },
+      formatHuman: (removed: { id: string; issuer: string }) => `No longer trusting ${removed.issuer}.`,
     },
   },
   'api-key': {
