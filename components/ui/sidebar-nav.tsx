@@ -5,16 +5,17 @@
 import {
   Activity,
   AppWindow,
+  BadgeCheck,
   BookOpen,
   Building2,
   Inbox,
   KeyRound,
   LayoutDashboard,
-  type LucideIcon,
   ScrollText,
   Send,
   ShieldCheck,
   Users,
+  type LucideIcon,
 } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
@@ -28,6 +29,7 @@ const TENANT_ICONS: Record<TenantSection, LucideIcon> = {
   users: Users,
   channels: Send,
   'signing-keys': KeyRound,
+  'trusted-issuers': BadgeCheck,
   requests: Inbox,
   events: Activity,
 };
