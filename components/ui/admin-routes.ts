@@ -4,14 +4,7 @@
 export const ADMIN_HOME = '/admin';
 
 export type TenantSection =
-  | 'overview'
-  | 'applications'
-  | 'users'
-  | 'channels'
-  | 'signing-keys'
-  | 'trusted-issuers'
-  | 'requests'
-  | 'events';
+  'overview' | 'applications' | 'users' | 'channels' | 'signing-keys' | 'trusted-issuers' | 'requests' | 'events';
 
 export const TENANT_SECTIONS: readonly { section: TenantSection; label: string }[] = [
   { section: 'overview', label: 'Overview' },

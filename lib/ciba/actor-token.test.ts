@@ -126,10 +126,7 @@ const hs256Token = () =>
     .setProtectedHeader({ alg: 'HS256' })
     .sign(new TextEncoder().encode('a shared secret that is long enough for HS256'));
 
-const authorize = (
-  params: Record<string, string>,
-  options: { tenant?: string; by?: ClientCredentials; at?: Date } = {},
-) =>
+const authorize = (params: Record<string, string>, options: { tenant?: string; by?: ClientCredentials; at?: Date } = {}) =>
   call(
     formRequest(
       `/t/${options.tenant ?? 'acme'}/bc-authorize`,
@@ -263,7 +260,10 @@ describe('refused actor_tokens: 400 invalid_request, nothing stored', () => {
   });
 
   it('is checked before the hint (CIBA §7.2): an untrusted token for an unknown user is invalid_request', async () => {
-    const result = await authorize({ login_hint: 'nobody@example.com', actor_token: await actorToken({ iss: 'https://evil.example' }) });
+    const result = await authorize({
+      login_hint: 'nobody@example.com',
+      actor_token: await actorToken({ iss: 'https://evil.example' }),
+    });
     expectOAuthError(result, 400, 'invalid_request');
   });
 });
@@ -321,7 +321,14 @@ describe('the act claim (RFC 8693 §4.1)', () => {
 
   it('is absent without an actor_token, and the token response is unchanged', async () => {
     const tokens = await issue({});
-    expect(Object.keys(tokens).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'refresh_token', 'scope', 'token_type']);
+    expect(Object.keys(tokens).sort()).toEqual([
+      'access_token',
+      'expires_in',
+      'id_token',
+      'refresh_token',
+      'scope',
+      'token_type',
+    ]);
     expect(decodeJwt(tokens.id_token)).not.toHaveProperty('act');
     expect(decodeJwt(tokens.access_token)).not.toHaveProperty('act');
     expect((await introspect(tokens.access_token)).json).not.toHaveProperty('act');
@@ -354,7 +361,10 @@ describe('the per-agent limit (rate_limit_per_agent)', () => {
   it('opens a new window after a minute; 0 turns it off', async () => {
     const later = new Date(Date.now() + 61_000);
     const next = await authorize(
-      { login_hint: 'ben@example.com', actor_token: await actorToken({ sub: 'agent-a', aud: issuerFor('limits'), exp: nowSeconds() + 600 }) },
+      {
+        login_hint: 'ben@example.com',
+        actor_token: await actorToken({ sub: 'agent-a', aud: issuerFor('limits'), exp: nowSeconds() + 600 }),
+      },
       { tenant: 'limits', by: limitsDesk, at: later },
     );
     expect(next.status).toBe(200);

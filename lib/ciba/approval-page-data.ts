@@ -29,8 +29,11 @@ export const describeScopes = (scope: string): ScopeDescription[] =>
 export type ApprovalAgent = { name: string; actingFor: string | null };
 
 /** The agent of a request, or null for a request without an actor_token. */
-export const agentOf = (row: { actorSub: string | null; actorName: string | null; actorFor: string | null }): ApprovalAgent | null =>
-  row.actorSub === null ? null : { name: row.actorName ?? row.actorSub, actingFor: row.actorFor };
+export const agentOf = (row: {
+  actorSub: string | null;
+  actorName: string | null;
+  actorFor: string | null;
+}): ApprovalAgent | null => (row.actorSub === null ? null : { name: row.actorName ?? row.actorSub, actingFor: row.actorFor });
 
 /** "Support Copilot, acting for Acme's support desk" (or the name alone). */
 export const describeAgent = (agent: ApprovalAgent): string =>

@@ -7,13 +7,7 @@ import { isRequestExpired } from '@/lib/store/request-lifecycle';
 import { grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown, unauthorizedClient } from '@/lib/oauth/errors';
-import {
-  actClaimOf,
-  AUTH_REQ_ID_CLAIM,
-  grantsRefreshToken,
-  mintTokenResponse,
-  type TokenResponse,
-} from '@/lib/oauth/tokens';
+import { actClaimOf, AUTH_REQ_ID_CLAIM, grantsRefreshToken, mintTokenResponse, type TokenResponse } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
 

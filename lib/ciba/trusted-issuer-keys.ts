@@ -52,7 +52,10 @@ export const fetchJwks = async (
       agent: false,
       timeout: JWKS_FETCH_TIMEOUT_MS,
     });
-    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${JWKS_FETCH_TIMEOUT_MS} ms`)), JWKS_FETCH_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => request.destroy(new Error(`no answer within ${JWKS_FETCH_TIMEOUT_MS} ms`)),
+      JWKS_FETCH_TIMEOUT_MS,
+    );
     const fail = (message: string) => {
       clearTimeout(timer);
       reject(new IssuerKeysUnavailable(`the issuer's jwks_uri could not be read: ${message}`));
@@ -62,7 +65,9 @@ export const fetchJwks = async (
     request.once('response', (response: IncomingMessage) => {
       if (response.statusCode !== 200) {
         response.destroy();
-        fail(`HTTP ${response.statusCode ?? 0}${response.statusCode && response.statusCode < 400 && response.statusCode >= 300 ? ' (redirects are never followed)' : ''}`);
+        fail(
+          `HTTP ${response.statusCode ?? 0}${response.statusCode && response.statusCode < 400 && response.statusCode >= 300 ? ' (redirects are never followed)' : ''}`,
+        );
 
         return;
       }

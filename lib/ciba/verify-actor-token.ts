@@ -3,7 +3,12 @@ import { getBaseEnv } from '@/lib/env';
 import type { AgentDetail } from '@/lib/events/event-types';
 import type { FormParams } from '@/lib/http/protocol-http';
 import { invalidRequest, truncate } from '@/lib/oauth/errors';
-import { createIssuerKeyCache, IssuerKeysUnavailable, type IssuerKeyCache, type TrustedIssuerKeysSource } from '@/lib/ciba/trusted-issuer-keys';
+import {
+  createIssuerKeyCache,
+  IssuerKeysUnavailable,
+  type IssuerKeyCache,
+  type TrustedIssuerKeysSource,
+} from '@/lib/ciba/trusted-issuer-keys';
 
 /** RFC 8693 §3: the one actor_token_type we accept. */
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';

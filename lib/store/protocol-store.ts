@@ -184,7 +184,10 @@ export type ProtocolStore = {
   /** The counters behind a refusal (its Retry-After), read after it. */
   readAdmissionState(options: { tenantId: string; userId: string; agent?: AgentKey | null }): Promise<AdmissionState>;
   /** A tenant's trusted issuer by its `iss` (actor_token), null when the tenant does not trust it. */
-  findTrustedIssuer(tenantId: string, issuer: string): Promise<{ id: string; jwks: string | null; jwksUri: string | null } | null>;
+  findTrustedIssuer(
+    tenantId: string,
+    issuer: string,
+  ): Promise<{ id: string; jwks: string | null; jwksUri: string | null } | null>;
   findRequestForPoll(authReqIdHash: string): Promise<PollRow | null>;
   /**
    * Counts a well-spaced poll of a pending request, only if its last poll
@@ -371,10 +374,7 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     const link = { ...approvalLink, requestId: request.id, createdAt: request.createdAt };
     if (engine.dialect === 'postgres') {
       if (admission && actor) {
-        const [counted] = await engine.executeReturningAsyncCommit(
-          q.admitRequestWithAgent,
-          admissionParams(request, admission),
-        );
+        const [counted] = await engine.executeReturningAsyncCommit(q.admitRequestWithAgent, admissionParams(request, admission));
         if (counted.userCounted !== 1) return 'user_limit';
         if (counted.agentCounted !== 1) return 'agent_limit';
         if (counted.tenantCounted !== 1) return 'tenant_limit';

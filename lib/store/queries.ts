@@ -588,11 +588,9 @@ export type AgentAdmissionColumns = AdmissionColumns & { agentCounted: number };
  * if the one before it was), in one statement. Requests without an agent
  * keep admitRequest, unchanged.
  */
-export const admitRequestWithAgent = defineQuery<AdmissionParams, AgentAdmissionColumns>(
-  'admit-request-with-agent',
-  (db, p) => ({
-    compile: () =>
-      sql<AgentAdmissionColumns>`
+export const admitRequestWithAgent = defineQuery<AdmissionParams, AgentAdmissionColumns>('admit-request-with-agent', (db, p) => ({
+  compile: () =>
+    sql<AgentAdmissionColumns>`
       WITH counted_user AS (
         INSERT INTO "UserUsage" ("userId", "windowStart", "windowCount") VALUES (${p('userId')}, ${p('now')}, 1)
         ${userWindowUpsert(p)}
@@ -610,8 +608,7 @@ export const admitRequestWithAgent = defineQuery<AdmissionParams, AgentAdmission
       SELECT (SELECT COUNT(*) FROM counted_user)::int AS "userCounted",
         (SELECT COUNT(*) FROM counted_agent)::int AS "agentCounted",
         (SELECT COUNT(*) FROM counted_tenant)::int AS "tenantCounted"`.compile(db),
-  }),
-);
+}));
 
 /** The agent's current window (a refusal's Retry-After). */
 export const selectAgentWindow = defineQuery<

@@ -99,14 +99,21 @@ describe('addTrustedIssuer (the domain function)', () => {
         tenantSlug: 'globex',
         input: { issuer: 'https://loopback.example', jwks_uri: 'http://127.0.0.1:4399/jwks.json' },
       });
-      expect(added).toMatchObject({ issuer: 'https://loopback.example', jwks: null, jwks_uri: 'http://127.0.0.1:4399/jwks.json' });
+      expect(added).toMatchObject({
+        issuer: 'https://loopback.example',
+        jwks: null,
+        jwks_uri: 'http://127.0.0.1:4399/jwks.json',
+      });
     } finally {
       setSwitch(false);
     }
   });
 
   it('refuses the same issuer twice in a tenant (conflict), and is audited', async () => {
-    await addTrustedIssuer(db, CLI_PRINCIPAL, { tenantSlug: 'acme', input: { issuer: 'https://dup.example', jwks: { keys: [publicJwk] } } });
+    await addTrustedIssuer(db, CLI_PRINCIPAL, {
+      tenantSlug: 'acme',
+      input: { issuer: 'https://dup.example', jwks: { keys: [publicJwk] } },
+    });
     const error = await addTrustedIssuer(db, CLI_PRINCIPAL, {
       tenantSlug: 'acme',
       input: { issuer: 'https://dup.example', jwks: { keys: [publicJwk] } },
@@ -136,9 +143,9 @@ describe('/tenants/{slug}/trusted-issuers', () => {
 
     // Another tenant's key: forbidden, and globex's own list does not show acme's issuer.
     expect((await call('GET', '/tenants/acme/trusted-issuers', { key: keys.byTenant.globex })).status).toBe(403);
-    expect(
-      (await call('DELETE', `/tenants/globex/trusted-issuers/${added.json.id}`, { key: keys.byTenant.globex })).status,
-    ).toBe(204);
+    expect((await call('DELETE', `/tenants/globex/trusted-issuers/${added.json.id}`, { key: keys.byTenant.globex })).status).toBe(
+      204,
+    );
     expect(await db.trustedIssuer.count({ where: { id: added.json.id as string } })).toBe(1);
 
     expect((await call('DELETE', `/tenants/acme/trusted-issuers/${added.json.id}`, { key: keys.byTenant.acme })).status).toBe(
@@ -197,7 +204,15 @@ describe('backchannel login-hint-issuer', () => {
       expect.objectContaining({ issuer: 'https://cli.example' }),
     );
 
-    const removed = await runCli(['login-hint-issuer', 'remove', '--tenant', 'globex', '--issuer', 'https://cli.example', '--json']);
+    const removed = await runCli([
+      'login-hint-issuer',
+      'remove',
+      '--tenant',
+      'globex',
+      '--issuer',
+      'https://cli.example',
+      '--json',
+    ]);
     expect(removed.code, removed.stderr).toBe(0);
     expect(JSON.parse(removed.stdout)).toMatchObject({ issuer: 'https://cli.example' });
     const again = await runCli(['login-hint-issuer', 'remove', '--tenant', 'globex', '--issuer', 'https://cli.example']);
@@ -206,7 +221,16 @@ describe('backchannel login-hint-issuer', () => {
   });
 
   it('refuses bad --jwks JSON (usage, exit 2) and a private key (exit 1), naming the flag', async () => {
-    const notJson = await runCli(['login-hint-issuer', 'add', '--tenant', 'globex', '--issuer', 'https://x.example', '--jwks', '{']);
+    const notJson = await runCli([
+      'login-hint-issuer',
+      'add',
+      '--tenant',
+      'globex',
+      '--issuer',
+      'https://x.example',
+      '--jwks',
+      '{',
+    ]);
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toMatch(/--jwks must be a JSON JWKS document/);
     const secret = await runCli([

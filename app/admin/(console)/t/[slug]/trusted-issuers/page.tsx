@@ -35,8 +35,8 @@ export default async function TrustedIssuersPage({ params }: Params) {
         description={
           <>
             Issuers whose signed JWTs {tenant.name} accepts: an <span className="font-mono text-xs">actor_token</span> at
-            bc-authorize naming the agent that acts for the user. Its name is shown on the approval page and the tokens carry
-            it as <span className="font-mono text-xs">act</span>.
+            bc-authorize naming the agent that acts for the user. Its name is shown on the approval page and the tokens carry it
+            as <span className="font-mono text-xs">act</span>.
           </>
         }
         actions={<AddTrustedIssuerDialog tenantSlug={tenant.slug} action={addTrustedIssuerAction} />}
