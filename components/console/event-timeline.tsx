@@ -30,7 +30,7 @@ const agentLine = (agent: unknown): string => {
 const summaryOf = (event: EventView): string | null => {
   const detail = event.detail ?? {};
   const by = deciderLabel(detail.by);
-  if (by) return `By ${by}.`;
+  if (by) return `By ${by}.${agentLine(detail.agent)}`;
   switch (event.type) {
     case 'ciba_start_succeeded': {
       const startedBy = deciderLabel(detail.started_by);

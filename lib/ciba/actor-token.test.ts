@@ -317,6 +317,12 @@ describe('the act claim (RFC 8693 §4.1)', () => {
 
     const exchange = await db.event.findFirstOrThrow({ where: { type: 'ciba_exchange_succeeded' }, orderBy: { id: 'desc' } });
     expect(JSON.parse(exchange.detail!)).toMatchObject({ agent: { iss: AGENTS, sub: 'copilot-7' } });
+    const approved = await db.event.findFirstOrThrow({ where: { type: 'ciba_approved', requestId: exchange.requestId } });
+    expect(JSON.parse(approved.detail!)).toMatchObject({
+      by: { kind: 'test_hook' },
+      agent: { iss: AGENTS, sub: 'copilot-7', name: 'Support Copilot' },
+    });
+    expect(approved.userId).toBe(alice.id);
   });
 
   it('is absent without an actor_token, and the token response is unchanged', async () => {
@@ -333,6 +339,8 @@ describe('the act claim (RFC 8693 §4.1)', () => {
     expect(decodeJwt(tokens.access_token)).not.toHaveProperty('act');
     expect((await introspect(tokens.access_token)).json).not.toHaveProperty('act');
     expect((await introspect(tokens.refresh_token)).json).not.toHaveProperty('act');
+    const approved = await db.event.findFirstOrThrow({ where: { type: 'ciba_approved' }, orderBy: { id: 'desc' } });
+    expect(JSON.parse(approved.detail!)).not.toHaveProperty('agent');
   });
 });
 

@@ -87,10 +87,11 @@ export type EventDetails = {
   };
   /** The approval page was displayed for a valid link (a GET: the request itself is unchanged). */
   ciba_link_opened: { channel: 'email' };
-  ciba_approved: { by: Actor };
-  ciba_denied: { by: Actor };
-  ciba_cancelled: { by: Actor };
-  ciba_expired: { by: Actor };
+  /** `agent`: the agent acting for the user, when the request carried an actor_token. */
+  ciba_approved: { by: Actor; agent?: AgentDetail };
+  ciba_denied: { by: Actor; agent?: AgentDetail };
+  ciba_cancelled: { by: Actor; agent?: AgentDetail };
+  ciba_expired: { by: Actor; agent?: AgentDetail };
   /** Tokens were issued for the request (CIBA §10.1.1). */
   ciba_exchange_succeeded: { access_token_jti: string; agent?: AgentDetail };
   /** A redeemed auth_req_id was presented again: the tokens it produced are revoked. */

@@ -91,7 +91,14 @@ const releaseShard = () => Math.floor(Math.random() * RELEASE_SHARDS);
 export type RequestDecision = 'approve' | 'deny' | 'cancel' | 'expire';
 
 /** A request a decision matched: its subject, expiry and sealed callback secret (ping/push). */
-export type DecidedRequest = RequestSubject & { expiresAt: Date; callbackSecret: string | null };
+export type DecidedRequest = RequestSubject & {
+  expiresAt: Date;
+  callbackSecret: string | null;
+  /** The agent acting for the user (actor_token), for the decision's event; null without one. */
+  actorIssuer: string | null;
+  actorSub: string | null;
+  actorName: string | null;
+};
 
 /** What a completion writes besides the status, built from the request it matched. */
 export type CompletionEffects = { events: EventRecord[]; outbox: NewOutboxMessage[] };

@@ -256,8 +256,20 @@ export const updateRevokeTokens = defineQuery<{ id: string; now: Date }>('revoke
 );
 
 /** What a decision returns: who the request concerns, and what its ping/push callback needs (CIBA §10.2, §10.3). */
-type DecidedSubject = Pick<Row<'BackchannelRequest'>, 'tenantId' | 'clientId' | 'userId' | 'expiresAt' | 'callbackSecret'>;
-const DECIDED_COLUMNS = ['tenantId', 'clientId', 'userId', 'expiresAt', 'callbackSecret'] as const;
+type DecidedSubject = Pick<
+  Row<'BackchannelRequest'>,
+  'tenantId' | 'clientId' | 'userId' | 'expiresAt' | 'callbackSecret' | 'actorIssuer' | 'actorSub' | 'actorName'
+>;
+const DECIDED_COLUMNS = [
+  'tenantId',
+  'clientId',
+  'userId',
+  'expiresAt',
+  'callbackSecret',
+  'actorIssuer',
+  'actorSub',
+  'actorName',
+] as const;
 
 /** pending and unexpired → approved | denied (the user's decision, CIBA §8). */
 export const updateDecidePending = defineQuery<{ id: string; now: Date; status: RequestStatus }, DecidedSubject>(
