@@ -27,6 +27,11 @@ beforeAll(async () => {
       case '/huge':
         response.writeHead(200, { 'content-type': 'application/json' }).end(`{"keys":[],"pad":"${'x'.repeat(JWKS_MAX_BYTES)}"}`);
         break;
+      case '/slow':
+        // Headers, then a body that never ends.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"keys":');
+        break;
       case '/redirect':
         response.writeHead(302, { location: '/jwks' }).end();
         break;
@@ -39,6 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
@@ -62,6 +68,7 @@ describe('fetchJwks', () => {
     ['a document over the size limit', '/huge', /larger than 65536 bytes/],
     ['a redirect (never followed)', '/redirect', /HTTP 302 \(redirects are never followed\)/],
     ['an error status', '/missing', /HTTP 404/],
+    ['a body that never ends (the deadline)', '/slow', /no answer within 3000 ms/],
   ])('refuses %s', async (_name, path, message) => {
     expect(await refusal(`${origin}${path}`)).toMatch(message);
   });

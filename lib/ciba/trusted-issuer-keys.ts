@@ -50,18 +50,17 @@ export const fetchJwks = async (
       ...(url.protocol === 'https:' && isIP(host) === 0 ? { servername: host } : {}),
       headers: { host: url.host, accept: 'application/json, application/jwk-set+json', 'user-agent': 'Backchannel-JWKS' },
       agent: false,
-      timeout: JWKS_FETCH_TIMEOUT_MS,
     });
-    const timer = setTimeout(
-      () => request.destroy(new Error(`no answer within ${JWKS_FETCH_TIMEOUT_MS} ms`)),
-      JWKS_FETCH_TIMEOUT_MS,
-    );
+    // One deadline for connecting, the status line and the whole body; a settled promise ignores later calls.
     const fail = (message: string) => {
       clearTimeout(timer);
       reject(new IssuerKeysUnavailable(`the issuer's jwks_uri could not be read: ${message}`));
     };
+    const timer = setTimeout(() => {
+      fail(`no answer within ${JWKS_FETCH_TIMEOUT_MS} ms`);
+      request.destroy();
+    }, JWKS_FETCH_TIMEOUT_MS);
     request.once('error', (error) => fail(error.message));
-    request.once('timeout', () => request.destroy(new Error(`no answer within ${JWKS_FETCH_TIMEOUT_MS} ms`)));
     request.once('response', (response: IncomingMessage) => {
       if (response.statusCode !== 200) {
         response.destroy();
@@ -97,7 +96,7 @@ export const fetchJwks = async (
   return parsed.jwks;
 };
 
-type CachedKeySet = { jwks: JSONWebKeySet; fetchedAt: number; pending?: Promise<JSONWebKeySet> };
+type CachedKeySet = { jwks: JSONWebKeySet; fetchedAt: number };
 
 export type IssuerKeyCache = {
   /**
@@ -127,21 +126,21 @@ export const createIssuerKeyCache = (options: {
   const ttlMs = options.ttlMs ?? JWKS_CACHE_TTL_MS;
   const cooldownMs = options.refetchCooldownMs ?? JWKS_REFETCH_COOLDOWN_MS;
   const sets = new Map<string, CachedKeySet>();
+  const inFlight = new Map<string, Promise<JSONWebKeySet>>();
 
-  const load = async (key: string, uri: string, now: number): Promise<JSONWebKeySet> => {
-    const cached = sets.get(key);
-    if (cached?.pending) return cached.pending;
-    const pending = fetchJwks(uri, { allowHttpLoopback: options.allowHttpLoopback(), resolve: options.resolve });
-    if (cached) cached.pending = pending;
-    try {
-      const jwks = await pending;
-      sets.set(key, { jwks, fetchedAt: now });
+  const load = (key: string, uri: string, now: number): Promise<JSONWebKeySet> => {
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+    const fetched = fetchJwks(uri, { allowHttpLoopback: options.allowHttpLoopback(), resolve: options.resolve })
+      .then((jwks) => {
+        sets.set(key, { jwks, fetchedAt: now });
 
-      return jwks;
-    } catch (error) {
-      if (cached) delete cached.pending;
-      throw error;
-    }
+        return jwks;
+      })
+      .finally(() => inFlight.delete(key));
+    inFlight.set(key, fetched);
+
+    return fetched;
   };
 
   return {
@@ -160,13 +159,17 @@ export const createIssuerKeyCache = (options: {
           return await createLocalJWKSet(jwks)(header, token);
         } catch (error) {
           const unknownKid = error instanceof joseErrors.JWKSNoMatchingKey;
-          const mayRefetch = sets.get(key) !== undefined && at - sets.get(key)!.fetchedAt >= cooldownMs;
+          const current = sets.get(key);
+          const mayRefetch = current !== undefined && at - current.fetchedAt >= cooldownMs;
           if (!unknownKid || !mayRefetch) throw error;
 
           return createLocalJWKSet(await load(key, uri, at))(header, token);
         }
       };
     },
-    clear: () => sets.clear(),
+    clear: () => {
+      sets.clear();
+      inFlight.clear();
+    },
   };
 };
