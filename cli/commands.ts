@@ -22,6 +22,11 @@ import { setUserBlocked } from '@/lib/admin/set-user-blocked';
 import { setUserCode } from '@/lib/admin/set-user-code';
 import { updateClient } from '@/lib/admin/update-client';
 import { updateTenant } from '@/lib/admin/update-tenant';
+import { AdminError } from '@/lib/admin/errors';
+import { addTrustedIssuer } from '@/lib/admin/add-trusted-issuer';
+import { listTrustedIssuers } from '@/lib/admin/list-trusted-issuers';
+import { removeTrustedIssuer } from '@/lib/admin/remove-trusted-issuer';
+import type { TrustedIssuerView } from '@/lib/admin/trusted-issuer-view';
 import {
   BINDING_MESSAGE_POLICIES,
   CLIENT_METADATA_DEFAULTS,
@@ -269,6 +274,12 @@ const TENANT_SETTING_OPTIONS: Record<string, TenantSettingOption> = {
     value: '<n>',
     description: 'bc-authorize requests per minute for the tenant (default 500; 0 = off).',
     parse: wholeNumberOption('rate-limit-per-tenant'),
+  },
+  'rate-limit-per-agent': {
+    field: 'rate_limit_per_agent',
+    value: '<n>',
+    description: 'bc-authorize requests per minute per agent named by an actor_token (default 20; 0 = off).',
+    parse: wholeNumberOption('rate-limit-per-agent'),
   },
   'max-pending': {
     field: 'max_pending_requests',
@@ -639,6 +650,79 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
           blocked: false,
         }),
       formatHuman: (result: Awaited<ReturnType<typeof setUserBlocked>>) => `Unblocked user ${result.id}.`,
+    },
+  },
+  'login-hint-issuer': {
+    add: {
+      summary:
+        "Trust an issuer of JWTs for this tenant (an agent's actor_token at bc-authorize), with its public keys inline or at a jwks_uri.",
+      options: {
+        tenant: TENANT_OPTION,
+        issuer: { value: '<iss>', description: 'The iss its tokens carry; unique in the tenant.', required: true },
+        jwks: { value: '<json>', description: 'Its public keys: a JWKS document {"keys":[…]} (no private key members).' },
+        'jwks-uri': {
+          value: '<url>',
+          description: 'Where it publishes its keys (https; fetched and cached). Give --jwks or --jwks-uri.',
+          field: 'jwks_uri',
+        },
+      },
+      examples: [
+        'backchannel login-hint-issuer add --tenant acme --issuer https://agents.example --jwks-uri https://agents.example/jwks.json',
+        `backchannel login-hint-issuer add --tenant acme --issuer https://agents.example --jwks '{"keys":[{"kty":"EC",…}]}'`,
+      ],
+      run: (db, values) => {
+        let jwks: unknown;
+        if (values.jwks !== undefined) {
+          try {
+            jwks = JSON.parse(values.jwks);
+          } catch {
+            throw new UsageError('--jwks must be a JSON JWKS document: {"keys":[…]}.');
+          }
+        }
+
+        return addTrustedIssuer(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          input: {
+            issuer: required(values, 'issuer'),
+            ...(jwks === undefined ? {} : { jwks }),
+            ...(values['jwks-uri'] === undefined ? {} : { jwks_uri: values['jwks-uri'] }),
+          },
+        });
+      },
+      formatHuman: (issuer: TrustedIssuerView) =>
+        `Trusted issuer ${issuer.issuer}.
+` +
+        formatFields([
+          ['id', issuer.id],
+          ['issuer', issuer.issuer],
+          ['keys', issuer.jwks_uri ?? `${issuer.jwks?.keys.length ?? 0} inline`],
+        ]),
+    },
+    list: {
+      summary: 'List the issuers a tenant trusts.',
+      options: { tenant: TENANT_OPTION },
+      examples: ['backchannel login-hint-issuer list --tenant acme'],
+      run: (db, values) => listTrustedIssuers(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant') }),
+      formatHuman: (issuers: TrustedIssuerView[]) =>
+        formatTable(
+          ['ISSUER', 'KEYS', 'ID'],
+          issuers.map((issuer) => [issuer.issuer, issuer.jwks_uri ?? `${issuer.jwks?.keys.length ?? 0} inline`, issuer.id]),
+          'This tenant trusts no issuer yet.',
+        ),
+    },
+    remove: {
+      summary: 'Stop trusting an issuer: its tokens are refused from the next request on.',
+      options: { tenant: TENANT_OPTION, issuer: { value: '<iss>', description: 'The issuer to remove.', required: true } },
+      examples: ['backchannel login-hint-issuer remove --tenant acme --issuer https://agents.example'],
+      run: async (db, values) => {
+        const tenantSlug = required(values, 'tenant');
+        const issuer = required(values, 'issuer');
+        const removed = await removeTrustedIssuer(db, CLI_PRINCIPAL, { tenantSlug, issuer });
+        if (!removed) throw new AdminError('not_found', `Tenant "${tenantSlug}" does not trust issuer ${issuer}.`);
+
+        return removed;
+      },
+      formatHuman: (removed: { id: string; issuer: string }) => `No longer trusting ${removed.issuer}.`,
     },
   },
   'api-key': {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { axeViolations } from './support/axe';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import {
   basicAuthorization,
@@ -425,6 +425,57 @@ test('what the CLI creates beside the running server is usable at once', async (
   const email2 = await waitForEmail({ to: email, containing: 'Acme Late Client' });
   expect(approvalLinkIn(email2).startsWith(`${ctx.appUrl}/t/acme/approve/`)).toBe(true);
   expect(user.sub).toEqual(expect.any(String));
+});
+
+test('an agent acting for the user (actor_token): the approval page names it, the tokens carry act', async ({ page }) => {
+  // A trusted issuer with its public key inline, added beside the running server.
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const agentIssuer = `https://agents-${Date.now()}.example`;
+  await cli([
+    'login-hint-issuer',
+    'add',
+    '--tenant',
+    'acme',
+    '--issuer',
+    agentIssuer,
+    '--jwks',
+    JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'e2e-agent' }] }),
+  ]);
+  const actorToken = await new SignJWT({ name: 'Support Copilot', act_for: "Acme's support desk" })
+    .setProtectedHeader({ alg: 'ES256', kid: 'e2e-agent' })
+    .setIssuer(agentIssuer)
+    .setSubject('copilot-7')
+    .setAudience(issuerOf('acme'))
+    .setExpirationTime('5m')
+    .sign(privateKey);
+
+  const started = await startRequestWithLink(acme, {
+    loginHint: alice.email,
+    extra: { actor_token: actorToken, actor_token_type: 'urn:ietf:params:oauth:token-type:jwt' },
+  });
+  expect(started.email.text).toContain("The request comes from an agent: Support Copilot, acting for Acme's support desk.");
+  await page.goto(started.link);
+  const notice = page.getByRole('note', { name: 'Agent' });
+  await expect(notice).toContainText('Requested by an agent');
+  await expect(notice.getByTestId('approval-agent')).toHaveText("Support Copilot, acting for Acme's support desk");
+  await expect(notice).toContainText('It asks through Acme Support Desk');
+  expect(await axeViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await expect(page.getByRole('heading', { name: 'Request approved' })).toBeVisible();
+
+  const result = await pollUntilDone(acme, started.auth_req_id, { interval: started.interval ?? 5 });
+  expect(result.ok).toBe(true);
+  const tokens = (result as Extract<PollResult, { ok: true }>).tokens;
+  const act = { sub: 'copilot-7', iss: agentIssuer };
+  expect(decodeJwt(tokens.id_token!).act).toEqual(act);
+  expect(decodeJwt(tokens.access_token).act).toEqual(act);
+
+  // Untrusted elsewhere: globex never added this issuer.
+  await expectRejected(
+    startRequest(globex, { scope: 'openid', login_hint: ctx.users.carol.email, actor_token: actorToken }),
+    400,
+    'invalid_request',
+  );
 });
 
 test('long polling (CIBA §10.1): a held token request is answered the moment the user approves', async () => {

@@ -41,6 +41,8 @@ const EVENT_LABELS: Record<string, string> = {
   api_key_created: 'API key created',
   api_key_revoked: 'API key revoked',
   email_test_sent: 'Test email sent',
+  trusted_issuer_added: 'Trusted issuer added',
+  trusted_issuer_removed: 'Trusted issuer removed',
 };
 
 export const eventLabel = (type: string): string => EVENT_LABELS[type] ?? type;

@@ -18,17 +18,27 @@ const TONES: Record<string, string> = {
   ciba_tokens_revoked: 'bg-red-500',
 };
 
+/** " Agent Support Copilot (copilot-7 of https://agents.example)." for an event recording the agent, else "". */
+const agentLine = (agent: unknown): string => {
+  if (typeof agent !== 'object' || agent === null) return '';
+  const { iss, sub, name } = agent as { iss?: unknown; sub?: unknown; name?: unknown };
+
+  return ` Agent ${typeof name === 'string' ? `${name} (${String(sub)} of ${String(iss)})` : `${String(sub)} of ${String(iss)}`}.`;
+};
+
 /** The few detail members worth a line, in words. */
 const summaryOf = (event: EventView): string | null => {
   const detail = event.detail ?? {};
   const by = deciderLabel(detail.by);
-  if (by) return `By ${by}.`;
+  if (by) return `By ${by}.${agentLine(detail.agent)}`;
   switch (event.type) {
     case 'ciba_start_succeeded': {
       const startedBy = deciderLabel(detail.started_by);
 
-      return `Scope ${String(detail.scope)}; expires in ${String(detail.expires_in)} s${typeof detail.binding_message === 'string' ? `; binding message “${detail.binding_message}”` : ''}.${startedBy ? ` Started from Try it by ${startedBy}.` : ''}`;
+      return `Scope ${String(detail.scope)}; expires in ${String(detail.expires_in)} s${typeof detail.binding_message === 'string' ? `; binding message “${detail.binding_message}”` : ''}.${startedBy ? ` Started from Try it by ${startedBy}.` : ''}${agentLine(detail.agent)}`;
     }
+    case 'ciba_exchange_succeeded':
+      return agentLine(detail.agent).trim() || null;
     case 'ciba_notification_sent':
       return `By ${String(detail.channel)}, attempt ${String(detail.attempt)}.`;
     case 'ciba_notification_failed':

@@ -153,7 +153,22 @@ const REQUEST_COLUMNS: DataTableColumn<LiveRequestView>[] = [
     cell: (request) => <span className="tabular-nums">{formatTime(request.created_at)}</span>,
   },
   { key: 'client', header: 'Application', cell: (request) => request.client_name },
-  { key: 'user', header: 'User', hideBelow: 'sm', cell: (request) => request.user.email },
+  {
+    key: 'user',
+    header: 'User',
+    hideBelow: 'sm',
+    cell: (request) =>
+      request.agent ? (
+        <>
+          {request.user.email}
+          <span className="block text-xs text-slate-600 dark:text-slate-400">
+            via agent {request.agent.name ?? request.agent.sub}
+          </span>
+        </>
+      ) : (
+        request.user.email
+      ),
+  },
   {
     key: 'binding',
     header: 'Binding message',

@@ -15,6 +15,7 @@ export type TenantSettingsFormProps = {
     slug: string;
     name: string;
     rate_limit_per_user: number;
+    rate_limit_per_agent: number;
     rate_limit_per_tenant: number;
     max_pending_requests: number;
     email_channel_enabled: boolean;
@@ -48,7 +49,7 @@ export function TenantSettingsForm({
           <Field label="Name" description="Shown to users on approval pages and in emails." error={errors.name} required>
             <Input name="name" defaultValue={tenant.name} autoComplete="off" />
           </Field>
-          <div className="grid gap-5 sm:grid-cols-3 sm:items-end">
+          <div className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4 sm:items-end">
             <Field label="Requests per user" description="Per minute, per hinted user." error={errors.rate_limit_per_user}>
               <Input
                 name="rate_limit_per_user"
@@ -65,6 +66,19 @@ export function TenantSettingsForm({
                 min={0}
                 inputMode="numeric"
                 defaultValue={tenant.rate_limit_per_tenant}
+              />
+            </Field>
+            <Field
+              label="Requests per agent"
+              description="Per minute, per agent (actor_token)."
+              error={errors.rate_limit_per_agent}
+            >
+              <Input
+                name="rate_limit_per_agent"
+                type="number"
+                min={0}
+                inputMode="numeric"
+                defaultValue={tenant.rate_limit_per_agent}
               />
             </Field>
             <Field label="Pending requests" description="At most, at once." error={errors.max_pending_requests}>

@@ -4,7 +4,7 @@
 export const ADMIN_HOME = '/admin';
 
 export type TenantSection =
-  'overview' | 'applications' | 'authorization-types' | 'users' | 'channels' | 'signing-keys' | 'requests' | 'events';
+  'overview' | 'applications' | 'authorization-types' | 'users' | 'channels' | 'signing-keys' | 'trusted-issuers' | 'requests' | 'events';
 
 export const TENANT_SECTIONS: readonly { section: TenantSection; label: string }[] = [
   { section: 'overview', label: 'Overview' },
@@ -13,6 +13,7 @@ export const TENANT_SECTIONS: readonly { section: TenantSection; label: string }
   { section: 'users', label: 'Users' },
   { section: 'channels', label: 'Channels' },
   { section: 'signing-keys', label: 'Signing keys' },
+  { section: 'trusted-issuers', label: 'Trusted issuers' },
   { section: 'requests', label: 'Requests' },
   { section: 'events', label: 'Events' },
 ];

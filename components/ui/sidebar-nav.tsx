@@ -5,17 +5,18 @@
 import {
   Activity,
   AppWindow,
+  BadgeCheck,
   BookOpen,
   Building2,
   Inbox,
   KeyRound,
   LayoutDashboard,
   ListChecks,
-  type LucideIcon,
   ScrollText,
   Send,
   ShieldCheck,
   Users,
+  type LucideIcon,
 } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
@@ -30,6 +31,7 @@ const TENANT_ICONS: Record<TenantSection, LucideIcon> = {
   users: Users,
   channels: Send,
   'signing-keys': KeyRound,
+  'trusted-issuers': BadgeCheck,
   requests: Inbox,
   events: Activity,
 };

@@ -168,6 +168,37 @@ test('signing keys: rotate, and the old key cannot be retired before its success
   await page.waitForURL(`**${acme}/signing-keys`);
 });
 
+test('trusted issuers: add one with pasted keys (a private key refused), then remove it', async ({ page }) => {
+  await page.goto(acme);
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Trusted issuers' }).click();
+  await page.waitForURL(`**${acme}/trusted-issuers`);
+  await expect(page).toHaveTitle('Trusted issuers · acme · Backchannel');
+  const issuer = `https://console-agents-${Date.now()}.example`;
+  const key = {
+    kty: 'EC',
+    crv: 'P-256',
+    x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+    y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+  };
+  await page.getByRole('button', { name: 'Add issuer' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add trusted issuer' });
+  await dialog.getByLabel('Issuer').fill(issuer);
+  await dialog.getByLabel('Keys').selectOption('jwks');
+  await dialog.getByLabel('JWKS').fill(JSON.stringify({ keys: [{ ...key, d: 'jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI' }] }));
+  await dialog.getByRole('button', { name: 'Add issuer' }).click();
+  await expect(dialog.getByText(/private member "d"/)).toBeVisible();
+  await dialog.getByLabel('JWKS').fill(JSON.stringify({ keys: [key] }));
+  await dialog.getByRole('button', { name: 'Add issuer' }).click();
+  const row = page.getByRole('row').filter({ hasText: issuer });
+  await expect(row).toContainText('1 inline key');
+  await expectAccessible(page);
+  await screenshot(page, 'trusted-issuers');
+  await row.getByRole('button', { name: 'Remove' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Remove issuer' }).click();
+  await expect(page.getByText(`Issuer ${issuer} is no longer trusted.`)).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: issuer })).toHaveCount(0);
+});
+
 test('channels: provider status, sender, and a test email to the signed-in admin', async ({ page }) => {
   await page.goto(`${acme}/channels`);
   await expect(page).toHaveTitle('Channels · acme · Backchannel');

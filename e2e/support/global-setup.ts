@@ -152,7 +152,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // The specs make dozens of requests a minute for alice; the abuse limits (default 5 per user a
     // minute) are tested in vitest (lib/ciba/admission.test.ts), so they are off here. The two
     // tenants are provisioned side by side (each CLI call is a process start).
-    const limitsOff = ['--rate-limit-per-user', '0', '--rate-limit-per-tenant', '0', '--max-pending', '0'];
+    const limitsOff = [
+      '--rate-limit-per-user',
+      '0',
+      '--rate-limit-per-tenant',
+      '0',
+      '--max-pending',
+      '0',
+      '--rate-limit-per-agent',
+      '0',
+    ];
     await Promise.all(
       [
         ['acme', 'Acme Corp'],

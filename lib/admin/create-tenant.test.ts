@@ -31,6 +31,7 @@ describe('createTenant', () => {
       rate_limit_per_user: 5,
       rate_limit_per_tenant: 500,
       max_pending_requests: 5000,
+      rate_limit_per_agent: 20,
       email_channel_enabled: true,
       push_channel_enabled: false,
       default_requested_expiry: 300,

@@ -18,6 +18,10 @@ const view = (i: number, overrides: Partial<LiveRequestView> = {}): LiveRequestV
   poll_count: i % 4,
   last_polled_at: i % 4 === 0 ? null : new Date(Date.UTC(2026, 11, 1, 12, 1, 0, i)).toISOString(),
   delivery: { status: 'sent', attempts: 1, error: null },
+  agent:
+    i % 5 === 0
+      ? { iss: 'https://agents.example', sub: `agent-${i}`, name: i % 10 === 0 ? 'Copilot' : null, acting_for: null }
+      : null,
   ...overrides,
 });
 

@@ -36,7 +36,10 @@ type PackedRequest = [
   pollCount: number,
   lastPolledAt: number | null,
   delivery: PackedDelivery,
+  agent: PackedAgent | null,
 ];
+
+type PackedAgent = [iss: string, sub: string, name: string | null, actingFor: string | null];
 
 const epoch = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -77,6 +80,7 @@ export const packLiveSnapshot = (snapshot: LiveRequestsSnapshot): PackedLiveSnap
     view.poll_count,
     epoch(view.last_polled_at),
     [view.delivery.status, view.delivery.attempts, view.delivery.error],
+    view.agent === null ? null : [view.agent.iss, view.agent.sub, view.agent.name, view.agent.acting_for],
   ];
   const pending = snapshot.pending.map(pack);
   const recent = snapshot.recent.map(pack);
@@ -105,6 +109,7 @@ export const unpackLiveSnapshot = (packed: PackedLiveSnapshot): LiveRequestsSnap
     pollCount,
     lastPolledAt,
     [deliveryStatus, attempts, error],
+    agent,
   ]: PackedRequest): LiveRequestView => ({
     id,
     status,
@@ -119,6 +124,7 @@ export const unpackLiveSnapshot = (packed: PackedLiveSnapshot): LiveRequestsSnap
     poll_count: pollCount,
     last_polled_at: iso(lastPolledAt),
     delivery: { status: deliveryStatus, attempts, error },
+    agent: agent === null ? null : { iss: agent[0], sub: agent[1], name: agent[2], acting_for: agent[3] },
   });
 
   return {

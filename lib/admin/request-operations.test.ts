@@ -120,6 +120,7 @@ describe('listRequests', () => {
       expires_at: new Date(T0 + 2000 + 60_000).toISOString(),
       decided_at: null,
       poll_count: 2,
+      agent: null,
     });
     expect(JSON.stringify(data)).not.toMatch(/authReqId|auth_req_id/);
   });

@@ -16,6 +16,8 @@ export type RequestView = {
   decided_at: string | null;
   /** Token-endpoint polls so far. */
   poll_count: number;
+  /** The agent acting for the user (a verified actor_token, RFC 8693), null without one. */
+  agent: { iss: string; sub: string; name: string | null; acting_for: string | null } | null;
 };
 
 /** Prisma `select` of what a RequestView needs. */
@@ -28,6 +30,10 @@ export const REQUEST_VIEW_COLUMNS = {
   expiresAt: true,
   decidedAt: true,
   pollCount: true,
+  actorIssuer: true,
+  actorSub: true,
+  actorName: true,
+  actorFor: true,
   client: { select: { clientId: true, name: true } },
   user: { select: { id: true, email: true } },
 } as const;
@@ -41,6 +47,10 @@ export type RequestViewRow = {
   expiresAt: Date;
   decidedAt: Date | null;
   pollCount: number;
+  actorIssuer: string | null;
+  actorSub: string | null;
+  actorName: string | null;
+  actorFor: string | null;
   client: { clientId: string; name: string };
   user: { id: string; email: string };
 };
@@ -57,4 +67,8 @@ export const toRequestView = (row: RequestViewRow, now: Date): RequestView => ({
   expires_at: row.expiresAt.toISOString(),
   decided_at: row.decidedAt?.toISOString() ?? null,
   poll_count: row.pollCount,
+  agent:
+    row.actorIssuer === null || row.actorSub === null
+      ? null
+      : { iss: row.actorIssuer, sub: row.actorSub, name: row.actorName, acting_for: row.actorFor },
 });

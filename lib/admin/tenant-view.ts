@@ -21,6 +21,8 @@ export type TenantView = {
   rate_limit_per_tenant: number;
   /** Requests pending at once; 0 = no limit. */
   max_pending_requests: number;
+  /** bc-authorize requests per minute per agent (actor_token); 0 = no limit. */
+  rate_limit_per_agent: number;
   email_channel_enabled: boolean;
   push_channel_enabled: boolean;
   created_at: string;
@@ -49,6 +51,7 @@ export const toTenantView = (row: TenantViewRow): TenantView => ({
   rate_limit_per_user: row.rateLimitPerUser,
   rate_limit_per_tenant: row.rateLimitPerTenant,
   max_pending_requests: row.maxPendingRequests,
+  rate_limit_per_agent: row.rateLimitPerAgent,
   email_channel_enabled: row.emailChannelEnabled,
   push_channel_enabled: row.pushChannelEnabled,
   ...toTenantApplicationSettings(row),

@@ -35,6 +35,7 @@ describe('updateTenant', () => {
       rate_limit_per_user: 5,
       rate_limit_per_tenant: 500,
       max_pending_requests: 5000,
+      rate_limit_per_agent: 20,
       email_channel_enabled: true,
       push_channel_enabled: false,
       default_requested_expiry: 300,
@@ -50,10 +51,17 @@ describe('updateTenant', () => {
   it('changes the limits and channels, and records the change with its actor in the audit log', async () => {
     const tenant = await updateTenant(db, CLI_PRINCIPAL, {
       slug: 'globex',
-      settings: { rate_limit_per_user: 0, rate_limit_per_tenant: 1000, max_pending_requests: 10, email_channel_enabled: false },
+      settings: {
+        rate_limit_per_user: 0,
+        rate_limit_per_tenant: 1000,
+        max_pending_requests: 10,
+        rate_limit_per_agent: 3,
+        email_channel_enabled: false,
+      },
     });
     expect(tenant).toMatchObject({
       rate_limit_per_user: 0,
+      rate_limit_per_agent: 3,
       rate_limit_per_tenant: 1000,
       max_pending_requests: 10,
       email_channel_enabled: false,
@@ -63,8 +71,8 @@ describe('updateTenant', () => {
     expect(audit.actor).toBe('cli');
     expect(JSON.parse(audit.detail!)).toMatchObject({
       target: 'globex',
-      before: { rate_limit_per_user: 5, email_channel_enabled: true },
-      after: { rate_limit_per_user: 0, email_channel_enabled: false },
+      before: { rate_limit_per_user: 5, rate_limit_per_agent: 20, email_channel_enabled: true },
+      after: { rate_limit_per_user: 0, rate_limit_per_agent: 3, email_channel_enabled: false },
     });
   });
 
@@ -89,6 +97,7 @@ describe('updateTenant', () => {
     [{ slug: 'renamed' }, 'slug', /not a setting/],
     [{ rate_limit_per_user: -1 }, 'rate_limit_per_user', /from 0 \(no limit\) to 10000/],
     [{ max_pending_requests: 1.5 }, 'max_pending_requests', /whole number/],
+    [{ rate_limit_per_agent: -1 }, 'rate_limit_per_agent', /from 0 \(no limit\) to 10000/],
     [{ email_channel_enabled: 'yes' }, 'email_channel_enabled', /true or false/],
     [{ push_channel_enabled: true }, 'push_channel_enabled', /push authenticator is not built/],
     [{ issuer: 'x' }, 'issuer', /not a setting/],

@@ -15,6 +15,7 @@ export const TENANT_LIMIT_BOUNDS = {
   rate_limit_per_user: 10_000,
   rate_limit_per_tenant: 1_000_000,
   max_pending_requests: 10_000_000,
+  rate_limit_per_agent: 10_000,
 } as const;
 
 const limit = (max: number, unit: string) => {
@@ -31,6 +32,7 @@ export const ZTenantUpdateSchema = z
     rate_limit_per_user: limit(TENANT_LIMIT_BOUNDS.rate_limit_per_user, 'requests per minute'),
     rate_limit_per_tenant: limit(TENANT_LIMIT_BOUNDS.rate_limit_per_tenant, 'requests per minute'),
     max_pending_requests: limit(TENANT_LIMIT_BOUNDS.max_pending_requests, 'requests'),
+    rate_limit_per_agent: limit(TENANT_LIMIT_BOUNDS.rate_limit_per_agent, 'requests per minute'),
     email_channel_enabled: z.boolean({ error: 'must be true or false' }),
     /** The push authenticator is not built yet: it cannot be turned on. */
     push_channel_enabled: z.literal(false, {
@@ -92,6 +94,7 @@ export const updateTenant = async (db: Db, principal: Principal, options: Update
           rateLimitPerUser: changes.rate_limit_per_user,
           rateLimitPerTenant: changes.rate_limit_per_tenant,
           maxPendingRequests: changes.max_pending_requests,
+          rateLimitPerAgent: changes.rate_limit_per_agent,
           emailChannelEnabled: changes.email_channel_enabled,
           pushChannelEnabled: changes.push_channel_enabled,
           defaultRequestedExpiry: changes.default_requested_expiry,

@@ -58,6 +58,9 @@ export const ZTenantViewSchema = z
     rate_limit_per_user: z.int().meta({ description: 'bc-authorize requests per minute per user; 0 = no limit.' }),
     rate_limit_per_tenant: z.int().meta({ description: 'bc-authorize requests per minute for the tenant; 0 = no limit.' }),
     max_pending_requests: z.int().meta({ description: 'Requests pending at once; 0 = no limit.' }),
+    rate_limit_per_agent: z
+      .int()
+      .meta({ description: 'bc-authorize requests per minute per agent (actor_token issuer and sub); 0 = no limit.' }),
     email_channel_enabled: z.boolean(),
     push_channel_enabled: z.boolean(),
     default_requested_expiry: z.int().meta({ description: 'Seconds: the default_requested_expiry of new applications.' }),

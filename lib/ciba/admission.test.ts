@@ -227,6 +227,7 @@ describe('limits shared by two instances (concurrent admissions)', () => {
 
   const limits = (overrides: Partial<NonNullable<NewBackchannelRequest['admission']>>) => ({
     userLimit: 0,
+    agentLimit: 0,
     tenantLimit: 0,
     maxOutstanding: 0,
     windowMs: ADMISSION_WINDOW_MS,

@@ -1,5 +1,5 @@
-import { tenantRateLimited, userRateLimited, type OAuthError } from '@/lib/oauth/errors';
-import type { AdmissionLimits, AdmissionOutcome, AdmissionState, ProtocolStore } from '@/lib/store/protocol-store';
+import { agentRateLimited, tenantRateLimited, userRateLimited, type OAuthError } from '@/lib/oauth/errors';
+import type { AdmissionLimits, AdmissionOutcome, AdmissionState, AgentKey, ProtocolStore } from '@/lib/store/protocol-store';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
 /**
@@ -7,6 +7,10 @@ import type { TenantRecord } from '@/lib/tenants/find-tenant';
  * defaults: 5 requests per minute per user, 500 per minute per tenant, 5,000
  * pending): the tenant's settings, each 0 for none.
  *
+ * - Per agent (a request with a verified actor_token: its issuer and sub,
+ *   within the tenant): counted as the user's, after it, so the agent's
+ *   limit and the user's each hold alone; a request without one is never
+ *   counted for an agent.
  * - Per user and per tenant: FIXED one-minute windows, each opened by the
  *   first request after the previous one closed (not aligned to the clock).
  *   A refusal's Retry-After is the time until the window closes. Fixed, not
@@ -28,6 +32,7 @@ export const ADMISSION_WINDOW_MS = 60_000;
 
 export const admissionLimitsOf = (tenant: TenantRecord): AdmissionLimits => ({
   userLimit: tenant.rateLimitPerUser,
+  agentLimit: tenant.rateLimitPerAgent,
   tenantLimit: tenant.rateLimitPerTenant,
   maxOutstanding: tenant.maxPendingRequests,
   windowMs: ADMISSION_WINDOW_MS,
@@ -42,7 +47,7 @@ const untilWindowCloses = (windowStart: Date | undefined, now: Date): number =>
 
 /**
  * The refusal for an outcome, from the counters as they are now (contract.md,
- * Rate limit refusals): 429 `access_denied` for the user's limit,
+ * Rate limit refusals): 429 `access_denied` for the user's or the agent's limit,
  * 429 `temporarily_unavailable` for the tenant's rate or outstanding cap,
  * each with Retry-After.
  */
@@ -51,6 +56,7 @@ export const refusalOf = (
   { state, limits, now }: { state: AdmissionState; limits: AdmissionLimits; now: Date },
 ): OAuthError => {
   if (outcome === 'user_limit') return userRateLimited(untilWindowCloses(state.userWindow?.windowStart, now));
+  if (outcome === 'agent_limit') return agentRateLimited(untilWindowCloses(state.agentWindow?.windowStart, now));
   const window = state.tenantUsage;
   const windowOpen = window !== null && window.windowStart.getTime() + ADMISSION_WINDOW_MS > now.getTime();
   if (limits.tenantLimit > 0 && windowOpen && window.windowCount >= limits.tenantLimit) {
@@ -68,12 +74,13 @@ export const readRefusal = async (
     outcome: Exclude<AdmissionOutcome, 'admitted'>;
     tenantId: string;
     userId: string;
+    agent?: AgentKey | null;
     limits: AdmissionLimits;
     now: Date;
   },
 ): Promise<OAuthError> => {
-  const { outcome, tenantId, userId, limits, now } = options;
-  const state = await store.readAdmissionState({ tenantId, userId });
+  const { outcome, tenantId, userId, agent, limits, now } = options;
+  const state = await store.readAdmissionState({ tenantId, userId, agent });
 
   return refusalOf(outcome, { state, limits, now });
 };

@@ -1,6 +1,6 @@
 import { loadApprovalItems, summarizeApprovalItems } from '@/lib/ciba/approval-items';
 import { approvalUrlFor } from '@/lib/ciba/approval-link';
-import { describeScopes } from '@/lib/ciba/approval-page-data';
+import { agentOf, describeAgent, describeScopes, type ApprovalAgent } from '@/lib/ciba/approval-page-data';
 import { deliverEmail } from '@/lib/email/deliver-email';
 import type { OutboxHandler } from '@/lib/outbox/outbox-handler';
 import { sealOutboxSecret } from '@/lib/outbox/outbox-secret';
@@ -13,6 +13,8 @@ export type ApprovalEmailInput = {
   client: { name: string };
   user: { email: string; name: string | null };
   request: { bindingMessage: string | null; scope: string; expiresAt: Date };
+  /** The agent acting for the user (actor_token); absent or null: none, and the email is as before. */
+  agent?: ApprovalAgent | null;
   url: string;
   /** RFC 9396: one line about the authorization_details requested (summarizeApprovalItems); the page shows them in full. */
   authorizationSummary?: string | null;
@@ -45,6 +47,7 @@ const singleLine = (value: string, max: number): string => {
 export const buildApprovalEmail = (input: ApprovalEmailInput): ApprovalEmail => {
   const { tenant, client, user, request, url } = input;
   const details = input.authorizationSummary ?? null;
+  const agent = input.agent ? describeAgent(input.agent) : null;
   const scopes = describeScopes(request.scope);
   const expires = formatUtc(request.expiresAt);
   const greeting = user.name ? `Hello ${user.name},` : 'Hello,';
@@ -55,6 +58,7 @@ export const buildApprovalEmail = (input: ApprovalEmailInput): ApprovalEmail => 
     '',
     `"${client.name}" is asking to sign you in through ${tenant.name}.`,
     '',
+    ...(agent === null ? [] : [`The request comes from an agent: ${agent}.`, '']),
     request.bindingMessage ? `Code shown on the other device: ${request.bindingMessage}` : 'No code was shown for this request.',
     '',
     'It will be able to:',
@@ -83,7 +87,7 @@ export const buildApprovalEmail = (input: ApprovalEmailInput): ApprovalEmail => 
 <div style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #e2e8f0;border-radius:12px;padding:32px">
 <p style="margin:0 0 16px">${e(greeting)}</p>
 <p style="margin:0 0 24px"><strong>${e(client.name)}</strong> is asking to sign you in through ${e(tenant.name)}.</p>
-${bindingBlock}
+${agent === null ? '' : `<p style="margin:0 0 24px;background:#eef2ff;border:1px solid #c7d2fe;border-radius:8px;padding:12px 16px">The request comes from an agent: <strong>${e(agent)}</strong>.</p>\n`}${bindingBlock}
 <p style="margin:0 0 8px">It will be able to:</p>
 <ul style="margin:0 0 24px;padding-left:20px">${scopes.map(({ description }) => `<li>${e(description)}</li>`).join('')}</ul>
 ${details === null ? '' : `<p style="margin:0 0 8px">It asks you to authorize:</p>\n<p style="margin:0 0 24px;background:#f8fafc;border:1px solid #e2e8f0;border-radius:8px;padding:12px 16px">${e(details)}</p>\n`}<p style="margin:0 0 24px"><a href="${e(url)}" style="display:inline-block;background:#0f172a;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 20px;border-radius:8px">Review the request</a></p>
@@ -172,6 +176,7 @@ export const createApprovalEmailHandler = (
         client: { name: approval.clientName },
         user: { email: approval.userEmail, name: approval.userName },
         request: { bindingMessage: approval.bindingMessage, scope: approval.scope, expiresAt: approval.expiresAt },
+        agent: agentOf(approval),
         url,
         authorizationSummary: summarizeApprovalItems(
           await loadApprovalItems(store, approval.tenantId, approval.authorizationDetails),

@@ -53,6 +53,7 @@ describe('findApprovalByToken', () => {
       client: { id: client.id, name: 'Shop App' },
       tenant: { id: tenant.id, slug: 'acme', name: 'Acme' },
       user: { id: user.id, email: 'ada@example.test', name: 'Ada' },
+      agent: null,
       secondsLeft: 269,
       scopes: [
         { scope: 'openid', description: 'Confirm your identity' },

@@ -24,6 +24,24 @@ export const describeScopes = (scope: string): ScopeDescription[] =>
     .filter((value) => value.length > 0)
     .map((value) => ({ scope: value, description: SCOPE_DESCRIPTIONS[value] ?? value }));
 
+/**
+ * The agent acting for the user (the request's verified actor_token), as the
+ * approval page and the email name it: its display name (its `sub` when the
+ * token gave none) and, when given, on whose behalf it acts.
+ */
+export type ApprovalAgent = { name: string; actingFor: string | null };
+
+/** The agent of a request, or null for a request without an actor_token. */
+export const agentOf = (row: {
+  actorSub: string | null;
+  actorName: string | null;
+  actorFor: string | null;
+}): ApprovalAgent | null => (row.actorSub === null ? null : { name: row.actorName ?? row.actorSub, actingFor: row.actorFor });
+
+/** "Support Copilot, acting for Acme's support desk" (or the name alone). */
+export const describeAgent = (agent: ApprovalAgent): string =>
+  agent.actingFor === null ? agent.name : `${agent.name}, acting for ${agent.actingFor}`;
+
 /** Approval tokens are base64url (43 characters for 32 bytes); anything else cannot match. */
 const APPROVAL_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -44,6 +62,8 @@ export type ApprovalLookup =
       client: { id: string; name: string };
       tenant: { id: string; slug: string; name: string };
       user: { id: string; email: string; name: string | null };
+      /** The agent acting for the user (actor_token), null when the request named none. */
+      agent: ApprovalAgent | null;
       /** Whole seconds until the request expires (> 0). */
       secondsLeft: number;
       scopes: ScopeDescription[];
@@ -105,6 +125,7 @@ export const findApprovalByToken = async (
     client: { id: approval.clientId, name: approval.clientName },
     tenant: { id: approval.tenantId, slug: approval.tenantSlug, name: approval.tenantName },
     user: { id: approval.userId, email: approval.userEmail, name: approval.userName },
+    agent: agentOf(approval),
     secondsLeft: Math.max(1, Math.floor((approval.expiresAt.getTime() - now.getTime()) / 1000)),
     scopes: describeScopes(approval.scope),
     items,

@@ -2,8 +2,8 @@ import { queueClientCallback } from '@/lib/ciba/client-callback';
 import { buildEvent } from '@/lib/events/build-event';
 import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 import { wakeOutbox } from '@/lib/outbox/wake-outbox';
-import type { Actor, EventType } from '@/lib/events/event-types';
-import { requestEventSubject, type ProtocolStore, type RequestDecision } from '@/lib/store/protocol-store';
+import type { Actor, AgentDetail, EventType } from '@/lib/events/event-types';
+import { requestEventSubject, type DecidedRequest, type ProtocolStore, type RequestDecision } from '@/lib/store/protocol-store';
 import { isRequestExpired, isUnfinished, type RequestStatus } from '@/lib/store/request-lifecycle';
 
 export type { RequestDecision };
@@ -107,6 +107,18 @@ const auditActorOf = (actor: Actor): string | null => {
  * `decidedAt` is the end-user's authentication time: the token endpoint puts
  * it in the ID token as `auth_time` (OIDC Core §2).
  */
+/** `{ agent }` for the event of a request an agent started (beside the user), nothing otherwise. */
+const agentDetailOf = (request: DecidedRequest): { agent?: AgentDetail } =>
+  request.actorIssuer === null || request.actorSub === null
+    ? {}
+    : {
+        agent: {
+          iss: request.actorIssuer,
+          sub: request.actorSub,
+          ...(request.actorName === null ? {} : { name: request.actorName }),
+        },
+      };
+
 export const completeBackchannelRequest = async (
   store: ProtocolStore,
   options: CompleteBackchannelRequestOptions,
@@ -130,7 +142,10 @@ export const completeBackchannelRequest = async (
 
         return {
           events: [
-            { ...buildEvent(outcome.event, requestEventSubject(matched), { by: actor }, now), actor: auditActorOf(actor) },
+            {
+              ...buildEvent(outcome.event, requestEventSubject(matched), { by: actor, ...agentDetailOf(matched) }, now),
+              actor: auditActorOf(actor),
+            },
           ],
           outbox: callback ? [callback] : [],
         };

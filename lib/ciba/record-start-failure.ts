@@ -1,5 +1,5 @@
 import { buildEvent } from '@/lib/events/build-event';
-import type { Actor, EventDetails } from '@/lib/events/event-types';
+import type { Actor, AgentDetail, EventDetails } from '@/lib/events/event-types';
 import { log } from '@/lib/log';
 import type { OAuthError } from '@/lib/oauth/errors';
 import type { ProtocolStore } from '@/lib/store/protocol-store';
@@ -14,6 +14,8 @@ export type StartFailure = {
   at: Date;
   /** The administrator who started it from the console (Try it); absent for a client's own request. */
   startedBy?: Actor;
+  /** The agent of a verified actor_token, when verification got that far. */
+  agent?: AgentDetail | null;
 };
 
 /**
@@ -26,7 +28,7 @@ export type StartFailure = {
  */
 export const recordStartFailure = async (
   store: Pick<ProtocolStore, 'recordEvent'>,
-  { tenantId, clientId, userId, error, at, startedBy }: StartFailure,
+  { tenantId, clientId, userId, error, at, startedBy, agent }: StartFailure,
 ): Promise<void> => {
   const detail: EventDetails['ciba_start_failed'] = {
     error: error.error,
@@ -34,6 +36,7 @@ export const recordStartFailure = async (
     reason: error.detail ?? null,
   };
   if (startedBy !== undefined) detail.started_by = startedBy;
+  if (agent) detail.agent = agent;
   try {
     await store.recordEvent(buildEvent('ciba_start_failed', { tenantId, clientId, userId }, detail, at));
   } catch (writeError) {

@@ -8,6 +8,7 @@ import { grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown, unauthorizedClient } from '@/lib/oauth/errors';
 import {
+  actClaimOf,
   AUTH_REQ_ID_CLAIM,
   grantsRefreshToken,
   mintTokenResponse,
@@ -119,7 +120,13 @@ export const issueTokensForApprovedRequest = async (
     tenantId: tenant.id,
     issuer: issuerFor(tenant.slug),
     client,
-    grant: { requestId: request.id, sub: request.userSub, authTime: request.decidedAt ?? now, acr: request.acr },
+    grant: {
+      requestId: request.id,
+      sub: request.userSub,
+      authTime: request.decidedAt ?? now,
+      acr: request.acr,
+      actor: actClaimOf(request),
+    },
     scope: request.scope,
     authorizationDetails: parseGrantedAuthorizationDetails(request.grantedAuthorizationDetails),
     refreshTokenScope: grantsRefreshToken(client, request.scope) ? request.scope : null,
@@ -133,6 +140,7 @@ export const issueTokensForApprovedRequest = async (
     request,
     now,
     accessTokenJti: minted.accessTokenJti,
+    agent: request.actorIssuer !== null && request.actorSub !== null ? { iss: request.actorIssuer, sub: request.actorSub } : null,
     ...(minted.refreshToken ? { refreshToken: minted.refreshToken } : {}),
     ...(seal ? { outboxSecret: { messageId: seal.messageId, encryptedSecret: seal.envelope(response) } } : {}),
   });

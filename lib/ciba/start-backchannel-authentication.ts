@@ -12,8 +12,9 @@ import { recordStartFailure } from '@/lib/ciba/record-start-failure';
 import { resolveExpiresIn } from '@/lib/ciba/resolve-expires-in';
 import { resolveHintedUser, selectExactlyOneHint } from '@/lib/ciba/resolve-hinted-user';
 import { selectAcr } from '@/lib/ciba/select-acr';
+import { actorEventDetail, verifyActorToken } from '@/lib/ciba/verify-actor-token';
 import { buildEvent } from '@/lib/events/build-event';
-import type { EventDetails } from '@/lib/events/event-types';
+import type { AgentDetail, EventDetails } from '@/lib/events/event-types';
 import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 import { wakeOutbox } from '@/lib/outbox/wake-outbox';
 import { requestEventSubject, type ProtocolStore } from '@/lib/store/protocol-store';
@@ -66,6 +67,10 @@ export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_i
  * The tenant's abuse limits (lib/ciba/admission.ts) are checked and counted
  * with the write, after every validation: a refusal is 429 with Retry-After
  * and writes nothing but its event.
+ * An `actor_token` (RFC 8693, lib/ciba/verify-actor-token.ts) names the
+ * agent acting for the user: stored with the request, named on the approval
+ * page, recorded on the events, counted against the tenant's per-agent limit,
+ * and carried as `act` by the tokens. Without one nothing changes.
  * Every failure is one of the §13 errors; once the client is authenticated,
  * each refusal is also recorded as a `ciba_start_failed` event (none before:
  * an unauthenticated caller writes nothing).
@@ -86,7 +91,7 @@ export const startBackchannelAuthentication = async (
     inProcess,
   });
   // The client is known from here on: each refusal is recorded (ciba_start_failed) before it is answered.
-  const hinted: HintedUser = { userId: null };
+  const hinted: HintedUser = { userId: null, agent: null };
   try {
     return await startForClient({ db, store, settings }, { tenant, request, params, client, hinted, inProcess });
   } catch (error) {
@@ -98,14 +103,18 @@ export const startBackchannelAuthentication = async (
         error,
         at: request.receivedAt,
         startedBy: inProcess?.vouchedBy,
+        agent: hinted.agent,
       });
     }
     throw error;
   }
 };
 
-/** The user the hint resolved to, noted as soon as known, for the record of a later refusal. */
-type HintedUser = { userId: string | null };
+/**
+ * The user the hint resolved to and the agent of a verified actor_token,
+ * each noted as soon as known, for the record of a later refusal.
+ */
+type HintedUser = { userId: string | null; agent: AgentDetail | null };
 
 /** An authenticated client's request: validated in the order of §7.2, then stored with its link, email and event. */
 const startForClient = async (
@@ -139,6 +148,15 @@ const startForClient = async (
   const expiresIn = resolveExpiresIn(params.get('requested_expiry'), client);
   const acrValues = params.get('acr_values') ?? null;
   const issuer = issuerFor(tenant.slug);
+  // actor_token (RFC 8693 §2.1): a parameter, checked with the others before the hint (CIBA §7.2 steps 3–4).
+  const actor = await verifyActorToken((tenantId, iss) => store.findTrustedIssuer(tenantId, iss), {
+    params,
+    tenantId: tenant.id,
+    audience: issuer,
+    now: request.receivedAt,
+  });
+  const agent = actor ? actorEventDetail(actor) : null;
+  options.hinted.agent = agent;
   const user = await resolveHintedUser({ db, store }, { tenantId: tenant.id, issuer, clientId: client.clientId, hint });
   options.hinted.userId = user.id;
 
@@ -159,6 +177,7 @@ const startForClient = async (
     channel: 'email',
   };
   if (options.inProcess !== undefined) started.started_by = options.inProcess.vouchedBy;
+  if (agent) started.agent = agent;
   const limits = admissionLimitsOf(tenant);
   const outcome = await store.createRequest({
     ...subject,
@@ -175,6 +194,7 @@ const startForClient = async (
     interval: client.pollInterval,
     expiresAt,
     createdAt: now,
+    actor,
     approvalLink: { id: linkId, tokenHash: approval.tokenHash, channel: 'email' },
     outbox: [
       queueApprovalEmail({
@@ -192,7 +212,7 @@ const startForClient = async (
     admission: limits,
   });
   if (outcome !== 'admitted') {
-    throw await readRefusal(store, { outcome, tenantId: tenant.id, userId: user.id, limits, now });
+    throw await readRefusal(store, { outcome, tenantId: tenant.id, userId: user.id, agent: actor, limits, now });
   }
   wakeOutbox();
   const body: BackchannelAuthenticationResponse = {

@@ -12,6 +12,13 @@ export type Actor =
   | { kind: 'test_hook' };
 
 /**
+ * The agent acting for the user (a verified actor_token, RFC 8693): its
+ * issuer, its `sub`, and its display name when the token gave one. Recorded
+ * beside the user on the events of a request an agent started.
+ */
+export type AgentDetail = { iss: string; sub: string; name?: string };
+
+/**
  * Every event type and its `detail`. Names follow Auth0's log event names
  * where one exists (`ciba_start_succeeded`, `ciba_start_failed`,
  * `ciba_exchange_succeeded`, `ciba_exchange_failed`) and `ciba_<verb>`
@@ -32,6 +39,8 @@ export type EventDetails = {
     started_by?: Actor;
     /** RFC 9396: the types of the authorization_details requested, when there were any (never their values). */
     authorization_details_types?: string[];
+    /** The agent acting for the user, when the request carried an actor_token. */
+    agent?: AgentDetail;
   };
   /**
    * bc-authorize refused an authenticated client's request (CIBA §13): the
@@ -40,7 +49,14 @@ export type EventDetails = {
    * named only when the hint had resolved to one. Never the hint itself.
    * `started_by` as in ciba_start_succeeded.
    */
-  ciba_start_failed: { error: string; error_description: string | null; reason: string | null; started_by?: Actor };
+  ciba_start_failed: {
+    error: string;
+    error_description: string | null;
+    reason: string | null;
+    started_by?: Actor;
+    /** The agent, when its actor_token had been verified before the refusal. */
+    agent?: AgentDetail;
+  };
   /** A notification to the user (or later the client) was delivered to its provider. */
   ciba_notification_sent: { channel: string; outbox_message_id: string; attempt: number; provider_message_id: string };
   /** A delivery attempt failed; `final` when no retry follows. */
@@ -73,12 +89,13 @@ export type EventDetails = {
   };
   /** The approval page was displayed for a valid link (a GET: the request itself is unchanged). */
   ciba_link_opened: { channel: 'email' };
-  ciba_approved: { by: Actor };
-  ciba_denied: { by: Actor };
-  ciba_cancelled: { by: Actor };
-  ciba_expired: { by: Actor };
+  /** `agent`: the agent acting for the user, when the request carried an actor_token. */
+  ciba_approved: { by: Actor; agent?: AgentDetail };
+  ciba_denied: { by: Actor; agent?: AgentDetail };
+  ciba_cancelled: { by: Actor; agent?: AgentDetail };
+  ciba_expired: { by: Actor; agent?: AgentDetail };
   /** Tokens were issued for the request (CIBA §10.1.1). */
-  ciba_exchange_succeeded: { access_token_jti: string };
+  ciba_exchange_succeeded: { access_token_jti: string; agent?: AgentDetail };
   /** A redeemed auth_req_id was presented again: the tokens it produced are revoked. */
   ciba_exchange_failed: { reason: 'replay'; tokens_revoked: boolean };
   /** The client polled faster than the interval (CIBA §11); the interval is now `interval`. */
@@ -126,6 +143,8 @@ export const ADMIN_EVENT_TYPES = [
   'api_key_created',
   'api_key_revoked',
   'email_test_sent',
+  'trusted_issuer_added',
+  'trusted_issuer_removed',
 ] as const;
 export type AdminEventType = (typeof ADMIN_EVENT_TYPES)[number];
 

@@ -138,6 +138,15 @@ export const userRateLimited = (retryAfterSeconds: number) =>
   });
 
 /**
+ * 429 access_denied with Retry-After, as userRateLimited: the per-minute
+ * limit of the agent named by the request's actor_token is reached.
+ */
+export const agentRateLimited = (retryAfterSeconds: number) =>
+  new OAuthError('access_denied', 429, 'Too many authentication requests from this agent. Try again later.', {
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+
+/**
  * 429 temporarily_unavailable with Retry-After (RFC 6749 §4.1.2.1's code for
  * a server that cannot take the request now): the tenant's per-minute limit
  * or its cap of outstanding requests is reached; `detail` says which.

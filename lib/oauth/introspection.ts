@@ -5,6 +5,7 @@ import { invalidRequest } from '@/lib/oauth/errors';
 import { parseGrantedAuthorizationDetails } from '@/lib/oauth/tokens';
 import { findClientToken, isAccessTokenGrantActive, isRefreshTokenActive } from '@/lib/oauth/token-lookup';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
+import { actClaimOf } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
 
@@ -48,6 +49,8 @@ export const introspectToken = async (
         jti: claims.jti,
         // RFC 9396 §9.2: the authorization_details the token grants.
         ...(claims.authorization_details ? { authorization_details: claims.authorization_details } : {}),
+        // RFC 8693 §4.1: the agent acting for the user, as the token carries it.
+        ...(claims.act ? { act: claims.act } : {}),
       };
     }
   } else if (found?.type === 'refresh_token' && isRefreshTokenActive(found.token, request.receivedAt)) {
@@ -66,6 +69,7 @@ export const introspectToken = async (
       ...(refreshToken.grantedAuthorizationDetails === null
         ? {}
         : { authorization_details: parseGrantedAuthorizationDetails(refreshToken.grantedAuthorizationDetails) }),
+      ...(actClaimOf(refreshToken) ? { act: actClaimOf(refreshToken) } : {}),
     };
   }
 

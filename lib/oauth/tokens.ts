@@ -43,6 +43,16 @@ const signWith = async (db: Db, tenantId: string, alg: SigningAlg, typ: string, 
   return new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid, typ }).sign(key.privateKey);
 };
 
+/**
+ * RFC 8693 §4.1 `act`: the agent acting for the user (the request's verified
+ * actor_token), carried by the ID token and the access token of its grant.
+ */
+export type ActClaim = { sub: string; iss: string };
+
+/** The `act` claim of a grant whose request named an agent, or null. */
+export const actClaimOf = (row: { actorIssuer: string | null; actorSub: string | null }): ActClaim | null =>
+  row.actorIssuer !== null && row.actorSub !== null ? { sub: row.actorSub, iss: row.actorIssuer } : null;
+
 /** The ID token claim naming the request a pushed ID token answers (CIBA §10.3.1). */
 export const AUTH_REQ_ID_CLAIM = 'urn:openid:params:jwt:claim:auth_req_id';
 
@@ -88,7 +98,7 @@ export type MintTokenResponseOptions = {
   issuer: string;
   client: ClientRecord;
   /** The grant: the request it was approved for, its user and how they authenticated. */
-  grant: { requestId: string; sub: string; authTime: Date; acr: string | null };
+  grant: { requestId: string; sub: string; authTime: Date; acr: string | null; actor?: ActClaim | null };
   /** The access token's scope (on a refresh, possibly narrower than the grant's). */
   scope: string;
   /** RFC 9396: the grant's authorization_details (kept on a refresh), or null when the request had none. */
@@ -135,6 +145,7 @@ export const mintTokenResponse = async (
     authorizationDetails: options.authorizationDetails ?? null,
     authTime: grant.authTime,
     acr: grant.acr,
+    act: grant.actor ?? null,
     idTokenAlg: client.idTokenSignedResponseAlg,
     accessTokenLifetime: client.accessTokenLifetime,
     idTokenLifetime: client.idTokenLifetime,
@@ -195,6 +206,8 @@ export const mintTokens = async (
     authorizationDetails?: unknown[] | null;
     authTime: Date;
     acr: string | null;
+    /** RFC 8693 §4.1: the agent acting for the user, in both tokens. */
+    act?: ActClaim | null;
     idTokenAlg: SigningAlg;
     accessTokenLifetime: number;
     idTokenLifetime: number;
@@ -213,6 +226,7 @@ export const mintTokens = async (
     ...(options.authorizationDetails ? { authorization_details: options.authorizationDetails } : {}),
     auth_time: Math.floor(options.authTime.getTime() / 1000),
     ...(options.acr ? { acr: options.acr } : {}),
+    ...(options.act ? { act: options.act } : {}),
     iat,
     exp: iat + options.accessTokenLifetime,
     jti: accessTokenJti,
@@ -226,6 +240,7 @@ export const mintTokens = async (
     exp: iat + options.idTokenLifetime,
     auth_time: Math.floor(options.authTime.getTime() / 1000),
     ...(options.acr ? { acr: options.acr } : {}),
+    ...(options.act ? { act: options.act } : {}),
     at_hash: accessTokenHash(accessToken),
   });
 
@@ -253,6 +268,7 @@ export const verifyAccessToken = async (db: Db, options: { tenantId: string; iss
     client_id: string;
     scope?: string;
     authorization_details?: unknown[];
+    act?: ActClaim;
   };
 };
 

@@ -1,6 +1,6 @@
 import { buildEvent } from '@/lib/events/build-event';
 import { ringEventBell } from '@/lib/events/event-bell';
-import type { EventRecord } from '@/lib/events/event-types';
+import type { AgentDetail, EventRecord } from '@/lib/events/event-types';
 import type { ClientRow } from '@/lib/clients/client-record';
 import type { AuthorizationTypeRow } from '@/lib/oauth/authorization-details/authorization-type-record';
 import { minTimeOrderedId } from '@/lib/ids/time-ordered-id';
@@ -45,6 +45,8 @@ export type NewBackchannelRequest = RequestSubject & {
   interval: number;
   expiresAt: Date;
   createdAt: Date;
+  /** The agent acting for the user (a verified actor_token, lib/ciba/verify-actor-token.ts); absent: none. */
+  actor?: { issuer: string; sub: string; name: string | null; actingFor: string | null } | null;
   approvalLink: { id: string; tokenHash: string; channel: string };
   /** Written in the same unit as the request. */
   outbox: NewOutboxMessage[];
@@ -56,15 +58,29 @@ export type NewBackchannelRequest = RequestSubject & {
   admission?: AdmissionLimits;
 };
 
-/** The limits an admission checks, each 0 for none; `windowMs`: the length of the fixed windows. */
-export type AdmissionLimits = { userLimit: number; tenantLimit: number; maxOutstanding: number; windowMs: number };
+/**
+ * The limits an admission checks, each 0 for none; `windowMs`: the length of
+ * the fixed windows. `agentLimit` applies to requests with an actor only.
+ */
+export type AdmissionLimits = {
+  userLimit: number;
+  agentLimit: number;
+  tenantLimit: number;
+  maxOutstanding: number;
+  windowMs: number;
+};
 
 /** What createRequest did: wrote the request, or nothing because a limit refused it. */
-export type AdmissionOutcome = 'admitted' | 'user_limit' | 'tenant_limit';
+export type AdmissionOutcome = 'admitted' | 'user_limit' | 'agent_limit' | 'tenant_limit';
+
+/** An agent as its admission counter names it (within a tenant). */
+export type AgentKey = { issuer: string; sub: string };
 
 /** What a refusal's reason and Retry-After are worked out from (null: no row yet). */
 export type AdmissionState = {
   userWindow: { windowStart: Date; windowCount: number } | null;
+  /** The agent's window (a request with an actor only). */
+  agentWindow: { windowStart: Date; windowCount: number } | null;
   tenantUsage: { windowStart: Date; windowCount: number; admitted: number } | null;
   /** The earliest expiry of the tenant's unfinished requests, null when it has none. */
   earliestExpiry: Date | null;
@@ -78,7 +94,14 @@ const releaseShard = () => Math.floor(Math.random() * RELEASE_SHARDS);
 export type RequestDecision = 'approve' | 'deny' | 'cancel' | 'expire';
 
 /** A request a decision matched: its subject, expiry and sealed callback secret (ping/push). */
-export type DecidedRequest = RequestSubject & { expiresAt: Date; callbackSecret: string | null };
+export type DecidedRequest = RequestSubject & {
+  expiresAt: Date;
+  callbackSecret: string | null;
+  /** The agent acting for the user (actor_token), for the decision's event; null without one. */
+  actorIssuer: string | null;
+  actorSub: string | null;
+  actorName: string | null;
+};
 
 /** What a completion writes besides the status, built from the request it matched. */
 export type CompletionEffects = { events: EventRecord[]; outbox: NewOutboxMessage[] };
@@ -128,6 +151,9 @@ class AdmissionRefused extends Error {
 const admissionParams = (request: NewBackchannelRequest, limits: AdmissionLimits): q.AdmissionParams => ({
   tenantId: request.tenantId,
   userId: request.userId,
+  agentIssuer: request.actor?.issuer ?? null,
+  agentSub: request.actor?.sub ?? null,
+  agentLimit: limits.agentLimit,
   now: request.createdAt,
   windowFloor: new Date(request.createdAt.getTime() - limits.windowMs),
   userLimit: limits.userLimit,
@@ -168,7 +194,12 @@ export type ProtocolStore = {
    */
   createRequest(request: NewBackchannelRequest): Promise<AdmissionOutcome>;
   /** The counters behind a refusal (its Retry-After), read after it. */
-  readAdmissionState(options: { tenantId: string; userId: string }): Promise<AdmissionState>;
+  readAdmissionState(options: { tenantId: string; userId: string; agent?: AgentKey | null }): Promise<AdmissionState>;
+  /** A tenant's trusted issuer by its `iss` (actor_token), null when the tenant does not trust it. */
+  findTrustedIssuer(
+    tenantId: string,
+    issuer: string,
+  ): Promise<{ id: string; jwks: string | null; jwksUri: string | null } | null>;
   findRequestForPoll(authReqIdHash: string): Promise<PollRow | null>;
   /**
    * Counts a well-spaced poll of a pending request, only if its last poll
@@ -195,6 +226,8 @@ export type ProtocolStore = {
     accessTokenJti: string;
     outboxSecret?: { messageId: string; encryptedSecret: string };
     refreshToken?: NewRefreshToken;
+    /** The agent acting for the user, recorded on the exchange event. */
+    agent?: AgentDetail | null;
   }): Promise<boolean>;
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRow | null>;
   /**
@@ -347,11 +380,24 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   listAuthorizationTypes: (tenantId) => engine.all(q.selectAuthorizationTypes, { tenantId }),
 
   createRequest: async (request) => {
-    const { approvalLink, outbox, events, admission, callbackSecret, authorizationDetails, ...rest } = request;
-    const columns = { ...rest, callbackSecret: callbackSecret ?? null, authorizationDetails: authorizationDetails ?? null };
+    const { approvalLink, outbox, events, admission, callbackSecret, authorizationDetails, actor, ...rest } = request;
+    const columns = {
+      ...rest,
+      callbackSecret: callbackSecret ?? null,
+      authorizationDetails: authorizationDetails ?? null,
+      actorIssuer: actor?.issuer ?? null,
+      actorSub: actor?.sub ?? null,
+      actorName: actor?.name ?? null,
+      actorFor: actor?.actingFor ?? null,
+    };
     const link = { ...approvalLink, requestId: request.id, createdAt: request.createdAt };
     if (engine.dialect === 'postgres') {
-      if (admission) {
+      if (admission && actor) {
+        const [counted] = await engine.executeReturningAsyncCommit(q.admitRequestWithAgent, admissionParams(request, admission));
+        if (counted.userCounted !== 1) return 'user_limit';
+        if (counted.agentCounted !== 1) return 'agent_limit';
+        if (counted.tenantCounted !== 1) return 'tenant_limit';
+      } else if (admission) {
         const [counted] = await engine.executeReturningAsyncCommit(q.admitRequest, admissionParams(request, admission));
         if (counted.userCounted !== 1) return 'user_limit';
         if (counted.tenantCounted !== 1) return 'tenant_limit';
@@ -389,6 +435,7 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
           if (admission) {
             const params = admissionParams(request, admission);
             if ((await tx.all(q.upsertUserWindow, params)).length === 0) throw new AdmissionRefused('user_limit');
+            if (actor && (await tx.all(q.upsertAgentWindow, params)).length === 0) throw new AdmissionRefused('agent_limit');
             if ((await tx.all(q.upsertTenantUsage, params)).length === 0) throw new AdmissionRefused('tenant_limit');
           }
           await tx.run(q.insertRequest, columns);
@@ -404,9 +451,10 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
 
     return 'admitted';
   },
-  readAdmissionState: async ({ tenantId, userId }) => {
-    const [userWindow, tenantUsage, ...earliest] = await Promise.all([
+  readAdmissionState: async ({ tenantId, userId, agent }) => {
+    const [userWindow, agentWindow, tenantUsage, ...earliest] = await Promise.all([
       engine.first(q.selectUserWindow, { userId }),
+      agent ? engine.first(q.selectAgentWindow, { tenantId, agentIssuer: agent.issuer, agentSub: agent.sub }) : undefined,
       engine.first(q.selectTenantUsage, { tenantId }),
       ...UNFINISHED_STATUSES.map((status) => engine.first(q.selectEarliestExpiry, { tenantId, status })),
     ]);
@@ -414,10 +462,12 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
 
     return {
       userWindow: userWindow ?? null,
+      agentWindow: agentWindow ?? null,
       tenantUsage: tenantUsage ?? null,
       earliestExpiry: deadlines.length === 0 ? null : new Date(Math.min(...deadlines)),
     };
   },
+  findTrustedIssuer: async (tenantId, issuer) => (await engine.first(q.selectTrustedIssuer, { tenantId, issuer })) ?? null,
   findRequestForPoll: async (authReqIdHash) => (await engine.first(q.selectRequestForPoll, { authReqIdHash })) ?? null,
   recordPoll: ({ request, previousPolledAt, now }) =>
     engine.execute(q.updatePoll, { id: request.id, previousPolledAt, now }).then((changes) => changes === 1),
@@ -431,7 +481,7 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
         return row.interval;
       }),
     ),
-  redeemRequest: ({ request, now, accessTokenJti, refreshToken, outboxSecret }) =>
+  redeemRequest: ({ request, now, accessTokenJti, refreshToken, outboxSecret, agent }) =>
     ringingAfter(
       engine.transaction(async (tx) => {
         if ((await tx.run(q.updateRedeem, { id: request.id, now, accessTokenJti })) !== 1) return false;
@@ -442,7 +492,12 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
         }
         await tx.run(
           q.insertEvent,
-          buildEvent('ciba_exchange_succeeded', requestEventSubject(request), { access_token_jti: accessTokenJti }, now),
+          buildEvent(
+            'ciba_exchange_succeeded',
+            requestEventSubject(request),
+            { access_token_jti: accessTokenJti, ...(agent ? { agent } : {}) },
+            now,
+          ),
         );
 
         return true;

@@ -18,7 +18,15 @@ export const selectSettingsEpoch = defineQuery<object, { epoch: number }>('setti
   db.selectFrom('SettingsEpoch').select('epoch').where('id', '=', 1),
 );
 
-const TENANT_COLUMNS = ['id', 'slug', 'name', 'rateLimitPerUser', 'rateLimitPerTenant', 'maxPendingRequests'] as const;
+const TENANT_COLUMNS = [
+  'id',
+  'slug',
+  'name',
+  'rateLimitPerUser',
+  'rateLimitPerTenant',
+  'maxPendingRequests',
+  'rateLimitPerAgent',
+] as const;
 
 export const selectTenantBySlug = defineQuery<{ slug: string }, Pick<Row<'Tenant'>, (typeof TENANT_COLUMNS)[number]>>(
   'tenant-by-slug',
@@ -70,6 +78,8 @@ export type PollColumns = Pick<
   | 'expiresAt'
   | 'decidedAt'
   | 'grantedAuthorizationDetails'
+  | 'actorIssuer'
+  | 'actorSub'
 > & { userSub: string; userBlocked: boolean };
 
 /** The columns of PollColumns, from `BackchannelRequest as r` joined to `User as u`. */
@@ -88,6 +98,8 @@ const POLL_SELECTION = [
   'r.expiresAt',
   'r.decidedAt',
   'r.grantedAuthorizationDetails',
+  'r.actorIssuer',
+  'r.actorSub',
 ] as const;
 
 /** What a token poll needs: one indexed read by the hash of auth_req_id, the user joined by primary key. */
@@ -139,6 +151,10 @@ type RequestInsert = Pick<
   | 'createdAt'
   | 'callbackSecret'
   | 'authorizationDetails'
+  | 'actorIssuer'
+  | 'actorSub'
+  | 'actorName'
+  | 'actorFor'
 >;
 
 /** A column's value from a parameter: `p` itself, or `p` in a group when one statement inserts several rows. */
@@ -168,6 +184,10 @@ const requestValues = (v: ValueOf<RequestInsert>) => ({
   createdAt: v('createdAt'),
   callbackSecret: v('callbackSecret'),
   authorizationDetails: v('authorizationDetails'),
+  actorIssuer: v('actorIssuer'),
+  actorSub: v('actorSub'),
+  actorName: v('actorName'),
+  actorFor: v('actorFor'),
 });
 
 export const insertRequest = defineQuery<RequestInsert>('insert-request', (db, p) =>
@@ -252,8 +272,20 @@ export const updateRevokeTokens = defineQuery<{ id: string; now: Date }>('revoke
 );
 
 /** What a decision returns: who the request concerns, and what its ping/push callback needs (CIBA §10.2, §10.3). */
-type DecidedSubject = Pick<Row<'BackchannelRequest'>, 'tenantId' | 'clientId' | 'userId' | 'expiresAt' | 'callbackSecret'>;
-const DECIDED_COLUMNS = ['tenantId', 'clientId', 'userId', 'expiresAt', 'callbackSecret'] as const;
+type DecidedSubject = Pick<
+  Row<'BackchannelRequest'>,
+  'tenantId' | 'clientId' | 'userId' | 'expiresAt' | 'callbackSecret' | 'actorIssuer' | 'actorSub' | 'actorName'
+>;
+const DECIDED_COLUMNS = [
+  'tenantId',
+  'clientId',
+  'userId',
+  'expiresAt',
+  'callbackSecret',
+  'actorIssuer',
+  'actorSub',
+  'actorName',
+] as const;
 
 /**
  * pending and unexpired → approved, with the authorization_details granted
@@ -401,7 +433,10 @@ export type RefreshTokenColumns = Pick<
   Row<'RefreshToken'>,
   'id' | 'tenantId' | 'requestId' | 'clientId' | 'scope' | 'createdAt' | 'expiresAt' | 'rotatedAt'
 > &
-  Pick<Row<'BackchannelRequest'>, 'userId' | 'acr' | 'decidedAt' | 'tokensRevokedAt' | 'grantedAuthorizationDetails'> & {
+  Pick<
+    Row<'BackchannelRequest'>,
+    'userId' | 'acr' | 'decidedAt' | 'tokensRevokedAt' | 'grantedAuthorizationDetails' | 'actorIssuer' | 'actorSub'
+  > & {
     userSub: string;
     userBlocked: boolean;
   };
@@ -426,6 +461,8 @@ export const selectRefreshToken = defineQuery<{ tokenHash: string }, RefreshToke
       'r.decidedAt',
       'r.tokensRevokedAt',
       'r.grantedAuthorizationDetails',
+      'r.actorIssuer',
+      'r.actorSub',
       'u.sub as userSub',
       'u.blocked as userBlocked',
     ])
@@ -485,6 +522,10 @@ export const insertRevokedAccessToken = defineQuery<Row<'RevokedAccessToken'>>('
 export type AdmissionParams = {
   tenantId: string;
   userId: string;
+  /** The agent (actor_token) the request is counted for, besides its user; used only by the *WithAgent statements. */
+  agentIssuer: string | null;
+  agentSub: string | null;
+  agentLimit: number;
   now: Date;
   windowFloor: Date;
   userLimit: number;
@@ -536,6 +577,26 @@ export const upsertUserWindow = defineQuery<AdmissionParams, { windowCount: numb
       ${userWindowUpsert(p)}`.compile(db),
 }));
 
+/**
+ * As userWindowUpsert for the agent's window (an actor_token's issuer and sub
+ * within the tenant), under `agentLimit`.
+ */
+const agentWindowUpsert = (p: AdmissionParameter) => sql`
+  ON CONFLICT ("tenantId", "agentIssuer", "agentSub") DO UPDATE SET
+    "windowStart" = CASE WHEN "AgentUsage"."windowStart" <= ${p('windowFloor')} THEN excluded."windowStart" ELSE "AgentUsage"."windowStart" END,
+    "windowCount" = CASE WHEN "AgentUsage"."windowStart" <= ${p('windowFloor')} THEN 1 ELSE "AgentUsage"."windowCount" + 1 END
+  WHERE ${p('agentLimit')} = 0 OR "AgentUsage"."windowStart" <= ${p('windowFloor')} OR "AgentUsage"."windowCount" < ${p('agentLimit')}
+  RETURNING "windowCount"`;
+
+/** SQLite: the agent's count, after upsertUserWindow in the same unit (requests with an actor_token only). */
+export const upsertAgentWindow = defineQuery<AdmissionParams, { windowCount: number }>('admit-agent', (db, p) => ({
+  compile: () =>
+    sql<{ windowCount: number }>`
+      INSERT INTO "AgentUsage" ("tenantId", "agentIssuer", "agentSub", "windowStart", "windowCount")
+      VALUES (${p('tenantId')}, ${p('agentIssuer')}, ${p('agentSub')}, ${p('now')}, 1)
+      ${agentWindowUpsert(p)}`.compile(db),
+}));
+
 /** SQLite: the tenant's count and cap, after upsertUserWindow in the same unit. */
 export const upsertTenantUsage = defineQuery<AdmissionParams, { admitted: number }>('admit-tenant', (db, p) => ({
   compile: () =>
@@ -572,6 +633,62 @@ export const admitRequest = defineQuery<AdmissionParams, AdmissionColumns>('admi
       db,
     ),
 }));
+
+/** Which counts an admission with an agent made: 1 or 0 each (each is 0 whenever the one before it is). */
+export type AgentAdmissionColumns = AdmissionColumns & { agentCounted: number };
+
+/**
+ * PostgreSQL only, for a request with an actor_token: as admitRequest, with
+ * the agent's count between the user's and the tenant's (each counted only
+ * if the one before it was), in one statement. Requests without an agent
+ * keep admitRequest, unchanged.
+ */
+export const admitRequestWithAgent = defineQuery<AdmissionParams, AgentAdmissionColumns>('admit-request-with-agent', (db, p) => ({
+  compile: () =>
+    sql<AgentAdmissionColumns>`
+      WITH counted_user AS (
+        INSERT INTO "UserUsage" ("userId", "windowStart", "windowCount") VALUES (${p('userId')}, ${p('now')}, 1)
+        ${userWindowUpsert(p)}
+      ),
+      counted_agent AS (
+        INSERT INTO "AgentUsage" ("tenantId", "agentIssuer", "agentSub", "windowStart", "windowCount")
+        SELECT ${p('tenantId')}::text, ${p('agentIssuer')}::text, ${p('agentSub')}::text, ${p('now')}::timestamp(3), 1 FROM counted_user
+        ${agentWindowUpsert(p)}
+      ),
+      counted_tenant AS (
+        INSERT INTO "TenantUsage" ("tenantId", "windowStart", "windowCount", "admitted")
+        SELECT ${p('tenantId')}::text, ${p('now')}::timestamp(3), 1, 1 FROM counted_agent
+        ${tenantUsageUpsert(p)}
+      )
+      SELECT (SELECT COUNT(*) FROM counted_user)::int AS "userCounted",
+        (SELECT COUNT(*) FROM counted_agent)::int AS "agentCounted",
+        (SELECT COUNT(*) FROM counted_tenant)::int AS "tenantCounted"`.compile(db),
+}));
+
+/** The agent's current window (a refusal's Retry-After). */
+export const selectAgentWindow = defineQuery<
+  { tenantId: string; agentIssuer: string; agentSub: string },
+  Pick<Row<'AgentUsage'>, 'windowStart' | 'windowCount'>
+>('agent-window', (db, p) =>
+  db
+    .selectFrom('AgentUsage')
+    .select(['windowStart', 'windowCount'])
+    .where('tenantId', '=', p('tenantId'))
+    .where('agentIssuer', '=', p('agentIssuer'))
+    .where('agentSub', '=', p('agentSub')),
+);
+
+/** A tenant's trusted issuer by its `iss` (actor_token at bc-authorize): one read on the unique (tenantId, issuer). */
+export const selectTrustedIssuer = defineQuery<
+  { tenantId: string; issuer: string },
+  Pick<Row<'TrustedIssuer'>, 'id' | 'jwks' | 'jwksUri'>
+>('trusted-issuer', (db, p) =>
+  db
+    .selectFrom('TrustedIssuer')
+    .select(['id', 'jwks', 'jwksUri'])
+    .where('tenantId', '=', p('tenantId'))
+    .where('issuer', '=', p('issuer')),
+);
 
 /**
  * One request of the tenant finished (redeemed, denied, cancelled, expired)
@@ -665,6 +782,10 @@ export type ApprovalColumns = {
   userId: string;
   userEmail: string;
   userName: string | null;
+  /** The agent acting for the user (a verified actor_token), null without one. */
+  actorSub: string | null;
+  actorName: string | null;
+  actorFor: string | null;
 };
 
 /** An approval link with its request, tenant, client and user: what the approval page and email show. */
@@ -694,6 +815,9 @@ const selectApprovalView = (db: Kysely<Database>) =>
       'u.id as userId',
       'u.email as userEmail',
       'u.name as userName',
+      'r.actorSub',
+      'r.actorName',
+      'r.actorFor',
     ]);
 
 export const selectApprovalByTokenHash = defineQuery<{ tokenHash: string }, ApprovalColumns>('approval-by-token-hash', (db, p) =>

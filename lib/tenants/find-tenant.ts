@@ -12,6 +12,8 @@ export type TenantRecord = {
   rateLimitPerUser: number;
   rateLimitPerTenant: number;
   maxPendingRequests: number;
+  /** bc-authorize requests per minute per agent (an actor_token's issuer and sub). */
+  rateLimitPerAgent: number;
 };
 
 /** Prisma `select` of a TenantRecord. */
@@ -22,6 +24,7 @@ export const TENANT_RECORD_COLUMNS = {
   rateLimitPerUser: true,
   rateLimitPerTenant: true,
   maxPendingRequests: true,
+  rateLimitPerAgent: true,
 } as const;
 
 /** The tenant with this slug, or null (also for anything that cannot be a slug). */

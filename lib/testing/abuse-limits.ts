@@ -10,6 +10,6 @@ import type { Db } from '@/lib/db/client';
 export const turnOffAbuseLimits = async (db: Db, slug: string): Promise<void> => {
   await updateTenant(db, CLI_PRINCIPAL, {
     slug,
-    settings: { rate_limit_per_user: 0, rate_limit_per_tenant: 0, max_pending_requests: 0 },
+    settings: { rate_limit_per_user: 0, rate_limit_per_tenant: 0, max_pending_requests: 0, rate_limit_per_agent: 0 },
   });
 };

@@ -30,6 +30,7 @@ export const seedTenant = async (db: Db, overrides: Partial<Tenant> = {}): Promi
       rateLimitPerUser: 0,
       rateLimitPerTenant: 0,
       maxPendingRequests: 0,
+      rateLimitPerAgent: 0,
       ...overrides,
     },
   });

@@ -13,6 +13,7 @@ import { EVENT_ROUTES } from '@/lib/api/routes/events';
 import { KEY_ROUTES } from '@/lib/api/routes/keys';
 import { REQUEST_ROUTES } from '@/lib/api/routes/requests';
 import { TENANT_ROUTES } from '@/lib/api/routes/tenants';
+import { TRUSTED_ISSUER_ROUTES } from '@/lib/api/routes/trusted-issuers';
 import { USER_ROUTES } from '@/lib/api/routes/users';
 
 export const API_ROUTE_GROUPS: readonly (readonly ApiRoute[])[] = [
@@ -24,6 +25,7 @@ export const API_ROUTE_GROUPS: readonly (readonly ApiRoute[])[] = [
   REQUEST_ROUTES,
   EVENT_ROUTES,
   KEY_ROUTES,
+  TRUSTED_ISSUER_ROUTES,
 ];
 
 export const API_ROUTES: readonly ApiRoute[] = API_ROUTE_GROUPS.flat();

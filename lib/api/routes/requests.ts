@@ -29,6 +29,15 @@ export const ZRequestSchema = z
     expires_at: timestamp('When the request expires unless finished.'),
     decided_at: timestamp('When it was approved, denied, cancelled or expired.').nullable(),
     poll_count: z.int().meta({ description: 'Token-endpoint polls so far.' }),
+    agent: z
+      .object({
+        iss: z.string(),
+        sub: z.string(),
+        name: z.string().nullable(),
+        acting_for: z.string().nullable(),
+      })
+      .nullable()
+      .meta({ description: 'The agent acting for the user (a verified `actor_token`), null without one.' }),
   })
   .meta({ title: 'Request' }) satisfies z.ZodType<RequestView>;
 

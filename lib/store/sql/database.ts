@@ -1,4 +1,5 @@
 import type {
+  AgentUsage,
   ApprovalLink,
   AuthorizationType,
   BackchannelRequest,
@@ -12,6 +13,7 @@ import type {
   Tenant,
   TenantRelease,
   TenantUsage,
+  TrustedIssuer,
   User,
   UserUsage,
 } from '@/lib/generated/sqlite/client';
@@ -36,6 +38,8 @@ export type Database = {
   TenantUsage: TenantUsage;
   TenantRelease: TenantRelease;
   UserUsage: UserUsage;
+  AgentUsage: AgentUsage;
+  TrustedIssuer: TrustedIssuer;
   RefreshToken: RefreshToken;
   RevokedAccessToken: RevokedAccessToken;
 };

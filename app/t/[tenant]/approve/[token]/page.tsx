@@ -1,8 +1,14 @@
 // GET /t/<tenant>/approve/<token> – the authentication device page of the email channel (CIBA §8)
 // Pure read: an email scanner following the link changes nothing. The decision is a POST to ./decision.
-import { Check, Clock, Info, Link2Off, type LucideIcon, MailCheck, ShieldAlert, TimerOff } from 'lucide-react';
+import { Bot, Check, Clock, Info, Link2Off, type LucideIcon, MailCheck, ShieldAlert, TimerOff } from 'lucide-react';
 import type { Metadata } from 'next';
-import { findApprovalByToken, recordLinkOpened, type ApprovalLookup } from '@/lib/ciba/approval-page-data';
+import {
+  describeAgent,
+  findApprovalByToken,
+  recordLinkOpened,
+  type ApprovalAgent,
+  type ApprovalLookup,
+} from '@/lib/ciba/approval-page-data';
 import { APPROVAL_CSRF_PURPOSE } from '@/lib/ciba/decide-approval';
 import { csrfTokenFor } from '@/lib/security/csrf';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
@@ -97,6 +103,29 @@ function InvalidLink({ state }: { state: InvalidState }) {
   );
 }
 
+/** The agent acting for the user (actor_token), named apart from the application it works through. */
+function AgentNotice({ agent, clientName }: { agent: ApprovalAgent; clientName: string }) {
+  return (
+    <div
+      role="note"
+      aria-label="Agent"
+      className="mt-5 flex gap-3 rounded-xl bg-indigo-50 px-4 py-3 text-sm text-slate-800 ring-1 ring-indigo-200 ring-inset dark:bg-indigo-400/10 dark:text-slate-200 dark:ring-indigo-400/30"
+    >
+      <Bot className="mt-0.5 size-5 shrink-0 text-indigo-600 dark:text-indigo-400" />
+      <div className="min-w-0">
+        <p className="font-medium text-slate-900 dark:text-white">Requested by an agent</p>
+        <p className="mt-0.5 wrap-break-word" data-testid="approval-agent">
+          {describeAgent(agent)}
+        </p>
+        <p className="mt-1 text-slate-600 dark:text-slate-400">
+          It asks through <span className="wrap-break-word">{clientName}</span>. Approve only if you expect this agent to act for
+          you.
+        </p>
+      </div>
+    </div>
+  );
+}
+
 export default async function ApprovePage({ params }: PageProps) {
   const { tenant: tenantSlug, token } = await params;
   const { store } = getProtocolData();
@@ -105,7 +134,7 @@ export default async function ApprovePage({ params }: PageProps) {
   if (approval.state !== 'valid') return <InvalidLink state={approval.state} />;
   await recordLinkOpened(store, approval, now);
 
-  const { client, tenant, user, request, link, scopes, secondsLeft, items } = approval;
+  const { client, tenant, user, request, link, scopes, secondsLeft, items, agent } = approval;
   const csrfToken = csrfTokenFor(APPROVAL_CSRF_PURPOSE, link.tokenHash);
   const action = `/t/${encodeURIComponent(tenant.slug)}/approve/${encodeURIComponent(token)}/decision`;
 
@@ -133,6 +162,7 @@ export default async function ApprovePage({ params }: PageProps) {
             A sign-in was started on another device for{' '}
             <strong className="font-semibold wrap-break-word text-slate-900 dark:text-white">{user.email}</strong>.
           </p>
+          {agent ? <AgentNotice agent={agent} clientName={client.name} /> : null}
 
           <div className="mt-6">
             {request.bindingMessage ? (

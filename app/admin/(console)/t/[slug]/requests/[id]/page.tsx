@@ -83,6 +83,17 @@ export default async function RequestPage({ params }: Params) {
                 {request.user.email}
               </Link>
             </Fact>
+            {request.agent ? (
+              <Fact label="Agent">
+                <span className="wrap-break-word">
+                  {request.agent.name ?? request.agent.sub}
+                  {request.agent.acting_for ? `, acting for ${request.agent.acting_for}` : ''}
+                </span>
+                <span className="block font-mono text-xs break-all text-slate-600 dark:text-slate-400">
+                  {request.agent.sub} · {request.agent.iss}
+                </span>
+              </Fact>
+            ) : null}
             <Fact label="Scope">
               <span className="font-mono text-xs">{request.scope}</span>
             </Fact>
