@@ -4,7 +4,15 @@
 export const ADMIN_HOME = '/admin';
 
 export type TenantSection =
-  'overview' | 'applications' | 'authorization-types' | 'users' | 'channels' | 'signing-keys' | 'trusted-issuers' | 'requests' | 'events';
+  | 'overview'
+  | 'applications'
+  | 'authorization-types'
+  | 'users'
+  | 'channels'
+  | 'signing-keys'
+  | 'trusted-issuers'
+  | 'requests'
+  | 'events';
 
 export const TENANT_SECTIONS: readonly { section: TenantSection; label: string }[] = [
   { section: 'overview', label: 'Overview' },
