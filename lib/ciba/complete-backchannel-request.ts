@@ -91,6 +91,18 @@ const auditActorOf = (actor: Actor): string | null => {
   return actor.kind === 'cli' ? 'cli' : null;
 };
 
+/** `{ agent }` for the event of a request an agent started (beside the user), nothing otherwise. */
+const agentDetailOf = (request: DecidedRequest): { agent?: AgentDetail } =>
+  request.actorIssuer === null || request.actorSub === null
+    ? {}
+    : {
+        agent: {
+          iss: request.actorIssuer,
+          sub: request.actorSub,
+          ...(request.actorName === null ? {} : { name: request.actorName }),
+        },
+      };
+
 /**
  * Completes a CIBA request (CIBA §8, §9: the OP records the end-user's
  * decision against the auth_req_id). THE single entry point for every way a
@@ -107,18 +119,6 @@ const auditActorOf = (actor: Actor): string | null => {
  * `decidedAt` is the end-user's authentication time: the token endpoint puts
  * it in the ID token as `auth_time` (OIDC Core §2).
  */
-/** `{ agent }` for the event of a request an agent started (beside the user), nothing otherwise. */
-const agentDetailOf = (request: DecidedRequest): { agent?: AgentDetail } =>
-  request.actorIssuer === null || request.actorSub === null
-    ? {}
-    : {
-        agent: {
-          iss: request.actorIssuer,
-          sub: request.actorSub,
-          ...(request.actorName === null ? {} : { name: request.actorName }),
-        },
-      };
-
 export const completeBackchannelRequest = async (
   store: ProtocolStore,
   options: CompleteBackchannelRequestOptions,
