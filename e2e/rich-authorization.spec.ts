@@ -7,10 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { decodeJwt } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { axeViolations } from './support/axe';
 import { pollUntilDone, relyingParty, startRequestWithLink, type RelyingParty } from './support/ciba';
-import { e2eContext } from './support/context';
+import { e2eContext, issuerOf } from './support/context';
 import { childEnv, ROOT } from './support/processes';
 
 const ctx = e2eContext();
@@ -53,6 +53,8 @@ const cli = async <T>(args: string[]): Promise<T> => {
 };
 
 let rp: RelyingParty;
+/** An agent acting for the user (actor_token, RFC 8693), from an issuer acme trusts: the page names it beside the items. */
+let agent: { issuer: string; token: () => Promise<string> };
 
 test.beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rar-e2e-'));
@@ -137,6 +139,29 @@ test.beforeAll(async () => {
     `${PAYMENT_TYPE},${ACCOUNTS_TYPE}`,
   ]);
   expect(client.authorization_details_types).toEqual([PAYMENT_TYPE, ACCOUNTS_TYPE]);
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const agentIssuer = `https://rar-agents-${Date.now()}.example`;
+  await cli([
+    'login-hint-issuer',
+    'add',
+    '--tenant',
+    'acme',
+    '--issuer',
+    agentIssuer,
+    '--jwks',
+    JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'rar-agent' }] }),
+  ]);
+  agent = {
+    issuer: agentIssuer,
+    token: () =>
+      new SignJWT({ name: 'Payments Assistant', act_for: "Alice's household budget" })
+        .setProtectedHeader({ alg: 'ES256', kid: 'rar-agent' })
+        .setIssuer(agentIssuer)
+        .setSubject('payments-assistant-1')
+        .setAudience(issuerOf('acme'))
+        .setExpirationTime('5m')
+        .sign(privateKey),
+  };
   rp = await relyingParty({
     ...client,
     tenant: 'acme',
@@ -150,10 +175,12 @@ test('discovery lists the tenant’s authorization-details types', async () => {
   expect(rp.as.authorization_details_types_supported).toEqual(expect.arrayContaining([PAYMENT_TYPE, ACCOUNTS_TYPE]));
 });
 
-test('the user unticks one item, approves, and the client gets a token with exactly the rest', async ({ page }) => {
+test('an agent asks for two items; the user unticks one, approves, and the client gets a token with exactly the rest', async ({
+  page,
+}) => {
   const started = await startRequestWithLink(rp, {
     loginHint: alice.email,
-    extra: { authorization_details: JSON.stringify([PAYMENT, ACCOUNTS]) },
+    extra: { authorization_details: JSON.stringify([PAYMENT, ACCOUNTS]), actor_token: await agent.token() },
   });
   expect(started.email.text).toContain('It asks you to authorize: 2 items: Payment of EUR 250.00 to …8603; Account information');
 
@@ -167,6 +194,9 @@ test('the user unticks one item, approves, and the client gets a token with exac
   await expect(page.getByText('…8603', { exact: true })).toBeVisible();
   await expect(page.getByText('read_transactions', { exact: true })).toBeVisible();
   await expect(page.getByText('DE02100100109307118603')).toHaveCount(0);
+  await expect(page.getByRole('note', { name: 'Agent' }).getByTestId('approval-agent')).toHaveText(
+    "Payments Assistant, acting for Alice's household budget",
+  );
   await page.screenshot({ path: 'reports/screenshots/approval-rich-authorization.png', fullPage: true });
   expect(await axeViolations(page)).toEqual([]);
 
@@ -179,6 +209,7 @@ test('the user unticks one item, approves, and the client gets a token with exac
   const body = result.tokens as { access_token: string; authorization_details?: unknown[] };
   expect(body.authorization_details).toEqual([ACCOUNTS]);
   expect(decodeJwt(body.access_token).authorization_details).toEqual([ACCOUNTS]);
+  expect(decodeJwt(body.access_token).act).toEqual({ sub: 'payments-assistant-1', iss: agent.issuer });
 });
 
 test('deny in the browser: nothing is granted, the client gets access_denied', async ({ page }) => {
