@@ -5,7 +5,8 @@ import { Lock } from 'lucide-react';
 import type { ApprovalItem } from '@/lib/ciba/approval-items';
 import type { DisplayRow } from '@/lib/oauth/authorization-details/display-template';
 
-function Rows({ rows }: { rows: DisplayRow[] }) {
+/** An item's fields as its template shows them (the console's request page shows them too). */
+export function AuthorizationItemRows({ rows }: { rows: DisplayRow[] }) {
   return (
     <dl className="mt-3 grid grid-cols-[minmax(6rem,auto)_1fr] gap-x-4 gap-y-2 text-sm">
       {rows.map((row, index) => (
@@ -75,7 +76,7 @@ function ItemCard({ item }: { item: ApprovalItem }) {
             )}
           </div>
           {summary !== title && <p className="mt-0.5 text-sm text-slate-700 dark:text-slate-300">{summary}</p>}
-          {rows.length > 0 && <Rows rows={rows} />}
+          {rows.length > 0 && <AuthorizationItemRows rows={rows} />}
         </div>
       </div>
     </li>

@@ -7,6 +7,7 @@ import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import { ZResourceIdSchema } from '@/lib/admin/user-fields';
 import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
+import type { AuthorizationDetail } from '@/lib/oauth/authorization-details/parse-authorization-details';
 
 /** Which request: its id. */
 export const ZGetRequestSchema = z.strictObject({ id: ZResourceIdSchema }).meta({ title: 'GetRequest' });
@@ -14,7 +15,16 @@ export type TGetRequest = z.input<typeof ZGetRequestSchema>;
 
 export type GetRequestOptions = { tenantSlug: string } & TGetRequest;
 
-export type RequestDetailView = RequestView & { events: EventView[] };
+export type RequestDetailView = RequestView & {
+  /** RFC 9396: the authorization_details the client asked for, null when it asked for none. */
+  authorization_details: AuthorizationDetail[] | null;
+  /** Those the user granted (all, or a subset), set by the approval; null before it and without details. */
+  granted_authorization_details: AuthorizationDetail[] | null;
+  events: EventView[];
+};
+
+const parseDetails = (stored: string | null): AuthorizationDetail[] | null =>
+  stored === null ? null : (JSON.parse(stored) as AuthorizationDetail[]);
 
 /**
  * One CIBA request of a tenant with its timeline: every event about it,
@@ -27,7 +37,10 @@ export const getRequest = async (db: Db, principal: Principal, options: GetReque
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
   const { id } = parseInputOrThrow(ZGetRequestSchema, input);
   const now = new Date();
-  const request = await db.backchannelRequest.findFirst({ where: { id, tenantId: tenant.id }, select: REQUEST_VIEW_COLUMNS });
+  const request = await db.backchannelRequest.findFirst({
+    where: { id, tenantId: tenant.id },
+    select: { ...REQUEST_VIEW_COLUMNS, authorizationDetails: true, grantedAuthorizationDetails: true },
+  });
   if (!request) throw requestNotFound(tenant.slug, id);
   const events = await db.event.findMany({
     where: { requestId: id, tenantId: tenant.id },
@@ -35,5 +48,10 @@ export const getRequest = async (db: Db, principal: Principal, options: GetReque
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
 
-  return { ...toRequestView(request, now), events: await toEventViews(db, events) };
+  return {
+    ...toRequestView(request, now),
+    authorization_details: parseDetails(request.authorizationDetails),
+    granted_authorization_details: parseDetails(request.grantedAuthorizationDetails),
+    events: await toEventViews(db, events),
+  };
 };

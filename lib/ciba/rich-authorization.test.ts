@@ -7,6 +7,8 @@ import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
 import { deleteAuthorizationType } from '@/lib/admin/delete-authorization-type';
+import { describeRequestItems } from '@/lib/admin/describe-request-items';
+import { getRequest } from '@/lib/admin/get-request';
 import { getAuthorizationType } from '@/lib/admin/get-authorization-type';
 import { listAuthorizationTypes } from '@/lib/admin/list-authorization-types';
 import { updateAuthorizationType } from '@/lib/admin/update-authorization-type';
@@ -315,6 +317,28 @@ describe('approval (partial) and the tokens', () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.json.authorization_details).toEqual([accounts]);
     expect(decodeJwt(refreshed.json.access_token as string).authorization_details).toEqual([accounts]);
+  });
+
+  it('the console and API show what was asked and what was granted, item by item, as the user saw it', async () => {
+    // Two equal items, one left unticked: exactly one of them counts as granted.
+    const { request, approvalToken } = await seedWithDetails([payment(), accounts, payment()]);
+    const before = await getRequest(db, CLI_PRINCIPAL, { tenantSlug: 'acme', id: request.id });
+    expect(before.authorization_details).toEqual([payment(), accounts, payment()]);
+    expect(before.granted_authorization_details).toBeNull();
+    expect((await describeRequestItems(db, acme.id, before)).map((item) => item.granted)).toEqual([null, null, null]);
+
+    expect(await decide(approvalToken, 'approve', ['0', '1'])).toEqual({ outcome: 'approved' });
+    const after = await getRequest(db, CLI_PRINCIPAL, { tenantSlug: 'acme', id: request.id });
+    expect(after.granted_authorization_details).toEqual([payment(), accounts]);
+    const items = await describeRequestItems(db, acme.id, after);
+    expect(items.map(({ type, granted }) => ({ type, granted }))).toEqual([
+      { type: 'payment_initiation', granted: true },
+      { type: 'account_information', granted: true },
+      { type: 'payment_initiation', granted: false },
+    ]);
+    // Through the payment type's template: the amount formatted, the account masked.
+    expect(items[0].display.rows).toContainEqual({ label: 'Amount', value: 'EUR 250.00' });
+    expect(JSON.stringify(items[0].display)).not.toContain(SECRET_IBAN);
   });
 
   it('items of a type without partial approval are always granted with the approval', async () => {

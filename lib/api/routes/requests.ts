@@ -41,7 +41,15 @@ export const ZRequestSchema = z
   })
   .meta({ title: 'Request' }) satisfies z.ZodType<RequestView>;
 
+const ZAuthorizationDetailsSchema = z.array(z.looseObject({ type: z.string() })).nullable();
+
 export const ZRequestDetailSchema = ZRequestSchema.extend({
+  authorization_details: ZAuthorizationDetailsSchema.meta({
+    description: 'The `authorization_details` the client asked for (RFC 9396), null when it asked for none.',
+  }),
+  granted_authorization_details: ZAuthorizationDetailsSchema.meta({
+    description: 'Those the user granted (every item, or the subset left ticked), null before approval and without details.',
+  }),
   events: z.array(ZEventSchema).meta({ description: 'What happened to the request, oldest first.' }),
 }).meta({ title: 'RequestDetail' }) satisfies z.ZodType<RequestDetailView>;
 

@@ -1,15 +1,18 @@
 import { Ban } from 'lucide-react';
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { AuthorizationItemRows } from '@/components/approval/authorization-items';
 import { ConfirmActionButton } from '@/components/console/confirm-action-button';
 import { EventTimeline } from '@/components/console/event-timeline';
 import { formatDateTime } from '@/components/console/format';
 import { LiveRefresh } from '@/components/console/live-refresh';
 import { orNotFound } from '@/components/console/or-not-found';
 import { PageTrail } from '@/components/console/page-trail';
+import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { describeRequestItems, type RequestItemView } from '@/lib/admin/describe-request-items';
 import { getRequest } from '@/lib/admin/get-request';
 import { getTenant } from '@/lib/admin/get-tenant';
 import { requireAdminPrincipal } from '@/lib/auth/require-admin';
@@ -34,6 +37,51 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** The requested authorization_details (RFC 9396), each as the user saw it, and whether it was granted. */
+function AuthorizationItems({ items }: { items: RequestItemView[] }) {
+  const granted = items.filter((item) => item.granted === true).length;
+  const decided = items.some((item) => item.granted !== null);
+
+  return (
+    <Card
+      title="Authorization details"
+      description={
+        decided
+          ? `${granted} of ${items.length} ${items.length === 1 ? 'item' : 'items'} granted.`
+          : `${items.length} ${items.length === 1 ? 'item' : 'items'} requested; nothing granted.`
+      }
+    >
+      <ul className="grid gap-3 md:grid-cols-2">
+        {items.map((item) => (
+          <li
+            key={item.index}
+            className="rounded-lg p-4 ring-1 ring-slate-200 dark:ring-white/10"
+            aria-label={`${item.display.title}${item.granted === null ? '' : item.granted ? ', granted' : ', not granted'}`}
+          >
+            <div className="flex flex-wrap items-start justify-between gap-2">
+              <div className="min-w-0">
+                <p className="text-sm font-semibold text-slate-900 dark:text-white">{item.display.title}</p>
+                <p className="font-mono text-xs break-all text-slate-600 dark:text-slate-400">{item.type}</p>
+              </div>
+              {item.granted === null ? null : item.granted ? (
+                <Badge tone="green" dot>
+                  Granted
+                </Badge>
+              ) : (
+                <Badge>Not granted</Badge>
+              )}
+            </div>
+            {item.display.summary ? (
+              <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">{item.display.summary}</p>
+            ) : null}
+            <AuthorizationItemRows rows={item.display.rows} />
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
 const LINK = 'font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300';
 
 export default async function RequestPage({ params }: Params) {
@@ -42,6 +90,7 @@ export default async function RequestPage({ params }: Params) {
   const db = getDb();
   const tenant = await orNotFound(getTenant(db, principal, { slug }));
   const request = await orNotFound(getRequest(db, principal, { tenantSlug: slug, id: decodeURIComponent(id) }));
+  const items = await describeRequestItems(db, tenant.id, request);
   const base = `/admin/t/${encodeURIComponent(tenant.slug)}`;
   const isCancellable = request.status === 'pending' || request.status === 'approved';
 
@@ -112,6 +161,7 @@ export default async function RequestPage({ params }: Params) {
           )}
         </Card>
       </div>
+      {items.length > 0 ? <AuthorizationItems items={items} /> : null}
     </>
   );
 }
