@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { expectAccessible, screenshot, signedInState } from './console/console';
 import { axeViolations } from './support/axe';
 import { pollUntilDone, relyingParty, startRequestWithLink, type RelyingParty } from './support/ciba';
 import { e2eContext, issuerOf } from './support/context';
@@ -172,11 +173,17 @@ test.beforeAll(async () => {
 });
 
 test('discovery lists the tenant’s authorization-details types', async () => {
-  expect(rp.as.authorization_details_types_supported).toEqual(expect.arrayContaining([PAYMENT_TYPE, ACCOUNTS_TYPE]));
+  // Fetched now: `rp.as` is the worker's cached discovery (e2e/support/ciba.ts), possibly read by an earlier spec.
+  const document = (await (await fetch(`${issuerOf('acme')}/.well-known/openid-configuration`)).json()) as Record<
+    string,
+    unknown
+  >;
+  expect(document.authorization_details_types_supported).toEqual(expect.arrayContaining([PAYMENT_TYPE, ACCOUNTS_TYPE]));
 });
 
 test('an agent asks for two items; the user unticks one, approves, and the client gets a token with exactly the rest', async ({
   page,
+  browser,
 }) => {
   const started = await startRequestWithLink(rp, {
     loginHint: alice.email,
@@ -210,6 +217,29 @@ test('an agent asks for two items; the user unticks one, approves, and the clien
   expect(body.authorization_details).toEqual([ACCOUNTS]);
   expect(decodeJwt(body.access_token).authorization_details).toEqual([ACCOUNTS]);
   expect(decodeJwt(body.access_token).act).toEqual({ sub: 'payments-assistant-1', iss: agent.issuer });
+
+  // The console's request page shows what was asked, what was granted, and the agent.
+  const admin = await browser.newContext({ storageState: await signedInState(browser, ctx.consoleOwnerEmail) });
+  try {
+    const console_ = await admin.newPage();
+    await console_.goto('/admin/t/acme/requests?view=history&status=redeemed');
+    await console_
+      .getByRole('row', { name: /Acme Banking/ })
+      .first()
+      .getByRole('link')
+      .first()
+      .click();
+    await expect(console_.getByRole('heading', { name: 'Request from Acme Banking' })).toBeVisible();
+    const details = console_.getByRole('region', { name: 'Authorization details' });
+    await expect(details).toContainText('1 of 2 items granted.');
+    await expect(details.getByRole('listitem', { name: 'Payment, not granted' })).toContainText('EUR 250.00');
+    await expect(details.getByRole('listitem', { name: 'Account information, granted' })).toContainText('read_balances');
+    await expect(console_.getByText("Payments Assistant, acting for Alice's household budget")).toBeVisible();
+    await expectAccessible(console_);
+    await screenshot(console_, 'request-authorization-details');
+  } finally {
+    await admin.close();
+  }
 });
 
 test('deny in the browser: nothing is granted, the client gets access_denied', async ({ page }) => {
