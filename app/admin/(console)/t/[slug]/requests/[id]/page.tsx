@@ -45,6 +45,7 @@ function AuthorizationItems({ items }: { items: RequestItemView[] }) {
   return (
     <Card
       title="Authorization details"
+      className="mt-6"
       description={
         decided
           ? `${granted} of ${items.length} ${items.length === 1 ? 'item' : 'items'} granted.`
