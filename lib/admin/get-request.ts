@@ -8,6 +8,7 @@ import { ZResourceIdSchema } from '@/lib/admin/user-fields';
 import type { Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
 import type { AuthorizationDetail } from '@/lib/oauth/authorization-details/parse-authorization-details';
+import { parseGrantedAuthorizationDetails } from '@/lib/oauth/tokens';
 
 /** Which request: its id. */
 export const ZGetRequestSchema = z.strictObject({ id: ZResourceIdSchema }).meta({ title: 'GetRequest' });
@@ -23,8 +24,9 @@ export type RequestDetailView = RequestView & {
   events: EventView[];
 };
 
+/** A stored authorization_details column (a JSON array validated at bc-authorize), null when it holds none. */
 const parseDetails = (stored: string | null): AuthorizationDetail[] | null =>
-  stored === null ? null : (JSON.parse(stored) as AuthorizationDetail[]);
+  parseGrantedAuthorizationDetails(stored) as AuthorizationDetail[] | null;
 
 /**
  * One CIBA request of a tenant with its timeline: every event about it,
