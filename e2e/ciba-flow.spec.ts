@@ -3,9 +3,7 @@
 // One server per run (e2e/support/global-setup.ts): acme (Acme Support Desk:
 // client_secret_basic; Acme Kiosk: client_secret_post, binding message
 // required; user alice) and globex (Globex Portal; user carol).
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { axeViolations } from './support/axe';
 import { createRemoteJWKSet, decodeJwt, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
@@ -30,8 +28,8 @@ import {
   type RawResponse,
   type RelyingParty,
 } from './support/ciba';
+import { cli } from './support/cli';
 import { e2eContext, issuerOf } from './support/context';
-import { childEnv, ROOT } from './support/processes';
 
 const ctx = e2eContext();
 const alice = ctx.users.alice;
@@ -379,28 +377,6 @@ test('hostile input at bc-authorize and token: 4xx JSON errors, never a 500', as
     expect.soft(response.headers.get('content-type'), hostile.name).toMatch(/^application\/json/);
   }
 });
-
-// Run asynchronously: a blocked event loop would keep this process's pooled
-// keep-alive sockets from noticing the server closing them, and the next
-// fetch would reuse a dead one.
-const cli = async <T>(args: string[]): Promise<T> => {
-  const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/backchannel.mjs'), ...args, '--json'],
-      { cwd: ROOT, env: childEnv(ctx.cliEnv), encoding: 'utf8', timeout: 25_000 },
-      (error, stdout, stderr) =>
-        resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-  expect({ args: args.slice(0, 2), status: run.status, stderr: run.stderr.split('\n')[0] }).toEqual({
-    args: args.slice(0, 2),
-    status: 0,
-    stderr: '',
-  });
-
-  return JSON.parse(run.stdout) as T;
-};
 
 test('what the CLI creates beside the running server is usable at once', async () => {
   const email = `dave.${Date.now()}@example.com`;

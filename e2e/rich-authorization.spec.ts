@@ -2,7 +2,6 @@
 // running server, a client registered for them, bc-authorize with authorization_details, the
 // approval page in Chromium (one card per item, untick one, approve), and the token with exactly
 // the items granted.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +10,8 @@ import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { expectAccessible, screenshot, signedInState } from './console/console';
 import { axeViolations } from './support/axe';
 import { pollUntilDone, relyingParty, startRequestWithLink, type RelyingParty } from './support/ciba';
+import { cli } from './support/cli';
 import { e2eContext, issuerOf } from './support/context';
-import { childEnv, ROOT } from './support/processes';
 
 const ctx = e2eContext();
 const alice = ctx.users.alice;
@@ -31,26 +30,6 @@ const ACCOUNTS = {
   type: ACCOUNTS_TYPE,
   actions: ['read_balances', 'read_transactions'],
   accounts: ['DE40100100103307118608'],
-};
-
-/** The CLI beside the running server (asynchronously: see ciba-flow.spec.ts). */
-const cli = async <T>(args: string[]): Promise<T> => {
-  const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/backchannel.mjs'), ...args, '--json'],
-      { cwd: ROOT, env: childEnv(ctx.cliEnv), encoding: 'utf8', timeout: 25_000 },
-      (error, stdout, stderr) =>
-        resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-  expect({ args: args.slice(0, 2), status: run.status, stderr: run.stderr.split('\n')[0] }).toEqual({
-    args: args.slice(0, 2),
-    status: 0,
-    stderr: '',
-  });
-
-  return JSON.parse(run.stdout) as T;
 };
 
 let rp: RelyingParty;
