@@ -120,6 +120,14 @@ describe('backchannel CLI', () => {
       id_token_lifetime: 3600,
       refresh_token_lifetime: 2592000,
       authorization_details_types: [],
+      jwks: null,
+      jwks_uri: null,
+      tls_client_auth_subject_dn: null,
+      token_endpoint_auth_signing_alg: null,
+      backchannel_authentication_request_signing_alg: null,
+      backchannel_user_code_parameter: false,
+      fapi_ciba: false,
+      id_token_hint_grace_period: 0,
     });
 
     // prettier-ignore
@@ -192,14 +200,14 @@ describe('backchannel CLI', () => {
     // prettier-ignore
     const result = await runCli([
       'client', 'update', '--tenant', 'acme', '--client-id', client_id, '--poll-interval', '0',
-      '--auth-method', 'private_key_jwt', '--notification-endpoint', 'http://example.com/cb', '--id-token-alg', 'HS256',
+      '--auth-method', 'client_secret_jwt', '--notification-endpoint', 'http://example.com/cb', '--id-token-alg', 'HS256',
       '--long-poll', '26', '--json',
     ]);
 
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toEqual([
-      'backchannel: --auth-method: private_key_jwt is not supported yet (supported: client_secret_basic, client_secret_post)',
+      'backchannel: --auth-method: must be one of client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth, self_signed_tls_client_auth (got "client_secret_jwt")',
       'backchannel: --notification-endpoint: must be an https:// URL (plain http is only for http://127.0.0.1, http://[::1] or http://localhost with ALLOW_HTTP_LOOPBACK_CALLBACKS=true)',
       'backchannel: --poll-interval: must be a whole number of seconds from 1 to 300 (got 0)',
       'backchannel: --long-poll: must be a whole number of seconds from 0 to 25 (got 26)',
@@ -522,9 +530,16 @@ describe('backchannel CLI', () => {
     [['client', 'rotate-secret', '--tenant', 'acme', '--client-id', 'x', '--name', 'X'], /Unknown option '--name'/],
     [['tenant', 'update', '--slug', 'acme', '--rate-limit-per-user', 'five'], /--rate-limit-per-user needs a whole number/],
     [['tenant', 'update', '--slug', 'acme', '--email-channel', 'yes'], /--email-channel is "on" or "off"/],
-    [['client', 'create', '--tenant', 'acme', '--name', 'F', '--fapi'], /--fapi is not supported yet: the FAPI-CIBA profile/],
-    [['client', 'create', '--tenant', 'acme', '--name', 'J', '--jwks', '{"keys":[]}'], /--jwks is not supported yet/],
-    [['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--user-code', 'on'], /--user-code is not supported yet/],
+    [['client', 'create', '--tenant', 'acme', '--name', 'J', '--jwks', '{"keys":'], /--jwks needs a JWKS document as JSON/],
+    [['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--user-code', 'yes'], /--user-code is "on" or "off"/],
+    [
+      ['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--signed-requests', 'always'],
+      /--signed-requests is "required" or "optional"/,
+    ],
+    [
+      ['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--signed-requests', 'optional', '--request-alg', 'ES256'],
+      /--request-alg needs --signed-requests required/,
+    ],
   ])('exits 2 for the usage error on stderr only: %j', async (args, message) => {
     await expectFailure(args, 2, message);
   });

@@ -31,6 +31,7 @@ import {
   BINDING_MESSAGE_POLICIES,
   CLIENT_METADATA_DEFAULTS,
   CLIENT_SETTING_BOUNDS,
+  CLIENT_SIGNING_ALGS,
   SUPPORTED_DELIVERY_MODES,
   SUPPORTED_GRANT_TYPES,
   type ClientMetadata,
@@ -97,9 +98,22 @@ const parseSecondsOption =
     return Number(raw.trim());
   };
 
+/** `--jwks '{"keys":[…]}'` → the JWKS object; "none" → null. Whether it is a valid public key set is the schema's to check. */
+const parseJwksOption = (raw: string): unknown => {
+  if (raw.trim() === 'none') return null;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new UsageError('--jwks needs a JWKS document as JSON, e.g. \'{"keys":[{"kty":"EC",…}]}\', or "none".');
+  }
+};
+
+/** "none" → null (the setting is removed); anything else as given, trimmed. */
+const noneOrText = (raw: string): string | null => (raw.trim() === 'none' ? null : raw.trim());
+
 type ClientSettingOption = OptionSpec & { field: keyof ClientMetadata; parse?: (raw: string) => unknown };
 
-const { pollInterval, refreshTokenLifetime, longPollTimeout } = CLIENT_SETTING_BOUNDS;
+const { pollInterval, refreshTokenLifetime, longPollTimeout, idTokenHintGracePeriod } = CLIENT_SETTING_BOUNDS;
 
 /** The client settings the CLI sets, flag → client metadata name (contract.md). */
 const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
@@ -168,65 +182,101 @@ const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
     description: `Long polling: hold a pending poll up to this many seconds for the decision, ${longPollTimeout.min}–${longPollTimeout.max}; 0 = off (backchannel_long_poll_timeout; default ${CLIENT_METADATA_DEFAULTS.backchannel_long_poll_timeout}; poll mode only).`,
     parse: parseSecondsOption('long-poll'),
   },
+  jwks: {
+    field: 'jwks',
+    value: '<json>',
+    description:
+      'The client\'s public keys as a JWKS document (jwks): for private_key_jwt, self_signed_tls_client_auth and signed requests. "none" removes them.',
+    parse: parseJwksOption,
+  },
+  'jwks-uri': {
+    field: 'jwks_uri',
+    value: '<url>',
+    description:
+      'Where the client publishes its public keys (jwks_uri), instead of --jwks: https:// only, not resolving to a private address (loopback with ALLOW_HTTP_LOOPBACK_CALLBACKS=true). "none" removes it.',
+    parse: noneOrText,
+  },
+  'tls-subject-dn': {
+    field: 'tls_client_auth_subject_dn',
+    value: '<dn>',
+    description:
+      'tls_client_auth: the subject DN its certificate must have, e.g. "CN=desk.example.com,O=Example" (tls_client_auth_subject_dn). "none" removes it.',
+    parse: noneOrText,
+  },
+  'auth-signing-alg': {
+    field: 'token_endpoint_auth_signing_alg',
+    value: '<alg>',
+    description: `private_key_jwt: the one alg its client assertions may use, ${CLIENT_SIGNING_ALGS.join(', ')} (token_endpoint_auth_signing_alg; default any). "none" for any.`,
+    parse: noneOrText,
+  },
+  'user-code': {
+    field: 'backchannel_user_code_parameter',
+    value: 'on|off',
+    description: "Whether bc-authorize must carry the user's user_code (backchannel_user_code_parameter; default off).",
+    parse: (raw) => {
+      if (raw === 'on') return true;
+      if (raw === 'off') return false;
+      throw new UsageError(`--user-code is "on" or "off", not ${JSON.stringify(raw)}.`);
+    },
+  },
+  'id-token-hint-grace': {
+    field: 'id_token_hint_grace_period',
+    value: '<seconds>',
+    description: `Seconds past its exp an id_token_hint is still accepted, ${idTokenHintGracePeriod.min}–${idTokenHintGracePeriod.max} (id_token_hint_grace_period; default 0).`,
+    parse: parseSecondsOption('id-token-hint-grace'),
+  },
+  fapi: {
+    field: 'fapi_ciba',
+    value: '',
+    flag: true,
+    description:
+      "The FAPI-CIBA profile (fapi_ciba): private_key_jwt or mutual TLS, signed requests (PS256 or ES256), a required binding message, no push mode. Settings left out take the profile's choices; one that contradicts it is refused.",
+    parse: () => true,
+  },
 };
 
 /**
- * Client flags of the contract whose protocol feature is not built yet: known
- * (never "Unknown option"), and refused with the reason rather than ignored.
+ * Client settings whose flags need more than a one-to-one mapping:
+ * `--signed-requests required|optional` with `--request-alg` set one field
+ * (backchannel_authentication_request_signing_alg).
  */
-const PLANNED_CLIENT_OPTIONS: Record<string, OptionSpec & { reason: string }> = {
-  jwks: {
-    value: '<json>',
-    description: 'jwks (not supported yet).',
-    reason: 'private_key_jwt and signed requests are not built',
-  },
-  'jwks-uri': {
-    value: '<url>',
-    description: 'jwks_uri (not supported yet).',
-    reason: 'private_key_jwt and signed requests are not built',
-  },
-  'tls-subject-dn': {
-    value: '<dn>',
-    description: 'tls_client_auth_subject_dn (not supported yet).',
-    reason: 'mutual TLS client authentication is not built',
-  },
+const SIGNED_REQUEST_OPTIONS: Record<string, OptionSpec> = {
   'signed-requests': {
     value: 'required|optional',
-    description: 'Signed authentication requests (not supported yet).',
-    reason: 'signed authentication requests (CIBA §7.1.1) are not built',
+    description: `Whether every bc-authorize request must be a signed request object (CIBA §7.1.1); required sets backchannel_authentication_request_signing_alg to --request-alg (default PS256). Signed requests are verified with --jwks/--jwks-uri; with optional, signed requests are still accepted.`,
   },
   'request-alg': {
     value: '<alg>',
-    description: 'backchannel_authentication_request_signing_alg (not supported yet).',
-    reason: 'signed authentication requests (CIBA §7.1.1) are not built',
+    description: `${CLIENT_SIGNING_ALGS.join(', ')}: the alg signed requests must use (backchannel_authentication_request_signing_alg; implies --signed-requests required).`,
   },
-  'user-code': {
-    value: 'on|off',
-    description: 'backchannel_user_code_parameter (not supported yet).',
-    reason: 'user_code at bc-authorize is not built',
-  },
-  fapi: {
-    value: '',
-    flag: true,
-    description: 'The FAPI-CIBA profile (not supported yet).',
-    reason: 'the FAPI-CIBA profile is not built',
-  },
+};
+
+/** The alg `--signed-requests`/`--request-alg` ask for: a value, null (optional), or undefined (not given). */
+const signedRequestAlgFrom = (values: OptionValues): string | null | undefined => {
+  const policy = values['signed-requests'];
+  const alg = values['request-alg'];
+  if (policy === undefined) return alg;
+  if (policy === 'optional') {
+    if (alg !== undefined) throw new UsageError('--request-alg needs --signed-requests required (or no --signed-requests).');
+
+    return null;
+  }
+  if (policy === 'required') return alg ?? 'PS256';
+  throw new UsageError(`--signed-requests is "required" or "optional", not ${JSON.stringify(policy)}.`);
 };
 
 /** The client metadata the given setting options ask for (options not given are left out). */
 const clientMetadataFrom = (values: OptionValues): Partial<Record<keyof ClientMetadata, unknown>> => {
-  for (const [name, option] of Object.entries(PLANNED_CLIENT_OPTIONS)) {
-    if (values[name] !== undefined)
-      throw new UsageError(`--${name} is not supported yet: ${option.reason}. Nothing was changed.`);
-  }
+  const signedRequestAlg = signedRequestAlgFrom(values);
 
-  return Object.fromEntries(
-    Object.entries(CLIENT_SETTING_OPTIONS).flatMap(([name, option]) => {
-      const raw = values[name];
+  const entries: [keyof ClientMetadata, unknown][] = Object.entries(CLIENT_SETTING_OPTIONS).flatMap(([name, option]) => {
+    const raw = values[name];
 
-      return raw === undefined ? [] : [[option.field, option.parse ? option.parse(raw) : raw]];
-    }),
-  );
+    return raw === undefined ? [] : [[option.field, option.parse ? option.parse(raw) : raw] as [keyof ClientMetadata, unknown]];
+  });
+  if (signedRequestAlg !== undefined) entries.push(['backchannel_authentication_request_signing_alg', signedRequestAlg]);
+
+  return Object.fromEntries(entries);
 };
 
 const formatClient = (client: Partial<ClientView> & { client_secret?: string }): string =>
@@ -508,7 +558,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       options: {
         tenant: TENANT_OPTION,
         ...CLIENT_SETTING_OPTIONS,
-        ...PLANNED_CLIENT_OPTIONS,
+        ...SIGNED_REQUEST_OPTIONS,
         name: { ...CLIENT_SETTING_OPTIONS.name, required: true },
       },
       examples: [
@@ -522,7 +572,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
     },
     update: {
       summary: "Change a client's settings; every server applies them at its next request.",
-      options: { tenant: TENANT_OPTION, 'client-id': CLIENT_ID_OPTION, ...CLIENT_SETTING_OPTIONS, ...PLANNED_CLIENT_OPTIONS },
+      options: { tenant: TENANT_OPTION, 'client-id': CLIENT_ID_OPTION, ...CLIENT_SETTING_OPTIONS, ...SIGNED_REQUEST_OPTIONS },
       examples: [
         'backchannel client update --tenant acme --client-id <client_id> --binding-message required',
         'backchannel client update --tenant acme --client-id <client_id> --poll-interval 10 --id-token-alg ES256',

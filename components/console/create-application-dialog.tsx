@@ -12,7 +12,7 @@ import { Select, type SelectOption } from '@/components/ui/select';
 import { FormDialog } from './form-dialog';
 import type { ConsoleAction } from './use-console-action';
 
-export type CreatedApplication = { client_id: string; client_secret: string; client_name: string };
+export type CreatedApplication = { client_id: string; client_secret?: string; client_name: string };
 
 export type CreateApplicationDialogProps = {
   tenantSlug: string;
@@ -52,7 +52,7 @@ export function CreateApplicationDialog({
             <CodeBlock title="Client ID" code={created.client_id} />
             <SecretReveal
               label="Client secret"
-              value={created.client_secret}
+              value={created.client_secret ?? '' /* TODO(console helper): no secret for key methods */}
               footer={
                 <>
                   <Button variant="secondary" onClick={close}>

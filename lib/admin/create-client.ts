@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { CLIENT_VIEW_COLUMNS, toClientView, type ClientView } from '@/lib/admin/client-view';
 import { recordAdminEvent } from '@/lib/admin/audit';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
-import { requireAllowedNotificationEndpoint } from '@/lib/admin/require-allowed-notification-endpoint';
+import { requireAllowedClientUrls } from '@/lib/admin/require-allowed-client-urls';
 import { requireKnownAuthorizationTypes } from '@/lib/admin/require-known-authorization-types';
 import { requireTenantAccess } from '@/lib/admin/require-tenant-access';
 import { readTenantApplicationSettings, requireWithinTenantCeiling } from '@/lib/admin/tenant-application-settings';
 import type { Principal } from '@/lib/auth/principal';
-import { CLIENT_METADATA_DEFAULTS, ZClientMetadataCreateSchema, ZClientMetadataSchema } from '@/lib/clients/client-metadata';
+import {
+  CLIENT_METADATA_DEFAULTS,
+  FAPI_CLIENT_DEFAULTS,
+  usesClientSecret,
+  ZClientMetadataCreateSchema,
+  ZClientMetadataSchema,
+} from '@/lib/clients/client-metadata';
 import { toClientSettingColumns } from '@/lib/clients/client-settings-columns';
 import type { Db } from '@/lib/db/client';
 import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
@@ -22,8 +28,12 @@ export type CreateClientOptions = {
   metadata: unknown;
 };
 
-/** A new client: its view plus `client_secret`, shown this once (only its hash is stored). */
-export type CreatedClient = { client_id: string; client_secret: string } & ClientView;
+/**
+ * A new client: its view plus `client_secret`, shown this once (only its
+ * hash is stored) — only for a client_secret_* method; a client that
+ * authenticates with its keys or certificate has no secret.
+ */
+export type CreatedClient = { client_id: string; client_secret?: string } & ClientView;
 
 const withoutUndefined = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
@@ -43,23 +53,35 @@ const newClientId = (): string => {
 /**
  * Registers a client in a tenant. Settings it leaves out take the tenant's
  * application settings, then CLIENT_METADATA_DEFAULTS; its maximum requested
- * expiry may not exceed the tenant's. The client_id (128 bits) and client_secret
- * (256 bits) are random; the secret is returned once, in plaintext, and only
- * its SHA-256 is stored. The settings epoch is bumped in the same transaction.
+ * expiry may not exceed the tenant's. A FAPI-CIBA client's
+ * left-out settings take the profile's choices (FAPI_CLIENT_DEFAULTS) first.
+ * The client_id (128 bits) and, for a client_secret_* method, the
+ * client_secret (256 bits) are random; the secret is returned once, in
+ * plaintext, and only its SHA-256 is stored. The settings epoch is bumped in the same transaction.
  *
  * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant; `forbidden` for a tenant out of the principal's reach.
  */
 export const createClient = async (db: Db, principal: Principal, options: CreateClientOptions): Promise<CreatedClient> => {
   const input = withoutUndefined(parseInputOrThrow(ZClientMetadataCreateSchema, options.metadata));
   const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
-  await requireAllowedNotificationEndpoint(input.backchannel_client_notification_endpoint);
+  await requireAllowedClientUrls({
+    backchannel_client_notification_endpoint: input.backchannel_client_notification_endpoint,
+    jwks_uri: input.jwks_uri,
+  });
 
   const clientId = newClientId();
-  const clientSecret = randomToken(32);
+  let clientSecret: string | undefined;
   const row = await db.$transaction(async (tx) => {
     await bumpSettingsEpoch(tx);
     const tenantSettings = await readTenantApplicationSettings(tx, tenant.id);
-    const metadata = parseInputOrThrow(ZClientMetadataSchema, { ...CLIENT_METADATA_DEFAULTS, ...tenantSettings, ...input });
+    const profileDefaults = input.fapi_ciba === true ? FAPI_CLIENT_DEFAULTS : {};
+    const metadata = parseInputOrThrow(ZClientMetadataSchema, {
+      ...CLIENT_METADATA_DEFAULTS,
+      ...tenantSettings,
+      ...profileDefaults,
+      ...input,
+    });
+    clientSecret = usesClientSecret(metadata.token_endpoint_auth_method) ? randomToken(32) : undefined;
     requireWithinTenantCeiling(metadata, tenantSettings.max_requested_expiry);
     await requireKnownAuthorizationTypes(tx, tenant.id, metadata.authorization_details_types);
     await recordAdminEvent(tx, {
@@ -74,7 +96,7 @@ export const createClient = async (db: Db, principal: Principal, options: Create
         id: randomUUID(),
         tenantId: tenant.id,
         clientId,
-        secretHash: sha256Base64Url(clientSecret),
+        secretHash: clientSecret === undefined ? null : sha256Base64Url(clientSecret),
         ...toClientSettingColumns(metadata),
       },
       select: CLIENT_VIEW_COLUMNS,
@@ -83,5 +105,5 @@ export const createClient = async (db: Db, principal: Principal, options: Create
 
   const { client_id, ...view } = toClientView(row);
 
-  return { client_id, client_secret: clientSecret, ...view };
+  return clientSecret === undefined ? { client_id, ...view } : { client_id, client_secret: clientSecret, ...view };
 };

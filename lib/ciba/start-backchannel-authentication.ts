@@ -86,7 +86,7 @@ export const startBackchannelAuthentication = async (
 ): Promise<ProtocolResponse> => {
   const { tenant, request, inProcess } = options;
   const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, {
-    tenantId: tenant.id,
+    tenant,
     request,
     inProcess,
   });

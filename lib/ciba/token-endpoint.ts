@@ -37,7 +37,7 @@ export const exchangeToken = async (
 ): Promise<ProtocolResponse> => {
   const { tenant, request } = options;
   const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, {
-    tenantId: tenant.id,
+    tenant,
     request,
     inProcess: options.inProcess,
   });

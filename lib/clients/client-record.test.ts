@@ -31,6 +31,14 @@ const row = (overrides: Partial<ClientRow> = {}): ClientRow & { createdAt: Date 
   accessTokenLifetime: 3600,
   idTokenLifetime: 3600,
   refreshTokenLifetime: 2592000,
+  jwks: null,
+  jwksUri: null,
+  tlsClientAuthSubjectDn: null,
+  tokenEndpointAuthSigningAlg: null,
+  requestSigningAlg: null,
+  userCodeParameter: false,
+  fapiCiba: false,
+  idTokenHintGracePeriod: 0,
   createdAt: new Date(0),
   ...overrides,
 });
@@ -57,7 +65,15 @@ describe('toClientRecord', () => {
   it.each<[Partial<ClientRow>, RegExp]>([
     [{ bindingMessagePolicy: 'always' }, /binding_message_policy: must be one of required, optional \(got "always"\)/],
     [{ bindingMessageCharset: 'ascii' }, /binding_message_charset/],
-    [{ tokenEndpointAuthMethod: 'private_key_jwt' }, /token_endpoint_auth_method: private_key_jwt is not supported yet/],
+    [
+      { tokenEndpointAuthMethod: 'private_key_jwt' },
+      /jwks: is required \(or jwks_uri\) when token_endpoint_auth_method is private_key_jwt/,
+    ],
+    [{ jwks: '{"keys":' }, /jwks: must be a JWKS object/],
+    [
+      { fapiCiba: true },
+      /token_endpoint_auth_method: must be private_key_jwt, tls_client_auth, self_signed_tls_client_auth .* for a FAPI-CIBA client/,
+    ],
     [{ deliveryMode: 'fax' }, /backchannel_token_delivery_mode: must be one of poll, ping, push/],
     [
       { deliveryMode: 'push' },

@@ -1,4 +1,10 @@
-import type { BackchannelTokenDeliveryMode, BindingMessageCharset, BindingMessagePolicy } from '@/lib/clients/client-metadata';
+import {
+  MTLS_AUTH_METHODS,
+  type BackchannelTokenDeliveryMode,
+  type BindingMessageCharset,
+  type BindingMessagePolicy,
+  type ClientSigningAlg,
+} from '@/lib/clients/client-metadata';
 import { toClientSettingColumns, type ClientSettingColumns } from '@/lib/clients/client-settings-columns';
 import { parseClientSettings } from '@/lib/clients/parse-client-settings';
 import type { Client } from '@/lib/generated/sqlite/client';
@@ -16,8 +22,8 @@ export type ClientRecord = {
   clientId: string;
   tenantId: string;
   name: string;
-  /** SHA-256 of the client secret, base64url. */
-  secretHash: string;
+  /** SHA-256 of the client secret, base64url; null for a client without one (key-based methods). */
+  secretHash: string | null;
   tokenEndpointAuthMethod: ClientAuthMethod;
   /** Space-separated; read it with grantTypesOf. */
   grantTypes: string;
@@ -39,6 +45,22 @@ export type ClientRecord = {
   refreshTokenLifetime: number;
   /** RFC 9396: the authorization-details types it may request, space-separated; read with authorizationDetailsTypesOf. */
   authorizationDetailsTypes: string;
+  /** The client's public keys inline: a JWKS document (JSON text, validated); null when none or at jwksUri. */
+  jwks: string | null;
+  /** Where the client's public keys are fetched (lib/clients/client-keys.ts). */
+  jwksUri: string | null;
+  /** tls_client_auth: the subject DN its certificate must have (RFC 8705 §2.1.2). */
+  tlsClientAuthSubjectDn: string | null;
+  /** private_key_jwt: the one alg its assertions may use; null = any of CLIENT_SIGNING_ALGS. */
+  tokenEndpointAuthSigningAlg: ClientSigningAlg | null;
+  /** Set: every bc-authorize request must be a request object signed with this alg (CIBA §7.1.1); null: optional. */
+  requestSigningAlg: ClientSigningAlg | null;
+  /** backchannel_user_code_parameter: bc-authorize must carry the user's user_code (CIBA §7.1.2). */
+  userCodeParameter: boolean;
+  /** The FAPI-CIBA profile (FAPI-CIBA §5.2.2). */
+  fapiCiba: boolean;
+  /** Seconds past its exp an id_token_hint is still accepted. */
+  idTokenHintGracePeriod: number;
 };
 
 /** A Client row as the store reads it: identity, secret hash and settings columns (extra columns are ignored). */
@@ -64,3 +86,7 @@ export const authorizationDetailsTypesOf = (client: Pick<ClientRecord, 'authoriz
 
 /** The client's grant types (stored space-separated). */
 export const grantTypesOf = (client: Pick<ClientRecord, 'grantTypes'>): string[] => client.grantTypes.split(' ').filter(Boolean);
+
+/** Whether the client's access tokens are bound to its TLS client certificate (RFC 8705 §3): every mutual-TLS client's are. */
+export const hasCertificateBoundTokens = (client: Pick<ClientRecord, 'tokenEndpointAuthMethod'>): boolean =>
+  MTLS_AUTH_METHODS.includes(client.tokenEndpointAuthMethod);

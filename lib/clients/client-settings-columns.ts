@@ -22,6 +22,14 @@ export type ClientSettingColumns = Pick<
   | 'idTokenLifetime'
   | 'refreshTokenLifetime'
   | 'authorizationDetailsTypes'
+  | 'jwks'
+  | 'jwksUri'
+  | 'tlsClientAuthSubjectDn'
+  | 'tokenEndpointAuthSigningAlg'
+  | 'requestSigningAlg'
+  | 'userCodeParameter'
+  | 'fapiCiba'
+  | 'idTokenHintGracePeriod'
 >;
 
 /** Prisma `select` of exactly the settings columns (never the secret hash). */
@@ -44,6 +52,14 @@ export const CLIENT_SETTING_COLUMNS = {
   idTokenLifetime: true,
   refreshTokenLifetime: true,
   authorizationDetailsTypes: true,
+  jwks: true,
+  jwksUri: true,
+  tlsClientAuthSubjectDn: true,
+  tokenEndpointAuthSigningAlg: true,
+  requestSigningAlg: true,
+  userCodeParameter: true,
+  fapiCiba: true,
+  idTokenHintGracePeriod: true,
 } as const satisfies Record<keyof ClientSettingColumns, true>;
 
 /** Settings as columns: what a row stores for `metadata` (grant types space-separated). */
@@ -66,7 +82,25 @@ export const toClientSettingColumns = (metadata: ClientMetadata) => ({
   idTokenLifetime: metadata.id_token_lifetime,
   refreshTokenLifetime: metadata.refresh_token_lifetime,
   authorizationDetailsTypes: metadata.authorization_details_types.join(' '),
+  jwks: metadata.jwks === null ? null : JSON.stringify(metadata.jwks),
+  jwksUri: metadata.jwks_uri,
+  tlsClientAuthSubjectDn: metadata.tls_client_auth_subject_dn,
+  tokenEndpointAuthSigningAlg: metadata.token_endpoint_auth_signing_alg,
+  requestSigningAlg: metadata.backchannel_authentication_request_signing_alg,
+  userCodeParameter: metadata.backchannel_user_code_parameter,
+  fapiCiba: metadata.fapi_ciba,
+  idTokenHintGracePeriod: metadata.id_token_hint_grace_period,
 });
+
+/** A stored JSON column: its value, or the text itself when it is not JSON (the schema then refuses it). */
+const parseJsonColumn = (text: string | null): unknown => {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+};
 
 /**
  * Columns as metadata names, values as stored: a candidate for
@@ -91,4 +125,12 @@ export const toUncheckedClientMetadata = (columns: ClientSettingColumns): Record
   id_token_lifetime: columns.idTokenLifetime,
   refresh_token_lifetime: columns.refreshTokenLifetime,
   authorization_details_types: columns.authorizationDetailsTypes.split(' ').filter(Boolean),
+  jwks: parseJsonColumn(columns.jwks),
+  jwks_uri: columns.jwksUri,
+  tls_client_auth_subject_dn: columns.tlsClientAuthSubjectDn,
+  token_endpoint_auth_signing_alg: columns.tokenEndpointAuthSigningAlg,
+  backchannel_authentication_request_signing_alg: columns.requestSigningAlg,
+  backchannel_user_code_parameter: columns.userCodeParameter,
+  fapi_ciba: columns.fapiCiba,
+  id_token_hint_grace_period: columns.idTokenHintGracePeriod,
 });

@@ -1,6 +1,6 @@
 import { SUPPORTED_ACR_VALUES, SUPPORTED_SCOPES } from '@/lib/ciba/constants';
 import { SUPPORTED_DELIVERY_MODES, SUPPORTED_GRANT_TYPES } from '@/lib/clients/client-metadata';
-import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth';
+import { CLIENT_AUTHENTICATORS } from '@/lib/oauth/client-auth';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 import { endpointsFor } from '@/lib/tenants/issuer';
 
@@ -12,6 +12,7 @@ import { endpointsFor } from '@/lib/tenants/issuer';
  */
 export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsTypes: readonly string[] = []) => {
   const endpoints = endpointsFor(tenantSlug);
+  const CLIENT_AUTH_METHODS = Object.keys(CLIENT_AUTHENTICATORS);
 
   return {
     issuer: endpoints.issuer,

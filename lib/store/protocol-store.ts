@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@/lib/events/build-event';
 import { ringEventBell } from '@/lib/events/event-bell';
 import type { AgentDetail, EventRecord } from '@/lib/events/event-types';
@@ -17,6 +18,9 @@ export type GrantRow = q.GrantColumns;
 export type RefreshTokenRow = q.RefreshTokenColumns;
 export type NewRefreshToken = q.RefreshTokenInsert;
 export type ClaimedOutboxMessage = q.ClaimedColumns;
+
+/** What a used JWT id was: a client assertion (RFC 7523 §3) or a signed authentication request (CIBA §7.1.1). */
+export type JwtIdPurpose = 'client_assertion' | 'request_object';
 
 /** A request's identity and who it concerns: what events about it name. */
 export type RequestSubject = { id: string; tenantId: string; clientId: string; userId: string };
@@ -250,10 +254,18 @@ export type ProtocolStore = {
   /** Records one access token as revoked (RFC 7009) until it expires. */
   revokeAccessToken(options: { jti: string; tenantId: string; expiresAt: Date; now: Date }): Promise<void>;
   /**
-   * Deletes at most `limit` expired refresh tokens and `limit` revocation
-   * records of expired access tokens; resolves to how many rows it deleted.
+   * Deletes at most `limit` expired refresh tokens, `limit` revocation
+   * records of expired access tokens and `limit` used JWT ids of expired
+   * JWTs; resolves to how many rows it deleted.
    */
   pruneExpiredTokens(options: { now: Date; limit: number }): Promise<number>;
+  /**
+   * Records that a client used a JWT id until `expiresAt`: true the first
+   * time (or once an earlier use has expired), false for a replay — decided
+   * by one conditional insert, so of two concurrent uses on any instances
+   * exactly one is first.
+   */
+  claimJwtId(use: { clientId: string; purpose: JwtIdPurpose; jti: string; expiresAt: Date; now: Date }): Promise<boolean>;
   /** A redeemed auth_req_id presented again: revokes its tokens and records the replay. */
   refuseReplay(options: { request: RequestSubject; now: Date }): Promise<void>;
   /**
@@ -547,7 +559,10 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   },
   pruneExpiredTokens: async ({ now, limit }) =>
     (await engine.execute(q.deleteExpiredRefreshTokens, { now, limit })) +
-    (await engine.execute(q.deleteExpiredRevokedAccessTokens, { now, limit })),
+    (await engine.execute(q.deleteExpiredRevokedAccessTokens, { now, limit })) +
+    (await engine.execute(q.deleteExpiredJwtIdUses, { now, limit })),
+  claimJwtId: async ({ clientId, purpose, jti, expiresAt, now }) =>
+    (await engine.execute(q.insertJwtIdUse, { id: randomUUID(), clientId, purpose, jti, expiresAt, now })) === 1,
   applyDecision: async ({ requestId, decision, approvalLinkId, grantedAuthorizationDetails, now, effects }) => {
     try {
       return await ringingAfter(

@@ -512,6 +512,35 @@ export const insertRevokedAccessToken = defineQuery<Row<'RevokedAccessToken'>>('
     .onConflict((conflict) => conflict.column('jti').doNothing()),
 );
 
+/**
+ * Records a JWT id (`jti`) a client used (JwtIdUse): inserted, or written
+ * over a row of the same jti that has expired; a live row of the same jti
+ * makes it change nothing (0 rows), which is how a replay is told apart,
+ * atomically, on every instance at once.
+ */
+export const insertJwtIdUse = defineQuery<Row<'JwtIdUse'> & { now: Date }>('insert-jwt-id-use', (db, p) =>
+  db
+    .insertInto('JwtIdUse')
+    .values({ id: p('id'), clientId: p('clientId'), purpose: p('purpose'), jti: p('jti'), expiresAt: p('expiresAt') })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['clientId', 'purpose', 'jti'])
+        .doUpdateSet({ id: (eb) => eb.ref('excluded.id'), expiresAt: (eb) => eb.ref('excluded.expiresAt') })
+        .where('JwtIdUse.expiresAt', '<=', p('now')),
+    ),
+);
+
+/** Deletes at most `limit` JwtIdUse rows whose JWT has expired. */
+export const deleteExpiredJwtIdUses = defineQuery<{ now: Date; limit: number }>('delete-expired-jwt-id-uses', (db, p) =>
+  db
+    .deleteFrom('JwtIdUse')
+    .where(
+      'id',
+      'in',
+      db.selectFrom('JwtIdUse').select('id').where('expiresAt', '<=', p('now')).orderBy('expiresAt').limit(p('limit')),
+    ),
+);
+
 // ── Admission: bc-authorize's abuse limits (lib/ciba/admission.ts) ────────────
 
 /**

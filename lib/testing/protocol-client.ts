@@ -51,11 +51,16 @@ export const call = async (request: ProtocolRequest): Promise<EndpointResult> =>
   return { status: response.status, headers: response.headers, json: JSON.parse(response.body) as Record<string, unknown> };
 };
 
-/** A created client's credentials, as the provisioning functions return them. */
-export const credentialsOf = (created: { client_id: string; client_secret: string }): ClientCredentials => ({
-  clientId: created.client_id,
-  clientSecret: created.client_secret,
-});
+/**
+ * A created client's credentials, as the provisioning functions return them.
+ *
+ * @throws when the client has no secret (a key or certificate method).
+ */
+export const credentialsOf = (created: { client_id: string; client_secret?: string }): ClientCredentials => {
+  if (created.client_secret === undefined) throw new Error(`Client ${created.client_id} has no secret.`);
+
+  return { clientId: created.client_id, clientSecret: created.client_secret };
+};
 
 /**
  * Asserts an OAuth error answer exactly: the status, the `error` code, a

@@ -30,6 +30,14 @@ const record = (overrides: Partial<ClientRecord> = {}): ClientRecord => ({
   accessTokenLifetime: 3600,
   idTokenLifetime: 3600,
   refreshTokenLifetime: 2592000,
+  jwks: null,
+  jwksUri: null,
+  tlsClientAuthSubjectDn: null,
+  tokenEndpointAuthSigningAlg: null,
+  requestSigningAlg: null,
+  userCodeParameter: false,
+  fapiCiba: false,
+  idTokenHintGracePeriod: 0,
   ...overrides,
 });
 
@@ -52,6 +60,10 @@ const attempt = async (
     tenantId: 'tenant-1',
     authorization: request.authorization,
     params: new Map(Object.entries(request.params ?? {})),
+    clientCertificate: undefined,
+    issuer: 'https://op.example/t/acme',
+    endpointUrl: 'https://op.example/t/acme/oauth/token',
+    receivedAt: new Date(),
   }).catch((error: unknown) => {
     if (error instanceof OAuthError) return error;
     throw error;
@@ -68,8 +80,14 @@ const expectFailure = (result: ClientRecord | OAuthError, error: string, options
 };
 
 describe('client authentication registry', () => {
-  it('implements client_secret_basic and client_secret_post', () => {
-    expect(CLIENT_AUTH_METHODS).toEqual(['client_secret_basic', 'client_secret_post']);
+  it('names every token_endpoint_auth_method a client may be registered for', () => {
+    expect(CLIENT_AUTH_METHODS).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+      'private_key_jwt',
+      'tls_client_auth',
+      'self_signed_tls_client_auth',
+    ]);
   });
 
   it('client_secret_basic: form-urldecodes both halves, split at the first colon (RFC 6749 §2.3.1)', async () => {

@@ -1,5 +1,5 @@
 import type { ClientRecord } from '@/lib/clients/client-record';
-import type { FormParams } from '@/lib/http/protocol-http';
+import type { ClientAuthRequest } from '@/lib/oauth/client-auth/client-authenticator';
 import { CLIENT_AUTHENTICATORS } from '@/lib/oauth/client-auth/registry';
 import { selectClientAuthMethod } from '@/lib/oauth/client-auth/select-client-auth-method';
 import { invalidClient } from '@/lib/oauth/errors';
@@ -10,11 +10,7 @@ const MAX_CLIENT_ID_LENGTH = 200;
 /** Looks a client up by client_id across tenants; the caller checks the tenant. */
 export type FindClient = (clientId: string) => Promise<ClientRecord | null>;
 
-export type AuthenticateClientOptions = {
-  tenantId: string;
-  authorization: string | undefined;
-  params: FormParams;
-};
+export type AuthenticateClientOptions = { tenantId: string } & ClientAuthRequest;
 
 /**
  * Authenticates the calling client within one tenant (CIBA §7.1, RFC 6749
@@ -27,14 +23,14 @@ export type AuthenticateClientOptions = {
  * @throws invalid_client, or invalid_request when several methods are used at once.
  */
 export const authenticateClient = async (findClient: FindClient, options: AuthenticateClientOptions): Promise<ClientRecord> => {
-  const request = { authorization: options.authorization, params: options.params };
+  const { tenantId, ...request } = options;
   const method = selectClientAuthMethod(request);
-  const authenticator = CLIENT_AUTHENTICATORS[method];
+  const authenticator = CLIENT_AUTHENTICATORS[method]!;
   const challenge = { basicAttempted: authenticator.usesAuthorizationHeader };
   const presented = authenticator.read(request);
   const unsafeClient = presented.clientId.length <= MAX_CLIENT_ID_LENGTH ? await findClient(presented.clientId) : null;
   const verified = await presented.verify(unsafeClient);
-  if (!unsafeClient || unsafeClient.tenantId !== options.tenantId) throw invalidClient('unknown client', challenge);
+  if (!unsafeClient || unsafeClient.tenantId !== tenantId) throw invalidClient('unknown client', challenge);
   if (!verified) throw invalidClient(`${method} credentials do not verify`, challenge);
   if (unsafeClient.tokenEndpointAuthMethod !== method) {
     throw invalidClient(`client is registered for ${unsafeClient.tokenEndpointAuthMethod}`, challenge);

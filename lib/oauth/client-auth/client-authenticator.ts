@@ -1,8 +1,23 @@
 import type { ClientRecord } from '@/lib/clients/client-record';
-import type { FormParams } from '@/lib/http/protocol-http';
+import type { ClientCertificate, FormParams } from '@/lib/http/protocol-http';
 
-/** What client authentication may look at: the Authorization header and the parsed form. */
-export type ClientAuthRequest = { authorization: string | undefined; params: FormParams };
+/**
+ * What client authentication may look at: the Authorization header, the
+ * parsed form, the TLS client certificate (our own listener's, or a trusted
+ * proxy's header), and where and when the request arrived (the audiences a
+ * client assertion may name, RFC 7523 §3 item 3; the time its exp is checked
+ * against).
+ */
+export type ClientAuthRequest = {
+  authorization: string | undefined;
+  params: FormParams;
+  clientCertificate: ClientCertificate | undefined;
+  /** The tenant's issuer identifier. */
+  issuer: string;
+  /** The absolute URL of the endpoint called (e.g. `<issuer>/oauth/token`). */
+  endpointUrl: string;
+  receivedAt: Date;
+};
 
 /** Credentials read from a request: the client they name, and how to check them against it. */
 export type PresentedClientCredentials = {

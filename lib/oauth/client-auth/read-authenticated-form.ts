@@ -2,9 +2,12 @@ import type { ClientRecord } from '@/lib/clients/client-record';
 import { parseFormBody, type FormParams, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { authenticateClient, type FindClient } from '@/lib/oauth/client-auth/authenticate-client';
 import { findInProcessClient, type InProcessClientAuthentication } from '@/lib/oauth/client-auth/in-process-client';
+import { getEnv } from '@/lib/env';
+import { issuerFor } from '@/lib/tenants/issuer';
+import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
 export type ReadAuthenticatedFormOptions = {
-  tenantId: string;
+  tenant: Pick<TenantRecord, 'id' | 'slug'>;
   request: ProtocolRequest;
   /** Only from an in-process caller (the console's Try it), never from an HTTP request: see InProcessClientAuthentication. */
   inProcess?: InProcessClientAuthentication;
@@ -26,11 +29,15 @@ export const readAuthenticatedForm = async (
   const client =
     options.inProcess === undefined
       ? await authenticateClient(findClient, {
-          tenantId: options.tenantId,
+          tenantId: options.tenant.id,
           authorization: options.request.headers.authorization,
           params,
+          clientCertificate: options.request.clientCertificate,
+          issuer: issuerFor(options.tenant.slug),
+          endpointUrl: `${getEnv().appUrl}${options.request.path}`,
+          receivedAt: options.request.receivedAt,
         })
-      : await findInProcessClient(findClient, { tenantId: options.tenantId, inProcess: options.inProcess });
+      : await findInProcessClient(findClient, { tenantId: options.tenant.id, inProcess: options.inProcess });
 
   return { params, client };
 };

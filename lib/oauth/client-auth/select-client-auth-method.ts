@@ -12,7 +12,7 @@ const hasUnsupportedCredentials = ({ params }: ClientAuthRequest): boolean => pa
  * @throws invalid_request when several are used; invalid_client when none is, or only an unsupported one.
  */
 export const selectClientAuthMethod = (request: ClientAuthRequest): ClientAuthMethod => {
-  const presented = CLIENT_AUTH_METHODS.filter((method) => CLIENT_AUTHENTICATORS[method].isPresented(request));
+  const presented = CLIENT_AUTH_METHODS.filter((method) => CLIENT_AUTHENTICATORS[method]?.isPresented(request) === true);
   const unsupported = hasUnsupportedCredentials(request);
   if (presented.length + (unsupported ? 1 : 0) > 1) throw invalidRequest('Use exactly one client authentication method.');
   if (unsupported) throw invalidClient('client_assertion authentication is not supported', { basicAttempted: false });

@@ -5,6 +5,7 @@ import type {
   BackchannelRequest,
   Client,
   Event as EventRow,
+  JwtIdUse,
   OutboxAttempt,
   OutboxMessage,
   RefreshToken,
@@ -42,4 +43,5 @@ export type Database = {
   TrustedIssuer: TrustedIssuer;
   RefreshToken: RefreshToken;
   RevokedAccessToken: RevokedAccessToken;
+  JwtIdUse: JwtIdUse;
 };
