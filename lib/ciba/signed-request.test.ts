@@ -359,6 +359,14 @@ describe('signed authentication requests: jti replay (atomic, ProtocolStore.clai
     );
   });
 
+  it('remembers a jti through the clock-skew window after exp (a replay there is still refused)', async () => {
+    const now = nowSeconds();
+    const request = await requestObject(open, { iat: now, nbf: now, exp: now + 10 });
+    const at = (seconds: number) => formRequest(BC, { request }, { auth: open, receivedAt: new Date((now + seconds) * 1000) });
+    expect((await call(at(15))).status).toBe(200);
+    expectOAuthError(await call(at(25)), 400, 'invalid_request');
+  });
+
   it('does not burn the jti of a refused request object', async () => {
     const jti = randomUUID();
     await expectRefused(signed({ jti, client_id: 'someone-else' }), 'invalid_request');

@@ -205,7 +205,9 @@ export const verifyRequestObject = async (
   if (authorizationDetails !== undefined && !Array.isArray(authorizationDetails.claim)) {
     throw invalidAuthorizationDetails('authorization_details must be a JSON array of objects.');
   }
-  if (!(await store.claimJwtId({ clientId: client.id, purpose: 'request_object', jti, expiresAt: new Date(exp * 1000), now }))) {
+  // Remembered until the request object can no longer be accepted: exp plus the skew we allow.
+  const expiresAt = new Date((exp + REQUEST_OBJECT_CLOCK_SKEW_SECONDS) * 1000);
+  if (!(await store.claimJwtId({ clientId: client.id, purpose: 'request_object', jti, expiresAt, now }))) {
     throw invalidRequest("The request object's jti has been used before (replay).");
   }
 
