@@ -274,7 +274,8 @@ export const verifyAccessToken = async (db: Db, options: { tenantId: string; iss
 
 /**
  * Verifies an ID token this tenant issued to this client, for id_token_hint
- * (CIBA §7.1). Expiry is not enforced: a hint names a user, it grants nothing.
+ * (CIBA §7.1). Expiry is not enforced here: the caller applies the client's
+ * id_token_hint_grace_period (lib/ciba/resolve-hinted-user.ts).
  * Access tokens fail the audience check (theirs is the userinfo endpoint).
  */
 export const verifyIdTokenHint = async (
