@@ -35,6 +35,8 @@ export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsT
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],
     userinfo_signing_alg_values_supported: [],
+    // RFC 8705 §3.3: mutual-TLS clients' access tokens are bound to their certificate.
+    tls_client_certificate_bound_access_tokens: true,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
