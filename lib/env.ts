@@ -161,7 +161,9 @@ const parseTrustedProxy = (): TrustedProxy | undefined => {
   const rawAddresses = readVar('TRUSTED_PROXY_ADDRESSES');
   if (!certHeader && !rawAddresses) return undefined;
   if (!certHeader || !rawAddresses) {
-    throw new Error('Set both TRUSTED_PROXY_CERT_HEADER and TRUSTED_PROXY_ADDRESSES (a header is trusted only from known proxies).');
+    throw new Error(
+      'Set both TRUSTED_PROXY_CERT_HEADER and TRUSTED_PROXY_ADDRESSES (a header is trusted only from known proxies).',
+    );
   }
   if (!HTTP_TOKEN.test(certHeader)) {
     throw new Error(`TRUSTED_PROXY_CERT_HEADER must be an HTTP header name (e.g. x-client-cert), not "${certHeader}".`);

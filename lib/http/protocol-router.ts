@@ -94,12 +94,16 @@ const userInfoResponse = async (
 ) => {
   const token = readBearerToken(request.headers.authorization, form);
 
-  return jsonResponse(200, await getUserInfo(dependencies, {
+  return jsonResponse(
+    200,
+    await getUserInfo(dependencies, {
       tenant,
       token,
       now: request.receivedAt,
       clientCertificate: request.clientCertificate,
-    }), { noStore: true });
+    }),
+    { noStore: true },
+  );
 };
 
 const TENANT_PATH = /^\/t\/([^/]+)\/(.+)$/;

@@ -47,7 +47,8 @@ export const getUserInfo = async (
   // RFC 8705 §3: "the protected resource MUST obtain … the client certificate … and … verify that the certificate matches".
   if (claims.cnf !== undefined) {
     const bound = claims.cnf['x5t#S256'];
-    if (options.clientCertificate === undefined) throw invalidToken('certificate-bound access token presented without a client certificate');
+    if (options.clientCertificate === undefined)
+      throw invalidToken('certificate-bound access token presented without a client certificate');
     if (bound !== certificateThumbprint(options.clientCertificate)) {
       throw invalidToken('certificate-bound access token presented with another client certificate');
     }

@@ -53,7 +53,22 @@ export const createCertificateFactory = () => {
       ...(options.serverName ? ['-addext', `subjectAltName=DNS:${options.serverName},IP:127.0.0.1`] : []),
       ...(options.ca ? ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign'] : []),
     ];
-    openssl(dir, ['req', '-x509', ...P256, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-utf8', '-multivalue-rdn', '-subj', subject, ...extensions]);
+    openssl(dir, [
+      'req',
+      '-x509',
+      ...P256,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-utf8',
+      '-multivalue-rdn',
+      '-subj',
+      subject,
+      ...extensions,
+    ]);
 
     return read(name);
   };
@@ -73,12 +88,41 @@ export const createCertificateFactory = () => {
         const name = `cert${(counter += 1)}`;
         const now = Date.now();
         const san = options.serverName ? ['-addext', `subjectAltName=DNS:${options.serverName},IP:127.0.0.1`] : [];
-        openssl(dir, ['req', '-new', ...P256, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-utf8', '-multivalue-rdn', '-subj', issued, ...san]);
+        openssl(dir, [
+          'req',
+          '-new',
+          ...P256,
+          '-keyout',
+          `${name}.key`,
+          '-out',
+          `${name}.csr`,
+          '-utf8',
+          '-multivalue-rdn',
+          '-subj',
+          issued,
+          ...san,
+        ]);
         openssl(caDir, [
-          'ca', '-config', 'ca.cnf', '-batch', '-notext', '-preserveDN', '-utf8', '-multivalue-rdn',
-          '-cert', ca.certFile, '-keyfile', ca.keyFile, '-in', join(dir, `${name}.csr`), '-out', join(dir, `${name}.pem`),
-          '-startdate', opensslTime(options.notBefore ?? new Date(now - 3_600_000)),
-          '-enddate', opensslTime(options.notAfter ?? new Date(now + 86_400_000)),
+          'ca',
+          '-config',
+          'ca.cnf',
+          '-batch',
+          '-notext',
+          '-preserveDN',
+          '-utf8',
+          '-multivalue-rdn',
+          '-cert',
+          ca.certFile,
+          '-keyfile',
+          ca.keyFile,
+          '-in',
+          join(dir, `${name}.csr`),
+          '-out',
+          join(dir, `${name}.pem`),
+          '-startdate',
+          opensslTime(options.notBefore ?? new Date(now - 3_600_000)),
+          '-enddate',
+          opensslTime(options.notAfter ?? new Date(now + 86_400_000)),
         ]);
 
         return read(name);

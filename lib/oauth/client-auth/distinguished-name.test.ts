@@ -23,7 +23,10 @@ describe('RFC 4514 distinguished names (RFC 8705 §2.1.2 tls_client_auth_subject
   });
 
   it('unescapes hex pairs as UTF-8, keeps escaped spaces, drops unescaped ones around separators', () => {
-    expect(parseRfc4514('cn=Jos\\C3\\A9 , o = \\ x\\ ')).toEqual([[{ type: 'O', value: ' x ' }], [{ type: 'CN', value: 'José' }]]);
+    expect(parseRfc4514('cn=Jos\\C3\\A9 , o = \\ x\\ ')).toEqual([
+      [{ type: 'O', value: ' x ' }],
+      [{ type: 'CN', value: 'José' }],
+    ]);
   });
 
   it('maps OIDs and long names to the short type names', () => {

@@ -138,8 +138,7 @@ const parseDn = (text: string, isRdnSeparator: (char: string) => boolean): (read
  *
  * @throws DistinguishedNameError when the string is not a DN.
  */
-export const parseRfc4514 = (dn: string): DistinguishedName =>
-  parseDn(dn, (char) => char === ',' || char === ';').reverse();
+export const parseRfc4514 = (dn: string): DistinguishedName => parseDn(dn, (char) => char === ',' || char === ';').reverse();
 
 /**
  * Parses node's `X509Certificate.subject` (one RDN per line, ASN.1 order).
