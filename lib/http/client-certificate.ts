@@ -38,26 +38,38 @@ export const chainsTo = (certificate: X509Certificate, cas: readonly X509Certifi
   isCertificateCurrent(certificate, at) &&
   cas.some((ca) => ca.ca && isCertificateCurrent(ca, at) && certificate.checkIssued(ca) && certificate.verify(ca.publicKey));
 
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** The one certificate of a decoded header value: a PEM block, else bare base64 DER (Traefik drops the armour). */
+const parseHeaderCertificate = (decoded: string): X509Certificate | null => {
+  const pem = decoded.match(PEM_CERTIFICATE)?.[0];
+  if (pem !== undefined) return new X509Certificate(pem);
+  const bare = decoded.split(',')[0].replace(/\s+/g, '');
+
+  return BASE64.test(bare) ? new X509Certificate(Buffer.from(bare, 'base64')) : null;
+};
+
 /**
  * The client certificate of a proxy header: URL-escaped PEM (nginx's
- * `$ssl_client_escaped_cert`, Envoy's and Traefik's forwarded certificate),
- * the first certificate when it carries several. Undefined when it does not
- * decode or parse — the request then presents no certificate (invalid_client
- * for a mutual-TLS client, never a server error).
+ * `$ssl_client_escaped_cert`, Envoy's `%DOWNSTREAM_PEER_CERT%`), or
+ * URL-escaped base64 DER without the PEM armour (Traefik's
+ * `passTLSClientCert` with `pem: true`); the first certificate when it
+ * carries several. Undefined when it does not decode or parse — the request
+ * then presents no certificate (invalid_client for a mutual-TLS client, never
+ * a server error).
  */
 export const certificateFromHeader = (
   value: string,
   options: { cas: readonly X509Certificate[]; at: Date },
 ): ClientCertificate | undefined => {
   if (value.length > MAX_HEADER_CERTIFICATE_LENGTH) return undefined;
-  let certificate: X509Certificate;
+  let certificate: X509Certificate | null;
   try {
-    const pem = decodeURIComponent(value).match(PEM_CERTIFICATE)?.[0];
-    if (pem === undefined) return undefined;
-    certificate = new X509Certificate(pem);
+    certificate = parseHeaderCertificate(decodeURIComponent(value));
   } catch {
     return undefined;
   }
+  if (certificate === null) return undefined;
 
   return {
     pem: certificate.toString(),

@@ -329,6 +329,14 @@ describe('a certificate from a trusted TLS-terminating proxy (TRUSTED_PROXY_CERT
     expect(tokens.status).toBe(200);
   });
 
+  it('accepts the base64 DER without PEM armour (Traefik passTLSClientCert)', async () => {
+    const bare = desk.cert.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
+    expect(
+      (await startRequest(tlsClientId, undefined, { via: 'proxied', headers: { 'x-client-cert': encodeURIComponent(bare) } }))
+        .status,
+    ).toBe(200);
+  });
+
   it('401 invalid_client for a header certificate of another CA, or expired, from a trusted address', async () => {
     for (const certificate of [foreign, expired]) {
       expectError(
@@ -351,6 +359,7 @@ describe('a certificate from a trusted TLS-terminating proxy (TRUSTED_PROXY_CERT
     ['garbage', 'not a certificate'],
     ['a truncated PEM', encodeURIComponent(desk.cert.slice(0, 200))],
     ['a broken escape', '%E0%A4%A'],
+    ['base64 that is no certificate', 'QUJDRA=='],
     ['a PEM with a corrupt body', encodeURIComponent(desk.cert.replace(/[A-Za-z]{20}/, 'A'.repeat(20)))],
   ])('401 invalid_client, never 500, for %s in the header', async (_name, value) => {
     expectError(
