@@ -28,7 +28,9 @@ const tlsFetch =
   (url: string, init: RequestInit = {}): Promise<Response> =>
     new Promise((resolve, reject) => {
       const headers = Object.fromEntries(new Headers(init.headers).entries());
-      const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+      const body =
+        init.body instanceof URLSearchParams ? init.body.toString() : typeof init.body === 'string' ? init.body : undefined;
+      if (init.body !== undefined && init.body !== null && body === undefined) throw new Error('tlsFetch: unexpected body type');
       const outgoing = httpsRequest(
         url,
         {
