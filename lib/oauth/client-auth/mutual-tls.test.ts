@@ -17,6 +17,7 @@ import { createHttpLayer } from '@/lib/http/http-layer';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { turnOffAbuseLimits } from '@/lib/testing/abuse-limits';
 import { deliverOutbox, TEST_ACTOR, testStore } from '@/lib/testing/outbox';
+import { startCallbackReceiver } from '@/lib/testing/callback-receiver';
 import { createCertificateFactory, type TestCertificate } from '@/lib/testing/test-certificates';
 import { useTestDatabase } from '@/lib/testing/test-database';
 
@@ -427,5 +428,63 @@ describe('certificate-bound access tokens (RFC 8705 §3)', () => {
     expect(reply.json.token_endpoint_auth_methods_supported).toEqual(
       expect.arrayContaining(['tls_client_auth', 'self_signed_tls_client_auth']),
     );
+  });
+});
+
+describe('push mode (CIBA §10.3.1): pushed tokens bound to the certificate used at bc-authorize (RFC 8705 §3)', () => {
+  it('the pushed access token carries the x5t#S256 of the bc-authorize certificate', async () => {
+    const receiver = await startCallbackReceiver();
+    try {
+      const pushClientId = (
+        await createClient(db, CLI_PRINCIPAL, {
+          tenantSlug: 'acme',
+          metadata: {
+            client_name: 'Desk (push)',
+            token_endpoint_auth_method: 'tls_client_auth',
+            tls_client_auth_subject_dn: DESK_DN,
+            backchannel_token_delivery_mode: 'push',
+            backchannel_client_notification_endpoint: `${receiver.origin}/cb`,
+          },
+        })
+      ).client_id;
+      const started = await send('/t/acme/bc-authorize', {
+        form: {
+          client_id: pushClientId,
+          scope: 'openid',
+          login_hint: alice.email,
+          client_notification_token: 'push-token-123456',
+        },
+        certificate: desk,
+      });
+      expect(started.status).toBe(200);
+      const authReqId = started.json.auth_req_id as string;
+      const stored = await db.backchannelRequest.findUniqueOrThrow({ where: { authReqIdHash: sha256Base64Url(authReqId) } });
+      expect(stored.certificateThumbprint).toBe(thumbprint(desk));
+      await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: stored.id, decision: 'approve' });
+      await deliverOutbox();
+      const [pushed] = await receiver.waitFor('/cb', 1);
+      const body = JSON.parse(pushed.body) as { auth_req_id: string; access_token: string };
+      expect(body.auth_req_id).toBe(authReqId);
+      expect(decodeJwt(body.access_token).cnf).toEqual({ 'x5t#S256': thumbprint(desk) });
+      expect(
+        (
+          await send('/t/acme/userinfo', {
+            method: 'GET',
+            certificate: desk,
+            headers: { authorization: `Bearer ${body.access_token}` },
+          })
+        ).status,
+      ).toBe(200);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a poll client’s request stores no thumbprint (its tokens are bound at the token endpoint)', async () => {
+    const started = await startRequest(tlsClientId, desk);
+    const stored = await db.backchannelRequest.findUniqueOrThrow({
+      where: { authReqIdHash: sha256Base64Url(started.json.auth_req_id as string) },
+    });
+    expect(stored.certificateThumbprint).toBeNull();
   });
 });
