@@ -152,6 +152,16 @@ const sameRdn = (a: readonly AttributeValue[], b: readonly AttributeValue[]): bo
   a.every((attribute) => b.some((other) => other.type === attribute.type && other.value === attribute.value)) &&
   b.every((attribute) => a.some((other) => other.type === attribute.type && other.value === attribute.value));
 
+/** Why `dn` is not an RFC 4514 distinguished name with at least one RDN, or null when it is one. */
+export const distinguishedNameProblem = (dn: string): string | null => {
+  try {
+    return parseRfc4514(dn).length === 0 ? 'it names no attribute' : null;
+  } catch (error) {
+    if (error instanceof DistinguishedNameError) return error.message;
+    throw error;
+  }
+};
+
 export const sameDistinguishedName = (a: DistinguishedName, b: DistinguishedName): boolean =>
   a.length === b.length && a.every((rdn, index) => sameRdn(rdn, b[index]));
 
