@@ -3,7 +3,7 @@ import { issueApprovalLinkToken } from '@/lib/ciba/approval-link';
 import { checkBindingMessage } from '@/lib/ciba/check-binding-message';
 import { checkClientNotificationToken, sealCallbackSecret } from '@/lib/ciba/client-callback';
 import { isCallbackDeliveryMode } from '@/lib/clients/client-metadata';
-import { authorizationDetailsTypesOf } from '@/lib/clients/client-record';
+import { authorizationDetailsTypesOf, hasCertificateBoundTokens } from '@/lib/clients/client-record';
 import { parseAuthorizationDetails } from '@/lib/oauth/authorization-details/parse-authorization-details';
 import { AUTH_REQ_ID_BYTES, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { queueApprovalEmail } from '@/lib/ciba/approval-email';
@@ -32,6 +32,7 @@ import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
 import { OAuthError, unauthorizedClient } from '@/lib/oauth/errors';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
+import { certificateThumbprint } from '@/lib/oauth/tokens';
 
 /** Only clients with the CIBA grant may start a CIBA request (CIBA §4, §13 unauthorized_client). */
 export const checkClientMayUseCiba = (client: ClientRecord): void => {
@@ -193,6 +194,10 @@ const startForClient = async (
     expiresAt,
     createdAt: now,
     actor,
+    // RFC 8705 §3: pushed tokens come without a token request; bind them to this request's certificate.
+    ...(mode === 'push' && hasCertificateBoundTokens(client) && request.clientCertificate
+      ? { certificateThumbprint: certificateThumbprint(request.clientCertificate) }
+      : {}),
     approvalLink: { id: linkId, tokenHash: approval.tokenHash, channel: 'email' },
     outbox: [
       queueApprovalEmail({

@@ -40,6 +40,8 @@ export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsT
     // made — bc-authorize (CIBA §7.1.1), with the algorithms above; `request_uri` never.
     request_parameter_supported: true,
     request_object_signing_alg_values_supported: [...CLIENT_SIGNING_ALGS],
+    // RFC 8705 §3.3: mutual-TLS clients' access tokens are bound to their certificate.
+    tls_client_certificate_bound_access_tokens: true,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
     // RFC 9396 §10: the tenant's authorization-details types.

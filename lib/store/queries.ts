@@ -155,6 +155,7 @@ type RequestInsert = Pick<
   | 'actorSub'
   | 'actorName'
   | 'actorFor'
+  | 'certificateThumbprint'
 >;
 
 /** A column's value from a parameter: `p` itself, or `p` in a group when one statement inserts several rows. */
@@ -188,6 +189,7 @@ const requestValues = (v: ValueOf<RequestInsert>) => ({
   actorSub: v('actorSub'),
   actorName: v('actorName'),
   actorFor: v('actorFor'),
+  certificateThumbprint: v('certificateThumbprint'),
 });
 
 export const insertRequest = defineQuery<RequestInsert>('insert-request', (db, p) =>
