@@ -101,7 +101,7 @@ test('create an application: its secret is shown once', async ({ page }) => {
 
 test('application settings: every supported setting, unsupported ones disabled, errors next to the field', async ({ page }) => {
   await page.goto(`/admin/t/${slug}/applications/${clientId}`);
-  await expect(page.getByLabel('Authentication method').locator('option[value="private_key_jwt"]')).toBeDisabled();
+  await expect(page.getByLabel('Authentication method').locator('option[value="private_key_jwt"]')).toBeEnabled();
   await expect(page.getByRole('checkbox', { name: 'Refresh tokens' })).toBeEnabled();
 
   // Push needs a notification endpoint on a public address.
