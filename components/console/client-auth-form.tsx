@@ -95,7 +95,7 @@ function ClientAuthFields({
             </p>
           ) : null}
         </div>
-        <div className="rounded-lg bg-slate-50 px-3 py-2.5 ring-1 ring-slate-200 dark:bg-white/[0.04] dark:ring-white/10">
+        <div className="self-start rounded-lg bg-slate-50 px-3 py-2.5 ring-1 ring-slate-200 dark:bg-white/[0.04] dark:ring-white/10">
           <AuthMethodGuide method={method} />
         </div>
       </div>

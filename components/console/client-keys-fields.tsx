@@ -38,6 +38,7 @@ export function JwksSummaryList({ keys, label }: { keys: readonly JwkSummary[]; 
           {key.alg ? <Badge>{key.alg}</Badge> : null}
           {key.use ? <Badge>use: {key.use}</Badge> : null}
           {key.hasCertificate ? <Badge tone="sky">certificate (x5c)</Badge> : null}
+          {key.isPrivate ? <Badge tone="red">private key: will be refused</Badge> : null}
         </li>
       ))}
     </ul>

@@ -116,6 +116,7 @@ test('an invalid JWKS is refused under the field and changes nothing', async ({ 
   // A private key: refused, never stored, and the private member is named.
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   await jwks.fill(JSON.stringify({ keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'leaked' }] }));
+  await expect(card.getByRole('list', { name: 'Keys in this JWKS' })).toContainText('private key: will be refused');
   await card.getByRole('button', { name: 'Save changes' }).click();
   await expect(
     card.getByText('Keys[0] must be a public key: it has the private member "d" (publish public keys only)'),

@@ -23,14 +23,16 @@ describe('summarizeJwks', () => {
       ],
     });
     expect(summary).toEqual([
-      { kid: 'rsa-1', kty: 'RSA', detail: '2048 bits', alg: 'PS256', use: 'sig', hasCertificate: false },
-      { kid: 'ec-1', kty: 'EC', detail: 'P-256', alg: null, use: null, hasCertificate: true },
-      { kid: null, kty: 'OKP', detail: 'Ed25519', alg: null, use: null, hasCertificate: false },
+      { kid: 'rsa-1', kty: 'RSA', detail: '2048 bits', alg: 'PS256', use: 'sig', hasCertificate: false, isPrivate: false },
+      { kid: 'ec-1', kty: 'EC', detail: 'P-256', alg: null, use: null, hasCertificate: true, isPrivate: false },
+      { kid: null, kty: 'OKP', detail: 'Ed25519', alg: null, use: null, hasCertificate: false, isPrivate: false },
     ]);
   });
 
-  it('never echoes key material or private members', () => {
-    const text = JSON.stringify(summarizeJwks({ keys: [{ ...publicJwk('ec'), d: 'secret-d', kid: 'k' }] }));
+  it('never echoes key material; a private key is only flagged', () => {
+    const summary = summarizeJwks({ keys: [{ ...publicJwk('ec'), d: 'secret-d', kid: 'k' }] });
+    expect(summary[0].isPrivate).toBe(true);
+    const text = JSON.stringify(summary);
     expect(text).not.toContain('secret-d');
     expect(text).not.toMatch(/"(n|x|y|d|e)":/);
   });
@@ -38,7 +40,7 @@ describe('summarizeJwks', () => {
   it('is empty for anything that is not a key set', () => {
     for (const value of [null, 'keys', [], {}, { keys: 'x' }]) expect(summarizeJwks(value)).toEqual([]);
     expect(summarizeJwks({ keys: [null, 3, { kty: 'RSA' }] })).toEqual([
-      { kid: null, kty: 'RSA', detail: null, alg: null, use: null, hasCertificate: false },
+      { kid: null, kty: 'RSA', detail: null, alg: null, use: null, hasCertificate: false, isPrivate: false },
     ]);
   });
 });

@@ -3,8 +3,9 @@
  * §4): per key, its id, type, curve or size, intended algorithm and use, and
  * whether it carries a certificate (x5c: what self_signed_tls_client_auth
  * matches, RFC 8705 §2.2). Only public, descriptive members are read; key
- * material (n, x, y) is never echoed, and a private member (d, p, …) is never
- * shown — the metadata schema refuses such a set anyway.
+ * material (n, x, y) is never echoed, and of a private member (d, p, …) only
+ * its presence is noted, so the console can warn before the metadata schema
+ * refuses the set.
  *
  * Pure and dependency-free: the console runs it in the browser as the
  * administrator types, and on the server for the stored set.
@@ -20,7 +21,11 @@ export type JwkSummary = {
   use: string | null;
   /** The key carries an X.509 chain (x5c). */
   hasCertificate: boolean;
+  /** The key has a private or symmetric member (RFC 7518 §6.2.2, §6.3.2, §6.4; RFC 8037 §2): it will be refused. */
+  isPrivate: boolean;
 };
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 const textMember = (jwk: Record<string, unknown>, name: string): string | null => {
   const value = jwk[name];
@@ -54,6 +59,7 @@ export const summarizeJwks = (jwks: unknown): JwkSummary[] => {
         alg: textMember(jwk, 'alg'),
         use: textMember(jwk, 'use'),
         hasCertificate: Array.isArray(jwk.x5c) && jwk.x5c.length > 0,
+        isPrivate: PRIVATE_MEMBERS.some((member) => member in jwk),
       };
     });
 };

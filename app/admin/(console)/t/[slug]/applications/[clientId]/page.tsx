@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Metadata } from 'next';
-import { AuthMethodGuide } from '@/components/console/auth-method-guide';
 import { ClientAuthForm } from '@/components/console/client-auth-form';
 import { clientSettingOptions } from '@/components/console/client-setting-options';
 import { ClientSettingsForm } from '@/components/console/client-settings-form';
@@ -86,14 +85,9 @@ export default async function ApplicationPage({ params }: Params) {
           description={
             hasSecret
               ? 'The secret is shown only when it is created or rotated.'
-              : 'This application has no secret: it authenticates with its keys or certificate.'
+              : 'This application has no secret: it authenticates with its keys or certificate (see Client authentication).'
           }
         >
-          {hasSecret ? null : (
-            <div className="mb-4">
-              <AuthMethodGuide method={client.token_endpoint_auth_method} />
-            </div>
-          )}
           <div className="grid gap-4 lg:grid-cols-2">
             <CodeBlock title="Client ID" code={client.client_id} />
             <CodeBlock title="Backchannel authentication endpoint" code={endpoints.backchannelAuthentication} />
