@@ -27,7 +27,8 @@ export const assertionAlgsFor = (client: Pick<ClientRecord, 'tokenEndpointAuthSi
 
 /** Why the signature did not verify, for the log (jose's error classes, never its messages). */
 const signatureFailure = (error: unknown): string => {
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no key of the client matches the assertion (unknown kid or key type)';
+  if (error instanceof joseErrors.JWKSNoMatchingKey)
+    return 'no key of the client matches the assertion (unknown kid or key type)';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the assertion signature does not verify';
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'the assertion alg is not allowed';
   if (error instanceof joseErrors.JOSEError) return `the assertion does not verify (${error.code})`;
@@ -82,7 +83,13 @@ const verifyClientAssertion = async (
     throw invalidClient(signatureFailure(error), NO_CHALLENGE);
   }
   const expiresAt = new Date((assertion.exp + CLIENT_ASSERTION_CLOCK_SKEW_SECONDS) * 1000);
-  const first = await claimJwtId({ clientId: client.id, purpose: 'client_assertion', jti: assertion.jti, expiresAt, now: receivedAt });
+  const first = await claimJwtId({
+    clientId: client.id,
+    purpose: 'client_assertion',
+    jti: assertion.jti,
+    expiresAt,
+    now: receivedAt,
+  });
   if (!first) {
     throw invalidClient('client assertion jti replayed', {
       ...NO_CHALLENGE,

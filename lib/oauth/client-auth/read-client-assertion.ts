@@ -92,13 +92,16 @@ export const readClientAssertion = (request: ClientAuthRequest): ClientAssertion
   const type = params.get('client_assertion_type');
   const token = params.get('client_assertion');
   if (type !== JWT_BEARER_ASSERTION_TYPE) {
-    throw refuse(`client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}${type === undefined ? '' : ` (got ${truncate(type)})`}.`);
+    throw refuse(
+      `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}${type === undefined ? '' : ` (got ${truncate(type)})`}.`,
+    );
   }
   if (token === undefined || token === '') throw refuse('client_assertion is required with client_assertion_type.');
   if (token.length > MAX_CLIENT_ASSERTION_LENGTH) {
     throw refuse(`The client assertion must be at most ${MAX_CLIENT_ASSERTION_LENGTH} characters.`);
   }
-  if (token.split('.').length !== 3) throw refuse('The client assertion must be a signed JWT (compact JWS); encrypted JWTs are not accepted.');
+  if (token.split('.').length !== 3)
+    throw refuse('The client assertion must be a signed JWT (compact JWS); encrypted JWTs are not accepted.');
   let alg: unknown;
   let payload: JWTPayload;
   try {
