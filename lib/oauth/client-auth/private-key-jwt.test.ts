@@ -228,6 +228,24 @@ describe('private_key_jwt at every client-authenticated endpoint (RFC 7523 §2.2
     expect((await send(PATHS.introspect, skewed, { token: 'x', client_id: clientId })).status).toBe(200);
   });
 
+  it('accepts an assertion without a kid, trying each key that fits its alg', async () => {
+    const other = await keyOf('ES256', 'k-ec-2');
+    const twoKeys = await pkjwtClient('acme', { jwks: { keys: [ec.publicJwk, other.publicJwk] } });
+    for (const key of [ec, other]) {
+      const now = nowSeconds();
+      const token = await new SignJWT({ iss: twoKeys, sub: twoKeys, aud: ISSUER, exp: now + 60, jti: randomUUID() })
+        .setProtectedHeader({ alg: 'ES256' })
+        .sign(key.privateKey);
+      expect((await introspect(token)).status).toBe(200);
+    }
+    const stranger = await keyOf('ES256', 'k-stranger');
+    const now = nowSeconds();
+    const forged = await new SignJWT({ iss: twoKeys, sub: twoKeys, aud: ISSUER, exp: now + 60, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign(stranger.privateKey);
+    expectRefused(await introspect(forged), /^Client authentication failed\.$/);
+  });
+
   it('accepts PS256 and ES256 from a FAPI-CIBA client, ES256 from a client registered for ES256', async () => {
     expect((await introspect(await assertion(fapiClientId, { key: ps }))).status).toBe(200);
     expect((await introspect(await assertion(fapiClientId, { key: ec }))).status).toBe(200);

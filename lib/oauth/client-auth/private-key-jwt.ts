@@ -1,4 +1,4 @@
-import { errors as joseErrors, jwtVerify } from 'jose';
+import { errors as joseErrors, jwtVerify, type CryptoKey, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { IssuerKeysUnavailable } from '@/lib/ciba/trusted-issuer-keys';
 import { clientKeysFor } from '@/lib/clients/client-keys';
 import { CLIENT_SIGNING_ALGS, FAPI_SIGNING_ALGS, type ClientSigningAlg } from '@/lib/clients/client-metadata';
@@ -37,6 +37,31 @@ const signatureFailure = (error: unknown): string => {
 };
 
 /**
+ * Verifies the assertion's signature with the client's keys. An assertion
+ * without a `kid`, where several keys fit its alg, is tried against each
+ * (jose's documented pattern for JWKSMultipleMatchingKeys).
+ *
+ * @throws jose's errors; IssuerKeysUnavailable when the keys cannot be had.
+ */
+const verifySignature = async (token: string, keys: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<void> => {
+  try {
+    await jwtVerify(token, keys, options);
+  } catch (error) {
+    if (!(error instanceof joseErrors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const key of error as unknown as AsyncIterable<CryptoKey>) {
+      try {
+        await jwtVerify(token, key, options);
+
+        return;
+      } catch (attempt) {
+        if (!(attempt instanceof joseErrors.JWSSignatureVerificationFailed)) throw attempt;
+      }
+    }
+    throw new joseErrors.JWSSignatureVerificationFailed();
+  }
+};
+
+/**
  * Verifies a well-formed assertion (readClientAssertion) for the client it
  * names, in this order: the client is registered for private_key_jwt; the
  * alg is one it may use (assertionAlgsFor); the signature verifies with one
@@ -68,7 +93,7 @@ const verifyClientAssertion = async (
     throw invalidClient(`assertion alg ${assertion.alg} is not allowed for this client (${algorithms.join(', ')})`, NO_CHALLENGE);
   }
   try {
-    await jwtVerify(assertion.token, clientKeysFor(client, receivedAt), {
+    await verifySignature(assertion.token, clientKeysFor(client, receivedAt), {
       algorithms,
       currentDate: receivedAt,
       clockTolerance: CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
