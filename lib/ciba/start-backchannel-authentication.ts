@@ -80,6 +80,7 @@ export const startBackchannelAuthentication = async (
   const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, {
     tenant,
     request,
+    store,
     inProcess,
   });
   // The client is known from here on: each refusal is recorded (ciba_start_failed) before it is answered.

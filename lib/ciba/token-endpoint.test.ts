@@ -6,6 +6,7 @@ import { createUser } from '@/lib/admin/create-user';
 import { deliverOutbox, TEST_ACTOR, testStore } from '@/lib/testing/outbox';
 import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
+import { CLIENT_AUTHENTICATORS } from '@/lib/oauth/client-auth';
 import { expireDueRequests } from '@/lib/ciba/expire-due-requests';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
@@ -364,6 +365,7 @@ describe('discovery and JWKS (CIBA §4)', () => {
       token_endpoint_auth_methods_supported: [
         'client_secret_basic',
         'client_secret_post',
+        'private_key_jwt',
         'tls_client_auth',
         'self_signed_tls_client_auth',
       ],
@@ -371,6 +373,22 @@ describe('discovery and JWKS (CIBA §4)', () => {
       id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256', 'EdDSA'],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     });
+  });
+
+  it('lists exactly the client authentication methods and assertion algorithms that work, per endpoint (RFC 8414 §2)', async () => {
+    const { json } = await call({
+      method: 'GET',
+      path: '/t/acme/.well-known/openid-configuration',
+      headers: {},
+      body: Buffer.alloc(0),
+      receivedAt: new Date(),
+    });
+    const implemented = Object.keys(CLIENT_AUTHENTICATORS);
+    expect(implemented).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'private_key_jwt']));
+    for (const endpoint of ['token_endpoint', 'revocation_endpoint', 'introspection_endpoint']) {
+      expect(json[`${endpoint}_auth_methods_supported`]).toEqual(implemented);
+      expect(json[`${endpoint}_auth_signing_alg_values_supported`]).toEqual(['PS256', 'ES256', 'RS256', 'EdDSA']);
+    }
   });
 
   it('publishes only public key material, one key per algorithm, distinct per tenant', async () => {

@@ -41,6 +41,7 @@ export const exchangeToken = async (
   const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, {
     tenant,
     request,
+    store,
     inProcess: options.inProcess,
   });
   const grantType = params.get('grant_type');

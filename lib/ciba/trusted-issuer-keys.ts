@@ -17,7 +17,10 @@ export const JWKS_REFETCH_COOLDOWN_MS = 30_000;
 /** A trusted issuer's keys as stored (lib/admin/trusted-issuers.ts): inline, or where to fetch them. */
 export type TrustedIssuerKeysSource = { id: string; jwks: string | null; jwksUri: string | null };
 
-/** Why an issuer's keys could not be had: the message is safe to show the client. */
+/**
+ * Why an issuer's or a client's keys could not be had: the message names no
+ * owner ("the jwks_uri …") and is safe to show the client.
+ */
 export class IssuerKeysUnavailable extends Error {
   override readonly name = 'IssuerKeysUnavailable';
 }
@@ -37,7 +40,7 @@ export const fetchJwks = async (
   options: { allowHttpLoopback: boolean; resolve?: ResolveHost },
 ): Promise<JSONWebKeySet> => {
   const checked = await checkNotificationEndpoint(uri, options);
-  if (!checked.ok) throw new IssuerKeysUnavailable(`the issuer's jwks_uri is not allowed: it ${checked.problem}`);
+  if (!checked.ok) throw new IssuerKeysUnavailable(`the jwks_uri is not allowed: it ${checked.problem}`);
   const { url, addresses } = checked;
   const host = resolvableHost(url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -54,7 +57,7 @@ export const fetchJwks = async (
     // One deadline for connecting, the status line and the whole body; a settled promise ignores later calls.
     const fail = (message: string) => {
       clearTimeout(timer);
-      reject(new IssuerKeysUnavailable(`the issuer's jwks_uri could not be read: ${message}`));
+      reject(new IssuerKeysUnavailable(`the jwks_uri could not be read: ${message}`));
     };
     const timer = setTimeout(() => {
       fail(`no answer within ${JWKS_FETCH_TIMEOUT_MS} ms`);
@@ -91,7 +94,7 @@ export const fetchJwks = async (
     request.end();
   });
   const parsed = parsePublicJwks(text);
-  if (!parsed.ok) throw new IssuerKeysUnavailable(`the issuer's jwks_uri did not serve a public JWKS: it ${parsed.problem}`);
+  if (!parsed.ok) throw new IssuerKeysUnavailable(`the jwks_uri did not serve a public JWKS: it ${parsed.problem}`);
 
   return parsed.jwks;
 };
@@ -157,7 +160,7 @@ export const createIssuerKeyCache = (options: {
     keysFor: (source, now) => {
       if (source.jwks !== null) return createLocalJWKSet(JSON.parse(source.jwks) as JSONWebKeySet);
       const uri = source.jwksUri;
-      if (uri === null) return () => Promise.reject(new IssuerKeysUnavailable('the issuer has no keys'));
+      if (uri === null) return () => Promise.reject(new IssuerKeysUnavailable('no keys are registered'));
       const key = `${source.id} ${uri}`;
       const at = now.getTime();
 
@@ -168,10 +171,12 @@ export const createIssuerKeyCache = (options: {
         try {
           return await createLocalJWKSet(jwks)(header, token);
         } catch (error) {
-          const unknownKid = error instanceof joseErrors.JWKSNoMatchingKey;
+          if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
           const current = sets.get(key);
+          // Another request refetched the set meanwhile (the one its unknown kid started): use it, fetch nothing.
+          if (current !== undefined && current.jwks !== jwks) return createLocalJWKSet(current.jwks)(header, token);
           const mayRefetch = current !== undefined && at - current.fetchedAt >= cooldownMs;
-          if (!unknownKid || !mayRefetch) throw error;
+          if (!mayRefetch) throw error;
 
           return createLocalJWKSet(await load(key, uri, at))(header, token);
         }

@@ -6,8 +6,11 @@ import { endpointsFor } from '@/lib/tenants/issuer';
 
 /**
  * The tenant's OpenID Provider metadata (OIDC Discovery §3, CIBA §4).
- * A CIBA-only provider: no authorization endpoint, no user_code; the delivery modes, grant types, client authentication methods
- * and signing algorithms are those clients can be registered for.
+ * A CIBA-only provider: no authorization endpoint, no user_code; the
+ * delivery modes, grant types, client authentication methods and signing
+ * algorithms are those clients can be registered for; client authentication
+ * works alike at the token, revocation and introspection endpoints (and
+ * bc-authorize), so each lists the same methods and algorithms.
  */
 export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsTypes: readonly string[] = []) => {
   const endpoints = endpointsFor(tenantSlug);
@@ -20,8 +23,10 @@ export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsT
     userinfo_endpoint: endpoints.userinfo,
     revocation_endpoint: endpoints.revocation,
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_SIGNING_ALGS],
     introspection_endpoint: endpoints.introspection,
     introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_SIGNING_ALGS],
     backchannel_authentication_endpoint: endpoints.backchannelAuthentication,
     backchannel_token_delivery_modes_supported: [...SUPPORTED_DELIVERY_MODES],
     // CIBA §4, §7.1.1: signed authentication requests, asymmetric algorithms only.
@@ -34,6 +39,8 @@ export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsT
     acr_values_supported: [...SUPPORTED_ACR_VALUES],
     subject_types_supported: ['public'],
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    // private_key_jwt assertions (RFC 8414 §2; RFC 7523): the algorithms a client may sign them with, at each endpoint.
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_SIGNING_ALGS],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],
     userinfo_signing_alg_values_supported: [],
     // OIDC Discovery §3: the `request` parameter is accepted where authentication requests are

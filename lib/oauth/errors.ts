@@ -76,11 +76,13 @@ export const methodNotAllowed = (allowed: readonly string[]) =>
 
 /**
  * 401: client authentication failed, for any reason. The public text never
- * says which (unknown client, wrong secret, wrong method). When the client
+ * says which (unknown client, wrong secret, wrong method); `description`
+ * replaces it only where saying what was wrong tells nothing about stored
+ * clients (a malformed client assertion, RFC 7523 §3). When the client
  * tried HTTP Basic, the challenge is repeated (RFC 6749 §5.2).
  */
-export const invalidClient = (detail: string, options: { basicAttempted: boolean }) =>
-  new OAuthError('invalid_client', 401, 'Client authentication failed.', {
+export const invalidClient = (detail: string, options: { basicAttempted: boolean; description?: string }) =>
+  new OAuthError('invalid_client', 401, options.description ?? 'Client authentication failed.', {
     detail,
     headers: options.basicAttempted ? { 'WWW-Authenticate': 'Basic realm="backchannel", charset="UTF-8"' } : {},
   });

@@ -27,7 +27,7 @@ export const introspectToken = async (
   { db, store, settings }: { db: Db } & ProtocolData,
   { tenant, request }: { tenant: TenantRecord; request: ProtocolRequest },
 ): Promise<ProtocolResponse> => {
-  const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, { tenant, request });
+  const { params, client } = await readAuthenticatedForm(settings.findClientByClientId, { tenant, request, store });
   const token = params.get('token');
   if (token === undefined || token === '') throw invalidRequest('The token parameter is required.');
   const found = await findClientToken({ db, store }, { tenant, client, token, hint: params.get('token_type_hint') });

@@ -64,6 +64,7 @@ const attempt = async (
     issuer: 'https://op.example/t/acme',
     endpointUrl: 'https://op.example/t/acme/oauth/token',
     receivedAt: new Date(),
+    claimJwtId: async () => true,
   }).catch((error: unknown) => {
     if (error instanceof OAuthError) return error;
     throw error;
@@ -134,10 +135,14 @@ describe('client authentication registry', () => {
     expectFailure(mismatch.result, 'invalid_request', { challenge: false });
   });
 
-  it('refuses client assertions (not supported yet) as invalid_client', async () => {
-    const { result } = await attempt({ params: { client_assertion: 'x', client_assertion_type: 'y' } });
-
-    expectFailure(result, 'invalid_client', { challenge: false });
+  it('takes a client assertion for private_key_jwt: a malformed one is invalid_client without a challenge, unlooked-up', async () => {
+    const malformed = await attempt({ params: { client_assertion: 'x', client_assertion_type: 'y' } });
+    expectFailure(malformed.result, 'invalid_client', { challenge: false });
+    expect(malformed.lookups).toEqual([]);
+    const typeOnly = await attempt({
+      params: { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' },
+    });
+    expectFailure(typeOnly.result, 'invalid_client', { challenge: false });
   });
 
   it('treats a client of another tenant, and an over-long client_id, as unknown', async () => {

@@ -17,8 +17,10 @@ export type AuthenticateClientOptions = { tenantId: string } & ClientAuthRequest
  * §2.3): exactly one method is used, its credentials verify, and it is the
  * method the client is registered for. Credentials are verified before the
  * client is judged, with a dummy for an unknown client, so every path does
- * the same work. Every failure is 401 invalid_client with a fixed public text
- * and the reason in `detail`; a client of another tenant is unknown.
+ * the same work (as far as the method allows: see PresentedClientCredentials).
+ * Every failure is 401 invalid_client with the reason in `detail` and a fixed
+ * public text, unless the authenticator says what was wrong with the
+ * credentials themselves; a client of another tenant is unknown.
  *
  * @throws invalid_client, or invalid_request when several methods are used at once.
  */
@@ -32,12 +34,14 @@ export const authenticateClient = async (findClient: FindClient, options: Authen
   const authenticator = CLIENT_AUTHENTICATORS[method]!;
   const challenge = { basicAttempted: authenticator.usesAuthorizationHeader };
   const presented = method === candidates[0] ? first : authenticator.read(request);
-  const verified = await presented.verify(unsafeClient);
-  if (!unsafeClient || unsafeClient.tenantId !== tenantId) throw invalidClient('unknown client', challenge);
+  // A client of another tenant is verified as unknown (no key of it is fetched, no jti of it recorded).
+  const tenantClient = unsafeClient?.tenantId === tenantId ? unsafeClient : null;
+  const verified = await presented.verify(tenantClient);
+  if (!tenantClient) throw invalidClient('unknown client', challenge);
   if (!verified) throw invalidClient(`${method} credentials do not verify`, challenge);
-  if (unsafeClient.tokenEndpointAuthMethod !== method) {
-    throw invalidClient(`client is registered for ${unsafeClient.tokenEndpointAuthMethod}`, challenge);
+  if (tenantClient.tokenEndpointAuthMethod !== method) {
+    throw invalidClient(`client is registered for ${tenantClient.tokenEndpointAuthMethod}`, challenge);
   }
 
-  return unsafeClient;
+  return tenantClient;
 };

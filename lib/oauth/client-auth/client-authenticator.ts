@@ -1,12 +1,20 @@
 import type { ClientRecord } from '@/lib/clients/client-record';
 import type { ClientCertificate, FormParams } from '@/lib/http/protocol-http';
+import type { ProtocolStore } from '@/lib/store/protocol-store';
+
+/**
+ * Records the first use of a JWT id (ProtocolStore.claimJwtId): false for a
+ * replay, decided atomically across instances.
+ */
+export type ClaimJwtId = ProtocolStore['claimJwtId'];
 
 /**
  * What client authentication may look at: the Authorization header, the
  * parsed form, the TLS client certificate (our own listener's, or a trusted
  * proxy's header), and where and when the request arrived (the audiences a
  * client assertion may name, RFC 7523 §3 item 3; the time its exp is checked
- * against).
+ * against); and the store's record of used JWT ids, so that a client
+ * assertion is accepted once (RFC 7523 §3 item 7).
  */
 export type ClientAuthRequest = {
   authorization: string | undefined;
@@ -17,15 +25,19 @@ export type ClientAuthRequest = {
   /** The absolute URL of the endpoint called (e.g. `<issuer>/oauth/token`). */
   endpointUrl: string;
   receivedAt: Date;
+  claimJwtId: ClaimJwtId;
 };
 
 /** Credentials read from a request: the client they name, and how to check them against it. */
 export type PresentedClientCredentials = {
   clientId: string;
   /**
-   * Whether the credentials are valid for `client`. For an unknown client
-   * (`null`) it must do the same work and return false, so that response
-   * times do not tell which client identifiers exist.
+   * Whether the credentials are valid for `client` (a client of the request's
+   * tenant). For an unknown client (`null`) it must return false, doing the
+   * same work where the method allows it (a secret is compared with a dummy),
+   * so that response times do not tell which client identifiers exist.
+   *
+   * @throws invalid_client to give a more precise reason than `false`.
    */
   verify(client: ClientRecord | null): boolean | Promise<boolean>;
 };

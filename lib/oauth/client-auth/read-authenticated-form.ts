@@ -2,6 +2,7 @@ import type { ClientRecord } from '@/lib/clients/client-record';
 import { parseFormBody, type FormParams, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { authenticateClient, type FindClient } from '@/lib/oauth/client-auth/authenticate-client';
 import { findInProcessClient, type InProcessClientAuthentication } from '@/lib/oauth/client-auth/in-process-client';
+import type { ProtocolStore } from '@/lib/store/protocol-store';
 import { getEnv } from '@/lib/env';
 import { issuerFor } from '@/lib/tenants/issuer';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
@@ -9,13 +10,15 @@ import type { TenantRecord } from '@/lib/tenants/find-tenant';
 export type ReadAuthenticatedFormOptions = {
   tenant: Pick<TenantRecord, 'id' | 'slug'>;
   request: ProtocolRequest;
+  /** Where a client assertion's jti is recorded as used (private_key_jwt, RFC 7523 §3 item 7). */
+  store: Pick<ProtocolStore, 'claimJwtId'>;
   /** Only from an in-process caller (the console's Try it), never from an HTTP request: see InProcessClientAuthentication. */
   inProcess?: InProcessClientAuthentication;
 };
 
 /**
  * The first two steps of every client-authenticated endpoint (bc-authorize,
- * token): parse the form, then authenticate the client against it — or, for
+ * token, revocation, introspection): parse the form, then authenticate the client against it — or, for
  * an in-process caller that vouches for the client, find that client in the
  * tenant (one property test on the options; the HTTP path does nothing more).
  *
@@ -36,6 +39,7 @@ export const readAuthenticatedForm = async (
           issuer: issuerFor(options.tenant.slug),
           endpointUrl: `${getEnv().appUrl}${options.request.path}`,
           receivedAt: options.request.receivedAt,
+          claimJwtId: (use) => options.store.claimJwtId(use),
         })
       : await findInProcessClient(findClient, { tenantId: options.tenant.id, inProcess: options.inProcess });
 
