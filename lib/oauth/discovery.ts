@@ -6,8 +6,8 @@ import { endpointsFor } from '@/lib/tenants/issuer';
 
 /**
  * The tenant's OpenID Provider metadata (OIDC Discovery §3, CIBA §4).
- * A CIBA-only provider: no authorization endpoint, unsigned requests, no
- * user_code; the delivery modes, grant types, client authentication methods
+ * A CIBA-only provider: no authorization endpoint, unsigned requests,
+ * user_code for the clients registered for it; the delivery modes, grant types, client authentication methods
  * and signing algorithms are those clients can be registered for.
  */
 export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsTypes: readonly string[] = []) => {
@@ -25,7 +25,8 @@ export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsT
     introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     backchannel_authentication_endpoint: endpoints.backchannelAuthentication,
     backchannel_token_delivery_modes_supported: [...SUPPORTED_DELIVERY_MODES],
-    backchannel_user_code_parameter_supported: false,
+    // CIBA §4, §7.1.2: clients registered with backchannel_user_code_parameter must send user_code (lib/ciba/check-user-code.ts).
+    backchannel_user_code_parameter_supported: true,
     grant_types_supported: [...SUPPORTED_GRANT_TYPES],
     response_types_supported: [],
     scopes_supported: [...SUPPORTED_SCOPES],
