@@ -223,8 +223,8 @@ describe('user code failures counted atomically across instances', () => {
       ),
     );
     const counted = outcomes.filter((outcome) => outcome !== null);
-    expect(counted.map((outcome) => outcome!.failures).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
-    expect(counted.filter((outcome) => outcome!.lockedUntil !== null)).toHaveLength(1);
+    expect(counted.map((outcome) => outcome.failures).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    expect(counted.filter((outcome) => outcome.lockedUntil !== null)).toHaveLength(1);
     expect(await aliceRow()).toMatchObject({ userCodeFailures: 5, userCodeLockedUntil: lockedUntil });
   });
 });
