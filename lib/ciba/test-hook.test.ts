@@ -66,7 +66,7 @@ const poll = (authReqId: string) =>
   call(formRequest(`/t/${SLUG}/oauth/token`, { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId }, { auth: client }));
 
 /** The hook as the suite calls it: a POST with a form body, or with the id in the query string and no body. */
-const hook = async (decision: 'approve' | 'deny', authReqId: string | null, via: 'form' | 'query' = 'form') => {
+const hook = async (decision: 'approve' | 'allow' | 'deny', authReqId: string | null, via: 'form' | 'query' = 'form') => {
   const request: ProtocolRequest =
     via === 'form'
       ? formRequest(`/t/${SLUG}/test/ciba/${decision}`, authReqId === null ? {} : { auth_req_id: authReqId })
@@ -123,6 +123,16 @@ describe('conformance hook enabled (CIBA_TEST_HOOKS=true)', () => {
     const authReqId = await start();
     expect((await hook('approve', authReqId, 'query')).status).toBe(204);
     expect((await poll(authReqId)).status).toBe(200);
+  });
+
+  it("answers the suite's {action} too: POST …/test/ciba/allow?auth_req_id=… approves, …/deny?… denies", async () => {
+    setHooks('true');
+    const approved = await start();
+    expect((await hook('allow', approved, 'query')).status).toBe(204);
+    expect((await poll(approved)).status).toBe(200);
+    const denied = await start();
+    expect((await hook('deny', denied, 'query')).status).toBe(204);
+    expectOAuthError(await poll(denied), 400, 'access_denied');
   });
 
   const refusal = async (response: Promise<Awaited<ReturnType<typeof handleProtocolRequest>>>) => {

@@ -6,10 +6,15 @@ import { invalidRequest, notFound, OAuthError } from '@/lib/oauth/errors';
 import type { ProtocolStore } from '@/lib/store/protocol-store';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
-/** The test hook's paths under an issuer: `POST $ISSUER/test/ciba/approve` and `…/deny` (contract.md). */
-export const TEST_HOOK_PATHS = { approve: 'test/ciba/approve', deny: 'test/ciba/deny' } as const;
+/**
+ * The test hook's paths under an issuer: `POST $ISSUER/test/ciba/approve` and
+ * `…/deny` (contract.md), and `…/allow` for approve: the OIDF suite puts its
+ * `{action}` (`allow` or `deny`) into one automated_ciba_approval_url, so
+ * `$ISSUER/test/ciba/{action}?auth_req_id={auth_req_id}` reaches both.
+ */
+export const TEST_HOOK_PATHS = { approve: 'test/ciba/approve', allow: 'test/ciba/allow', deny: 'test/ciba/deny' } as const;
 
-export type TestHookDecision = keyof typeof TEST_HOOK_PATHS;
+export type TestHookDecision = 'approve' | 'deny';
 
 /** `auth_req_id` from the query string (the OIDF suite's automated_ciba_approval_url) or the form body. */
 const readAuthReqId = (request: ProtocolRequest): string => {

@@ -84,6 +84,9 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
   [TEST_HOOK_PATHS.approve]: {
     POST: ({ data, tenant, request }) => decideByTestHook(data.store, { tenant, request, decision: 'approve' }),
   },
+  [TEST_HOOK_PATHS.allow]: {
+    POST: ({ data, tenant, request }) => decideByTestHook(data.store, { tenant, request, decision: 'approve' }),
+  },
   [TEST_HOOK_PATHS.deny]: {
     POST: ({ data, tenant, request }) => decideByTestHook(data.store, { tenant, request, decision: 'deny' }),
   },
