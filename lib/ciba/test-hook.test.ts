@@ -8,6 +8,7 @@ import { assertTestHooksAllowed } from '@/lib/ciba/test-hook-guard';
 import type { Db } from '@/lib/db/client';
 import { getBaseEnv } from '@/lib/env';
 import type { ProtocolRequest } from '@/lib/http/protocol-http';
+import { createHttpLayer } from '@/lib/http/http-layer';
 import { handleProtocolRequest } from '@/lib/http/protocol-router';
 import { turnOffAbuseLimits } from '@/lib/testing/abuse-limits';
 import { deliverOutbox } from '@/lib/testing/outbox';
@@ -140,6 +141,27 @@ describe('conformance hook enabled (CIBA_TEST_HOOKS=true)', () => {
 
     return { status, headers, json: JSON.parse(body) as Record<string, unknown> };
   };
+
+  it('over real HTTP through the lean HTTP layer: POST …/test/ciba/allow?auth_req_id=… with no body → 204', async () => {
+    setHooks('true');
+    const server = createHttpLayer({ fallback: async (_request, response) => void response.end('next') });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const authReqId = await start();
+      const url = `http://127.0.0.1:${port}/t/${SLUG}/test/ciba/allow?auth_req_id=${encodeURIComponent(authReqId)}`;
+      const response = await fetch(url, { method: 'POST' });
+      expect(response.status).toBe(204);
+      expect((await poll(authReqId)).status).toBe(200);
+      const again = await fetch(url, { method: 'POST' });
+      expect({ status: again.status, error: ((await again.json()) as { error: string }).error }).toEqual({
+        status: 400,
+        error: 'invalid_grant',
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 
   it('an already-decided request → 400 invalid_grant (never 500)', async () => {
     setHooks('true');
