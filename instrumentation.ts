@@ -7,11 +7,13 @@
 // (lib/http/refuse-unparseable-methods.ts).
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
-  const [{ assertDevelopmentOutboxAllowed }, { getBaseEnv }] = await Promise.all([
+  const [{ assertDevelopmentOutboxAllowed }, { assertTestHooksAllowed }, { getBaseEnv }] = await Promise.all([
     import('@/lib/email/development-outbox-guard'),
+    import('@/lib/ciba/test-hook-guard'),
     import('@/lib/env'),
   ]);
   assertDevelopmentOutboxAllowed(getBaseEnv());
+  assertTestHooksAllowed(getBaseEnv());
   const { refuseUnparseableMethods } = await import('@/lib/http/refuse-unparseable-methods');
   refuseUnparseableMethods();
   const { startBackgroundWork } = await import('@/lib/background/background-work');

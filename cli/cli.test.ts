@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +8,7 @@ import { deliverOutbox } from '@/lib/testing/outbox';
 import { call, formRequest } from '@/lib/testing/protocol-client';
 import { useTestDatabase } from '@/lib/testing/test-database';
 import { runCli as runCommandLine } from './main';
+import { verifyUserCode } from '@/lib/ciba/user-code-hash';
 
 /**
  * The `backchannel` command line. Every command is run through `runCli`, the
@@ -361,6 +361,7 @@ describe('backchannel CLI', () => {
         email_verified: true,
         name: 'Alice Doe',
         has_user_code: false,
+        user_code_locked_until: null,
         blocked: false,
         created_at: expect.any(String),
         updated_at: expect.any(String),
@@ -399,7 +400,7 @@ describe('backchannel CLI', () => {
       has_user_code: true,
     });
     const row = await getDb().user.findUniqueOrThrow({ where: { id: user.id } });
-    expect(row.userCodeHash).toBe(createHash('sha256').update('7391-kite').digest('base64url'));
+    expect(await verifyUserCode('7391-kite', row.userCodeHash!)).toEqual({ ok: true, needsRehash: false });
 
     await expectFailure(
       ['user', 'set-code', '--tenant', 'acme', '--email', 'coded@example.com', '--code', 'abc', '--json'],

@@ -86,6 +86,14 @@ export type BaseEnv = {
    * loopback, private or link-local address.
    */
   allowHttpLoopbackCallbacks: boolean;
+  /**
+   * CIBA_TEST_HOOKS=true: the conformance hook `POST <issuer>/test/ciba/approve|deny`
+   * (lib/ciba/test-hook.ts) is served; off, it is 404. A production server refuses
+   * to start with it (assertTestHooksAllowed) unless CIBA_TEST_HOOKS_I_KNOW=true.
+   */
+  cibaTestHooks: boolean;
+  /** CIBA_TEST_HOOKS_I_KNOW=true: a production server may start with CIBA_TEST_HOOKS on. */
+  cibaTestHooksAcknowledged: boolean;
 };
 
 /**
@@ -301,6 +309,8 @@ const loadBaseEnv = (): BaseEnv => {
     developmentOutboxAcknowledged: isFlagSet(readVar('DEVELOPMENT_OUTBOX_I_KNOW')),
     httpLimits: parseHttpLimits(),
     allowHttpLoopbackCallbacks: parseBooleanSwitch('ALLOW_HTTP_LOOPBACK_CALLBACKS', readVar('ALLOW_HTTP_LOOPBACK_CALLBACKS')),
+    cibaTestHooks: parseBooleanSwitch('CIBA_TEST_HOOKS', readVar('CIBA_TEST_HOOKS')),
+    cibaTestHooksAcknowledged: parseBooleanSwitch('CIBA_TEST_HOOKS_I_KNOW', readVar('CIBA_TEST_HOOKS_I_KNOW')),
   };
 };
 

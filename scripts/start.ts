@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { assertTestHooksAllowed } from '@/lib/ciba/test-hook-guard';
 import { assertDevelopmentOutboxAllowed } from '@/lib/email/development-outbox-guard';
 import { getEnv } from '@/lib/env';
 import { log } from '@/lib/log';
@@ -25,6 +26,7 @@ const buildIfMissing = (root: string) => {
 export const main = async () => {
   const env = getEnv();
   assertDevelopmentOutboxAllowed(env);
+  assertTestHooksAllowed(env);
   const { applied } = await applyMigrations({ log: (line) => log.info(line) });
   if (applied.length === 0) log.info('Database schema is up to date.');
   buildIfMissing(env.projectRoot);

@@ -63,6 +63,7 @@ describe('listUsers', () => {
       email_verified: true,
       name: 'bob',
       has_user_code: true,
+      user_code_locked_until: null,
       blocked: false,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),

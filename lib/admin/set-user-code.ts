@@ -32,8 +32,10 @@ export type SetUserCodeOptions = { tenantSlug: string } & TSetUserCode;
 export type UserCodeSet = { id: string; has_user_code: boolean };
 
 /**
- * Sets or clears a user's user code. Only its SHA-256 is stored; the audit
- * record says whether a code is set, never the code.
+ * Sets or clears a user's user code. Only its slow hash is stored
+ * (lib/ciba/user-code-hash.ts), hashed before the transaction; the failure
+ * count and any lock (lib/ciba/check-user-code.ts) are reset with it. The
+ * audit record says whether a code is set, never the code.
  *
  * @throws AdminError `invalid_input` for a bad code or user reference; `not_found` for an unknown tenant or a user not in it; `forbidden` for a tenant out of reach.
  */
@@ -41,6 +43,7 @@ export const setUserCode = async (db: Db, principal: Principal, options: SetUser
   const { tenantSlug, ...input } = options;
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
   const { id, email, code } = parseInputOrThrow(ZSetUserCodeSchema, input);
+  const userCodeHash = code === null ? null : await userCodeHashOf(code);
 
   return db.$transaction(async (tx) => {
     const user = await tx.user.findFirst({
@@ -48,7 +51,10 @@ export const setUserCode = async (db: Db, principal: Principal, options: SetUser
       select: { id: true, userCodeHash: true },
     });
     if (!user) throw userNotFound(tenant.slug, (id ?? email)!);
-    await tx.user.update({ where: { id: user.id }, data: { userCodeHash: code === null ? null : userCodeHashOf(code) } });
+    await tx.user.update({
+      where: { id: user.id },
+      data: { userCodeHash, userCodeFailures: 0, userCodeLockedUntil: null },
+    });
     await recordAdminEvent(tx, {
       principal,
       type: 'user_updated',

@@ -11,7 +11,7 @@ import type { Db } from '@/lib/db/client';
 import { setUserBlocked } from '@/lib/admin/set-user-blocked';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
-/** A change to a user: any subset. `user_code` sets the code (stored as its SHA-256 only) or, null, clears it. */
+/** A change to a user: any subset. `user_code` sets the code (stored as a slow hash only; resets failures and lock) or, null, clears it. */
 export const ZUserUpdateSchema = z
   .strictObject({
     name: ZUserNameSchema,
@@ -47,7 +47,10 @@ export const updateUser = async (db: Db, principal: Principal, options: UpdateUs
   const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
   const { id } = parseInputOrThrow(ZUserIdSchema, { id: options.id });
   const { blocked, ...changes } = parseInputOrThrow(ZUserUpdateSchema, options.changes);
-  const updated = await updateUserFields(db, principal, { tenant, id, changes });
+  // The slow hash (lib/ciba/user-code-hash.ts) is computed before the transaction, never inside it.
+  const userCodeHash =
+    changes.user_code === undefined ? undefined : changes.user_code && (await userCodeHashOf(changes.user_code));
+  const updated = await updateUserFields(db, principal, { tenant, id, changes, userCodeHash });
   if (blocked === undefined || blocked === updated.blocked) return updated;
   await setUserBlocked(db, principal, { tenantSlug: tenant.slug, id, blocked });
 
@@ -57,7 +60,17 @@ export const updateUser = async (db: Db, principal: Principal, options: UpdateUs
 const updateUserFields = async (
   db: Db,
   principal: Principal,
-  { tenant, id, changes }: { tenant: TenantRecord; id: string; changes: Omit<z.output<typeof ZUserUpdateSchema>, 'blocked'> },
+  {
+    tenant,
+    id,
+    changes,
+    userCodeHash,
+  }: {
+    tenant: TenantRecord;
+    id: string;
+    changes: Omit<z.output<typeof ZUserUpdateSchema>, 'blocked'>;
+    userCodeHash: string | null | undefined;
+  },
 ): Promise<UserView> => {
   const conflict = (email: string) =>
     new AdminError('conflict', `A user with email ${email} already exists in tenant "${tenant.slug}".`);
@@ -83,7 +96,9 @@ const updateUserFields = async (
             name: changes.name,
             email: changes.email,
             emailVerified: changes.email_verified,
-            userCodeHash: changes.user_code === undefined ? undefined : changes.user_code && userCodeHashOf(changes.user_code),
+            userCodeHash,
+            // A new (or cleared) code starts with no failures and no lock (lib/ciba/check-user-code.ts).
+            ...(userCodeHash === undefined ? {} : { userCodeFailures: 0, userCodeLockedUntil: null }),
           },
           select: USER_VIEW_COLUMNS,
         }),

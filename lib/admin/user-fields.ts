@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isAdminError } from '@/lib/admin/errors';
 import { parseEmail, parseOptionalName } from '@/lib/admin/validate';
-import { sha256Base64Url } from '@/lib/oauth/crypto';
+import { hashUserCode } from '@/lib/ciba/user-code-hash';
 
 /**
  * zod schemas of the user fields, with exactly the rules of `create-user`
@@ -55,7 +55,7 @@ const NON_PRINTABLE = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * A user code (CIBA §7.1 user_code): 4–64 printable characters, no leading
- * or trailing space. Stored only as its SHA-256 (`userCodeHashOf`).
+ * or trailing space. Stored only as a slow hash (`userCodeHashOf`).
  */
 export const ZUserCodeSchema = z.string({ error: 'must be text (or null to clear the code)' }).check((context) => {
   const length = [...context.value].length;
@@ -70,8 +70,8 @@ export const ZUserCodeSchema = z.string({ error: 'must be text (or null to clear
   if (message) context.issues.push({ code: 'custom', input: context.value, message });
 });
 
-/** How a user code is stored (User.userCodeHash): SHA-256, base64url. */
-export const userCodeHashOf = (code: string): string => sha256Base64Url(code);
+/** How a user code is stored (User.userCodeHash): scrypt with a random salt (lib/ciba/user-code-hash.ts). */
+export const userCodeHashOf = (code: string): Promise<string> => hashUserCode(code);
 
 /**
  * A `.check` for schemas that name a user by `id` or by `email`: exactly one

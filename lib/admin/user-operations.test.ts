@@ -12,6 +12,7 @@ import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { seedClient, seedPendingRequest } from '@/lib/testing/seed';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { verifyUserCode } from '@/lib/ciba/user-code-hash';
 
 let db: Db;
 let cleanup: () => Promise<void>;
@@ -164,7 +165,9 @@ describe('updateUser', () => {
       changes: { user_code: 'open sesame' },
     });
     expect(withCode.has_user_code).toBe(true);
-    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).userCodeHash).toBe(sha256Base64Url('open sesame'));
+    expect(
+      await verifyUserCode('open sesame', (await db.user.findUniqueOrThrow({ where: { id: user.id } })).userCodeHash!),
+    ).toEqual({ ok: true, needsRehash: false });
     expect(JSON.stringify((await lastAudit('user_updated')).detail)).not.toContain('sesame');
     await updateUser(db, CLI_PRINCIPAL, { tenantSlug: 'acme', id: user.id, changes: { user_code: null } });
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).userCodeHash).toBeNull();
@@ -273,7 +276,9 @@ describe('setUserCode', () => {
     expect(
       await setUserCode(db, tenantAdminOf(acmeId), { tenantSlug: 'acme', email: 'CODE@example.com', code: 'Tr0ub4dor&3' }),
     ).toEqual({ id: user.id, has_user_code: true });
-    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).userCodeHash).toBe(sha256Base64Url('Tr0ub4dor&3'));
+    expect(
+      await verifyUserCode('Tr0ub4dor&3', (await db.user.findUniqueOrThrow({ where: { id: user.id } })).userCodeHash!),
+    ).toEqual({ ok: true, needsRehash: false });
     const audit = await lastAudit('user_updated');
     expect(audit).toMatchObject({ tenantId: acmeId, actor: 'admin:admin-a' });
     expect(audit.detail).toEqual({ target: user.id, before: { has_user_code: false }, after: { has_user_code: true } });

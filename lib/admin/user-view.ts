@@ -10,6 +10,12 @@ export type UserView = {
   email_verified: boolean;
   name: string | null;
   has_user_code: boolean;
+  /**
+   * Until when the user code is locked after too many wrong codes in a row
+   * (lib/ciba/check-user-code.ts); null when it is not locked (or the lock has ended).
+   * Setting a new code lifts the lock.
+   */
+  user_code_locked_until: string | null;
   /** A blocked user cannot be hinted and is never issued tokens (setUserBlocked). */
   blocked: boolean;
   created_at: string;
@@ -24,6 +30,7 @@ export const USER_VIEW_COLUMNS = {
   emailVerified: true,
   name: true,
   userCodeHash: true,
+  userCodeLockedUntil: true,
   blocked: true,
   createdAt: true,
   updatedAt: true,
@@ -36,18 +43,24 @@ export type UserViewRow = {
   emailVerified: boolean;
   name: string | null;
   userCodeHash: string | null;
+  userCodeLockedUntil: Date | null;
   blocked: boolean;
   createdAt: Date;
   updatedAt: Date;
 };
 
-export const toUserView = (row: UserViewRow): UserView => ({
+/** A lock that has not ended by `now` (default: the moment the view is made). */
+const lockedUntilOf = (lockedUntil: Date | null, now: Date): string | null =>
+  lockedUntil !== null && lockedUntil > now ? lockedUntil.toISOString() : null;
+
+export const toUserView = (row: UserViewRow, now: Date = new Date()): UserView => ({
   id: row.id,
   sub: row.sub,
   email: row.email,
   email_verified: row.emailVerified,
   name: row.name,
   has_user_code: row.userCodeHash !== null,
+  user_code_locked_until: lockedUntilOf(row.userCodeLockedUntil, now),
   blocked: row.blocked,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),

@@ -1,6 +1,7 @@
 import { admissionLimitsOf, readRefusal } from '@/lib/ciba/admission';
 import { issueApprovalLinkToken } from '@/lib/ciba/approval-link';
 import { checkBindingMessage } from '@/lib/ciba/check-binding-message';
+import { checkUserCode } from '@/lib/ciba/check-user-code';
 import { checkClientNotificationToken, sealCallbackSecret } from '@/lib/ciba/client-callback';
 import { isCallbackDeliveryMode } from '@/lib/clients/client-metadata';
 import { authorizationDetailsTypesOf, hasCertificateBoundTokens } from '@/lib/clients/client-record';
@@ -159,6 +160,8 @@ const startForClient = async (
   options.hinted.agent = agent;
   const user = await resolveHintedUser({ db, store }, { tenantId: tenant.id, issuer, client, hint, now: request.receivedAt });
   options.hinted.userId = user.id;
+  // CIBA §7.1.2: the hinted user's user_code, for clients registered for it (a no-op for the others).
+  await checkUserCode(store, { client, userId: user.id, userCode: params.get('user_code'), now: request.receivedAt });
 
   const authReqId = randomToken(AUTH_REQ_ID_BYTES);
   const approval = issueApprovalLinkToken();

@@ -57,9 +57,13 @@ const toProtocolRequest = async (
   for (const [name, value] of Object.entries(request.headers)) {
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  const url = request.url ?? '';
+  const queryAt = url.indexOf('?');
+
   return {
     method: request.method ?? 'GET',
     path,
+    query: queryAt < 0 ? '' : url.slice(queryAt + 1),
     headers,
     body: await collectBody(request, MAX_FORM_BODY_BYTES),
     receivedAt,

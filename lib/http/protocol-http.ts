@@ -9,6 +9,8 @@ export type ProtocolRequest = {
   method: string;
   /** Path without the query string, e.g. `/t/acme/oauth/token`. */
   path: string;
+  /** The query string without its `?` (empty when there is none); read only by the conformance hook (lib/ciba/test-hook.ts). */
+  query?: string;
   /** Header names lower-cased; repeated headers joined with ", ". */
   headers: Readonly<Record<string, string | undefined>>;
   /** Raw request body (empty when there is none). */

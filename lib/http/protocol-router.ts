@@ -1,4 +1,5 @@
 import { startBackchannelAuthentication } from '@/lib/ciba/start-backchannel-authentication';
+import { decideByTestHook, TEST_HOOK_PATHS } from '@/lib/ciba/test-hook';
 import type { PrefetchedPoll } from '@/lib/ciba/redeem-ciba-grant';
 import { cibaPollHashOf, exchangeToken } from '@/lib/ciba/token-endpoint';
 import { getDb, type Db } from '@/lib/db/client';
@@ -78,6 +79,16 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
   },
   introspect: {
     POST: ({ db, data, tenant, request }) => introspectToken({ db, ...data }, { tenant, request }),
+  },
+  // The conformance hook (contract.md): 404 unless CIBA_TEST_HOOKS=true.
+  [TEST_HOOK_PATHS.approve]: {
+    POST: ({ data, tenant, request }) => decideByTestHook(data.store, { tenant, request, decision: 'approve' }),
+  },
+  [TEST_HOOK_PATHS.allow]: {
+    POST: ({ data, tenant, request }) => decideByTestHook(data.store, { tenant, request, decision: 'approve' }),
+  },
+  [TEST_HOOK_PATHS.deny]: {
+    POST: ({ data, tenant, request }) => decideByTestHook(data.store, { tenant, request, decision: 'deny' }),
   },
   userinfo: {
     GET: async ({ db, data, tenant, request }) => userInfoResponse({ db, store: data.store }, tenant, request, null),

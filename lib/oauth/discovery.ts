@@ -6,11 +6,12 @@ import { endpointsFor } from '@/lib/tenants/issuer';
 
 /**
  * The tenant's OpenID Provider metadata (OIDC Discovery §3, CIBA §4).
- * A CIBA-only provider: no authorization endpoint, no user_code; the
- * delivery modes, grant types, client authentication methods and signing
- * algorithms are those clients can be registered for; client authentication
- * works alike at the token, revocation and introspection endpoints (and
- * bc-authorize), so each lists the same methods and algorithms.
+ * A CIBA-only provider: no authorization endpoint; signed requests and
+ * user_code for the clients registered for them; the delivery modes, grant
+ * types, client authentication methods and signing algorithms are those
+ * clients can be registered for; client authentication works alike at the
+ * token, revocation and introspection endpoints (and bc-authorize), so each
+ * lists the same methods and algorithms.
  */
 export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsTypes: readonly string[] = []) => {
   const endpoints = endpointsFor(tenantSlug);
@@ -31,7 +32,8 @@ export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsT
     backchannel_token_delivery_modes_supported: [...SUPPORTED_DELIVERY_MODES],
     // CIBA §4, §7.1.1: signed authentication requests, asymmetric algorithms only.
     backchannel_authentication_request_signing_alg_values_supported: [...CLIENT_SIGNING_ALGS],
-    backchannel_user_code_parameter_supported: false,
+    // CIBA §4, §7.1.2: clients registered with backchannel_user_code_parameter must send user_code (lib/ciba/check-user-code.ts).
+    backchannel_user_code_parameter_supported: true,
     grant_types_supported: [...SUPPORTED_GRANT_TYPES],
     response_types_supported: [],
     scopes_supported: [...SUPPORTED_SCOPES],

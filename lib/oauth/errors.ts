@@ -22,6 +22,8 @@ export type OAuthErrorCode =
   | 'unknown_user_id'
   | 'expired_login_hint_token'
   | 'invalid_binding_message'
+  | 'missing_user_code'
+  | 'invalid_user_code'
   | 'invalid_authorization_details'
   | 'invalid_token'
   | 'insufficient_scope'
@@ -133,6 +135,17 @@ export const unknownUserId = (detail?: string) =>
 /** 400: the login_hint_token's `exp` is past (CIBA §13); only for a token whose signature verified. */
 export const expiredLoginHintToken = () =>
   new OAuthError('expired_login_hint_token', 400, 'The login_hint_token has expired (its exp is in the past).');
+
+/** 400: the client must send the user's user_code and did not (CIBA §7.1.2, §13). */
+export const missingUserCode = () => new OAuthError('missing_user_code', 400, 'This client must send the user_code of the user.');
+
+/**
+ * 400: the user_code is wrong, the user has none, or it is locked after too
+ * many wrong codes (CIBA §7.1.2, §13). The public text is the same for all
+ * three; `detail` (recorded on the ciba_start_failed event, never sent) says which.
+ */
+export const invalidUserCode = (detail: string) =>
+  new OAuthError('invalid_user_code', 400, 'The user_code is not valid for this user.', { detail });
 
 /**
  * 429 access_denied with Retry-After: the hinted user's per-minute limit is

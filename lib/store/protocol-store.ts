@@ -6,12 +6,15 @@ import type { ClientRow } from '@/lib/clients/client-record';
 import type { AuthorizationTypeRow } from '@/lib/oauth/authorization-details/authorization-type-record';
 import { minTimeOrderedId } from '@/lib/ids/time-ordered-id';
 import * as q from '@/lib/store/queries';
+import * as uc from '@/lib/store/user-code-queries';
 import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { UNFINISHED_STATUSES } from '@/lib/store/request-lifecycle';
 
 export type TenantRow = TenantRecord;
 export type UserRow = q.UserColumns;
+export type UserCodeRow = uc.UserCodeColumns;
+export type UserCodeLinkRow = uc.UserCodeLinkView;
 export type PollRow = q.PollColumns;
 export type ApprovalRow = q.ApprovalColumns;
 export type GrantRow = q.GrantColumns;
@@ -268,6 +271,27 @@ export type ProtocolStore = {
    * exactly one is first.
    */
   claimJwtId(use: { clientId: string; purpose: JwtIdPurpose; jti: string; expiresAt: Date; now: Date }): Promise<boolean>;
+  /** A user's code state (CIBA §7.1.2, lib/ciba/check-user-code.ts), null for no such user. */
+  findUserCode(userId: string): Promise<UserCodeRow | null>;
+  /**
+   * Counts a wrong user code (one conditional update, exact across
+   * instances): the new count and lock, or null when the code was locked and
+   * the attempt was not counted.
+   */
+  recordUserCodeFailure(failure: uc.UserCodeFailureParams): Promise<{ failures: number; lockedUntil: Date | null } | null>;
+  /** A right user code: clears failures (and stores a rehash); false when the code was locked or changed meanwhile. */
+  recordUserCodeSuccess(success: uc.UserCodeSuccessParams): Promise<boolean>;
+  /** Links made for a user since `since` (self-service user codes, lib/ciba/user-code-link.ts). */
+  countRecentUserCodeLinks(userId: string, since: Date): Promise<number>;
+  /** A one-time user-code link and its email's outbox message, in one unit. */
+  createUserCodeLink(link: { link: Omit<uc.UserCodeLinkInsert, 'usedAt'>; outbox: NewOutboxMessage }): Promise<void>;
+  findUserCodeLinkByTokenHash(tokenHash: string): Promise<UserCodeLinkRow | null>;
+  findUserCodeLinkById(id: string): Promise<UserCodeLinkRow | null>;
+  /**
+   * Uses a link once and sets its user's code (hash), failures and lock
+   * cleared, in one unit: false when the link is unknown, used or expired.
+   */
+  setUserCodeByLink(change: { linkId: string; userCodeHash: string; now: Date }): Promise<boolean>;
   /** A redeemed auth_req_id presented again: revokes its tokens and records the replay. */
   refuseReplay(options: { request: RequestSubject; now: Date }): Promise<void>;
   /**
@@ -573,9 +597,34 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   pruneExpiredTokens: async ({ now, limit }) =>
     (await engine.execute(q.deleteExpiredRefreshTokens, { now, limit })) +
     (await engine.execute(q.deleteExpiredRevokedAccessTokens, { now, limit })) +
-    (await engine.execute(q.deleteExpiredJwtIdUses, { now, limit })),
+    (await engine.execute(q.deleteExpiredJwtIdUses, { now, limit })) +
+    (await engine.execute(uc.deleteExpiredUserCodeLinks, { before: now, limit })),
   claimJwtId: async ({ clientId, purpose, jti, expiresAt, now }) =>
     (await engine.execute(q.insertJwtIdUse, { id: randomUUID(), clientId, purpose, jti, expiresAt, now })) === 1,
+  findUserCode: async (userId) => (await engine.first(uc.selectUserCode, { userId })) ?? null,
+  recordUserCodeFailure: async (failure) => {
+    const [row] = await engine.executeReturning(uc.updateUserCodeFailure, failure);
+
+    return row ? { failures: row.userCodeFailures, lockedUntil: row.userCodeLockedUntil } : null;
+  },
+  recordUserCodeSuccess: async (success) => (await engine.execute(uc.updateUserCodeSuccess, success)) === 1,
+  countRecentUserCodeLinks: async (userId, since) =>
+    Number((await engine.first(uc.countRecentUserCodeLinks, { userId, since }))?.count ?? 0),
+  createUserCodeLink: ({ link, outbox }) =>
+    engine.transaction(async (tx) => {
+      await tx.run(uc.insertUserCodeLink, { ...link, usedAt: null });
+      await insertOutbox(tx, [outbox]);
+    }),
+  findUserCodeLinkByTokenHash: async (tokenHash) => (await engine.first(uc.selectUserCodeLinkByTokenHash, { tokenHash })) ?? null,
+  findUserCodeLinkById: async (id) => (await engine.first(uc.selectUserCodeLinkById, { id })) ?? null,
+  setUserCodeByLink: ({ linkId, userCodeHash, now }) =>
+    engine.transaction(async (tx) => {
+      const [used] = await tx.all(uc.consumeUserCodeLink, { id: linkId, now });
+      if (!used) return false;
+      await tx.run(uc.updateUserCodeHash, { userId: used.userId, userCodeHash, now });
+
+      return true;
+    }),
   applyDecision: async ({ requestId, decision, approvalLinkId, grantedAuthorizationDetails, now, effects }) => {
     try {
       return await ringingAfter(

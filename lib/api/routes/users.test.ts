@@ -5,8 +5,8 @@ import { ZImportReportSchema, ZUserDetailSchema, ZUserSchema } from '@/lib/api/r
 import { createTestApiKeys, startTestApiServer, type ApiCaller } from '@/lib/api/test-api-server';
 import { CLI_PRINCIPAL } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
-import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { useTestDatabase } from '@/lib/testing/test-database';
+import { verifyUserCode } from '@/lib/ciba/user-code-hash';
 
 let db: Db;
 let cleanup: () => Promise<void>;
@@ -151,7 +151,9 @@ describe('GET, PATCH, DELETE /tenants/{slug}/users/{id}', () => {
     expect(changed.status).toBe(200);
     expect(ZUserSchema.strict().parse(changed.json)).toMatchObject({ name: 'Pat', email_verified: false, has_user_code: true });
     expect(changed.text).not.toContain('open-sesame');
-    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).userCodeHash).toBe(sha256Base64Url('open-sesame'));
+    expect(
+      await verifyUserCode('open-sesame', (await db.user.findUniqueOrThrow({ where: { id: user.id } })).userCodeHash!),
+    ).toEqual({ ok: true, needsRehash: false });
 
     const refused = await call('PATCH', path, { key: keys.byTenant.acme, body: { email: 'nope', user_code: 'abc' } });
     expect(refused.status).toBe(400);

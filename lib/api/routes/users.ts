@@ -31,6 +31,10 @@ export const ZUserSchema = z
     email_verified: z.boolean(),
     name: z.string().nullable(),
     has_user_code: z.boolean().meta({ description: 'Whether a user code is set (the code itself is never shown).' }),
+    user_code_locked_until: z.iso.datetime().nullable().meta({
+      description:
+        'Until when the user code is locked after 5 wrong codes in a row (bc-authorize answers invalid_user_code meanwhile); null when not locked. Setting a code lifts the lock.',
+    }),
     blocked: z.boolean().meta({
       description: 'A blocked user cannot be named by a hint (bc-authorize answers unknown_user_id) and is never issued tokens.',
     }),

@@ -16,6 +16,7 @@ import type {
   TenantUsage,
   TrustedIssuer,
   User,
+  UserCodeLink,
   UserUsage,
 } from '@/lib/generated/sqlite/client';
 
@@ -44,4 +45,5 @@ export type Database = {
   RefreshToken: RefreshToken;
   RevokedAccessToken: RevokedAccessToken;
   JwtIdUse: JwtIdUse;
+  UserCodeLink: UserCodeLink;
 };

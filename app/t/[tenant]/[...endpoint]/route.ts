@@ -1,4 +1,5 @@
-// /t/<tenant>/{.well-known/openid-configuration, .well-known/jwks.json, bc-authorize, oauth/token, userinfo, revoke, introspect}
+// /t/<tenant>/{.well-known/openid-configuration, .well-known/jwks.json, bc-authorize, oauth/token, userinfo, revoke, introspect,
+// test/ciba/approve|deny (only with CIBA_TEST_HOOKS=true)}
 // Thin adapter: Next.js request → ProtocolRequest → the shared protocol router (CIBA §7, §10, §11; OIDC Core §5.3;
 // RFC 7009; RFC 7662).
 import { collectBody } from '@/lib/http/collect-body';
@@ -18,9 +19,11 @@ const serve = async (request: Request): Promise<Response> => {
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  const url = new URL(request.url);
   const response = await handleProtocolRequest({
     method: request.method,
-    path: new URL(request.url).pathname,
+    path: url.pathname,
+    query: url.search.slice(1),
     headers,
     body: await collectBody(request.body, MAX_FORM_BODY_BYTES),
     receivedAt,

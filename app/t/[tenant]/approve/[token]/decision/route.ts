@@ -3,6 +3,7 @@ import { decideApproval, type ApprovalOutcome } from '@/lib/ciba/decide-approval
 import { log } from '@/lib/log';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
 import { collectBody } from '@/lib/http/collect-body';
+import { readFormPost, singleField as single } from '@/lib/http/read-form-post';
 import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
 
 export const dynamic = 'force-dynamic';
@@ -32,36 +33,6 @@ const redirectToDone = (tenantSlug: string, outcome: DoneOutcome): Response =>
 const badRequest = (message: string, status = 400): Response =>
   new Response(`${message}\n`, { status, headers: { ...NO_STORE, 'Content-Type': 'text/plain; charset=utf-8' } });
 
-/** The form fields as strings; null when the body is not a form we can read. */
-const readForm = async (request: Request, body: Buffer): Promise<URLSearchParams | null> => {
-  const contentType = request.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
-  try {
-    if (contentType === 'application/x-www-form-urlencoded') {
-      return new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(body));
-    }
-    if (contentType === 'multipart/form-data') {
-      const form = await new Response(new Uint8Array(body), {
-        headers: { 'content-type': request.headers.get('content-type') ?? '' },
-      }).formData();
-      const params = new URLSearchParams();
-      for (const [name, value] of form.entries()) if (typeof value === 'string') params.append(name, value);
-
-      return params;
-    }
-  } catch {
-    return null;
-  }
-
-  return null;
-};
-
-/** A field sent exactly once, else undefined (a repeated field is ambiguous and refused). */
-const single = (form: URLSearchParams, name: string): string | undefined => {
-  const values = form.getAll(name);
-
-  return values.length === 1 ? values[0] : undefined;
-};
-
 export async function POST(request: Request, { params }: RouteContext): Promise<Response> {
   const { tenant, token } = await params;
   if (!TENANT_SLUG_PATTERN.test(tenant)) return badRequest('Unknown tenant.', 404);
@@ -69,7 +40,7 @@ export async function POST(request: Request, { params }: RouteContext): Promise<
   try {
     const body = await collectBody(request.body, MAX_BODY_BYTES);
     if (body.length > MAX_BODY_BYTES) return redirectToDone(tenant, 'invalid');
-    const form = await readForm(request, body);
+    const form = await readFormPost(request, body);
     if (form === null) return redirectToDone(tenant, 'invalid');
 
     const { outcome, detail } = await decideApproval(getProtocolData().store, {

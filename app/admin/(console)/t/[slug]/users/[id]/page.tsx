@@ -86,6 +86,7 @@ export default async function UserPage({ params }: Params) {
           tenantSlug={tenant.slug}
           userId={user.id}
           hasUserCode={user.has_user_code}
+          lockedUntil={user.user_code_locked_until}
           clearButton={
             <ConfirmActionButton
               trigger={{ label: 'Clear code', variant: 'secondary' }}
