@@ -8,9 +8,14 @@ import { endpointsFor } from '@/lib/tenants/issuer';
  * The tenant's OpenID Provider metadata (OIDC Discovery §3, CIBA §4).
  * A CIBA-only provider: no authorization endpoint, unsigned requests, no
  * user_code; the delivery modes, grant types, client authentication methods
- * and signing algorithms are those clients can be registered for.
+ * and signing algorithms are those clients can be registered for;
+ * `registration_endpoint` only while the tenant's dynamic registration is on.
  */
-export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsTypes: readonly string[] = []) => {
+export const buildDiscoveryDocument = (
+  tenantSlug: string,
+  authorizationDetailsTypes: readonly string[] = [],
+  options: { dynamicRegistration?: boolean } = {},
+) => {
   const endpoints = endpointsFor(tenantSlug);
   const CLIENT_AUTH_METHODS = Object.keys(CLIENT_AUTHENTICATORS);
 
@@ -40,5 +45,8 @@ export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsT
     claims_parameter_supported: false,
     // RFC 9396 §10: the tenant's authorization-details types.
     authorization_details_types_supported: [...authorizationDetailsTypes].sort(),
+    // RFC 8414 §2 / RFC 7591 §3: only while the tenant's dynamic_registration is on (the tenant comes from the
+    // settings cache, which a tenant update invalidates through the settings epoch).
+    ...(options.dynamicRegistration ? { registration_endpoint: endpoints.registration } : {}),
   };
 };
