@@ -42,8 +42,8 @@ export const createInitialAccessToken = async (
   principal: Principal,
   options: CreateInitialAccessTokenOptions,
 ): Promise<CreatedInitialAccessToken> => {
-  const input = parseInputOrThrow(ZInitialAccessTokenCreateSchema, options.input);
   const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
+  const input = parseInputOrThrow(ZInitialAccessTokenCreateSchema, options.input);
   const now = options.now ?? new Date();
   const token = `${INITIAL_ACCESS_TOKEN_PREFIX}${randomToken(32)}`;
 
