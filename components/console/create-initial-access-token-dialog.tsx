@@ -33,6 +33,12 @@ export function CreateInitialAccessTokenDialog({ tenantSlug, action }: CreateIni
           <SecretReveal
             label="Initial access token"
             value={created.token}
+            warning={
+              <>
+                <strong className="font-semibold">Copy the initial access token now.</strong> It will not be shown again: only a
+                hash is stored. If it is lost, revoke it and create another.
+              </>
+            }
             footer={
               <Button variant="secondary" onClick={close}>
                 Done
