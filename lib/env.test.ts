@@ -60,6 +60,26 @@ describe('getBaseEnv', () => {
     });
   });
 
+  it('reads the trusted proxy of mutual TLS (RFC 8705) as a header name with IP addresses, both or neither', () => {
+    expect(baseEnvWith({ TRUSTED_PROXY_CERT_HEADER: '', TRUSTED_PROXY_ADDRESSES: '' }).trustedProxy).toBeUndefined();
+    expect(
+      baseEnvWith({
+        TRUSTED_PROXY_CERT_HEADER: 'X-Client-Cert',
+        TRUSTED_PROXY_ADDRESSES: '10.0.0.5, ::FFFF:10.0.0.6,::1',
+        TLS_CA_FILE: 'ca.pem',
+      }).trustedProxy,
+    ).toEqual({ certHeader: 'x-client-cert', addresses: new Set(['10.0.0.5', '10.0.0.6', '::1']), caFile: 'ca.pem' });
+    expect(() => baseEnvWith({ TRUSTED_PROXY_CERT_HEADER: 'x-client-cert', TRUSTED_PROXY_ADDRESSES: '' })).toThrow(
+      'Set both TRUSTED_PROXY_CERT_HEADER and TRUSTED_PROXY_ADDRESSES',
+    );
+    expect(() => baseEnvWith({ TRUSTED_PROXY_CERT_HEADER: 'x cert', TRUSTED_PROXY_ADDRESSES: '10.0.0.5' })).toThrow(
+      'TRUSTED_PROXY_CERT_HEADER must be an HTTP header name',
+    );
+    expect(() => baseEnvWith({ TRUSTED_PROXY_CERT_HEADER: 'x-cert', TRUSTED_PROXY_ADDRESSES: '10.0.0.0/8' })).toThrow(
+      'TRUSTED_PROXY_ADDRESSES must be comma-separated IP addresses (no names or ranges), not "10.0.0.0/8".',
+    );
+  });
+
   it('reads ALLOW_HTTP_LOOPBACK_CALLBACKS as exactly true or false, off by default', () => {
     expect(baseEnvWith({ ALLOW_HTTP_LOOPBACK_CALLBACKS: '' }).allowHttpLoopbackCallbacks).toBe(false);
     expect(baseEnvWith({ ALLOW_HTTP_LOOPBACK_CALLBACKS: 'true' }).allowHttpLoopbackCallbacks).toBe(true);

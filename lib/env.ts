@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ensurePrivateDirectory } from '@/lib/db/private-sqlite-file';
 
@@ -11,6 +12,20 @@ export type DatabaseKind = 'sqlite' | 'postgres';
 
 /** Certificate and key (PEM files) to serve HTTPS with; `caFile` verifies client certificates. */
 export type TlsFiles = { certFile: string; keyFile: string; caFile?: string };
+
+/**
+ * A TLS-terminating proxy in front of the lean HTTP layer that passes the
+ * client certificate on (mutual TLS, RFC 8705): the header it sets, and the
+ * addresses whose requests may carry it.
+ */
+export type TrustedProxy = {
+  /** TRUSTED_PROXY_CERT_HEADER, lower-cased: the URL-escaped PEM (nginx's $ssl_client_escaped_cert). */
+  certHeader: string;
+  /** TRUSTED_PROXY_ADDRESSES: the proxies' IP addresses (IPv4-mapped IPv6 addresses as plain IPv4). */
+  addresses: ReadonlySet<string>;
+  /** TLS_CA_FILE, when set: the CAs a header certificate must be issued by to count as chain-verified. */
+  caFile: string | undefined;
+};
 
 /** Limits of the lean HTTP layer (`npm start`); see parseHttpLimits. */
 export type HttpLimits = {
@@ -43,6 +58,8 @@ export type BaseEnv = {
   emailFrom: string;
   /** TLS_CERT_FILE and TLS_KEY_FILE (both or neither), TLS_CA_FILE optional: `npm start` serves HTTPS. */
   tls: TlsFiles | undefined;
+  /** TRUSTED_PROXY_CERT_HEADER with TRUSTED_PROXY_ADDRESSES (both or neither); `npm start` only. */
+  trustedProxy: TrustedProxy | undefined;
   /** LOG_LEVEL; default `info`, or `silent` under vitest. */
   logLevel: LogLevel;
   /** BACKCHANNEL_DEBUG: the CLI prints stack traces. */
@@ -128,6 +145,38 @@ const parseTls = (): TlsFiles | undefined => {
   const caFile = readVar('TLS_CA_FILE');
 
   return caFile ? { certFile, keyFile, caFile } : { certFile, keyFile };
+};
+
+/** An address as a socket reports it, IPv4-mapped IPv6 (`::ffff:10.0.0.1`) as plain IPv4. */
+export const normalizeAddress = (address: string): string => {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+
+  return (mapped ?? address).toLowerCase();
+};
+
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const parseTrustedProxy = (): TrustedProxy | undefined => {
+  const certHeader = readVar('TRUSTED_PROXY_CERT_HEADER');
+  const rawAddresses = readVar('TRUSTED_PROXY_ADDRESSES');
+  if (!certHeader && !rawAddresses) return undefined;
+  if (!certHeader || !rawAddresses) {
+    throw new Error(
+      'Set both TRUSTED_PROXY_CERT_HEADER and TRUSTED_PROXY_ADDRESSES (a header is trusted only from known proxies).',
+    );
+  }
+  if (!HTTP_TOKEN.test(certHeader)) {
+    throw new Error(`TRUSTED_PROXY_CERT_HEADER must be an HTTP header name (e.g. x-client-cert), not "${certHeader}".`);
+  }
+  const addresses = new Set<string>();
+  for (const entry of rawAddresses.split(',').map((value) => value.trim())) {
+    if (isIP(entry) === 0) {
+      throw new Error(`TRUSTED_PROXY_ADDRESSES must be comma-separated IP addresses (no names or ranges), not "${entry}".`);
+    }
+    addresses.add(normalizeAddress(entry));
+  }
+
+  return { certHeader: certHeader.toLowerCase(), addresses, caFile: readVar('TLS_CA_FILE') };
 };
 
 const parseLogLevel = (raw: string | undefined): LogLevel => {
@@ -242,6 +291,7 @@ const loadBaseEnv = (): BaseEnv => {
     resendBaseUrl: readVar('RESEND_BASE_URL'),
     emailFrom: readVar('EMAIL_FROM') ?? 'Backchannel <no-reply@backchannel.localhost>',
     tls: parseTls(),
+    trustedProxy: parseTrustedProxy(),
     logLevel: parseLogLevel(readVar('LOG_LEVEL')),
     debug: isFlagSet(readVar('BACKCHANNEL_DEBUG')),
     shadowDatabaseUrl: readVar('SHADOW_DATABASE_URL'),

@@ -4,10 +4,12 @@ import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import {
   BINDING_MESSAGE_POLICIES,
   CLIENT_SETTING_BOUNDS,
+  CLIENT_SIGNING_ALGS,
+  FAPI_SIGNING_ALGS,
   REFRESH_TOKEN_GRANT_TYPE,
   SUPPORTED_DELIVERY_MODES,
 } from '@/lib/clients/client-metadata';
-import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth/registry';
+import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth/methods';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 
 const AUTH_METHOD_LABELS: Record<string, string> = {
@@ -39,13 +41,18 @@ const optionsOf = (
  * the metadata schema's own lists), the CIBA grant type and the numeric bounds.
  */
 export const clientSettingOptions = () => ({
-  authMethods: optionsOf(
-    CLIENT_AUTH_METHODS,
-    ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'].filter(
-      (method) => !(CLIENT_AUTH_METHODS as readonly string[]).includes(method),
-    ),
-    AUTH_METHOD_LABELS,
-  ),
+  authMethods: optionsOf(CLIENT_AUTH_METHODS, [], AUTH_METHOD_LABELS),
+  /** token_endpoint_auth_signing_alg: "" = any of them (null). */
+  assertionAlgs: [
+    { value: '', label: `Any of ${CLIENT_SIGNING_ALGS.join(', ')}` },
+    ...CLIENT_SIGNING_ALGS.map((alg) => ({ value: alg, label: `${alg} only` })),
+  ],
+  /** backchannel_authentication_request_signing_alg: "" = signing optional (null), else required with that alg (CIBA §7.1.1). */
+  requestSigning: [
+    { value: '', label: 'Optional: plain or signed requests' },
+    ...CLIENT_SIGNING_ALGS.map((alg) => ({ value: alg, label: `Required, signed with ${alg}` })),
+  ],
+  fapiSigningAlgs: FAPI_SIGNING_ALGS,
   deliveryModes: optionsOf(
     SUPPORTED_DELIVERY_MODES,
     ['ping', 'push'].filter((mode) => !(SUPPORTED_DELIVERY_MODES as readonly string[]).includes(mode)),

@@ -1,16 +1,14 @@
 'use client';
 
-// Every client setting the metadata schema supports, grouped; settings whose protocol support is not
-// built yet are shown disabled with a note (never accepted and then ignored).
+// Every client setting the metadata schema supports except client authentication and security (the
+// Client authentication card, client-auth-form.tsx), grouped.
 import type { ReactNode } from 'react';
 import { Checkbox } from '@/components/ui/checkbox';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
-import { Switch } from '@/components/ui/switch';
 import type { ClientView } from '@/lib/admin/client-view';
 import type { ClientSettingOptions } from './client-setting-options';
-import { NotBuiltNote } from './not-built-note';
 import { NumberField } from './number-field';
 import { SettingsCard } from './settings-card';
 import type { ConsoleAction } from './use-console-action';
@@ -50,35 +48,6 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
             <Field label="Name" description="Shown to users in approval emails and pages." error={errors.client_name} required>
               <Input name="client_name" defaultValue={client.client_name} autoComplete="off" />
             </Field>
-          </Section>
-
-          <Section
-            title="Client authentication"
-            description="How the application proves who it is at the token and backchannel endpoints."
-          >
-            <Field label="Authentication method" error={errors.token_endpoint_auth_method}>
-              <Select
-                name="token_endpoint_auth_method"
-                defaultValue={client.token_endpoint_auth_method}
-                options={options.authMethods}
-              />
-            </Field>
-            <div className="grid gap-5 sm:grid-cols-2 sm:items-end">
-              <Field
-                label="JWKS URI"
-                description={<NotBuiltNote>For private_key_jwt and signed requests.</NotBuiltNote>}
-                disabled
-              >
-                <Input name="jwks_uri" type="url" placeholder="https://app.example.com/jwks.json" disabled />
-              </Field>
-              <Field
-                label="Certificate subject DN"
-                description={<NotBuiltNote>For mutual TLS (tls_client_auth).</NotBuiltNote>}
-                disabled
-              >
-                <Input name="tls_client_auth_subject_dn" placeholder="CN=app,O=Example" disabled />
-              </Field>
-            </div>
           </Section>
 
           <Section title="Grants and token delivery">
@@ -188,14 +157,6 @@ export function ClientSettingsForm({ action, tenantSlug, client, options }: Clie
                 value={client.max_requested_expiry}
                 bounds={bounds.requestedExpiry}
                 errors={errors}
-              />
-            </div>
-            <div className="space-y-4">
-              <Switch label="User code" description={<NotBuiltNote>backchannel_user_code_parameter.</NotBuiltNote>} disabled />
-              <Switch
-                label="Signed requests required"
-                description={<NotBuiltNote>Signed authentication requests (CIBA §7.1.1) and their algorithm.</NotBuiltNote>}
-                disabled
               />
             </div>
             <Field

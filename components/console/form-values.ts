@@ -33,3 +33,29 @@ export const switchOf = (form: FormData, name: string): boolean => form.has(name
 /** Every checked value of a group of checkboxes sharing `name`. */
 export const checkedValuesOf = (form: FormData, name: string): string[] =>
   form.getAll(name).filter((value): value is string => typeof value === 'string');
+
+/** A JSON field: the parsed value, null when blank, else the text as typed (for the domain to refuse). */
+export const jsonOf = (form: FormData, name: string): unknown => {
+  const value = optionalTextOf(form, name);
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+
+/**
+ * The client's keys from the console's key fields: `keys_source` picks
+ * inline `jwks` (JSON), a `jwks_uri`, or none; the other source is null (one
+ * source of keys). Undefined (unchanged) when the form has no key fields.
+ */
+export const clientKeysOf = (form: FormData): { jwks: unknown; jwks_uri: string | null } | undefined => {
+  const source = textOf(form, 'keys_source');
+  if (source === undefined) return undefined;
+
+  return {
+    jwks: source === 'jwks' ? jsonOf(form, 'jwks') : null,
+    jwks_uri: source === 'jwks_uri' ? (optionalTextOf(form, 'jwks_uri') ?? null) : null,
+  };
+};

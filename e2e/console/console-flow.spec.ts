@@ -101,20 +101,22 @@ test('create an application: its secret is shown once', async ({ page }) => {
 
 test('application settings: every supported setting, unsupported ones disabled, errors next to the field', async ({ page }) => {
   await page.goto(`/admin/t/${slug}/applications/${clientId}`);
-  await expect(page.getByLabel('Authentication method').locator('option[value="private_key_jwt"]')).toBeDisabled();
+  // The Client authentication card has its own Save button: these settings are the Settings card's.
+  const settings = page.getByRole('region', { name: 'Settings' });
+  await expect(page.getByLabel('Authentication method').locator('option[value="private_key_jwt"]')).toBeEnabled();
   await expect(page.getByRole('checkbox', { name: 'Refresh tokens' })).toBeEnabled();
 
   // Push needs a notification endpoint on a public address.
   await page.getByLabel('Token delivery mode').selectOption('push');
   await page.getByLabel('Notification endpoint').fill('https://10.0.0.1/cb');
-  await page.getByRole('button', { name: 'Save changes' }).click();
+  await settings.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText(/must not resolve to a loopback, private or link-local address/i)).toBeVisible();
   await page.getByLabel('Token delivery mode').selectOption('poll');
   await page.getByLabel('Notification endpoint').fill('');
 
   await page.getByLabel('Minimum poll interval (seconds)').fill('0');
   await page.getByLabel('Shortest expiry (seconds)').fill('600');
-  await page.getByRole('button', { name: 'Save changes' }).click();
+  await settings.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText('Must be a whole number of seconds from 1 to 300 (got 0)')).toBeVisible();
   await expectAccessible(page);
   await screenshot(page, 'application-settings-error');
@@ -122,13 +124,12 @@ test('application settings: every supported setting, unsupported ones disabled, 
   await page.getByLabel('Minimum poll interval (seconds)').fill('1');
   await page.getByLabel('Shortest expiry (seconds)').fill('1');
   await page.getByLabel('Long polling (seconds)').fill('20');
-  // The Try it card has a binding message field too: this is the setting.
-  const settings = page.getByRole('region', { name: 'Settings' });
+  // The Try it card has a binding message field too: this is the setting (settings: above).
   await settings.getByLabel('Binding message', { exact: true }).selectOption('required');
   await page.getByRole('checkbox', { name: 'Refresh tokens' }).check();
   await page.getByLabel('Refresh token lifetime (seconds)').fill('86400');
   await page.getByLabel('ID token algorithm').selectOption('EdDSA');
-  await page.getByRole('button', { name: 'Save changes' }).click();
+  await settings.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText('Settings of Northwind Desk saved.')).toBeVisible();
   await page.reload();
   await expect(settings.getByLabel('Binding message', { exact: true })).toHaveValue('required');

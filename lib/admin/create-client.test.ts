@@ -166,6 +166,11 @@ describe('createClient', () => {
       /^must be null unless token_endpoint_auth_method is tls_client_auth/,
     ],
     [
+      { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: 'desk.example.com' },
+      'tls_client_auth_subject_dn',
+      /^must be an RFC 4514 distinguished name, e\.g\. "CN=desk\.example\.com,O=Example" \(an attribute has no "="\)$/,
+    ],
+    [
       { token_endpoint_auth_signing_alg: 'ES256' },
       'token_endpoint_auth_signing_alg',
       /^must be null unless .* is private_key_jwt/,

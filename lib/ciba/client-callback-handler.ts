@@ -2,15 +2,28 @@ import { randomInt } from 'node:crypto';
 import { PING_CALLBACK, PUSH_CALLBACK, type CallbackMessageSecret, type CallbackPayload } from '@/lib/ciba/client-callback';
 import { postCallback, type CallbackAttemptResult } from '@/lib/ciba/post-callback';
 import { issueTokensForApprovedRequest, type CibaTokenResponse } from '@/lib/ciba/redeem-ciba-grant';
-import { toClientRecord } from '@/lib/clients/client-record';
+import { hasCertificateBoundTokens, toClientRecord, type ClientRecord } from '@/lib/clients/client-record';
 import type { Db } from '@/lib/db/client';
 import { getBaseEnv } from '@/lib/env';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
+import type { CertificateConfirmation } from '@/lib/oauth/tokens';
 import type { DeliveryResult, OutboxHandler } from '@/lib/outbox/outbox-handler';
 import { sealOutboxSecret } from '@/lib/outbox/outbox-secret';
 import type { ClaimedOutboxMessage, ProtocolStore } from '@/lib/store/protocol-store';
 import { isRequestExpired } from '@/lib/store/request-lifecycle';
 import { TENANT_RECORD_COLUMNS } from '@/lib/tenants/find-tenant';
+
+/**
+ * RFC 8705 §3 for pushed tokens (CIBA §10.3.1): no token request carries a
+ * certificate, so a mutual-TLS client's tokens are bound to the one it used
+ * at bc-authorize (stored on the request). One read, for such clients only.
+ */
+const pushedTokenBinding = async (db: Db, client: ClientRecord, requestId: string): Promise<CertificateConfirmation | null> => {
+  if (!hasCertificateBoundTokens(client)) return null;
+  const row = await db.backchannelRequest.findUnique({ where: { id: requestId }, select: { certificateThumbprint: true } });
+
+  return row?.certificateThumbprint ? { 'x5t#S256': row.certificateThumbprint } : null;
+};
 
 /** The first retry of a callback comes about this soon, … */
 const FIRST_CALLBACK_RETRY_MS = 1_000;
@@ -188,6 +201,7 @@ const deliverPush = async (
       client: found.client,
       request,
       now,
+      cnf: await pushedTokenBinding(db, found.client, request.id),
       seal: {
         messageId: message.id,
         authReqId,

@@ -13,6 +13,7 @@ import {
   grantsRefreshToken,
   mintTokenResponse,
   parseGrantedAuthorizationDetails,
+  type CertificateConfirmation,
   type TokenResponse,
 } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
@@ -89,6 +90,8 @@ type RedeemOptions = {
   tenant: TenantRecord;
   client: ClientRecord;
   authReqId: string;
+  /** RFC 8705 §3: the certificate the access token is bound to (a mutual-TLS client's), or none. */
+  cnf?: CertificateConfirmation | null;
   now: Date;
   prefetchedPoll?: PrefetchedPoll;
 };
@@ -110,6 +113,8 @@ export const issueTokensForApprovedRequest = async (
     client: ClientRecord;
     request: PollRow;
     now: Date;
+    /** RFC 8705 §3: the certificate the access token is bound to, or none. */
+    cnf?: CertificateConfirmation | null;
     seal?: { messageId: string; authReqId: string; envelope: (response: CibaTokenResponse) => string };
   },
 ): Promise<CibaTokenResponse | null> => {
@@ -133,6 +138,7 @@ export const issueTokensForApprovedRequest = async (
     recordAccessTokenJti: false,
     // Pushed tokens (CIBA §10.3.1): the ID token names the auth_req_id, and rt_hash when a refresh token comes too.
     ...(seal ? { withRefreshTokenHash: true, extraIdTokenClaims: { [AUTH_REQ_ID_CLAIM]: seal.authReqId } } : {}),
+    cnf: options.cnf ?? null,
     now,
   });
   const response = minted.response as CibaTokenResponse;
@@ -212,7 +218,7 @@ const answerPoll = async (
   if (request.status === 'pending') return onPending(request);
   if (request.userBlocked) throw accessDenied();
 
-  const tokens = await issueTokensForApprovedRequest({ db, store }, { tenant, client, request, now });
+  const tokens = await issueTokensForApprovedRequest({ db, store }, { tenant, client, request, now, cnf: options.cnf });
   if (!tokens) return explainRefusedRedemption(store, { client, authReqIdHash, now });
 
   return tokens;

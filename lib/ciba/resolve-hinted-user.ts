@@ -1,6 +1,8 @@
 import type { Db } from '@/lib/db/client';
 import type { FormParams } from '@/lib/http/protocol-http';
 import type { ProtocolStore, UserRow } from '@/lib/store/protocol-store';
+import type { ClientRecord } from '@/lib/clients/client-record';
+import { verifyLoginHintToken } from '@/lib/ciba/verify-login-hint-token';
 import { invalidRequest, unknownUserId } from '@/lib/oauth/errors';
 import { verifyIdTokenHint } from '@/lib/oauth/tokens';
 
@@ -73,16 +75,66 @@ const findUserByLoginHint = async (store: ProtocolStore, tenantId: string, issue
 };
 
 /**
+ * The `sub` of an id_token_hint (CIBA §7.1): an ID token this tenant issued
+ * to this client. An expired one is accepted only within the client's
+ * `id_token_hint_grace_period` (seconds past its `exp`; default 0: none).
+ *
+ * @throws invalid_request for a token we did not issue to this client, and for
+ * one expired beyond the grace — CIBA §13 has no code for an expired
+ * id_token_hint (`expired_login_hint_token` names the other parameter).
+ */
+const subOfIdTokenHint = async (
+  db: Db,
+  options: {
+    tenantId: string;
+    issuer: string;
+    client: Pick<ClientRecord, 'clientId' | 'idTokenHintGracePeriod'>;
+    token: string;
+    now: Date;
+  },
+): Promise<string> => {
+  const { client, now } = options;
+  let payload: Awaited<ReturnType<typeof verifyIdTokenHint>>;
+  try {
+    payload = await verifyIdTokenHint(db, {
+      tenantId: options.tenantId,
+      issuer: options.issuer,
+      clientId: client.clientId,
+      token: options.token,
+    });
+  } catch {
+    throw invalidRequest('The id_token_hint is not an ID token this provider issued to this client.');
+  }
+  if (typeof payload.exp !== 'number' || payload.exp + client.idTokenHintGracePeriod <= now.getTime() / 1000) {
+    throw invalidRequest(
+      client.idTokenHintGracePeriod === 0
+        ? 'The id_token_hint has expired.'
+        : "The id_token_hint expired longer ago than this client's id_token_hint_grace_period.",
+    );
+  }
+
+  return payload.sub;
+};
+
+/**
  * Resolves the hint to a user of this tenant (CIBA §7.2 steps 4–5).
- * @throws unknown_user_id when no user matches or the user is blocked; invalid_request for a
- *   malformed hint, an id_token_hint this tenant did not issue to this
- *   client, or a login_hint_token (not supported).
+ * @throws unknown_user_id when no user matches or the user is blocked;
+ *   expired_login_hint_token for an expired login_hint_token;
+ *   invalid_request for a malformed hint, an id_token_hint this tenant did
+ *   not issue to this client or expired beyond the client's grace, or a
+ *   login_hint_token from an issuer the tenant does not trust (lib/ciba/verify-login-hint-token.ts).
  */
 export const resolveHintedUser = async (
   { db, store }: { db: Db; store: ProtocolStore },
-  options: { tenantId: string; issuer: string; clientId: string; hint: Hint },
+  options: {
+    tenantId: string;
+    issuer: string;
+    client: Pick<ClientRecord, 'clientId' | 'idTokenHintGracePeriod'>;
+    hint: Hint;
+    now: Date;
+  },
 ): Promise<UserRecord> => {
-  const { tenantId, issuer, hint } = options;
+  const { tenantId, issuer, hint, now } = options;
   if (hint.value.length > MAX_HINT_LENGTH) throw invalidRequest(`The ${hint.kind} is too long.`);
   let user: UserRecord | null;
   switch (hint.kind) {
@@ -90,17 +142,25 @@ export const resolveHintedUser = async (
       user = await findUserByLoginHint(store, tenantId, issuer, hint.value);
       break;
     case 'id_token_hint': {
-      let sub: string;
-      try {
-        ({ sub } = await verifyIdTokenHint(db, { tenantId, issuer, clientId: options.clientId, token: hint.value }));
-      } catch {
-        throw invalidRequest('The id_token_hint is not an ID token this provider issued to this client.');
-      }
+      const sub = await subOfIdTokenHint(db, { tenantId, issuer, client: options.client, token: hint.value, now });
       user = await store.findUserBySub(tenantId, sub);
       break;
     }
-    case 'login_hint_token':
-      throw invalidRequest('login_hint_token is not supported; send login_hint or id_token_hint.');
+    case 'login_hint_token': {
+      const named = await verifyLoginHintToken((id, iss) => store.findTrustedIssuer(id, iss), {
+        token: hint.value,
+        tenantId,
+        issuer,
+        now,
+      });
+      user =
+        named.by === 'sub'
+          ? await store.findUserBySub(tenantId, named.sub)
+          : named.by === 'email'
+            ? await store.findUserByEmail(tenantId, named.email)
+            : null;
+      break;
+    }
   }
   if (!user) throw unknownUserId();
   // A blocked user is not revealed as such (contract.md): the client learns only that the hint names nobody.

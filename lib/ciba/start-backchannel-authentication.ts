@@ -3,7 +3,7 @@ import { issueApprovalLinkToken } from '@/lib/ciba/approval-link';
 import { checkBindingMessage } from '@/lib/ciba/check-binding-message';
 import { checkClientNotificationToken, sealCallbackSecret } from '@/lib/ciba/client-callback';
 import { isCallbackDeliveryMode } from '@/lib/clients/client-metadata';
-import { authorizationDetailsTypesOf } from '@/lib/clients/client-record';
+import { authorizationDetailsTypesOf, hasCertificateBoundTokens } from '@/lib/clients/client-record';
 import { parseAuthorizationDetails } from '@/lib/oauth/authorization-details/parse-authorization-details';
 import { AUTH_REQ_ID_BYTES, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { queueApprovalEmail } from '@/lib/ciba/approval-email';
@@ -12,6 +12,7 @@ import { recordStartFailure } from '@/lib/ciba/record-start-failure';
 import { resolveExpiresIn } from '@/lib/ciba/resolve-expires-in';
 import { resolveHintedUser, selectExactlyOneHint } from '@/lib/ciba/resolve-hinted-user';
 import { selectAcr } from '@/lib/ciba/select-acr';
+import { readAuthenticationRequest } from '@/lib/ciba/verify-request-object';
 import { actorEventDetail, verifyActorToken } from '@/lib/ciba/verify-actor-token';
 import { buildEvent } from '@/lib/events/build-event';
 import type { AgentDetail, EventDetails } from '@/lib/events/event-types';
@@ -28,9 +29,10 @@ import {
   type InProcessClientAuthentication,
 } from '@/lib/oauth/client-auth';
 import { randomToken, sha256Base64Url } from '@/lib/oauth/crypto';
-import { invalidRequest, OAuthError, unauthorizedClient } from '@/lib/oauth/errors';
+import { OAuthError, unauthorizedClient } from '@/lib/oauth/errors';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
+import { certificateThumbprint } from '@/lib/oauth/tokens';
 
 /** Only clients with the CIBA grant may start a CIBA request (CIBA §4, §13 unauthorized_client). */
 export const checkClientMayUseCiba = (client: ClientRecord): void => {
@@ -39,23 +41,13 @@ export const checkClientMayUseCiba = (client: ClientRecord): void => {
   }
 };
 
-/**
- * Parameters we recognise but do not (yet) honour are refused rather than
- * silently ignored, so a client never believes it got what it asked for:
- * signed requests (CIBA §7.1.1).
- */
-export const rejectUnsupportedParameters = (params: FormParams): void => {
-  if (params.has('request') || params.has('request_uri')) {
-    throw invalidRequest('Signed authentication requests (request, request_uri) are not supported.');
-  }
-};
-
 /** CIBA §7.3; `interval` only for poll and ping clients (a push client never polls). */
 export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_in: number; interval?: number };
 
 /**
  * POST <issuer>/bc-authorize — the Backchannel Authentication Endpoint
- * (CIBA §7). Validates in the order of §7.2: client authentication, then the
+ * (CIBA §7). Validates in the order of §7.2: client authentication, then a
+ * signed request object (§7.1.1, lib/ciba/verify-request-object.ts), then the
  * parameters, then the hint. On success the request, its approval link, the
  * approval email's outbox message and the `ciba_start_succeeded` event are
  * stored in one unit; the outbox worker sends the email after the commit
@@ -128,17 +120,25 @@ const startForClient = async (
     inProcess: InProcessClientAuthentication | undefined;
   },
 ): Promise<ProtocolResponse> => {
-  const { tenant, request, params, client } = options;
+  const { tenant, request, client } = options;
   checkClientMayUseCiba(client);
-  rejectUnsupportedParameters(params);
+  const issuer = issuerFor(tenant.slug);
+  // §7.2 step 2: a signed request (§7.1.1) is verified; its claims are the parameters from here on.
+  const { params, authorizationDetails: authorizationDetailsInput } = await readAuthenticationRequest(store, {
+    form: options.params,
+    client,
+    issuer,
+    now: request.receivedAt,
+  });
   const scopes = parseRequestedScope(params.get('scope'));
   // RFC 9396 §2 (CIBA §7.1 takes the authorization request's parameters): alongside the scope, never instead of openid.
-  const authorizationDetails = params.has('authorization_details')
-    ? parseAuthorizationDetails(params.get('authorization_details'), {
-        allowedTypes: authorizationDetailsTypesOf(client),
-        types: await settings.findAuthorizationTypes(tenant.id),
-      })
-    : null;
+  const authorizationDetails =
+    authorizationDetailsInput !== undefined
+      ? parseAuthorizationDetails(authorizationDetailsInput, {
+          allowedTypes: authorizationDetailsTypesOf(client),
+          types: await settings.findAuthorizationTypes(tenant.id),
+        })
+      : null;
   const hint = selectExactlyOneHint(params);
   const bindingMessage = checkBindingMessage(params.get('binding_message'), client);
   const mode = client.deliveryMode;
@@ -147,7 +147,6 @@ const startForClient = async (
     : null;
   const expiresIn = resolveExpiresIn(params.get('requested_expiry'), client);
   const acrValues = params.get('acr_values') ?? null;
-  const issuer = issuerFor(tenant.slug);
   // actor_token (RFC 8693 §2.1): a parameter, checked with the others before the hint (CIBA §7.2 steps 3–4).
   const actor = await verifyActorToken((tenantId, iss) => store.findTrustedIssuer(tenantId, iss), {
     params,
@@ -157,7 +156,7 @@ const startForClient = async (
   });
   const agent = actor ? actorEventDetail(actor) : null;
   options.hinted.agent = agent;
-  const user = await resolveHintedUser({ db, store }, { tenantId: tenant.id, issuer, clientId: client.clientId, hint });
+  const user = await resolveHintedUser({ db, store }, { tenantId: tenant.id, issuer, client, hint, now: request.receivedAt });
   options.hinted.userId = user.id;
 
   const authReqId = randomToken(AUTH_REQ_ID_BYTES);
@@ -195,6 +194,10 @@ const startForClient = async (
     expiresAt,
     createdAt: now,
     actor,
+    // RFC 8705 §3: pushed tokens come without a token request; bind them to this request's certificate.
+    ...(mode === 'push' && hasCertificateBoundTokens(client) && request.clientCertificate
+      ? { certificateThumbprint: certificateThumbprint(request.clientCertificate) }
+      : {}),
     approvalLink: { id: linkId, tokenHash: approval.tokenHash, channel: 'email' },
     outbox: [
       queueApprovalEmail({

@@ -361,7 +361,13 @@ describe('discovery and JWKS (CIBA §4)', () => {
       introspection_endpoint: `${ISSUER}/introspect`,
       backchannel_token_delivery_modes_supported: ['poll', 'ping', 'push'],
       grant_types_supported: [CIBA_GRANT_TYPE, 'refresh_token'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'tls_client_auth',
+        'self_signed_tls_client_auth',
+      ],
+      tls_client_certificate_bound_access_tokens: true,
       id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256', 'EdDSA'],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     });

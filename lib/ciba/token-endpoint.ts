@@ -2,6 +2,7 @@ import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import type { LongPollContext } from '@/lib/ciba/long-poll';
 import { redeemCibaGrant, type PrefetchedPoll } from '@/lib/ciba/redeem-ciba-grant';
 import { REFRESH_TOKEN_GRANT_TYPE } from '@/lib/clients/client-metadata';
+import { hasCertificateBoundTokens } from '@/lib/clients/client-record';
 import type { Db } from '@/lib/db/client';
 import type { ProtocolData } from '@/lib/store/get-protocol-store';
 import {
@@ -15,6 +16,7 @@ import { grantTypesOf, readAuthenticatedForm, type InProcessClientAuthentication
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { invalidRequest, unauthorizedClient, unsupportedGrantType } from '@/lib/oauth/errors';
 import { redeemRefreshToken } from '@/lib/oauth/refresh-token-grant';
+import { certificateThumbprint, type CertificateConfirmation } from '@/lib/oauth/tokens';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 
 /**
@@ -43,8 +45,13 @@ export const exchangeToken = async (
   });
   const grantType = params.get('grant_type');
   if (grantType === undefined) throw invalidRequest('The grant_type parameter is required.');
+  // RFC 8705 §3: a mutual-TLS client's access tokens are bound to the certificate it authenticated with.
+  const cnf: CertificateConfirmation | null =
+    hasCertificateBoundTokens(client) && request.clientCertificate
+      ? { 'x5t#S256': certificateThumbprint(request.clientCertificate) }
+      : null;
   if (grantType === REFRESH_TOKEN_GRANT_TYPE) {
-    const tokens = await redeemRefreshToken({ db, store }, { tenant, client, params, now: request.receivedAt });
+    const tokens = await redeemRefreshToken({ db, store }, { tenant, client, params, cnf, now: request.receivedAt });
 
     return jsonResponse(200, tokens, { noStore: true });
   }
@@ -59,7 +66,7 @@ export const exchangeToken = async (
   if (authReqId === undefined) throw invalidRequest('The auth_req_id parameter is required.');
   const tokens = await redeemCibaGrant(
     { db, store, longPoll: options.inProcess ? undefined : longPoll },
-    { tenant, client, authReqId, now: request.receivedAt, prefetchedPoll: options.prefetchedPoll },
+    { tenant, client, authReqId, cnf, now: request.receivedAt, prefetchedPoll: options.prefetchedPoll },
   );
 
   return jsonResponse(200, tokens, { noStore: true });

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { createLocalJWKSet, errors as joseErrors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, errors as joseErrors, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
 import { checkNotificationEndpoint, resolvableHost, type ResolveHost } from '@/lib/ciba/notification-endpoint';
 import { parsePublicJwks } from '@/lib/ciba/public-jwks';
 
@@ -107,6 +107,16 @@ export type IssuerKeyCache = {
    * request's time.
    */
   keysFor(source: TrustedIssuerKeysSource, now: Date): JWTVerifyGetKey;
+  /**
+   * Whether the issuer's key set holds a key that `matches` accepts: inline
+   * keys as they are; a jwks_uri's set from the cache (fetched when absent or
+   * older than the TTL), fetched again when no key matches — at most once per
+   * cooldown per issuer, as for an unknown `kid` (RFC 8705 §2.2: a
+   * self-signed certificate is found by its key, not by a kid).
+   *
+   * @throws IssuerKeysUnavailable when the set cannot be fetched.
+   */
+  hasKey(source: TrustedIssuerKeysSource, now: Date, matches: (key: JWK) => boolean): Promise<boolean>;
   /** Forgets every cached set (tests). */
   clear(): void;
 };
@@ -166,6 +176,20 @@ export const createIssuerKeyCache = (options: {
           return createLocalJWKSet(await load(key, uri, at))(header, token);
         }
       };
+    },
+    hasKey: async (source, now, matches) => {
+      if (source.jwks !== null) return (JSON.parse(source.jwks) as JSONWebKeySet).keys.some(matches);
+      const uri = source.jwksUri;
+      if (uri === null) return false;
+      const key = `${source.id} ${uri}`;
+      const at = now.getTime();
+      const cached = sets.get(key);
+      const fresh = cached !== undefined && at - cached.fetchedAt < ttlMs;
+      if ((fresh ? cached.jwks : await load(key, uri, at)).keys.some(matches)) return true;
+      const current = sets.get(key);
+      if (current === undefined || at - current.fetchedAt < cooldownMs) return false;
+
+      return (await load(key, uri, at)).keys.some(matches);
     },
     clear: () => {
       sets.clear();

@@ -1,4 +1,4 @@
-import type { JWTVerifyGetKey } from 'jose';
+import type { JWK, JWTVerifyGetKey } from 'jose';
 import { createIssuerKeyCache, type IssuerKeyCache } from '@/lib/ciba/trusted-issuer-keys';
 import type { ClientRecord } from '@/lib/clients/client-record';
 import { getBaseEnv } from '@/lib/env';
@@ -23,3 +23,17 @@ export const getClientKeyCache = (): IssuerKeyCache =>
  */
 export const clientKeysFor = (client: Pick<ClientRecord, 'id' | 'jwks' | 'jwksUri'>, now: Date): JWTVerifyGetKey =>
   getClientKeyCache().keysFor({ id: `client:${client.id}`, jwks: client.jwks, jwksUri: client.jwksUri }, now);
+
+/**
+ * Whether the client's registered keys (`jwks`, or its `jwks_uri`'s set,
+ * cached, refetched at most once per cooldown when none matches) hold one that
+ * `matches` accepts: how a self-signed certificate is recognised (RFC 8705 §2.2).
+ *
+ * @throws IssuerKeysUnavailable when the jwks_uri cannot be read.
+ */
+export const clientHasKey = (
+  client: Pick<ClientRecord, 'id' | 'jwks' | 'jwksUri'>,
+  now: Date,
+  matches: (key: JWK) => boolean,
+): Promise<boolean> =>
+  getClientKeyCache().hasKey({ id: `client:${client.id}`, jwks: client.jwks, jwksUri: client.jwksUri }, now, matches);

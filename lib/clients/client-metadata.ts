@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { notificationEndpointFormProblem } from '@/lib/ciba/notification-endpoint';
 import { publicJwksProblem } from '@/lib/ciba/public-jwks';
+import { distinguishedNameProblem } from '@/lib/oauth/client-auth/distinguished-name';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '@/lib/oauth/client-auth/methods';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 import { AUTHORIZATION_TYPE_NAME_HINT, AUTHORIZATION_TYPE_NAME_PATTERN } from '@/lib/oauth/authorization-details/type-name';
@@ -268,6 +269,15 @@ const CLIENT_METADATA_SHAPE = {
         });
       } else if (CONTROL_CHARACTERS.test(context.value)) {
         context.issues.push({ code: 'custom', input: context.value, message: 'must not contain control characters' });
+      } else {
+        const problem = distinguishedNameProblem(context.value);
+        if (problem) {
+          context.issues.push({
+            code: 'custom',
+            input: context.value,
+            message: `must be an RFC 4514 distinguished name, e.g. "CN=desk.example.com,O=Example" (${problem})`,
+          });
+        }
       }
     })
     .nullable(),

@@ -3,11 +3,11 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
 import { isApiPath, serveApiNodeRequest } from '@/lib/api/node-adapter';
-import { getBaseEnv, type HttpLimits, type TlsFiles } from '@/lib/env';
+import { getBaseEnv, type HttpLimits, type TlsFiles, type TrustedProxy } from '@/lib/env';
 import { collectBody } from '@/lib/http/collect-body';
-import { MAX_FORM_BODY_BYTES, type ClientCertificate, type ProtocolRequest } from '@/lib/http/protocol-http';
+import { readClientCertificate } from '@/lib/http/client-certificate';
+import { MAX_FORM_BODY_BYTES, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { handleProtocolRequest, isProtocolPath } from '@/lib/http/protocol-router';
 import { refuseConnect, SCREENS_OWN_METHODS } from '@/lib/http/refuse-unparseable-methods';
 import { resolveRequestId } from '@/lib/http/request-id';
@@ -20,26 +20,7 @@ export type { HttpLimits, TlsFiles };
 /** Whatever serves the paths that are not protocol endpoints (Next.js in production). */
 export type FallbackHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
-/**
- * The certificate the client presented in the TLS handshake, if any. The
- * server asks for one but accepts any (`rejectUnauthorized: false`):
- * `chainVerified` says whether it chains to TLS_CA_FILE; which certificate
- * authenticates which client is decided per client by the protocol layer
- * (mutual-TLS client authentication, RFC 8705).
- */
-export const readClientCertificate = (socket: IncomingMessage['socket']): ClientCertificate | undefined => {
-  const tlsSocket = socket as TLSSocket;
-  if (!tlsSocket.encrypted) return undefined;
-  const certificate = tlsSocket.getPeerX509Certificate();
-  if (!certificate) return undefined;
-
-  return {
-    pem: certificate.toString(),
-    fingerprint256: certificate.fingerprint256,
-    subject: certificate.subject,
-    chainVerified: tlsSocket.authorized,
-  };
-};
+export { readSocketCertificate as readClientCertificate } from '@/lib/http/client-certificate';
 
 /** Each open connection's signal (closedSignalOf): weakly held, so a closed socket takes its own with it. */
 const connectionSignals = new WeakMap<Socket, AbortSignal>();
@@ -66,7 +47,12 @@ const closedSignalOf = (socket: Socket): AbortSignal => {
   return signal;
 };
 
-const toProtocolRequest = async (request: IncomingMessage, path: string, receivedAt: Date): Promise<ProtocolRequest> => {
+const toProtocolRequest = async (
+  request: IncomingMessage,
+  path: string,
+  receivedAt: Date,
+  trustedProxy: TrustedProxy | undefined,
+): Promise<ProtocolRequest> => {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -77,15 +63,20 @@ const toProtocolRequest = async (request: IncomingMessage, path: string, receive
     headers,
     body: await collectBody(request, MAX_FORM_BODY_BYTES),
     receivedAt,
-    clientCertificate: readClientCertificate(request.socket),
+    clientCertificate: readClientCertificate(request, { trustedProxy, at: receivedAt }),
     requestId: resolveRequestId(headers['x-request-id']),
     signal: closedSignalOf(request.socket),
   };
 };
 
-const serveProtocol = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
+const serveProtocol = async (
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  trustedProxy: TrustedProxy | undefined,
+): Promise<void> => {
   const receivedAt = new Date();
-  const result = await handleProtocolRequest(await toProtocolRequest(request, path, receivedAt));
+  const result = await handleProtocolRequest(await toProtocolRequest(request, path, receivedAt, trustedProxy));
   if (response.destroyed) return;
   response.writeHead(result.status, { ...result.headers, 'Content-Length': Buffer.byteLength(result.body) });
   response.end(result.body);
@@ -153,15 +144,24 @@ const capConnectionsPerAddress = (
  * framework-independent routers, every other path goes to `fallback` once
  * lib/http/screen-request.ts has let it through. With TLS files it terminates
  * HTTPS itself and requests (without requiring) a client certificate, so
- * mutual TLS needs no proxy; every response then carries HSTS.
+ * mutual TLS needs no proxy; every response then carries HSTS. Behind a
+ * TLS-terminating proxy, `trustedProxy` names the header carrying the client
+ * certificate, read only from the proxy's addresses (lib/http/client-certificate.ts).
  *
  * `limits` (default: HTTP_* in lib/env.ts): a request's headers must arrive
  * within `headersTimeoutMs` and the whole request within `requestTimeoutMs`,
  * else Node answers 408 and closes the connection; one client address may
  * hold `maxConnectionsPerAddress` connections (0: no cap).
  */
-export const createHttpLayer = (options: { fallback: FallbackHandler; tls?: TlsFiles; limits?: HttpLimits }): Server => {
+export const createHttpLayer = (options: {
+  fallback: FallbackHandler;
+  tls?: TlsFiles;
+  limits?: HttpLimits;
+  /** Default: TRUSTED_PROXY_* in lib/env.ts. */
+  trustedProxy?: TrustedProxy;
+}): Server => {
   const { tls, limits = getBaseEnv().httpLimits } = options;
+  const trustedProxy = 'trustedProxy' in options ? options.trustedProxy : getBaseEnv().trustedProxy;
   const https = tls !== undefined;
   const ownHeaders = Object.entries(nonPageSecurityHeaders({ https }));
   const refused = new WeakSet<Socket>();
@@ -179,7 +179,7 @@ export const createHttpLayer = (options: { fallback: FallbackHandler; tls?: TlsF
     const handled = refusal
       ? refuse(response, refusal, https)
       : isProtocolPath(path)
-        ? serveProtocol(request, response, path)
+        ? serveProtocol(request, response, path, trustedProxy)
         : isApiPath(path)
           ? serveApiNodeRequest(request, response)
           : options.fallback(request, response);

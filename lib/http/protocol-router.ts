@@ -132,7 +132,16 @@ const userInfoResponse = async (
 ) => {
   const token = readBearerToken(request.headers.authorization, form);
 
-  return jsonResponse(200, await getUserInfo(dependencies, { tenant, token, now: request.receivedAt }), { noStore: true });
+  return jsonResponse(
+    200,
+    await getUserInfo(dependencies, {
+      tenant,
+      token,
+      now: request.receivedAt,
+      clientCertificate: request.clientCertificate,
+    }),
+    { noStore: true },
+  );
 };
 
 const TENANT_PATH = /^\/t\/([^/]+)\/(.+)$/;

@@ -1,13 +1,12 @@
 import { SUPPORTED_ACR_VALUES, SUPPORTED_SCOPES } from '@/lib/ciba/constants';
-import { SUPPORTED_DELIVERY_MODES, SUPPORTED_GRANT_TYPES } from '@/lib/clients/client-metadata';
+import { CLIENT_SIGNING_ALGS, SUPPORTED_DELIVERY_MODES, SUPPORTED_GRANT_TYPES } from '@/lib/clients/client-metadata';
 import { CLIENT_AUTHENTICATORS } from '@/lib/oauth/client-auth';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 import { endpointsFor } from '@/lib/tenants/issuer';
 
 /**
  * The tenant's OpenID Provider metadata (OIDC Discovery §3, CIBA §4).
- * A CIBA-only provider: no authorization endpoint, unsigned requests, no
- * user_code; the delivery modes, grant types, client authentication methods
+ * A CIBA-only provider: no authorization endpoint, no user_code; the delivery modes, grant types, client authentication methods
  * and signing algorithms are those clients can be registered for;
  * `registration_endpoint` only while the tenant's dynamic registration is on.
  */
@@ -30,6 +29,8 @@ export const buildDiscoveryDocument = (
     introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     backchannel_authentication_endpoint: endpoints.backchannelAuthentication,
     backchannel_token_delivery_modes_supported: [...SUPPORTED_DELIVERY_MODES],
+    // CIBA §4, §7.1.1: signed authentication requests, asymmetric algorithms only.
+    backchannel_authentication_request_signing_alg_values_supported: [...CLIENT_SIGNING_ALGS],
     backchannel_user_code_parameter_supported: false,
     grant_types_supported: [...SUPPORTED_GRANT_TYPES],
     response_types_supported: [],
@@ -40,7 +41,12 @@ export const buildDiscoveryDocument = (
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],
     userinfo_signing_alg_values_supported: [],
-    request_parameter_supported: false,
+    // OIDC Discovery §3: the `request` parameter is accepted where authentication requests are
+    // made — bc-authorize (CIBA §7.1.1), with the algorithms above; `request_uri` never.
+    request_parameter_supported: true,
+    request_object_signing_alg_values_supported: [...CLIENT_SIGNING_ALGS],
+    // RFC 8705 §3.3: mutual-TLS clients' access tokens are bound to their certificate.
+    tls_client_certificate_bound_access_tokens: true,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
     // RFC 9396 §10: the tenant's authorization-details types.

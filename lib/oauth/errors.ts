@@ -20,6 +20,7 @@ export type OAuthErrorCode =
   | 'slow_down'
   | 'expired_token'
   | 'unknown_user_id'
+  | 'expired_login_hint_token'
   | 'invalid_binding_message'
   | 'invalid_authorization_details'
   | 'invalid_token'
@@ -127,6 +128,10 @@ export const expiredToken = () =>
  */
 export const unknownUserId = (detail?: string) =>
   new OAuthError('unknown_user_id', 400, 'The hint does not identify a known user.', { detail });
+
+/** 400: the login_hint_token's `exp` is past (CIBA §13); only for a token whose signature verified. */
+export const expiredLoginHintToken = () =>
+  new OAuthError('expired_login_hint_token', 400, 'The login_hint_token has expired (its exp is in the past).');
 
 /**
  * 429 access_denied with Retry-After: the hinted user's per-minute limit is

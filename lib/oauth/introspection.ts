@@ -51,6 +51,8 @@ export const introspectToken = async (
         ...(claims.authorization_details ? { authorization_details: claims.authorization_details } : {}),
         // RFC 8693 §4.1: the agent acting for the user, as the token carries it.
         ...(claims.act ? { act: claims.act } : {}),
+        // RFC 8705 §3.2: the certificate a bound token is bound to.
+        ...(claims.cnf ? { cnf: claims.cnf } : {}),
       };
     }
   } else if (found?.type === 'refresh_token' && isRefreshTokenActive(found.token, request.receivedAt)) {

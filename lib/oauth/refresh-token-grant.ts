@@ -4,7 +4,13 @@ import type { Db } from '@/lib/db/client';
 import type { FormParams } from '@/lib/http/protocol-http';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { invalidGrant, invalidRequest, invalidScope, unauthorizedClient } from '@/lib/oauth/errors';
-import { actClaimOf, mintTokenResponse, parseGrantedAuthorizationDetails, type TokenResponse } from '@/lib/oauth/tokens';
+import {
+  actClaimOf,
+  mintTokenResponse,
+  parseGrantedAuthorizationDetails,
+  type CertificateConfirmation,
+  type TokenResponse,
+} from '@/lib/oauth/tokens';
 import type { ProtocolStore, RefreshTokenRow, RequestSubject } from '@/lib/store/protocol-store';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { issuerFor } from '@/lib/tenants/issuer';
@@ -63,7 +69,14 @@ const refuseReuse = async (store: ProtocolStore, token: RefreshTokenRow, now: Da
  */
 export const redeemRefreshToken = async (
   { db, store }: { db: Db; store: ProtocolStore },
-  options: { tenant: TenantRecord; client: ClientRecord; params: FormParams; now: Date },
+  options: {
+    tenant: TenantRecord;
+    client: ClientRecord;
+    params: FormParams;
+    /** RFC 8705 §3: the certificate the new access token is bound to (the one the client authenticated with), or none. */
+    cnf?: CertificateConfirmation | null;
+    now: Date;
+  },
 ): Promise<TokenResponse> => {
   const { tenant, client, params, now } = options;
   if (!grantTypesOf(client).includes(REFRESH_TOKEN_GRANT_TYPE)) {
@@ -99,6 +112,7 @@ export const redeemRefreshToken = async (
     authorizationDetails: parseGrantedAuthorizationDetails(token.grantedAuthorizationDetails),
     refreshTokenScope: token.scope,
     recordAccessTokenJti: true,
+    cnf: options.cnf ?? null,
     now,
   });
   const successor = minted.refreshToken;

@@ -480,9 +480,19 @@ describe('ID token signing algorithms per client', () => {
     });
     expect(discovery.json).toMatchObject({
       revocation_endpoint: `${ISSUER}/revoke`,
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'tls_client_auth',
+        'self_signed_tls_client_auth',
+      ],
       introspection_endpoint: `${ISSUER}/introspect`,
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'tls_client_auth',
+        'self_signed_tls_client_auth',
+      ],
       grant_types_supported: [CIBA_GRANT_TYPE, 'refresh_token'],
       id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256', 'EdDSA'],
     });

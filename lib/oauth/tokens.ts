@@ -24,6 +24,16 @@ export const refreshTokenHash = accessTokenHash;
 export const parseGrantedAuthorizationDetails = (stored: string | null): unknown[] | null =>
   stored === null ? null : (JSON.parse(stored) as unknown[]);
 
+/**
+ * RFC 8705 §3.1 confirmation claim of a certificate-bound access token:
+ * base64url of the SHA-256 of the certificate's DER encoding.
+ */
+export type CertificateConfirmation = { 'x5t#S256': string };
+
+/** The `x5t#S256` thumbprint (RFC 8705 §3.1) of a certificate, from its SHA-256 fingerprint (colon-separated hex). */
+export const certificateThumbprint = (certificate: { fingerprint256: string }): string =>
+  Buffer.from(certificate.fingerprint256.replace(/:/g, ''), 'hex').toString('base64url');
+
 /** A refresh token's value: 32 random bytes (256 bits), base64url; only its SHA-256 is stored. */
 const REFRESH_TOKEN_BYTES = 32;
 
@@ -119,6 +129,8 @@ export type MintTokenResponseOptions = {
   withRefreshTokenHash?: boolean;
   /** More ID token claims (a pushed ID token's `urn:openid:params:jwt:claim:auth_req_id`). */
   extraIdTokenClaims?: JWTPayload;
+  /** RFC 8705 §3: the certificate the access token is bound to (mutual-TLS clients), or none. */
+  cnf?: CertificateConfirmation | null;
   now: Date;
 };
 
@@ -149,6 +161,7 @@ export const mintTokenResponse = async (
     idTokenAlg: client.idTokenSignedResponseAlg,
     accessTokenLifetime: client.accessTokenLifetime,
     idTokenLifetime: client.idTokenLifetime,
+    cnf: options.cnf ?? null,
     extraIdTokenClaims: {
       ...options.extraIdTokenClaims,
       ...(refreshTokenValue !== null && options.withRefreshTokenHash
@@ -212,6 +225,8 @@ export const mintTokens = async (
     accessTokenLifetime: number;
     idTokenLifetime: number;
     extraIdTokenClaims?: JWTPayload;
+    /** RFC 8705 §3.1: binds the access token to a client certificate. */
+    cnf?: CertificateConfirmation | null;
     now: Date;
   },
 ): Promise<IssuedTokens> => {
@@ -227,6 +242,7 @@ export const mintTokens = async (
     auth_time: Math.floor(options.authTime.getTime() / 1000),
     ...(options.acr ? { acr: options.acr } : {}),
     ...(options.act ? { act: options.act } : {}),
+    ...(options.cnf ? { cnf: options.cnf } : {}),
     iat,
     exp: iat + options.accessTokenLifetime,
     jti: accessTokenJti,
@@ -269,12 +285,14 @@ export const verifyAccessToken = async (db: Db, options: { tenantId: string; iss
     scope?: string;
     authorization_details?: unknown[];
     act?: ActClaim;
+    cnf?: Partial<CertificateConfirmation>;
   };
 };
 
 /**
  * Verifies an ID token this tenant issued to this client, for id_token_hint
- * (CIBA §7.1). Expiry is not enforced: a hint names a user, it grants nothing.
+ * (CIBA §7.1). Expiry is not enforced here: the caller applies the client's
+ * id_token_hint_grace_period (lib/ciba/resolve-hinted-user.ts).
  * Access tokens fail the audience check (theirs is the userinfo endpoint).
  */
 export const verifyIdTokenHint = async (

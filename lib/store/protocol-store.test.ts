@@ -303,6 +303,32 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     },
   );
 
+  it('claimJwtId: a jti is first once, atomically, per client and purpose, until it expires; expired uses are pruned', async () => {
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + 60_000);
+    const use = { clientId: clientRowId, purpose: 'client_assertion' as const, jti: `jti-${randomUUID()}`, expiresAt, now };
+
+    const concurrent = await Promise.all(Array.from({ length: 8 }, () => store.claimJwtId(use)));
+    expect(concurrent.filter(Boolean)).toHaveLength(1);
+    expect(await store.claimJwtId(use)).toBe(false);
+    // Another purpose, or another client, has its own jtis (RFC 7523 §3 item 7 is per issuer).
+    expect(await store.claimJwtId({ ...use, purpose: 'request_object' })).toBe(true);
+    const other = await createClient(db, CLI_PRINCIPAL, { tenantSlug: 'acme', metadata: { client_name: 'Other' } });
+    const otherRowId = (await db.client.findUniqueOrThrow({ where: { clientId: other.client_id } })).id;
+    expect(await store.claimJwtId({ ...use, clientId: otherRowId })).toBe(true);
+
+    // Once the first use's JWT has expired, the jti may be used again (with a new expiry).
+    const later = new Date(expiresAt.getTime() + 1);
+    expect(await store.claimJwtId({ ...use, now: later, expiresAt: new Date(later.getTime() + 60_000) })).toBe(true);
+    expect(await store.claimJwtId({ ...use, now: later, expiresAt: new Date(later.getTime() + 60_000) })).toBe(false);
+
+    const stale = { ...use, jti: `stale-${randomUUID()}`, expiresAt: new Date(now.getTime() - 1) };
+    expect(await store.claimJwtId({ ...stale, now: new Date(now.getTime() - 120_000) })).toBe(true);
+    await store.pruneExpiredTokens({ now, limit: 100 });
+    expect(await db.jwtIdUse.count({ where: { jti: stale.jti } })).toBe(0);
+    expect(await db.jwtIdUse.count({ where: { jti: use.jti } })).toBe(3);
+  });
+
   it('settings cache: serves cached clients until the epoch moves, then reloads', async () => {
     const cache = createSettingsCache(store);
     await cache.validate();

@@ -51,6 +51,8 @@ export type NewBackchannelRequest = RequestSubject & {
   createdAt: Date;
   /** The agent acting for the user (a verified actor_token, lib/ciba/verify-actor-token.ts); absent: none. */
   actor?: { issuer: string; sub: string; name: string | null; actingFor: string | null } | null;
+  /** RFC 8705 §3: a push-mode mutual-TLS client's certificate thumbprint (x5t#S256), its pushed tokens' binding; absent: none. */
+  certificateThumbprint?: string | null;
   approvalLink: { id: string; tokenHash: string; channel: string };
   /** Written in the same unit as the request. */
   outbox: NewOutboxMessage[];
@@ -392,9 +394,20 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   listAuthorizationTypes: (tenantId) => engine.all(q.selectAuthorizationTypes, { tenantId }),
 
   createRequest: async (request) => {
-    const { approvalLink, outbox, events, admission, callbackSecret, authorizationDetails, actor, ...rest } = request;
+    const {
+      approvalLink,
+      outbox,
+      events,
+      admission,
+      callbackSecret,
+      authorizationDetails,
+      actor,
+      certificateThumbprint,
+      ...rest
+    } = request;
     const columns = {
       ...rest,
+      certificateThumbprint: certificateThumbprint ?? null,
       callbackSecret: callbackSecret ?? null,
       authorizationDetails: authorizationDetails ?? null,
       actorIssuer: actor?.issuer ?? null,

@@ -156,6 +156,7 @@ type RequestInsert = Pick<
   | 'actorSub'
   | 'actorName'
   | 'actorFor'
+  | 'certificateThumbprint'
 >;
 
 /** A column's value from a parameter: `p` itself, or `p` in a group when one statement inserts several rows. */
@@ -189,6 +190,7 @@ const requestValues = (v: ValueOf<RequestInsert>) => ({
   actorSub: v('actorSub'),
   actorName: v('actorName'),
   actorFor: v('actorFor'),
+  certificateThumbprint: v('certificateThumbprint'),
 });
 
 export const insertRequest = defineQuery<RequestInsert>('insert-request', (db, p) =>

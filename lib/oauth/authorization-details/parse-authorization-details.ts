@@ -10,8 +10,27 @@ export const AUTHORIZATION_DETAILS_MAX_ITEMS = 50;
 /** One item of authorization_details (RFC 9396 §2): an object with at least a `type`. */
 export type AuthorizationDetail = { type: string } & Record<string, unknown>;
 
+/** The form parameter's text, parsed: at most AUTHORIZATION_DETAILS_MAX_BYTES of JSON. */
+const parseJsonText = (raw: string): unknown => {
+  if (Buffer.byteLength(raw, 'utf8') > AUTHORIZATION_DETAILS_MAX_BYTES) {
+    throw invalidAuthorizationDetails(`authorization_details is too large (at most ${AUTHORIZATION_DETAILS_MAX_BYTES} bytes).`);
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw invalidAuthorizationDetails('authorization_details is not valid JSON.');
+  }
+};
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `authorization_details` as the request carries it: the form parameter's
+ * JSON text, or — in a signed request (CIBA §7.1.1) — the request object's
+ * claim, already parsed JSON (an array, never a string holding one).
+ */
+export type AuthorizationDetailsInput = string | { claim: unknown };
 
 /**
  * The `authorization_details` parameter of bc-authorize (RFC 9396 §2, §5;
@@ -26,18 +45,13 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * @see https://www.rfc-editor.org/rfc/rfc9396#section-5
  */
 export const parseAuthorizationDetails = (
-  raw: string | undefined,
+  raw: AuthorizationDetailsInput | undefined,
   { allowedTypes, types }: { allowedTypes: readonly string[]; types: AuthorizationTypeSet },
 ): AuthorizationDetail[] | null => {
   if (raw === undefined) return null;
-  if (Buffer.byteLength(raw, 'utf8') > AUTHORIZATION_DETAILS_MAX_BYTES) {
+  const parsed = typeof raw === 'string' ? parseJsonText(raw) : raw.claim;
+  if (typeof raw !== 'string' && Buffer.byteLength(JSON.stringify(parsed) ?? '', 'utf8') > AUTHORIZATION_DETAILS_MAX_BYTES) {
     throw invalidAuthorizationDetails(`authorization_details is too large (at most ${AUTHORIZATION_DETAILS_MAX_BYTES} bytes).`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw invalidAuthorizationDetails('authorization_details is not valid JSON.');
   }
   if (!Array.isArray(parsed)) throw invalidAuthorizationDetails('authorization_details must be a JSON array of objects.');
   if (parsed.length === 0) throw invalidAuthorizationDetails('authorization_details must list at least one item.');

@@ -1,7 +1,7 @@
 import type { ClientRecord } from '@/lib/clients/client-record';
 import type { ClientAuthRequest } from '@/lib/oauth/client-auth/client-authenticator';
 import { CLIENT_AUTHENTICATORS } from '@/lib/oauth/client-auth/registry';
-import { selectClientAuthMethod } from '@/lib/oauth/client-auth/select-client-auth-method';
+import { selectClientAuthMethods } from '@/lib/oauth/client-auth/select-client-auth-method';
 import { invalidClient } from '@/lib/oauth/errors';
 
 /** Longer client_ids are not looked up: none is issued that long. */
@@ -24,11 +24,14 @@ export type AuthenticateClientOptions = { tenantId: string } & ClientAuthRequest
  */
 export const authenticateClient = async (findClient: FindClient, options: AuthenticateClientOptions): Promise<ClientRecord> => {
   const { tenantId, ...request } = options;
-  const method = selectClientAuthMethod(request);
+  const candidates = selectClientAuthMethods(request);
+  const first = CLIENT_AUTHENTICATORS[candidates[0]]!.read(request);
+  const unsafeClient = first.clientId.length <= MAX_CLIENT_ID_LENGTH ? await findClient(first.clientId) : null;
+  // Methods alike on the wire (mutual TLS, RFC 8705 §2): the client's registered one verifies.
+  const method = candidates.find((candidate) => candidate === unsafeClient?.tokenEndpointAuthMethod) ?? candidates[0];
   const authenticator = CLIENT_AUTHENTICATORS[method]!;
   const challenge = { basicAttempted: authenticator.usesAuthorizationHeader };
-  const presented = authenticator.read(request);
-  const unsafeClient = presented.clientId.length <= MAX_CLIENT_ID_LENGTH ? await findClient(presented.clientId) : null;
+  const presented = method === candidates[0] ? first : authenticator.read(request);
   const verified = await presented.verify(unsafeClient);
   if (!unsafeClient || unsafeClient.tenantId !== tenantId) throw invalidClient('unknown client', challenge);
   if (!verified) throw invalidClient(`${method} credentials do not verify`, challenge);

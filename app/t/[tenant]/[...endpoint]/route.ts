@@ -9,6 +9,10 @@ import { resolveRequestId } from '@/lib/http/request-id';
 
 export const dynamic = 'force-dynamic';
 
+// No clientCertificate: a route handler sees neither the TLS socket nor the peer's address, so it can
+// neither read a handshake certificate nor prove a request came from a trusted proxy — it never reads
+// TRUSTED_PROXY_CERT_HEADER. Mutual-TLS clients (RFC 8705) need `npm start`'s HTTP layer (lib/http/http-layer.ts).
+
 const serve = async (request: Request): Promise<Response> => {
   const receivedAt = new Date();
   const headers: Record<string, string> = {};

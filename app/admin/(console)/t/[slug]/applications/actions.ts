@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import type { CreatedApplication } from '@/components/console/create-application-dialog';
-import { checkedValuesOf, numberOf, optionalTextOf, textOf } from '@/components/console/form-values';
+import { checkedValuesOf, clientKeysOf, numberOf, optionalTextOf, switchOf, textOf } from '@/components/console/form-values';
 import { runAdminAction } from '@/components/console/run-admin-action';
 import { actionFailure, actionSuccess, type ActionResult } from '@/components/ui/action-result';
 import { createClient } from '@/lib/admin/create-client';
@@ -21,10 +21,15 @@ export async function createApplicationAction(
     const tenantSlug = textOf(form, 'tenantSlug') ?? '';
     const created = await createClient(getDb(), principal, {
       tenantSlug,
+      // Fields the dialog does not show (they depend on the method, or FAPI-CIBA sets them) are left out:
+      // createClient gives them the profile's, the tenant's or the general defaults.
       metadata: {
         client_name: textOf(form, 'client_name'),
         token_endpoint_auth_method: textOf(form, 'token_endpoint_auth_method'),
         binding_message_policy: textOf(form, 'binding_message_policy'),
+        ...clientKeysOf(form),
+        tls_client_auth_subject_dn: optionalTextOf(form, 'tls_client_auth_subject_dn'),
+        fapi_ciba: switchOf(form, 'fapi_ciba'),
       },
     });
     revalidatePath(applicationsPath(tenantSlug));
@@ -33,6 +38,8 @@ export async function createApplicationAction(
       client_id: created.client_id,
       client_secret: created.client_secret,
       client_name: created.client_name,
+      token_endpoint_auth_method: created.token_endpoint_auth_method,
+      fapi_ciba: created.fapi_ciba,
     });
   });
 }
@@ -45,7 +52,6 @@ export async function updateApplicationAction(_previous: ActionResult | null, fo
       clientId: textOf(form, 'clientId') ?? '',
       metadata: {
         client_name: textOf(form, 'client_name'),
-        token_endpoint_auth_method: textOf(form, 'token_endpoint_auth_method'),
         grant_types: checkedValuesOf(form, 'grant_types'),
         backchannel_token_delivery_mode: textOf(form, 'backchannel_token_delivery_mode'),
         backchannel_client_notification_endpoint: optionalTextOf(form, 'backchannel_client_notification_endpoint'),
@@ -70,6 +76,42 @@ export async function updateApplicationAction(_previous: ActionResult | null, fo
     revalidatePath(applicationsPath(tenantSlug), 'layout');
 
     return actionSuccess(`Settings of ${client.client_name} saved.`);
+  });
+}
+
+/**
+ * The "Client authentication" card: the method and everything it needs, and
+ * the security settings. The card sends its whole state: a field it hides
+ * (a subject DN for a method that has none) is null. A switch to a
+ * client_secret_* method returns the new secret, shown once.
+ */
+export async function updateApplicationAuthAction(
+  _previous: ActionResult<{ client_secret?: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ client_secret?: string }>> {
+  return runAdminAction(async (principal) => {
+    const tenantSlug = textOf(form, 'tenantSlug') ?? '';
+    const client = await updateClient(getDb(), principal, {
+      tenantSlug,
+      clientId: textOf(form, 'clientId') ?? '',
+      metadata: {
+        token_endpoint_auth_method: textOf(form, 'token_endpoint_auth_method'),
+        ...clientKeysOf(form),
+        tls_client_auth_subject_dn: optionalTextOf(form, 'tls_client_auth_subject_dn') ?? null,
+        token_endpoint_auth_signing_alg: optionalTextOf(form, 'token_endpoint_auth_signing_alg') ?? null,
+        backchannel_authentication_request_signing_alg:
+          optionalTextOf(form, 'backchannel_authentication_request_signing_alg') ?? null,
+        backchannel_user_code_parameter: switchOf(form, 'backchannel_user_code_parameter'),
+        fapi_ciba: switchOf(form, 'fapi_ciba'),
+        id_token_hint_grace_period: numberOf(form, 'id_token_hint_grace_period'),
+      },
+    });
+    revalidatePath(applicationsPath(tenantSlug), 'layout');
+
+    return actionSuccess(
+      `Client authentication of ${client.client_name} saved.`,
+      client.client_secret === undefined ? {} : { client_secret: client.client_secret },
+    );
   });
 }
 

@@ -1,4 +1,4 @@
-import { AppWindow } from 'lucide-react';
+import { AppWindow, ShieldCheck } from 'lucide-react';
 import type { Metadata } from 'next';
 import { clientSettingOptions } from '@/components/console/client-setting-options';
 import { CreateApplicationDialog } from '@/components/console/create-application-dialog';
@@ -10,6 +10,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import type { ClientView } from '@/lib/admin/client-view';
 import { getTenant } from '@/lib/admin/get-tenant';
+import { authMethodShortName } from '@/lib/clients/auth-method-kinds';
 import { listClients } from '@/lib/admin/list-clients';
 import { requireAdminPrincipal } from '@/lib/auth/require-admin';
 import { getDb } from '@/lib/db/client';
@@ -61,7 +62,16 @@ export default async function ApplicationsPage({ params }: Params) {
             key: 'auth',
             header: 'Authentication',
             hideBelow: 'md',
-            cell: (client) => <span className="font-mono text-xs">{client.token_endpoint_auth_method}</span>,
+            cell: (client) => (
+              <span className="inline-flex flex-wrap items-center gap-1.5">
+                <span title={client.token_endpoint_auth_method}>{authMethodShortName(client.token_endpoint_auth_method)}</span>
+                {client.fapi_ciba ? (
+                  <Badge tone="violet">
+                    <ShieldCheck className="size-3.5" aria-hidden="true" /> FAPI-CIBA
+                  </Badge>
+                ) : null}
+              </span>
+            ),
           },
           {
             key: 'grants',
@@ -85,7 +95,7 @@ export default async function ApplicationsPage({ params }: Params) {
           <EmptyState
             icon={<AppWindow />}
             title="No applications yet"
-            description="Create an application to get a client ID and secret, then start requests at the backchannel endpoint."
+            description="Create an application to get a client ID (and a secret, or register its keys or certificate), then start requests at the backchannel endpoint."
             action={create}
           />
         }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Metadata } from 'next';
+import { ClientAuthForm } from '@/components/console/client-auth-form';
 import { clientSettingOptions } from '@/components/console/client-setting-options';
 import { ClientSettingsForm } from '@/components/console/client-settings-form';
 import { ConfirmActionButton } from '@/components/console/confirm-action-button';
@@ -17,8 +18,9 @@ import { getTenant } from '@/lib/admin/get-tenant';
 import { requireAdminPrincipal } from '@/lib/auth/require-admin';
 import { getDb } from '@/lib/db/client';
 import { endpointsFor } from '@/lib/tenants/issuer';
-import { Trash2 } from 'lucide-react';
-import { deleteApplicationAction, rotateSecretAction, updateApplicationAction } from '../actions';
+import { authMethodShortName, isSecretAuthMethod } from '@/lib/clients/auth-method-kinds';
+import { ShieldCheck, Trash2 } from 'lucide-react';
+import { deleteApplicationAction, rotateSecretAction, updateApplicationAction, updateApplicationAuthAction } from '../actions';
 import { pollTryItAction, searchTryItUsersAction, startTryItAction } from './actions';
 
 type Params = { params: Promise<{ slug: string; clientId: string }> };
@@ -37,6 +39,9 @@ export default async function ApplicationPage({ params }: Params) {
   const client = await orNotFound(getClient(db, principal, { tenantSlug: slug, clientId: decodeURIComponent(clientId) }));
   const endpoints = endpointsFor(tenant.slug);
   const applicationsHref = `/admin/t/${encodeURIComponent(tenant.slug)}/applications`;
+  const options = clientSettingOptions();
+  // rotateClientSecret refuses a client without a secret: the button is offered only to secret methods.
+  const hasSecret = isSecretAuthMethod(client.token_endpoint_auth_method);
 
   return (
     <>
@@ -48,12 +53,20 @@ export default async function ApplicationPage({ params }: Params) {
             <Badge tone={client.grant_types.length > 0 ? 'green' : 'red'}>
               {client.grant_types.length > 0 ? `CIBA · ${client.backchannel_token_delivery_mode}` : 'No grant'}
             </Badge>
+            <Badge tone="indigo">{authMethodShortName(client.token_endpoint_auth_method)}</Badge>
+            {client.fapi_ciba ? (
+              <Badge tone="violet">
+                <ShieldCheck className="size-3.5" aria-hidden="true" /> FAPI-CIBA
+              </Badge>
+            ) : null}
             <span>Created {formatDate(new Date(client.client_id_issued_at * 1000))}</span>
           </>
         }
         actions={
           <>
-            <RotateSecretButton tenantSlug={tenant.slug} clientId={client.client_id} action={rotateSecretAction} />
+            {hasSecret ? (
+              <RotateSecretButton tenantSlug={tenant.slug} clientId={client.client_id} action={rotateSecretAction} />
+            ) : null}
             <ConfirmActionButton
               trigger={{ label: 'Delete', icon: <Trash2 />, variant: 'danger' }}
               title={`Delete ${client.client_name}?`}
@@ -67,7 +80,14 @@ export default async function ApplicationPage({ params }: Params) {
         }
       />
       <div className="space-y-6">
-        <Card title="Credentials" description="The secret is shown only when it is created or rotated.">
+        <Card
+          title="Credentials"
+          description={
+            hasSecret
+              ? 'The secret is shown only when it is created or rotated.'
+              : 'This application has no secret: it authenticates with its keys or certificate (see Client authentication).'
+          }
+        >
           <div className="grid gap-4 lg:grid-cols-2">
             <CodeBlock title="Client ID" code={client.client_id} />
             <CodeBlock title="Backchannel authentication endpoint" code={endpoints.backchannelAuthentication} />
@@ -75,6 +95,7 @@ export default async function ApplicationPage({ params }: Params) {
             <CodeBlock title="Discovery URL" code={endpoints.discovery} />
           </div>
         </Card>
+        <ClientAuthForm action={updateApplicationAuthAction} tenantSlug={tenant.slug} client={client} options={options} />
         <TryItCard
           tenantSlug={tenant.slug}
           clientId={client.client_id}
@@ -85,12 +106,7 @@ export default async function ApplicationPage({ params }: Params) {
           startAction={startTryItAction}
           pollAction={pollTryItAction}
         />
-        <ClientSettingsForm
-          action={updateApplicationAction}
-          tenantSlug={tenant.slug}
-          client={client}
-          options={clientSettingOptions()}
-        />
+        <ClientSettingsForm action={updateApplicationAction} tenantSlug={tenant.slug} client={client} options={options} />
       </div>
     </>
   );

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "BackchannelRequest" ADD COLUMN "certificateThumbprint" TEXT;
