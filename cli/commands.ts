@@ -10,6 +10,10 @@ import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
 import { createApiKey } from '@/lib/admin/create-api-key';
+import { createInitialAccessToken } from '@/lib/admin/create-initial-access-token';
+import type { InitialAccessTokenView } from '@/lib/admin/initial-access-token-view';
+import { listInitialAccessTokens } from '@/lib/admin/list-initial-access-tokens';
+import { revokeInitialAccessToken } from '@/lib/admin/revoke-initial-access-token';
 import { createAdmin, type TCreateAdmin } from '@/lib/admin/create-admin';
 import { DEVELOPMENT_EMAILS_LIMIT, listDevelopmentEmails, type DevelopmentEmailView } from '@/lib/admin/list-development-emails';
 import { listClients } from '@/lib/admin/list-clients';
@@ -342,6 +346,12 @@ const TENANT_SETTING_OPTIONS: Record<string, TenantSettingOption> = {
     value: 'on|off',
     description: 'Approval links by email.',
     parse: onOffOption('email-channel'),
+  },
+  'dynamic-registration': {
+    field: 'dynamic_registration',
+    value: 'on|off',
+    description: 'Dynamic client registration (RFC 7591) at <issuer>/register, with an initial access token (default off).',
+    parse: onOffOption('dynamic-registration'),
   },
   'push-channel': {
     field: 'push_channel_enabled',
@@ -788,6 +798,67 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
         `Created API key "${created.name}" for ${created.tenant === null ? 'every tenant' : `tenant "${created.tenant}"`}.\n` +
         `${formatFields(Object.entries(created))}\n\n` +
         'The key is shown only this once: it is stored hashed and cannot be recovered. Save it now.',
+    },
+  },
+  'initial-access-token': {
+    create: {
+      summary: 'Create an initial access token for dynamic client registration (RFC 7591) in a tenant. Prints the token once.',
+      options: {
+        tenant: TENANT_OPTION,
+        name: { value: '<name>', description: 'What it is for, 1–100 characters.', required: true },
+        'expires-in': {
+          value: '<seconds>',
+          description: 'Lifetime, 60 to 31536000 seconds (default: no expiry).',
+          field: 'expires_in',
+        },
+        uses: { value: '<n>', description: 'Registrations it may make, 1 to 1000000 (default: no limit).' },
+      },
+      examples: ['backchannel initial-access-token create --tenant acme --name "Bank partners" --expires-in 86400 --uses 1'],
+      run: (db, values) =>
+        createInitialAccessToken(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          input: {
+            name: required(values, 'name'),
+            ...(values['expires-in'] === undefined ? {} : { expires_in: wholeNumberOption('expires-in')(values['expires-in']) }),
+            ...(values.uses === undefined ? {} : { uses: wholeNumberOption('uses')(values.uses) }),
+          },
+        }),
+      formatHuman: (created: Awaited<ReturnType<typeof createInitialAccessToken>>) =>
+        `Created initial access token "${created.name}" for tenant "${created.tenant}".\n` +
+        `${formatFields(Object.entries(created))}\n\n` +
+        'The token is shown only this once: it is stored hashed and cannot be recovered. Save it now.\n' +
+        'Registration is open only while the tenant has --dynamic-registration on.',
+    },
+    list: {
+      summary: "List a tenant's initial access tokens (never the tokens themselves).",
+      options: { tenant: TENANT_OPTION },
+      examples: ['backchannel initial-access-token list --tenant acme'],
+      run: (db, values) => listInitialAccessTokens(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant') }),
+      formatHuman: (tokens: InitialAccessTokenView[]) =>
+        formatTable(
+          ['NAME', 'STATUS', 'USES LEFT', 'EXPIRES', 'ID'],
+          tokens.map((token) => [
+            token.name,
+            token.status,
+            token.uses_left === null ? 'unlimited' : String(token.uses_left),
+            token.expires_at ?? 'never',
+            token.id,
+          ]),
+          'This tenant has no initial access token yet.',
+        ),
+    },
+    revoke: {
+      summary: 'Revoke an initial access token: it registers nothing from the next request on (its clients stay).',
+      options: { tenant: TENANT_OPTION, id: { value: '<id>', description: 'The token’s id (as listed).', required: true } },
+      examples: ['backchannel initial-access-token revoke --tenant acme --id 6f1c…'],
+      run: async (db, values) => {
+        const id = required(values, 'id');
+        const result = await revokeInitialAccessToken(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant'), id });
+
+        return { id, ...result };
+      },
+      formatHuman: (result: { id: string; revoked: boolean }) =>
+        result.revoked ? `Revoked initial access token ${result.id}.` : `Initial access token ${result.id} was already revoked.`,
     },
   },
   admin: {

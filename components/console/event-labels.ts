@@ -40,6 +40,8 @@ const EVENT_LABELS: Record<string, string> = {
   admin_removed: 'Admin removed',
   api_key_created: 'API key created',
   api_key_revoked: 'API key revoked',
+  initial_access_token_created: 'Initial access token created',
+  initial_access_token_revoked: 'Initial access token revoked',
   email_test_sent: 'Test email sent',
   trusted_issuer_added: 'Trusted issuer added',
   trusted_issuer_removed: 'Trusted issuer removed',
@@ -47,13 +49,15 @@ const EVENT_LABELS: Record<string, string> = {
 
 export const eventLabel = (type: string): string => EVENT_LABELS[type] ?? type;
 
-/** `admin:<id>` → the admin's email when known; `api_key:<id>`, `cli` as they are. */
+/** `admin:<id>` → the admin's email when known; `api_key:<id>`, `cli`, dynamic registration (`registration:<token id>`, `registration_client:<client_id>`) as they are. */
 export const actorLabel = (actor: string | null | undefined, adminEmails: ReadonlyMap<string, string> = new Map()): string => {
   if (!actor) return 'system';
   if (actor === 'cli') return 'CLI';
   const [kind, id] = actor.split(':');
   if (kind === 'admin') return adminEmails.get(id) ?? `admin ${id.slice(0, 8)}`;
   if (kind === 'api_key') return `API key ${id.slice(0, 8)}`;
+  if (kind === 'registration') return `Dynamic registration (token ${id.slice(0, 8)})`;
+  if (kind === 'registration_client') return `Dynamic registration (client ${id})`;
 
   return actor;
 };

@@ -20,6 +20,7 @@ export type TenantSettingsFormProps = {
     max_pending_requests: number;
     email_channel_enabled: boolean;
     push_channel_enabled: boolean;
+    dynamic_registration: boolean;
     default_requested_expiry: number;
     max_requested_expiry: number;
     backchannel_poll_interval: number;
@@ -144,6 +145,21 @@ export function TenantSettingsForm({
               description={<NotBuiltNote>The push authenticator is not built yet.</NotBuiltNote>}
               defaultChecked={tenant.push_channel_enabled}
               disabled
+            />
+            <Switch
+              name="dynamic_registration"
+              label="Dynamic client registration"
+              description={
+                <>
+                  Clients register themselves at <span className="font-mono text-xs">{'<issuer>/register'}</span> (RFC 7591) with
+                  an initial access token from{' '}
+                  <a className="underline" href={`/admin/t/${encodeURIComponent(tenant.slug)}/registration`}>
+                    Dynamic registration
+                  </a>
+                  .
+                </>
+              }
+              defaultChecked={tenant.dynamic_registration}
             />
             {errors.email_channel_enabled ? (
               <p className="text-sm text-red-700 dark:text-red-400">{errors.email_channel_enabled.join(' ')}</p>

@@ -11,6 +11,7 @@ export type TenantSection =
   | 'channels'
   | 'signing-keys'
   | 'trusted-issuers'
+  | 'registration'
   | 'requests'
   | 'events';
 
@@ -22,6 +23,7 @@ export const TENANT_SECTIONS: readonly { section: TenantSection; label: string }
   { section: 'channels', label: 'Channels' },
   { section: 'signing-keys', label: 'Signing keys' },
   { section: 'trusted-issuers', label: 'Trusted issuers' },
+  { section: 'registration', label: 'Dynamic registration' },
   { section: 'requests', label: 'Requests' },
   { section: 'events', label: 'Events' },
 ];

@@ -15,6 +15,7 @@ import {
   ScrollText,
   Send,
   ShieldCheck,
+  Ticket,
   Users,
   type LucideIcon,
 } from 'lucide-react';
@@ -32,6 +33,7 @@ const TENANT_ICONS: Record<TenantSection, LucideIcon> = {
   channels: Send,
   'signing-keys': KeyRound,
   'trusted-issuers': BadgeCheck,
+  registration: Ticket,
   requests: Inbox,
   events: Activity,
 };

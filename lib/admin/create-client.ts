@@ -26,6 +26,15 @@ export type CreateClientOptions = {
    * and any other setting; the rest take CLIENT_METADATA_DEFAULTS.
    */
   metadata: unknown;
+  /**
+   * Dynamic client registration (RFC 7591 §3): `consume` runs first in the
+   * client's transaction (it takes one use of the initial access token, and
+   * throws to refuse), so a refused registration uses nothing and a used-up
+   * token registers nothing; the client also gets a registration access
+   * token (RFC 7592 §1), returned this once as `registration_access_token`
+   * (only its SHA-256 is stored).
+   */
+  registration?: { consume: (tx: Pick<Db, 'initialAccessToken'>) => Promise<void> };
 };
 
 /**
@@ -34,6 +43,9 @@ export type CreateClientOptions = {
  * authenticates with its keys or certificate has no secret.
  */
 export type CreatedClient = { client_id: string; client_secret?: string } & ClientView;
+
+/** A client made by dynamic registration: its registration access token, shown this once. */
+export type RegisteredClient = CreatedClient & { registration_access_token?: string };
 
 const withoutUndefined = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
@@ -61,7 +73,7 @@ const newClientId = (): string => {
  *
  * @throws AdminError `invalid_input` (one field error per refused setting); `not_found` for an unknown tenant; `forbidden` for a tenant out of the principal's reach.
  */
-export const createClient = async (db: Db, principal: Principal, options: CreateClientOptions): Promise<CreatedClient> => {
+export const createClient = async (db: Db, principal: Principal, options: CreateClientOptions): Promise<RegisteredClient> => {
   const input = withoutUndefined(parseInputOrThrow(ZClientMetadataCreateSchema, options.metadata));
   const tenant = await requireTenantAccess(db, principal, options.tenantSlug);
   await requireAllowedClientUrls({
@@ -71,7 +83,9 @@ export const createClient = async (db: Db, principal: Principal, options: Create
 
   const clientId = newClientId();
   let clientSecret: string | undefined;
+  const registrationAccessToken = options.registration ? randomToken(32) : undefined;
   const row = await db.$transaction(async (tx) => {
+    await options.registration?.consume(tx);
     await bumpSettingsEpoch(tx);
     const tenantSettings = await readTenantApplicationSettings(tx, tenant.id);
     const profileDefaults = input.fapi_ciba === true ? FAPI_CLIENT_DEFAULTS : {};
@@ -97,6 +111,7 @@ export const createClient = async (db: Db, principal: Principal, options: Create
         tenantId: tenant.id,
         clientId,
         secretHash: clientSecret === undefined ? null : sha256Base64Url(clientSecret),
+        registrationAccessTokenHash: registrationAccessToken === undefined ? null : sha256Base64Url(registrationAccessToken),
         ...toClientSettingColumns(metadata),
       },
       select: CLIENT_VIEW_COLUMNS,
@@ -104,6 +119,8 @@ export const createClient = async (db: Db, principal: Principal, options: Create
   });
 
   const { client_id, ...view } = toClientView(row);
+  const created: CreatedClient =
+    clientSecret === undefined ? { client_id, ...view } : { client_id, client_secret: clientSecret, ...view };
 
-  return clientSecret === undefined ? { client_id, ...view } : { client_id, client_secret: clientSecret, ...view };
+  return registrationAccessToken === undefined ? created : { ...created, registration_access_token: registrationAccessToken };
 };

@@ -34,6 +34,7 @@ describe('createTenant', () => {
       rate_limit_per_agent: 20,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      dynamic_registration: false,
       default_requested_expiry: 300,
       max_requested_expiry: 259_200,
       backchannel_poll_interval: 5,

@@ -4,7 +4,7 @@ import { EVENT_VIEW_COLUMNS, toEventViews, type EventView } from '@/lib/admin/ev
 import { decodePageCursor, pageOf, ZPageCursorSchema, ZPageLimitSchema, type Page } from '@/lib/admin/page-cursor';
 import { parseInputOrThrow } from '@/lib/admin/parse-input-or-throw';
 import { requireOwner, requireTenantAccess } from '@/lib/admin/require-tenant-access';
-import type { Principal } from '@/lib/auth/principal';
+import { REGISTRATION_ACTOR_PREFIX, type Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db/client';
 
 /** The query of the audit log: a search and a page. */
@@ -34,34 +34,50 @@ export type AuditEventView = EventView & {
   target: string | null;
 };
 
-/** Actors whose readable name contains `q` (case-sensitive, as the search): admins by email, API keys by name. */
+/** How dynamic registration reads in the log: with the initial access token's name, or the client acting on itself. */
+const registrationName = (tokenName: string): string => `Dynamic registration (${tokenName})`;
+
+/** Actors whose readable name contains `q` (case-sensitive, as the search): admins by email, API keys and initial access tokens by name. */
 const actorsNamed = async (db: Db, q: string): Promise<string[]> => {
-  const [admins, apiKeys] = await Promise.all([
+  const [admins, apiKeys, tokens] = await Promise.all([
     db.admin.findMany({ where: { email: { contains: q } }, select: { id: true, email: true }, take: 100 }),
     db.apiKey.findMany({ where: { name: { contains: q } }, select: { id: true, name: true }, take: 100 }),
+    db.initialAccessToken.findMany({ where: { name: { contains: q } }, select: { id: true, name: true }, take: 100 }),
   ]);
 
   return [
     ...admins.filter((admin) => admin.email.includes(q)).map((admin) => `admin:${admin.id}`),
     ...apiKeys.filter((key) => key.name.includes(q)).map((key) => `api_key:${key.id}`),
+    ...tokens
+      .filter((token) => registrationName(token.name).includes(q))
+      .map((token) => `${REGISTRATION_ACTOR_PREFIX.initial_access_token}${token.id}`),
   ];
 };
 
 /** Rows read per query while searching: LIKE (which treats `_` and `%` as wildcards and ignores case on SQLite) may over-match. */
 const SEARCH_BATCH = 200;
 
-/** Readable names of these actors, read in two queries. */
+/** Readable names of these actors, read in three queries. */
 const actorNames = async (db: Db, actors: readonly string[]): Promise<Map<string, string>> => {
   const idsOf = (kind: string) => actors.flatMap((actor) => (actor.startsWith(`${kind}:`) ? [actor.slice(kind.length + 1)] : []));
-  const [admins, apiKeys] = await Promise.all([
+  const [admins, apiKeys, tokens] = await Promise.all([
     db.admin.findMany({ where: { id: { in: idsOf('admin') } }, select: { id: true, email: true } }),
     db.apiKey.findMany({ where: { id: { in: idsOf('api_key') } }, select: { id: true, name: true } }),
+    db.initialAccessToken.findMany({ where: { id: { in: idsOf('registration') } }, select: { id: true, name: true } }),
   ]);
+  const clientPrefix = REGISTRATION_ACTOR_PREFIX.registration_access_token;
 
   return new Map<string, string>([
     ['cli', 'CLI'],
     ...admins.map((admin): [string, string] => [`admin:${admin.id}`, admin.email]),
     ...apiKeys.map((key): [string, string] => [`api_key:${key.id}`, key.name]),
+    ...tokens.map((token): [string, string] => [
+      `${REGISTRATION_ACTOR_PREFIX.initial_access_token}${token.id}`,
+      registrationName(token.name),
+    ]),
+    ...actors
+      .filter((actor) => actor.startsWith(clientPrefix))
+      .map((actor): [string, string] => [actor, registrationName(`client ${actor.slice(clientPrefix.length)}`)]),
   ]);
 };
 

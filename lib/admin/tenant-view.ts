@@ -25,6 +25,8 @@ export type TenantView = {
   rate_limit_per_agent: number;
   email_channel_enabled: boolean;
   push_channel_enabled: boolean;
+  /** Dynamic client registration (RFC 7591) at `<issuer>/register`, with an initial access token; off by default. */
+  dynamic_registration: boolean;
   created_at: string;
 } & TenantApplicationSettings;
 
@@ -54,6 +56,7 @@ export const toTenantView = (row: TenantViewRow): TenantView => ({
   rate_limit_per_agent: row.rateLimitPerAgent,
   email_channel_enabled: row.emailChannelEnabled,
   push_channel_enabled: row.pushChannelEnabled,
+  dynamic_registration: row.dynamicRegistration,
   ...toTenantApplicationSettings(row),
   created_at: row.createdAt.toISOString(),
 });

@@ -38,6 +38,7 @@ describe('updateTenant', () => {
       rate_limit_per_agent: 20,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      dynamic_registration: false,
       default_requested_expiry: 300,
       max_requested_expiry: 259_200,
       backchannel_poll_interval: 5,

@@ -38,6 +38,8 @@ export const ZTenantUpdateSchema = z
     push_channel_enabled: z.literal(false, {
       error: 'cannot be turned on yet: the push authenticator is not built (only false is accepted)',
     }),
+    /** Dynamic client registration (RFC 7591) at `<issuer>/register`, for holders of an initial access token. */
+    dynamic_registration: z.boolean({ error: 'must be true or false' }),
     /** Defaults of new applications; max_requested_expiry also caps every application's. */
     ...TENANT_APPLICATION_SETTINGS_SHAPE,
   })
@@ -97,6 +99,7 @@ export const updateTenant = async (db: Db, principal: Principal, options: Update
           rateLimitPerAgent: changes.rate_limit_per_agent,
           emailChannelEnabled: changes.email_channel_enabled,
           pushChannelEnabled: changes.push_channel_enabled,
+          dynamicRegistration: changes.dynamic_registration,
           defaultRequestedExpiry: changes.default_requested_expiry,
           maxRequestedExpiry: changes.max_requested_expiry,
           pollInterval: changes.backchannel_poll_interval,

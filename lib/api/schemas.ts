@@ -11,6 +11,8 @@ import type { AuthorizationTypeView } from '@/lib/admin/authorization-type-view'
 import type { CreatedApiKey } from '@/lib/admin/create-api-key';
 import { ZDisplayTemplateSchema } from '@/lib/oauth/authorization-details/display-template';
 import type { CreatedClient } from '@/lib/admin/create-client';
+import type { CreatedInitialAccessToken } from '@/lib/admin/create-initial-access-token';
+import type { InitialAccessTokenView } from '@/lib/admin/initial-access-token-view';
 import type { ApiKeyView } from '@/lib/admin/list-api-keys';
 import type { TenantView } from '@/lib/admin/tenant-view';
 import type { ClientView } from '@/lib/admin/client-view';
@@ -63,6 +65,9 @@ export const ZTenantViewSchema = z
       .meta({ description: 'bc-authorize requests per minute per agent (actor_token issuer and sub); 0 = no limit.' }),
     email_channel_enabled: z.boolean(),
     push_channel_enabled: z.boolean(),
+    dynamic_registration: z.boolean().meta({
+      description: 'Dynamic client registration (RFC 7591) at `<issuer>/register`, with an initial access token.',
+    }),
     default_requested_expiry: z.int().meta({ description: 'Seconds: the default_requested_expiry of new applications.' }),
     max_requested_expiry: z.int().meta({
       description: 'Seconds: the max_requested_expiry of new applications, and the ceiling of every application’s.',
@@ -131,3 +136,20 @@ export const ZApiKeyViewSchema = z
 export const ZCreatedApiKeySchema = ZApiKeyViewSchema.extend({
   key: z.string().meta({ description: 'The key (`bck_…`), shown this once: only its hash is stored.' }),
 }).meta({ title: 'ApiKeyWithKey' }) satisfies z.ZodType<CreatedApiKey>;
+
+export const ZInitialAccessTokenViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    tenant: z.string().meta({ description: 'The tenant the token registers clients in.' }),
+    created_at: timestamp('When the token was created.'),
+    expires_at: timestamp('When it stops working; null: never.').nullable(),
+    uses_left: z.int().nullable().meta({ description: 'Registrations it may still make; null: no limit.' }),
+    revoked_at: timestamp('When it was revoked.').nullable(),
+    status: z.enum(['active', 'expired', 'used_up', 'revoked']).meta({ description: 'Whether it can still register a client.' }),
+  })
+  .meta({ title: 'InitialAccessToken' }) satisfies z.ZodType<InitialAccessTokenView>;
+
+export const ZCreatedInitialAccessTokenSchema = ZInitialAccessTokenViewSchema.extend({
+  token: z.string().meta({ description: 'The token (`bcit_…`), shown this once: only its hash is stored.' }),
+}).meta({ title: 'InitialAccessTokenWithToken' }) satisfies z.ZodType<CreatedInitialAccessToken>;

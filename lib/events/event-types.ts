@@ -142,6 +142,8 @@ export const ADMIN_EVENT_TYPES = [
   'admin_removed',
   'api_key_created',
   'api_key_revoked',
+  'initial_access_token_created',
+  'initial_access_token_revoked',
   'email_test_sent',
   'trusted_issuer_added',
   'trusted_issuer_removed',
@@ -180,7 +182,7 @@ export type EventRecord = {
   /** Null only for administrative events outside any tenant. */
   tenantId: string | null;
   type: string;
-  /** Who caused an administrative event (Principal: `admin:<id>`, `api_key:<id>`, `cli`); null for request events. */
+  /** Who caused an administrative event (Principal: `admin:<id>`, `api_key:<id>`, `cli`, `registration:<token id>`, `registration_client:<client_id>`); null for request events. */
   actor: string | null;
   requestId: string | null;
   clientId: string | null;

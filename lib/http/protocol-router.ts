@@ -15,6 +15,12 @@ import {
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { buildDiscoveryDocument } from '@/lib/oauth/discovery';
 import { introspectToken } from '@/lib/oauth/introspection';
+import {
+  deleteRegisteredClient,
+  readRegisteredClient,
+  replaceRegisteredClient,
+} from '@/lib/oauth/registration/client-configuration';
+import { registerClient } from '@/lib/oauth/registration/register-client';
 import { revokeToken } from '@/lib/oauth/revocation';
 import type { InProcessClientAuthentication } from '@/lib/oauth/client-auth';
 import { methodNotAllowed, notFound, OAuthError } from '@/lib/oauth/errors';
@@ -39,6 +45,8 @@ type EndpointContext = {
    * produce it.
    */
   inProcess?: InProcessClientAuthentication;
+  /** The last path segment of a parameterised endpoint (the client_id of `register/<client_id>`), percent-decoded. */
+  pathParameter?: string;
 };
 type EndpointHandler = (context: EndpointContext) => Promise<ProtocolResponse>;
 
@@ -53,7 +61,9 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
     GET: async ({ data, tenant }) =>
       jsonResponse(
         200,
-        buildDiscoveryDocument(tenant.slug, [...(await data.settings.findAuthorizationTypes(tenant.id)).keys()]),
+        buildDiscoveryDocument(tenant.slug, [...(await data.settings.findAuthorizationTypes(tenant.id)).keys()], {
+          dynamicRegistration: tenant.dynamicRegistration,
+        }),
         {
           headers: PUBLIC_METADATA_HEADERS,
         },
@@ -90,11 +100,39 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
   [TEST_HOOK_PATHS.deny]: {
     POST: ({ data, tenant, request }) => decideByTestHook(data.store, { tenant, request, decision: 'deny' }),
   },
+  // RFC 7591 §3: 404 unless the tenant's dynamic_registration is on.
+  register: {
+    POST: ({ db, tenant, request }) => registerClient(db, { tenant, request }),
+  },
   userinfo: {
     GET: async ({ db, data, tenant, request }) => userInfoResponse({ db, store: data.store }, tenant, request, null),
     POST: async ({ db, data, tenant, request }) =>
       userInfoResponse({ db, store: data.store }, tenant, request, request.body.length > 0 ? parseFormBody(request) : null),
   },
+};
+
+/** `register/<client_id>`: a client's configuration endpoint (RFC 7592 §2), the client_id from the path. */
+const CLIENT_CONFIGURATION_PATH = /^register\/([^/]+)$/;
+
+const CLIENT_CONFIGURATION_ENDPOINT: Partial<Record<string, EndpointHandler>> = {
+  GET: ({ db, tenant, request, pathParameter }) => readRegisteredClient(db, { tenant, request, clientId: pathParameter! }),
+  PUT: ({ db, tenant, request, pathParameter }) => replaceRegisteredClient(db, { tenant, request, clientId: pathParameter! }),
+  DELETE: ({ db, tenant, request, pathParameter }) => deleteRegisteredClient(db, { tenant, request, clientId: pathParameter! }),
+};
+
+/** The endpoint at a tenant-relative path, with its path parameter; undefined for none. */
+const endpointAt = (
+  subpath: string,
+): { methods: Partial<Record<string, EndpointHandler>>; pathParameter?: string } | undefined => {
+  const methods = ENDPOINTS[subpath];
+  if (methods) return { methods };
+  const configuration = CLIENT_CONFIGURATION_PATH.exec(subpath);
+  if (!configuration) return undefined;
+  try {
+    return { methods: CLIENT_CONFIGURATION_ENDPOINT, pathParameter: decodeURIComponent(configuration[1]) };
+  } catch {
+    return undefined;
+  }
 };
 
 const userInfoResponse = async (
@@ -123,7 +161,7 @@ const TENANT_PATH = /^\/t\/([^/]+)\/(.+)$/;
 export const isProtocolPath = (path: string): boolean => {
   const match = TENANT_PATH.exec(path);
 
-  return match !== null && match[2] in ENDPOINTS;
+  return match !== null && endpointAt(match[2]) !== undefined;
 };
 
 /** The response with the request's id echoed, when it has one. */
@@ -161,8 +199,9 @@ const serve = async (
 ): Promise<ProtocolResponse> => {
   const match = TENANT_PATH.exec(request.path);
   try {
-    const methods = match ? ENDPOINTS[match[2]] : undefined;
-    if (!match || !methods) throw notFound();
+    const endpoint = match ? endpointAt(match[2]) : undefined;
+    if (!match || !endpoint) throw notFound();
+    const { methods, pathParameter } = endpoint;
     const handler = methods[request.method];
     if (!handler) throw methodNotAllowed(Object.keys(methods));
     const data = getProtocolData();
@@ -175,7 +214,10 @@ const serve = async (
     const tenant = TENANT_SLUG_PATTERN.test(match[1]) ? await data.settings.findTenantBySlug(match[1]) : null;
     if (!tenant) throw new OAuthError('invalid_request', 404, 'Unknown tenant.');
 
-    return withRequestId(await handler({ db: getDb(), data, tenant, request, prefetchedPoll, inProcess }), request.requestId);
+    return withRequestId(
+      await handler({ db: getDb(), data, tenant, request, prefetchedPoll, inProcess, pathParameter }),
+      request.requestId,
+    );
   } catch (error) {
     const { requestId, method, path } = request;
     logProtocolError(error, { requestId, method, path, tenant: match?.[1] });

@@ -12,8 +12,13 @@ import { endpointsFor } from '@/lib/tenants/issuer';
  * clients can be registered for; client authentication works alike at the
  * token, revocation and introspection endpoints (and bc-authorize), so each
  * lists the same methods and algorithms.
+ * `registration_endpoint` only while the tenant's dynamic registration is on.
  */
-export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsTypes: readonly string[] = []) => {
+export const buildDiscoveryDocument = (
+  tenantSlug: string,
+  authorizationDetailsTypes: readonly string[] = [],
+  options: { dynamicRegistration?: boolean } = {},
+) => {
   const endpoints = endpointsFor(tenantSlug);
   const CLIENT_AUTH_METHODS = Object.keys(CLIENT_AUTHENTICATORS);
 
@@ -55,5 +60,8 @@ export const buildDiscoveryDocument = (tenantSlug: string, authorizationDetailsT
     claims_parameter_supported: false,
     // RFC 9396 §10: the tenant's authorization-details types.
     authorization_details_types_supported: [...authorizationDetailsTypes].sort(),
+    // RFC 8414 §2 / RFC 7591 §3: only while the tenant's dynamic_registration is on (the tenant comes from the
+    // settings cache, which a tenant update invalidates through the settings epoch).
+    ...(options.dynamicRegistration ? { registration_endpoint: endpoints.registration } : {}),
   };
 };

@@ -26,6 +26,7 @@ export type OAuthErrorCode =
   | 'invalid_user_code'
   | 'invalid_authorization_details'
   | 'invalid_token'
+  | 'invalid_client_metadata'
   | 'insufficient_scope'
   | 'temporarily_unavailable'
   | 'server_error';
@@ -195,6 +196,28 @@ export const missingBearerToken = () =>
 export const insufficientScope = () =>
   new OAuthError('insufficient_scope', 403, 'The access token does not carry the openid scope.', {
     headers: { 'WWW-Authenticate': 'Bearer realm="backchannel", error="insufficient_scope", scope="openid"' },
+  });
+
+/**
+ * 400 at dynamic registration (RFC 7591 §3.2.2, RFC 7592 §2.2): a metadata
+ * field refused; the description names each field and why
+ * (`<field>: <message>; …`).
+ */
+export const invalidClientMetadata = (description: string) => new OAuthError('invalid_client_metadata', 400, description);
+
+/**
+ * 401 at dynamic registration and at a client's configuration endpoint
+ * (RFC 7591 §3, RFC 7592 §2, with RFC 6750 §3's challenge): the initial or
+ * registration access token is missing, unknown, expired, revoked or used
+ * up; `detail` (never sent) says which. A missing token's challenge carries
+ * no error code (RFC 6750 §3.1).
+ */
+export const invalidRegistrationToken = (detail: string, options: { missing?: boolean } = {}) =>
+  new OAuthError('invalid_token', 401, 'The access token is missing, invalid, expired, revoked or used up.', {
+    detail,
+    headers: {
+      'WWW-Authenticate': options.missing ? 'Bearer realm="backchannel"' : 'Bearer realm="backchannel", error="invalid_token"',
+    },
   });
 
 export const notFound = () => new OAuthError('invalid_request', 404, 'No such endpoint.');

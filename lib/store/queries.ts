@@ -26,6 +26,7 @@ const TENANT_COLUMNS = [
   'rateLimitPerTenant',
   'maxPendingRequests',
   'rateLimitPerAgent',
+  'dynamicRegistration',
 ] as const;
 
 export const selectTenantBySlug = defineQuery<{ slug: string }, Pick<Row<'Tenant'>, (typeof TENANT_COLUMNS)[number]>>(

@@ -14,6 +14,8 @@ export type TenantRecord = {
   maxPendingRequests: number;
   /** bc-authorize requests per minute per agent (an actor_token's issuer and sub). */
   rateLimitPerAgent: number;
+  /** Dynamic client registration (RFC 7591) is open, to holders of an initial access token. */
+  dynamicRegistration: boolean;
 };
 
 /** Prisma `select` of a TenantRecord. */
@@ -25,6 +27,7 @@ export const TENANT_RECORD_COLUMNS = {
   rateLimitPerTenant: true,
   maxPendingRequests: true,
   rateLimitPerAgent: true,
+  dynamicRegistration: true,
 } as const;
 
 /** The tenant with this slug, or null (also for anything that cannot be a slug). */

@@ -15,6 +15,8 @@ export const endpointsFor = (tenantSlug: string) => {
     userinfo: `${issuer}/userinfo`,
     revocation: `${issuer}/revoke`,
     introspection: `${issuer}/introspect`,
+    /** Dynamic client registration (RFC 7591 §3); a client's configuration endpoint is `<registration>/<client_id>` (RFC 7592). */
+    registration: `${issuer}/register`,
   };
 };
 

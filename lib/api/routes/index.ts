@@ -10,6 +10,7 @@ import { API_KEY_ROUTES } from '@/lib/api/routes/api-keys';
 import { AUTHORIZATION_TYPE_ROUTES } from '@/lib/api/routes/authorization-types';
 import { CLIENT_ROUTES } from '@/lib/api/routes/clients';
 import { EVENT_ROUTES } from '@/lib/api/routes/events';
+import { INITIAL_ACCESS_TOKEN_ROUTES } from '@/lib/api/routes/initial-access-tokens';
 import { KEY_ROUTES } from '@/lib/api/routes/keys';
 import { REQUEST_ROUTES } from '@/lib/api/routes/requests';
 import { TENANT_ROUTES } from '@/lib/api/routes/tenants';
@@ -21,6 +22,7 @@ export const API_ROUTE_GROUPS: readonly (readonly ApiRoute[])[] = [
   CLIENT_ROUTES,
   AUTHORIZATION_TYPE_ROUTES,
   API_KEY_ROUTES,
+  INITIAL_ACCESS_TOKEN_ROUTES,
   USER_ROUTES,
   REQUEST_ROUTES,
   EVENT_ROUTES,

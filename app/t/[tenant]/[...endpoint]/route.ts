@@ -1,7 +1,7 @@
 // /t/<tenant>/{.well-known/openid-configuration, .well-known/jwks.json, bc-authorize, oauth/token, userinfo, revoke, introspect,
-// test/ciba/approve|deny (only with CIBA_TEST_HOOKS=true)}
+// register, register/<client_id>, test/ciba/approve|allow|deny (only with CIBA_TEST_HOOKS=true)}
 // Thin adapter: Next.js request → ProtocolRequest → the shared protocol router (CIBA §7, §10, §11; OIDC Core §5.3;
-// RFC 7009; RFC 7662).
+// RFC 7009; RFC 7662; RFC 7591; RFC 7592).
 import { collectBody } from '@/lib/http/collect-body';
 import { MAX_FORM_BODY_BYTES } from '@/lib/http/protocol-http';
 import { handleProtocolRequest } from '@/lib/http/protocol-router';
