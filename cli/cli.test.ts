@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -219,6 +220,48 @@ describe('backchannel CLI', () => {
       token_endpoint_auth_method: 'client_secret_basic',
       backchannel_poll_interval: 5,
     });
+  });
+
+  it('--fapi: a client_secret_* method or optional signed requests is refused with exit 1; a key client takes the profile (contract.md)', async () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwks = JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bank-1' }] });
+
+    const secret = await runCli(['client', 'create', '--tenant', 'acme', '--name', 'FAPI secret', '--fapi', '--json']);
+    expect(secret).toMatchObject({ code: 1, stdout: '' });
+    expect(secret.stderr).toMatch(
+      /^backchannel: --auth-method: must be private_key_jwt, tls_client_auth, self_signed_tls_client_auth \(got client_secret_basic\) for a FAPI-CIBA client/,
+    );
+    // prettier-ignore
+    const optional = await runCli([
+      'client', 'create', '--tenant', 'acme', '--name', 'FAPI optional', '--fapi', '--auth-method', 'private_key_jwt',
+      '--jwks', jwks, '--signed-requests', 'optional', '--json',
+    ]);
+    expect(optional).toMatchObject({ code: 1, stdout: '' });
+    expect(optional.stderr).toMatch(
+      /--signed-requests: must be PS256 or ES256: signed requests are required for a FAPI-CIBA client/,
+    );
+
+    const bank = await runJson([
+      'client',
+      'create',
+      '--tenant',
+      'acme',
+      '--name',
+      'FAPI bank',
+      '--fapi',
+      '--auth-method',
+      'private_key_jwt',
+      '--jwks',
+      jwks,
+    ]);
+    expect(bank).toMatchObject({
+      fapi_ciba: true,
+      token_endpoint_auth_method: 'private_key_jwt',
+      backchannel_authentication_request_signing_alg: 'PS256',
+      binding_message_policy: 'required',
+      id_token_signed_response_alg: 'PS256',
+    });
+    expect(bank.client_secret).toBeUndefined();
   });
 
   it('registers a ping client with its notification endpoint; refuses a private or plain-http one, naming the flag', async () => {

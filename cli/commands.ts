@@ -246,6 +246,7 @@ const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
  */
 const SIGNED_REQUEST_OPTIONS: Record<string, OptionSpec> = {
   'signed-requests': {
+    field: 'backchannel_authentication_request_signing_alg',
     value: 'required|optional',
     description: `Whether every bc-authorize request must be a signed request object (CIBA §7.1.1); required sets backchannel_authentication_request_signing_alg to --request-alg (default PS256). Signed requests are verified with --jwks/--jwks-uri; with optional, signed requests are still accepted.`,
   },

@@ -463,8 +463,9 @@ const checkFapiProfile = (context: z.core.ParsePayload<FapiSettings>): void => {
 export const ZClientMetadataSchema = ZClientMetadataObject.check(checkExpiryOrder)
   .check(checkNotificationEndpointPresent)
   .check(checkLongPollMode)
-  .check(checkKeySettings)
-  .check(checkFapiProfile);
+  // The profile's rules before the keys': a FAPI client is first told what the profile needs.
+  .check(checkFapiProfile)
+  .check(checkKeySettings);
 export type ClientMetadata = z.output<typeof ZClientMetadataSchema>;
 
 /** What a client gets for every setting its registration leaves out. */
