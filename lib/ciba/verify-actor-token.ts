@@ -1,35 +1,13 @@
-import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import { errors as joseErrors } from 'jose';
 import { getBaseEnv } from '@/lib/env';
 import type { AgentDetail } from '@/lib/events/event-types';
 import type { FormParams } from '@/lib/http/protocol-http';
 import { invalidRequest, truncate } from '@/lib/oauth/errors';
-import {
-  createIssuerKeyCache,
-  IssuerKeysUnavailable,
-  type IssuerKeyCache,
-  type TrustedIssuerKeysSource,
-} from '@/lib/ciba/trusted-issuer-keys';
+import { createIssuerKeyCache, IssuerKeysUnavailable, type IssuerKeyCache } from '@/lib/ciba/trusted-issuer-keys';
+import { verifyTrustedIssuerJwt, type FindTrustedIssuer } from '@/lib/ciba/verify-trusted-issuer-jwt';
 
 /** RFC 8693 §3: the one actor_token_type we accept. */
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
-
-/** Asymmetric JWS algorithms only (RFC 7518 §3.1): `none` and the HMAC algorithms (a shared secret) are refused. */
-export const ACTOR_TOKEN_ALGS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-] as const;
-
-/** Leeway for `exp` (and `nbf`, `iat`) between the agent's issuer's clock and ours. */
-export const ACTOR_TOKEN_CLOCK_SKEW_SECONDS = 30;
 
 /** Longest actor_token looked at. */
 const MAX_ACTOR_TOKEN_LENGTH = 8192;
@@ -56,8 +34,7 @@ export const actorEventDetail = (actor: VerifiedActor): AgentDetail => ({
   ...(actor.name === null ? {} : { name: actor.name }),
 });
 
-/** A tenant's trusted issuer by its `iss` (null when the tenant does not trust it). */
-export type FindTrustedIssuer = (tenantId: string, issuer: string) => Promise<TrustedIssuerKeysSource | null>;
+export type { FindTrustedIssuer } from '@/lib/ciba/verify-trusted-issuer-jwt';
 
 const globalForKeys = globalThis as unknown as { backchannelIssuerKeys?: IssuerKeyCache };
 
@@ -121,7 +98,7 @@ const describeFailure = (error: unknown, issuer: string, audience: string): stri
  * - Signed with an asymmetric algorithm (never `none` or HS*), by a key of the
  *   issuer its `iss` names, which the tenant must trust.
  * - `aud` includes the tenant's issuer; `exp` is required and in the future
- *   (ACTOR_TOKEN_CLOCK_SKEW_SECONDS of leeway); `sub` (the agent) is required.
+ *   (TRUSTED_ISSUER_CLOCK_SKEW_SECONDS of leeway); `sub` (the agent) is required.
  * - Optional `name` (the agent's display name) and `act_for` (on whose behalf
  *   it acts), each 1 to 100 printable characters.
  *
@@ -146,35 +123,16 @@ export const verifyActorToken = async (
   if (token === '' || token.length > MAX_ACTOR_TOKEN_LENGTH) {
     throw invalidRequest(`The actor_token must be a signed JWT of at most ${MAX_ACTOR_TOKEN_LENGTH} characters.`);
   }
-  let alg: unknown;
-  let issuer: unknown;
-  try {
-    alg = decodeProtectedHeader(token).alg;
-    issuer = decodeJwt(token).iss;
-  } catch {
-    throw invalidRequest('The actor_token is not a well-formed signed JWT.');
-  }
-  if (typeof alg !== 'string' || !(ACTOR_TOKEN_ALGS as readonly string[]).includes(alg)) {
-    throw invalidRequest(
-      `The actor_token must be signed with an asymmetric algorithm (${ACTOR_TOKEN_ALGS.join(', ')}); ${truncate(String(alg))} is not accepted.`,
-    );
-  }
-  if (typeof issuer !== 'string' || issuer === '') throw invalidRequest('The actor_token must have an iss claim.');
-  const trusted = await findTrustedIssuer(tenantId, issuer);
-  if (!trusted) throw invalidRequest(`The actor_token's issuer ${truncate(issuer, 80)} is not trusted by this tenant.`);
-  let payload: Record<string, unknown>;
-  try {
-    ({ payload } = await jwtVerify(token, (options.keys ?? getIssuerKeyCache()).keysFor(trusted, now), {
-      issuer,
-      audience,
-      algorithms: [...ACTOR_TOKEN_ALGS],
-      requiredClaims: ['exp', 'sub'],
-      clockTolerance: ACTOR_TOKEN_CLOCK_SKEW_SECONDS,
-      currentDate: now,
-    }));
-  } catch (error) {
-    throw invalidRequest(describeFailure(error, issuer, audience));
-  }
+  const { issuer, payload } = await verifyTrustedIssuerJwt(findTrustedIssuer, {
+    name: 'actor_token',
+    token,
+    tenantId,
+    audience,
+    requiredClaims: ['exp', 'sub'],
+    now,
+    keys: options.keys ?? getIssuerKeyCache(),
+    onVerifyFailure: (error, issuer) => invalidRequest(describeFailure(error, issuer, audience)),
+  });
   const sub = payload.sub;
   if (typeof sub !== 'string' || sub === '' || sub.length > 255) {
     throw invalidRequest('The actor_token must have a sub claim (the agent) of 1 to 255 characters.');

@@ -1,12 +1,8 @@
-import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { errors as joseErrors, type JWTPayload } from 'jose';
 import { IssuerKeysUnavailable } from '@/lib/ciba/trusted-issuer-keys';
-import {
-  ACTOR_TOKEN_ALGS,
-  ACTOR_TOKEN_CLOCK_SKEW_SECONDS,
-  getIssuerKeyCache,
-  type FindTrustedIssuer,
-} from '@/lib/ciba/verify-actor-token';
-import { expiredLoginHintToken, invalidRequest, truncate } from '@/lib/oauth/errors';
+import { getIssuerKeyCache } from '@/lib/ciba/verify-actor-token';
+import { verifyTrustedIssuerJwt, type FindTrustedIssuer } from '@/lib/ciba/verify-trusted-issuer-jwt';
+import { expiredLoginHintToken, invalidRequest } from '@/lib/oauth/errors';
 
 /** How a verified login_hint_token names the user, for the lookup in the tenant. */
 export type LoginHintSubject = { by: 'email'; email: string } | { by: 'sub'; sub: string } | { by: 'nobody' };
@@ -60,7 +56,7 @@ const subjectOf = (payload: JWTPayload, tenantIssuer: string): LoginHintSubject 
  * tenant trusts (`login-hint-issuer add`; the trusted-issuer list and key
  * cache the actor_token uses, lib/ciba/verify-actor-token.ts), signed with an
  * asymmetric algorithm, `aud` the tenant's issuer, `exp` required
- * (ACTOR_TOKEN_CLOCK_SKEW_SECONDS of leeway). Returns how it names the user;
+ * (TRUSTED_ISSUER_CLOCK_SKEW_SECONDS of leeway). Returns how it names the user;
  * the caller looks the user up (CIBA §7.2 step 4).
  *
  * @throws expired_login_hint_token (400) when `exp` is past — only for a
@@ -73,34 +69,18 @@ export const verifyLoginHintToken = async (
   options: { token: string; tenantId: string; issuer: string; now: Date },
 ): Promise<LoginHintSubject> => {
   const { token, tenantId, issuer: audience, now } = options;
-  let alg: unknown;
-  let issuer: unknown;
-  try {
-    alg = decodeProtectedHeader(token).alg;
-    issuer = decodeJwt(token).iss;
-  } catch {
-    throw invalidRequest('The login_hint_token is not a well-formed signed JWT.');
-  }
-  if (typeof alg !== 'string' || !(ACTOR_TOKEN_ALGS as readonly string[]).includes(alg)) {
-    throw invalidRequest('The login_hint_token must be signed with an asymmetric algorithm (never none or HS*).');
-  }
-  if (!nonEmptyString(issuer)) throw invalidRequest('The login_hint_token must have an iss claim.');
-  const trusted = await findTrustedIssuer(tenantId, issuer);
-  if (!trusted) throw invalidRequest(`The login_hint_token's issuer ${truncate(issuer, 80)} is not trusted by this tenant.`);
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, getIssuerKeyCache().keysFor(trusted, now), {
-      issuer,
-      audience,
-      algorithms: [...ACTOR_TOKEN_ALGS],
-      requiredClaims: ['exp'],
-      clockTolerance: ACTOR_TOKEN_CLOCK_SKEW_SECONDS,
-      currentDate: now,
-    }));
-  } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) throw expiredLoginHintToken();
-    throw invalidRequest(describeFailure(error));
-  }
+  const { payload } = await verifyTrustedIssuerJwt(findTrustedIssuer, {
+    name: 'login_hint_token',
+    token,
+    tenantId,
+    audience,
+    requiredClaims: ['exp'],
+    now,
+    keys: getIssuerKeyCache(),
+    // CIBA §13: an expired token whose signature verified has its own code.
+    onVerifyFailure: (error) =>
+      error instanceof joseErrors.JWTExpired ? expiredLoginHintToken() : invalidRequest(describeFailure(error)),
+  });
 
   return subjectOf(payload, audience);
 };
