@@ -7,11 +7,8 @@
 import { ShieldCheck } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
-import { SecretReveal } from '@/components/ui/secret-reveal';
 import { Select } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
 import type { ClientView } from '@/lib/admin/client-view';
@@ -19,6 +16,7 @@ import { hasAssertionAlg, isKeyAuthMethod, isSecretAuthMethod, needsSubjectDn } 
 import { AuthMethodGuide } from './auth-method-guide';
 import type { ClientSettingOptions } from './client-setting-options';
 import { ClientKeysFields, type KeysSource } from './client-keys-fields';
+import { NewSecretDialog } from './new-secret-dialog';
 import { NumberField } from './number-field';
 import { OtherFieldErrors } from './other-field-errors';
 import { SettingsCard } from './settings-card';
@@ -206,25 +204,11 @@ export function ClientAuthForm({ action, tenantSlug, client, options }: ClientAu
       >
         {(errors) => <ClientAuthFields errors={errors} client={client} options={options} />}
       </SettingsCard>
-      <Dialog
-        open={secret !== null}
-        onClose={() => setSecret(null)}
-        title="New client secret"
+      <NewSecretDialog
+        secret={secret}
         description="The application now authenticates with a client secret."
-        size="lg"
-      >
-        {secret ? (
-          <SecretReveal
-            label="Client secret"
-            value={secret}
-            footer={
-              <Button variant="secondary" onClick={() => setSecret(null)}>
-                Done
-              </Button>
-            }
-          />
-        ) : null}
-      </Dialog>
+        onClose={() => setSecret(null)}
+      />
     </>
   );
 }

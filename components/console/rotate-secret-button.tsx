@@ -3,11 +3,9 @@
 import { RefreshCw } from 'lucide-react';
 import { useState } from 'react';
 import type { ActionResult } from '@/components/ui/action-result';
-import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { Dialog } from '@/components/ui/dialog';
-import { SecretReveal } from '@/components/ui/secret-reveal';
 import { toastResult } from '@/components/ui/toast';
+import { NewSecretDialog } from './new-secret-dialog';
 
 export type RotateSecretButtonProps = {
   tenantSlug: string;
@@ -34,25 +32,7 @@ export function RotateSecretButton({ tenantSlug, clientId, action }: RotateSecre
           return true;
         }}
       />
-      <Dialog
-        open={secret !== null}
-        onClose={() => setSecret(null)}
-        title="New client secret"
-        description="The previous secret no longer works."
-        size="lg"
-      >
-        {secret ? (
-          <SecretReveal
-            label="Client secret"
-            value={secret}
-            footer={
-              <Button variant="secondary" onClick={() => setSecret(null)}>
-                Done
-              </Button>
-            }
-          />
-        ) : null}
-      </Dialog>
+      <NewSecretDialog secret={secret} description="The previous secret no longer works." onClose={() => setSecret(null)} />
     </>
   );
 }
