@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ACTOR, testStore } from '@/lib/testing/outbox';
 import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
+import { ACR_EMAIL_LINK, ACR_PASSKEY } from '@/lib/ciba/constants';
+import { grantAuthentication } from '@/lib/ciba/grant-authentication';
 import type { Db } from '@/lib/db/client';
 import type { Client, Tenant, User } from '@/lib/generated/sqlite/client';
 import { seedClient, seedPendingRequest, seedTenant, seedUser } from '@/lib/testing/seed';
@@ -243,5 +245,72 @@ describe('completeBackchannelRequest', () => {
 
     expect(result).toEqual({ ok: false, reason: 'already_decided' });
     expect((await readState(request.id, link.id)).request.status).toBe('redeemed');
+  });
+
+  describe('the passkey level (acr ACR_PASSKEY)', () => {
+    const seedPasskeyRequest = () => seedPendingRequest(db, { tenant, client, user, overrides: { acr: ACR_PASSKEY } });
+    const readDecision = (id: string) =>
+      db.backchannelRequest.findUniqueOrThrow({ where: { id }, select: { status: true, amr: true, acr: true } });
+
+    it('is not approved without a passkey (the link stays unused), but may be denied', async () => {
+      const { request, link } = await seedPasskeyRequest();
+
+      const approval = await completeBackchannelRequest(testStore(), {
+        actor: TEST_ACTOR,
+        requestId: request.id,
+        decision: 'approve',
+        approvalLinkId: link.id,
+      });
+
+      expect(approval).toEqual({ ok: false, reason: 'passkey_required' });
+      expect(await readState(request.id, link.id)).toEqual({
+        request: { status: 'pending', decidedAt: null },
+        link: { usedAt: null },
+      });
+      const denial = await completeBackchannelRequest(testStore(), {
+        actor: TEST_ACTOR,
+        requestId: request.id,
+        decision: 'deny',
+      });
+      expect(denial).toEqual({ ok: true, status: 'denied' });
+      expect(await readDecision(request.id)).toMatchObject({ status: 'denied', amr: null });
+    });
+
+    it('is approved with a passkey: the amr is stored and the grant states the passkey level', async () => {
+      const { request } = await seedPasskeyRequest();
+
+      const result = await completeBackchannelRequest(testStore(), {
+        actor: { kind: 'user', channel: 'authenticator' },
+        requestId: request.id,
+        decision: 'approve',
+        passkey: { deviceId: 'device-1' },
+      });
+
+      expect(result).toEqual({ ok: true, status: 'approved' });
+      const decided = await readDecision(request.id);
+      expect(decided).toEqual({ status: 'approved', amr: 'hwk user mfa', acr: ACR_PASSKEY });
+      expect(grantAuthentication(decided)).toEqual({ acr: ACR_PASSKEY, amr: ['hwk', 'user', 'mfa'] });
+      const event = await db.event.findFirstOrThrow({ where: { requestId: request.id, type: 'ciba_approved' } });
+      expect(JSON.parse(event.detail ?? '{}')).toMatchObject({ passkey_device_id: 'device-1' });
+    });
+
+    it('a passkey approval of a request at a weaker level reaches the passkey level; the email link alone states no amr', async () => {
+      const stronger = await seedPendingRequest(db, { tenant, client, user, overrides: { acr: ACR_EMAIL_LINK } });
+      const plain = await seedPendingRequest(db, { tenant, client, user, overrides: { acr: ACR_EMAIL_LINK } });
+
+      await completeBackchannelRequest(testStore(), {
+        actor: TEST_ACTOR,
+        requestId: stronger.request.id,
+        decision: 'approve',
+        passkey: { deviceId: 'device-1' },
+      });
+      await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: plain.request.id, decision: 'approve' });
+
+      expect(grantAuthentication(await readDecision(stronger.request.id))).toEqual({
+        acr: ACR_PASSKEY,
+        amr: ['hwk', 'user', 'mfa'],
+      });
+      expect(grantAuthentication(await readDecision(plain.request.id))).toEqual({ acr: ACR_EMAIL_LINK, amr: null });
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { queueClientCallback } from '@/lib/ciba/client-callback';
+import { ACR_PASSKEY, PASSKEY_AMR } from '@/lib/ciba/constants';
 import { buildEvent } from '@/lib/events/build-event';
 import { timeOrderedId } from '@/lib/ids/time-ordered-id';
 import { wakeOutbox } from '@/lib/outbox/wake-outbox';
@@ -21,6 +22,13 @@ export type CompleteBackchannelRequestOptions = {
    * every item requested (the test hook, a request without details).
    */
   grantedAuthorizationDetails?: string;
+  /**
+   * The user decided with a verified passkey assertion bound to this request
+   * and this decision (lib/authenticator): the enrolled device it came from.
+   * An approval then records PASSKEY_AMR and may satisfy ACR_PASSKEY; without
+   * it, a request at ACR_PASSKEY cannot be approved (`passkey_required`).
+   */
+  passkey?: { deviceId: string };
   /** The moment of the decision (default: now). Stored as `decidedAt`, the user's authentication time. */
   now?: Date;
 };
@@ -34,7 +42,9 @@ export type CompleteBackchannelRequestFailure =
   /** Finished already (first decision wins). */
   | 'already_decided'
   /** The approval link was used before. */
-  | 'link_used';
+  | 'link_used'
+  /** An approval without a passkey of a request that asked for the passkey level (acr ACR_PASSKEY). */
+  | 'passkey_required';
 
 export type CompletedStatus = Extract<RequestStatus, 'approved' | 'denied' | 'cancelled' | 'expired'>;
 
@@ -61,8 +71,9 @@ const explainConflict = async (
     requestId,
     decision,
     approvalLinkId,
+    passkey,
     now,
-  }: { requestId: string; decision: RequestDecision; approvalLinkId?: string; now: Date },
+  }: { requestId: string; decision: RequestDecision; approvalLinkId?: string; passkey: boolean; now: Date },
 ): Promise<CompleteBackchannelRequestFailure | null> => {
   const [request, link] = await Promise.all([
     store.findRequestState(requestId),
@@ -76,6 +87,7 @@ const explainConflict = async (
   if (!decidable) return 'already_decided';
   if (expired) return 'expired';
   if (link?.usedAt) return 'link_used';
+  if (decision === 'approve' && request.acr === ACR_PASSKEY && !passkey) return 'passkey_required';
 
   return null;
 };
@@ -117,13 +129,15 @@ const agentDetailOf = (request: DecidedRequest): { agent?: AgentDetail } =>
  * calls on one request: exactly one succeeds. Never throws for a conflict.
  *
  * `decidedAt` is the end-user's authentication time: the token endpoint puts
- * it in the ID token as `auth_time` (OIDC Core §2).
+ * it in the ID token as `auth_time` (OIDC Core §2), beside `amr` (PASSKEY_AMR
+ * for a passkey approval, OIDC Core §2). A request at ACR_PASSKEY is approved
+ * only with `passkey`; its denial needs none.
  */
 export const completeBackchannelRequest = async (
   store: ProtocolStore,
   options: CompleteBackchannelRequestOptions,
 ): Promise<CompleteBackchannelRequestResult> => {
-  const { requestId, decision, approvalLinkId, actor, grantedAuthorizationDetails } = options;
+  const { requestId, decision, approvalLinkId, actor, grantedAuthorizationDetails, passkey } = options;
   const now = options.now ?? new Date();
   // A comparison, not a lookup: untyped callers cannot reach Object.prototype keys.
   if (!Object.hasOwn(OUTCOMES, decision)) return { ok: false, reason: 'not_found' };
@@ -135,6 +149,7 @@ export const completeBackchannelRequest = async (
       decision,
       approvalLinkId,
       grantedAuthorizationDetails,
+      amr: passkey && decision === 'approve' ? PASSKEY_AMR : undefined,
       now,
       // Ping and push clients get their callback queued in the same unit (CIBA §10.2, §10.3).
       effects: (matched) => {
@@ -143,7 +158,16 @@ export const completeBackchannelRequest = async (
         return {
           events: [
             {
-              ...buildEvent(outcome.event, requestEventSubject(matched), { by: actor, ...agentDetailOf(matched) }, now),
+              ...buildEvent(
+                outcome.event,
+                requestEventSubject(matched),
+                {
+                  by: actor,
+                  ...agentDetailOf(matched),
+                  ...(passkey && (decision === 'approve' || decision === 'deny') ? { passkey_device_id: passkey.deviceId } : {}),
+                },
+                now,
+              ),
               actor: auditActorOf(actor),
             },
           ],
@@ -156,7 +180,7 @@ export const completeBackchannelRequest = async (
 
       return { ok: true, status: outcome.status };
     }
-    const reason = await explainConflict(store, { requestId, decision, approvalLinkId, now });
+    const reason = await explainConflict(store, { requestId, decision, approvalLinkId, passkey: passkey !== undefined, now });
     if (reason !== null) return { ok: false, reason };
     if (attempt >= MAX_ATTEMPTS) return { ok: false, reason: 'already_decided' };
   }

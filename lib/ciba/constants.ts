@@ -14,7 +14,22 @@ export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access']
  * of that mailbox.
  */
 export const ACR_EMAIL_LINK = 'urn:backchannel:acr:email-link';
-export const SUPPORTED_ACR_VALUES = [ACR_EMAIL_LINK] as const;
+/**
+ * The stronger class: approval with the user's passkey (a WebAuthn assertion
+ * with user verification, bound to the request) from an enrolled authenticator
+ * or on the approval page. A request at this level is never approved by the
+ * emailed link alone (completeBackchannelRequest refuses it).
+ */
+export const ACR_PASSKEY = 'urn:backchannel:acr:passkey';
+/** Strongest first. */
+export const SUPPORTED_ACR_VALUES = [ACR_PASSKEY, ACR_EMAIL_LINK] as const;
+
+/**
+ * RFC 8176 amr values of a passkey approval: a hardware-protected key (hwk),
+ * user presence (user), and user verification by biometric or PIN on top of
+ * possession (mfa). An approval through the emailed link alone has no amr.
+ */
+export const PASSKEY_AMR = ['hwk', 'user', 'mfa'] as const;
 
 /** Added to the poll interval each time a client polls too fast (CIBA §11: "at least 5 seconds"). */
 export const SLOW_DOWN_INCREMENT_SECONDS = 5;

@@ -94,5 +94,7 @@ export const decideApproval = async (store: ProtocolStore, input: DecideApproval
       return { outcome: 'used' };
     case 'not_found':
       return invalid('request vanished');
+    case 'passkey_required':
+      return invalid('the request asks for the passkey level');
   }
 };

@@ -1,3 +1,4 @@
+import { grantAuthentication } from '@/lib/ciba/grant-authentication';
 import { CIBA_GRANT_TYPE, POLL_SPACING_GRACE_MS, SLOW_DOWN_INCREMENT_SECONDS } from '@/lib/ciba/constants';
 import { toClientRecord } from '@/lib/clients/client-record';
 import type { Db } from '@/lib/db/client';
@@ -129,7 +130,7 @@ export const issueTokensForApprovedRequest = async (
       requestId: request.id,
       sub: request.userSub,
       authTime: request.decidedAt ?? now,
-      acr: request.acr,
+      ...grantAuthentication(request),
       actor: actClaimOf(request),
     },
     scope: request.scope,

@@ -33,6 +33,7 @@ const REFUSALS: Record<CompleteBackchannelRequestFailure, string> = {
   not_expired: 'The request has not expired.',
   already_decided: 'The request was already approved, denied, cancelled or redeemed.',
   link_used: 'The request was already answered.',
+  passkey_required: 'The request asks for the passkey level (acr_values); only a passkey approval satisfies it.',
 };
 
 /**

@@ -4,7 +4,8 @@
  * (expiry), or the conformance test hook.
  */
 export type Actor =
-  | { kind: 'user'; channel: 'email' }
+  /** The user: on the emailed approval page, or in the authenticator app (lib/authenticator). */
+  | { kind: 'user'; channel: 'email' | 'authenticator' }
   | { kind: 'admin'; id: string }
   | { kind: 'api_key'; id: string }
   | { kind: 'cli' }
@@ -90,8 +91,9 @@ export type EventDetails = {
   /** The approval page was displayed for a valid link (a GET: the request itself is unchanged). */
   ciba_link_opened: { channel: 'email' };
   /** `agent`: the agent acting for the user, when the request carried an actor_token. */
-  ciba_approved: { by: Actor; agent?: AgentDetail };
-  ciba_denied: { by: Actor; agent?: AgentDetail };
+  /** `passkey_device_id`: the enrolled authenticator whose passkey assertion decided (AuthenticatorDevice.id). */
+  ciba_approved: { by: Actor; agent?: AgentDetail; passkey_device_id?: string };
+  ciba_denied: { by: Actor; agent?: AgentDetail; passkey_device_id?: string };
   ciba_cancelled: { by: Actor; agent?: AgentDetail };
   ciba_expired: { by: Actor; agent?: AgentDetail };
   /** Tokens were issued for the request (CIBA §10.1.1). */

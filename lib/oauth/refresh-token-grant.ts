@@ -1,3 +1,4 @@
+import { grantAuthentication } from '@/lib/ciba/grant-authentication';
 import { REFRESH_TOKEN_GRANT_TYPE } from '@/lib/clients/client-metadata';
 import { grantTypesOf, type ClientRecord } from '@/lib/clients/client-record';
 import type { Db } from '@/lib/db/client';
@@ -104,7 +105,7 @@ export const redeemRefreshToken = async (
       requestId: token.requestId,
       sub: token.userSub,
       authTime: token.decidedAt ?? token.createdAt,
-      acr: token.acr,
+      ...grantAuthentication(token),
       actor: actClaimOf(token),
     },
     scope,

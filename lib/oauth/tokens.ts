@@ -108,7 +108,15 @@ export type MintTokenResponseOptions = {
   issuer: string;
   client: ClientRecord;
   /** The grant: the request it was approved for, its user and how they authenticated. */
-  grant: { requestId: string; sub: string; authTime: Date; acr: string | null; actor?: ActClaim | null };
+  grant: {
+    requestId: string;
+    sub: string;
+    authTime: Date;
+    acr: string | null;
+    /** RFC 8176 amr values of the approval, or null (the claim is left out). */
+    amr?: string[] | null;
+    actor?: ActClaim | null;
+  };
   /** The access token's scope (on a refresh, possibly narrower than the grant's). */
   scope: string;
   /** RFC 9396: the grant's authorization_details (kept on a refresh), or null when the request had none. */
@@ -157,6 +165,7 @@ export const mintTokenResponse = async (
     authorizationDetails: options.authorizationDetails ?? null,
     authTime: grant.authTime,
     acr: grant.acr,
+    amr: grant.amr ?? null,
     act: grant.actor ?? null,
     idTokenAlg: client.idTokenSignedResponseAlg,
     accessTokenLifetime: client.accessTokenLifetime,
@@ -205,7 +214,8 @@ export const mintTokenResponse = async (
  * - an RFC 9068 JWT access token (`typ: at+jwt`, RS256) with scope and client_id,
  *   audience = the tenant's userinfo endpoint, the only resource it grants;
  * - an ID token signed with the client's registered alg, with auth_time
- *   (the approval time), acr when one was requested and satisfied, and at_hash.
+ *   (the approval time), acr when one was requested and satisfied, amr when
+ *   the approval says how (a passkey), and at_hash.
  */
 export const mintTokens = async (
   db: Db,
@@ -219,6 +229,8 @@ export const mintTokens = async (
     authorizationDetails?: unknown[] | null;
     authTime: Date;
     acr: string | null;
+    /** OIDC Core §2: RFC 8176 values, in both tokens; null: left out. */
+    amr?: string[] | null;
     /** RFC 8693 §4.1: the agent acting for the user, in both tokens. */
     act?: ActClaim | null;
     idTokenAlg: SigningAlg;
@@ -241,6 +253,7 @@ export const mintTokens = async (
     ...(options.authorizationDetails ? { authorization_details: options.authorizationDetails } : {}),
     auth_time: Math.floor(options.authTime.getTime() / 1000),
     ...(options.acr ? { acr: options.acr } : {}),
+    ...(options.amr ? { amr: options.amr } : {}),
     ...(options.act ? { act: options.act } : {}),
     ...(options.cnf ? { cnf: options.cnf } : {}),
     iat,
@@ -256,6 +269,7 @@ export const mintTokens = async (
     exp: iat + options.idTokenLifetime,
     auth_time: Math.floor(options.authTime.getTime() / 1000),
     ...(options.acr ? { acr: options.acr } : {}),
+    ...(options.amr ? { amr: options.amr } : {}),
     ...(options.act ? { act: options.act } : {}),
     at_hash: accessTokenHash(accessToken),
   });

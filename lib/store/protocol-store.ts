@@ -309,10 +309,15 @@ export type ProtocolStore = {
      * absent or null: every item requested (if any).
      */
     grantedAuthorizationDetails?: string | null;
+    /**
+     * An approval's amr (RFC 8176 values): set only for a verified passkey
+     * assertion; a request at ACR_PASSKEY is not approved without it.
+     */
+    amr?: readonly string[];
     now: Date;
     effects: (request: DecidedRequest) => CompletionEffects;
   }): Promise<DecidedRequest | null>;
-  findRequestState(id: string): Promise<{ status: PollRow['status']; expiresAt: Date } | null>;
+  findRequestState(id: string): Promise<{ status: PollRow['status']; expiresAt: Date; acr: string | null } | null>;
   findApprovalLinkState(id: string): Promise<{ requestId: string; usedAt: Date | null } | null>;
   /** Unfinished requests past their expiry, for the sweeper. */
   findDueExpiries(now: Date, limit: number): Promise<string[]>;
@@ -625,7 +630,7 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
 
       return true;
     }),
-  applyDecision: async ({ requestId, decision, approvalLinkId, grantedAuthorizationDetails, now, effects }) => {
+  applyDecision: async ({ requestId, decision, approvalLinkId, grantedAuthorizationDetails, amr, now, effects }) => {
     try {
       return await ringingAfter(
         engine.transaction(async (tx) => {
@@ -634,7 +639,12 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
           }
           const [matched] =
             decision === 'approve'
-              ? await tx.all(q.updateApprovePending, { id: requestId, now, granted: grantedAuthorizationDetails ?? null })
+              ? await tx.all(q.updateApprovePending, {
+                  id: requestId,
+                  now,
+                  granted: grantedAuthorizationDetails ?? null,
+                  amr: amr && amr.length > 0 ? amr.join(' ') : null,
+                })
               : decision === 'deny'
                 ? await tx.all(q.updateDecidePending, { id: requestId, now, status: 'denied' })
                 : decision === 'cancel'

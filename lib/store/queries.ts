@@ -4,7 +4,7 @@
  * (protocol-store.ts) composes them into atomic units.
  */
 import type { OutboxStatus, RequestStatus } from '@/lib/generated/sqlite/enums';
-import { CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
+import { ACR_PASSKEY, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
 import { expiredInSql, UNFINISHED_STATUSES, unexpiredInSql } from '@/lib/store/request-lifecycle';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@/lib/store/sql/database';
@@ -74,6 +74,7 @@ export type PollColumns = Pick<
   | 'status'
   | 'scope'
   | 'acr'
+  | 'amr'
   | 'interval'
   | 'lastPolledAt'
   | 'expiresAt'
@@ -94,6 +95,7 @@ const POLL_SELECTION = [
   'r.status',
   'r.scope',
   'r.acr',
+  'r.amr',
   'r.interval',
   'r.lastPolledAt',
   'r.expiresAt',
@@ -131,9 +133,9 @@ export const selectEpochAndRequestForPoll = defineQuery<{ authReqIdHash: string 
       .where('e.id', '=', 1),
 );
 
-export const selectRequestState = defineQuery<{ id: string }, Pick<Row<'BackchannelRequest'>, 'status' | 'expiresAt'>>(
+export const selectRequestState = defineQuery<{ id: string }, Pick<Row<'BackchannelRequest'>, 'status' | 'expiresAt' | 'acr'>>(
   'request-state',
-  (db, p) => db.selectFrom('BackchannelRequest').select(['status', 'expiresAt']).where('id', '=', p('id')),
+  (db, p) => db.selectFrom('BackchannelRequest').select(['status', 'expiresAt', 'acr']).where('id', '=', p('id')),
 );
 
 type RequestInsert = Pick<
@@ -293,24 +295,31 @@ const DECIDED_COLUMNS = [
 /**
  * pending and unexpired → approved, with the authorization_details granted
  * (RFC 9396): `granted` (a JSON array, a subset the user chose) or, when
- * null, every item requested.
+ * null, every item requested; and `amr`, how the user authenticated (RFC
+ * 8176, space-separated; null for the emailed link alone). A request at the
+ * passkey level (acr ACR_PASSKEY) matches only an approval with an amr.
  */
-export const updateApprovePending = defineQuery<{ id: string; now: Date; granted: string | null }, DecidedSubject>(
-  'approve-pending-request',
-  (db, p) =>
-    db
-      .updateTable('BackchannelRequest')
-      .set({
-        status: 'approved',
-        decidedAt: p('now'),
-        grantedAuthorizationDetails: sql<
-          string | null
-        >`coalesce(cast(${p('granted')} as text), ${sql.ref('authorizationDetails')})`,
-      })
-      .where('id', '=', p('id'))
-      .where('status', '=', 'pending')
-      .where((eb) => unexpiredInSql(eb, p('now')))
-      .returning(DECIDED_COLUMNS),
+export const updateApprovePending = defineQuery<
+  { id: string; now: Date; granted: string | null; amr: string | null },
+  DecidedSubject
+>('approve-pending-request', (db, p) =>
+  db
+    .updateTable('BackchannelRequest')
+    .set({
+      status: 'approved',
+      decidedAt: p('now'),
+      grantedAuthorizationDetails: sql<
+        string | null
+      >`coalesce(cast(${p('granted')} as text), ${sql.ref('authorizationDetails')})`,
+      amr: sql<string | null>`cast(${p('amr')} as text)`,
+    })
+    .where('id', '=', p('id'))
+    .where('status', '=', 'pending')
+    .where((eb) => unexpiredInSql(eb, p('now')))
+    .where((eb) =>
+      eb.or([eb('acr', 'is', null), eb('acr', '!=', ACR_PASSKEY), sql<boolean>`cast(${p('amr')} as text) is not null`]),
+    )
+    .returning(DECIDED_COLUMNS),
 );
 
 /** pending and unexpired → approved | denied (the user's decision, CIBA §8). */
@@ -438,7 +447,7 @@ export type RefreshTokenColumns = Pick<
 > &
   Pick<
     Row<'BackchannelRequest'>,
-    'userId' | 'acr' | 'decidedAt' | 'tokensRevokedAt' | 'grantedAuthorizationDetails' | 'actorIssuer' | 'actorSub'
+    'userId' | 'acr' | 'amr' | 'decidedAt' | 'tokensRevokedAt' | 'grantedAuthorizationDetails' | 'actorIssuer' | 'actorSub'
   > & {
     userSub: string;
     userBlocked: boolean;
@@ -461,6 +470,7 @@ export const selectRefreshToken = defineQuery<{ tokenHash: string }, RefreshToke
       't.rotatedAt',
       'r.userId',
       'r.acr',
+      'r.amr',
       'r.decidedAt',
       'r.tokensRevokedAt',
       'r.grantedAuthorizationDetails',
