@@ -103,7 +103,13 @@ describe('GET /metrics', () => {
   });
 
   it('is 401 with WWW-Authenticate: Bearer without the token, with another token or another scheme', async () => {
-    for (const authorization of [undefined, 'Bearer wrong-token-0123456789abcdef', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`, 'Bearer ']) {
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token-0123456789abcdef',
+      `Basic ${TOKEN}`,
+      `Bearer ${TOKEN}x`,
+      'Bearer ',
+    ]) {
       const reply = await send(port, { path: '/metrics', headers: authorization === undefined ? {} : { authorization } });
       expect(reply.status, authorization).toBe(401);
       expect(reply.headers['www-authenticate']).toBe('Bearer realm="metrics"');

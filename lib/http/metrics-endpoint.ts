@@ -41,7 +41,11 @@ const answer = (response: ServerResponse, status: number, body: string, headers:
  * - A database read that fails leaves those gauges out (logged, and counted in
  *   backchannel_metrics_scrape_errors_total); the process metrics are still served.
  */
-export const serveMetrics = async (request: IncomingMessage, response: ServerResponse, token: string | undefined): Promise<void> => {
+export const serveMetrics = async (
+  request: IncomingMessage,
+  response: ServerResponse,
+  token: string | undefined,
+): Promise<void> => {
   if (token === undefined) return answer(response, 404, 'Not Found\n');
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     return answer(response, 405, 'Method Not Allowed\n', { Allow: 'GET, HEAD' });

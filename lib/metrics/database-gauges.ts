@@ -23,7 +23,11 @@ const toDate = (value: Date | string | null): Date | null => (value === null ? n
  *   out a retry back-off), on the (status, availableAt) index.
  * - Pool usage: the request store's PostgreSQL pools, from memory (no query).
  */
-export const readScrapeGauges = async (db: Db, store: Pick<ProtocolStore, 'dialect' | 'poolUsage'>, now: Date): Promise<ScrapeReadings> => {
+export const readScrapeGauges = async (
+  db: Db,
+  store: Pick<ProtocolStore, 'dialect' | 'poolUsage'>,
+  now: Date,
+): Promise<ScrapeReadings> => {
   const at = timeParameter(store.dialect, now);
   const [pending, outbox] = await Promise.all([
     db.$queryRaw<PendingRow[]>(Prisma.sql`
