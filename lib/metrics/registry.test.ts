@@ -46,8 +46,26 @@ describe('the metrics registry', () => {
     const before = await valueOf('backchannel_http_requests_total', { endpoint: 'userinfo', status: '401' });
     const observed = await valueOf('backchannel_http_request_duration_seconds_count', { endpoint: 'userinfo' });
     const fast = await valueOf('backchannel_http_request_duration_seconds_bucket', { endpoint: 'userinfo', le: '0.001' });
+    const under = await valueOf('backchannel_http_request_duration_seconds_bucket', { endpoint: 'userinfo', le: '0.25' });
+    const all = await valueOf('backchannel_http_request_duration_seconds_bucket', { endpoint: 'userinfo', le: '+Inf' });
+    const sum = await valueOf('backchannel_http_request_duration_seconds_sum', { endpoint: 'userinfo' });
     metrics.recordHttpRequest('userinfo', 401, 0.0004);
     metrics.recordHttpRequest('userinfo', 401, 0.2);
+    // Buckets are cumulative (Prometheus's `le`): 0.2 s is counted at le=0.25 and above, not at le=0.001.
+    expect(await valueOf('backchannel_http_request_duration_seconds_bucket', { endpoint: 'userinfo', le: '0.25' })).toBe(
+      under + 2,
+    );
+    expect(await valueOf('backchannel_http_request_duration_seconds_bucket', { endpoint: 'userinfo', le: '+Inf' })).toBe(all + 2);
+    expect(await valueOf('backchannel_http_request_duration_seconds_sum', { endpoint: 'userinfo' })).toBeCloseTo(sum + 0.2004, 6);
+    // A duration exactly on a bound counts in that bound's bucket.
+    const onBound = await valueOf('backchannel_http_request_duration_seconds_bucket', { endpoint: 'jwks', le: '0.005' });
+    metrics.recordHttpRequest('jwks', 200, 0.005);
+    expect(await valueOf('backchannel_http_request_duration_seconds_bucket', { endpoint: 'jwks', le: '0.005' })).toBe(
+      onBound + 1,
+    );
+    expect(await metrics.registry.metrics()).toMatch(
+      /# TYPE backchannel_http_request_duration_seconds histogram\n(.*\n)*backchannel_http_request_duration_seconds_bucket\{endpoint="jwks",le="0.005"\} \d+/,
+    );
     expect(await valueOf('backchannel_http_requests_total', { endpoint: 'userinfo', status: '401' })).toBe(before + 2);
     expect(await valueOf('backchannel_http_request_duration_seconds_count', { endpoint: 'userinfo' })).toBe(observed + 2);
     expect(await valueOf('backchannel_http_request_duration_seconds_bucket', { endpoint: 'userinfo', le: '0.001' })).toBe(

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
+import { createHttpRequestMetrics } from '@/lib/metrics/http-request-metrics';
 
 /**
  * The process's one metrics registry (architecture.md: "one logger and one
@@ -13,9 +14,11 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  * pending requests per tenant (one series per tenant slug: as many as the
  * operator made tenants, and never written on a request).
  *
- * Recording costs a counter increment and a histogram observation on label
- * children bound once (no label hashing per request): cheap enough for the
- * token poll, so it happens whether or not the endpoint is served.
+ * Recording a request costs a map update and a few additions on plain
+ * numbers, turned into Prometheus families only at scrape time
+ * (http-request-metrics.ts): cheap enough for the token poll, so it happens
+ * whether or not the endpoint is served. The rarer events (delivery failures,
+ * refusals) use prom-client's counters directly.
  */
 
 /** The `endpoint` label: protocol endpoints by name, then the other doors by kind. */
@@ -62,19 +65,17 @@ export type ScrapeReadings = {
 
 const createMetrics = () => {
   const registry = new Registry();
-  const httpRequests = new Counter({
-    name: 'backchannel_http_requests_total',
-    help: 'HTTP requests answered, by endpoint (protocol endpoint name, or api/console/metrics/health/other) and status.',
-    labelNames: ['endpoint', 'status'] as const,
-    registers: [registry],
-  });
-  const httpDuration = new Histogram({
-    name: 'backchannel_http_request_duration_seconds',
-    help: 'Time from receiving a request to writing its answer, by endpoint (a held long poll counts its wait).',
-    labelNames: ['endpoint'] as const,
+  const http = createHttpRequestMetrics({
+    endpoints: HTTP_ENDPOINTS,
     buckets: LATENCY_BUCKETS,
-    registers: [registry],
+    counterName: 'backchannel_http_requests_total',
+    counterHelp: 'HTTP requests answered, by endpoint (protocol endpoint name, or api/console/metrics/health/other) and status.',
+    histogramName: 'backchannel_http_request_duration_seconds',
+    histogramHelp: 'Time from receiving a request to writing its answer, by endpoint (a held long poll counts its wait).',
   });
+  // Custom metric objects (see http-request-metrics.ts): the registry reads only their name, help, type and get().
+  registry.registerMetric(http.counter as unknown as Metric);
+  registry.registerMetric(http.histogram as unknown as Metric);
   const deliveryFailures = new Counter({
     name: 'backchannel_outbox_delivery_failures_total',
     help: 'Outbox delivery attempts that failed, by channel (the outbox handler’s) and whether the failure was final.',
@@ -124,26 +125,10 @@ const createMetrics = () => {
     registers: [registry],
   });
 
-  /** Children bound per endpoint, and per status on first use (a status is one of a few dozen numbers). */
-  const bound = new Map(
-    HTTP_ENDPOINTS.map((endpoint) => [
-      endpoint,
-      { duration: httpDuration.labels(endpoint), byStatus: new Map<number, Counter.Internal>() },
-    ]),
-  );
-
   return {
     registry,
-    recordHttpRequest: (endpoint: HttpEndpoint, status: number, seconds: number): void => {
-      const children = bound.get(endpoint)!;
-      let counter = children.byStatus.get(status);
-      if (!counter) {
-        counter = httpRequests.labels(endpoint, String(status));
-        children.byStatus.set(status, counter);
-      }
-      counter.inc();
-      children.duration.observe(seconds);
-    },
+    /** One answered request: its endpoint, status and duration (hot path: plain arithmetic, no label hashing). */
+    recordHttpRequest: http.record,
     recordDeliveryFailure: (channel: string, final: boolean): void =>
       deliveryFailures.labels(channel, final ? 'true' : 'false').inc(),
     recordRateLimitRefusal: (limit: string): void => rateLimitRefusals.labels(limit).inc(),
