@@ -41,7 +41,8 @@ import {
   type ClientMetadata,
 } from '@/lib/clients/client-metadata';
 import type { Db } from '@/lib/db/client';
-import { getEnv } from '@/lib/env';
+import { backupSqliteDatabase, POSTGRES_BACKUP_REFUSAL, type SqliteBackupResult } from '@/lib/db/backup-sqlite';
+import { getBaseEnv, getEnv, sqliteFilePath } from '@/lib/env';
 import { CLIENT_AUTH_METHODS } from '@/lib/oauth/client-auth';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
 import { formatFields, formatTable } from './format';
@@ -73,6 +74,11 @@ export type CommandSpec = {
   run: (db: Db, values: OptionValues) => Promise<unknown>;
   /** Human-readable rendering of `run`'s result (the default output). */
   formatHuman: (result: never) => string;
+  /**
+   * false: the command reads the database file itself (backup), so the runner
+   * neither applies migrations nor opens the Prisma client first.
+   */
+  opensDatabase?: false;
 };
 
 /** The value of a required option (the runner has already checked presence). */
@@ -916,6 +922,43 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
             : 'No approval emails in the development outbox of this tenant yet.',
         ),
     },
+  },
+};
+
+/**
+ * Commands that are one word, `backchannel <command> [options]` (no resource
+ * and action): operations on the installation rather than on a resource.
+ */
+export const TOP_LEVEL_COMMANDS: Record<string, CommandSpec> = {
+  backup: {
+    summary:
+      'Copy the SQLite database to a file, online and consistent (SQLite’s backup API) while the server runs; PostgreSQL: use pg_dump.',
+    options: {
+      to: {
+        value: '<file>',
+        description: 'The backup file to write (mode 0600). Refused if it exists, unless --force.',
+        required: true,
+      },
+      force: { value: '', flag: true, description: 'Overwrite the file if it exists.' },
+    },
+    examples: [
+      'backchannel backup --to /var/backups/backchannel-$(date +%F).db',
+      'backchannel backup --to nightly.db --force --json',
+    ],
+    opensDatabase: false,
+    run: async (_db, values) => {
+      const { databaseKind, databaseUrl } = getBaseEnv();
+      if (databaseKind === 'postgres') throw new Error(POSTGRES_BACKUP_REFUSAL);
+
+      return backupSqliteDatabase({
+        databasePath: sqliteFilePath(databaseUrl),
+        to: required(values, 'to'),
+        force: values.force === 'true',
+      });
+    },
+    formatHuman: (result: SqliteBackupResult) =>
+      `Backed up ${result.source} to ${result.path} (${result.bytes} bytes, ${result.pages} pages).\n` +
+      'Keep the key-encryption key (BACKCHANNEL_KEY_ENCRYPTION_KEY or the data directory’s key-encryption-key file) with it: a restore needs the same one.',
   },
 };
 

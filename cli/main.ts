@@ -16,7 +16,7 @@ import { isAdminError, type AdminError } from '@/lib/admin/errors';
 import { disconnectDb, getDb } from '@/lib/db/client';
 import { getBaseEnv } from '@/lib/env';
 import { applyMigrations } from '@/scripts/migrations/migrate';
-import { COMMANDS, optionForField, type CommandSpec } from './commands';
+import { COMMANDS, optionForField, TOP_LEVEL_COMMANDS, type CommandSpec } from './commands';
 import { isParseArgsError, UsageError } from './usage-error';
 
 export type CliIo = {
@@ -38,6 +38,7 @@ const formatTopHelp = (): string => {
       lines.push(`  ${`${resource} ${action}`.padEnd(20)} ${spec.summary}`);
     }
   }
+  for (const [command, spec] of Object.entries(TOP_LEVEL_COMMANDS)) lines.push(`  ${command.padEnd(20)} ${spec.summary}`);
   lines.push(
     '',
     'Options for every command:',
@@ -61,7 +62,11 @@ const formatResourceHelp = (resource: string): string => {
 
 const formatCommandHelp = (command: string, spec: CommandSpec): string => {
   const synopsis = Object.entries(spec.options)
-    .map(([name, option]) => (option.required ? `--${name} ${option.value}` : `[--${name} ${option.value}]`))
+    .map(([name, option]) => {
+      const usage = option.flag ? `--${name}` : `--${name} ${option.value}`;
+
+      return option.required ? usage : `[${usage}]`;
+    })
     .join(' ');
   const optionRows: [string, string][] = [
     ...Object.entries(spec.options).map(([name, option]): [string, string] => [
@@ -106,6 +111,9 @@ const resolveCommand = (argv: readonly string[]): ResolvedCommand => {
   const [resource, action, ...rest] = argv;
   if (resource === undefined) throw new UsageError('No command given.');
   if (isHelpFlag(resource)) return { kind: 'help', text: formatTopHelp() };
+  if (Object.hasOwn(TOP_LEVEL_COMMANDS, resource)) {
+    return parseCommandLine(resource, TOP_LEVEL_COMMANDS[resource], argv.slice(1));
+  }
   if (!Object.hasOwn(COMMANDS, resource)) throw new UsageError(`Unknown command "${resource}".`);
   if (isHelpFlag(action)) return { kind: 'help', text: formatResourceHelp(resource) };
   if (action === undefined) throw new UsageError(`"${resource}" needs an action.`, resource);
@@ -113,8 +121,11 @@ const resolveCommand = (argv: readonly string[]): ResolvedCommand => {
     throw new UsageError(`Unknown command "${resource} ${action}".`, resource);
   }
 
-  const command = `${resource} ${action}`;
-  const spec = COMMANDS[resource][action];
+  return parseCommandLine(`${resource} ${action}`, COMMANDS[resource][action], rest);
+};
+
+/** A command's options (everything after its name), or its help. */
+const parseCommandLine = (command: string, spec: CommandSpec, rest: readonly string[]): ResolvedCommand => {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -180,8 +191,10 @@ export const runCli = async (argv: readonly string[], io: CliIo = PROCESS_IO): P
   }
 
   try {
-    await applyMigrations({ log: (line) => io.stderr(`backchannel: ${line}\n`) });
-    const result = await resolved.spec.run(getDb(), resolved.values);
+    const opensDatabase = resolved.spec.opensDatabase !== false;
+    if (opensDatabase) await applyMigrations({ log: (line) => io.stderr(`backchannel: ${line}\n`) });
+    // A command that opens the database file itself gets no client: opening one would create a missing SQLite file.
+    const result = await resolved.spec.run(opensDatabase ? getDb() : (undefined as never), resolved.values);
     io.stdout(resolved.isJson ? JSON.stringify(result) + '\n' : resolved.spec.formatHuman(result as never) + '\n');
 
     return 0;

@@ -89,6 +89,17 @@ describe('getBaseEnv', () => {
     );
   });
 
+  it('reads METRICS_TOKEN: unset by default (no /metrics), else at least 16 bearer-token characters', () => {
+    expect(baseEnvWith({ METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+    expect(baseEnvWith({ METRICS_TOKEN: ' 0123456789abcdef ' }).metricsToken).toBe('0123456789abcdef');
+    expect(baseEnvWith({ METRICS_TOKEN: 'a-Z_0.9~+/0123456789==' }).metricsToken).toBe('a-Z_0.9~+/0123456789==');
+    for (const invalid of ['0123456789abcde', '0123456789 abcdef', '0123456789abcdef"', '0123456789abcdef=x']) {
+      expect(() => baseEnvWith({ METRICS_TOKEN: invalid }), invalid).toThrow(
+        'METRICS_TOKEN must be at least 16 characters of A–Z, a–z, 0–9 and -._~+/ (e.g. `openssl rand -hex 32`).',
+      );
+    }
+  });
+
   it('reads BACKCHANNEL_DEBUG as a flag', () => {
     expect(baseEnvWith({ BACKCHANNEL_DEBUG: '1' }).debug).toBe(true);
     expect(baseEnvWith({ BACKCHANNEL_DEBUG: 'false' }).debug).toBe(false);

@@ -94,6 +94,12 @@ export type BaseEnv = {
   cibaTestHooks: boolean;
   /** CIBA_TEST_HOOKS_I_KNOW=true: a production server may start with CIBA_TEST_HOOKS on. */
   cibaTestHooksAcknowledged: boolean;
+  /**
+   * METRICS_TOKEN: `GET /metrics` (Prometheus) is served to requests with
+   * `Authorization: Bearer <token>`; unset (the default), /metrics is 404.
+   * At least 16 characters of RFC 6750's b64token alphabet.
+   */
+  metricsToken: string | undefined;
 };
 
 /**
@@ -282,6 +288,23 @@ const parseBooleanSwitch = (name: string, raw: string | undefined): boolean => {
   return value === 'true';
 };
 
+/** Shortest METRICS_TOKEN accepted: a guessable token would expose tenant names and load to anyone. */
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+/** RFC 6750 §2.1 b64token: what an Authorization: Bearer header can carry as is. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+const parseMetricsToken = (raw: string | undefined): string | undefined => {
+  if (raw === undefined) return undefined;
+  if (raw.length < MIN_METRICS_TOKEN_LENGTH || !BEARER_TOKEN.test(raw)) {
+    throw new Error(
+      `METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters of A–Z, a–z, 0–9 and -._~+/ (e.g. \`openssl rand -hex 32\`).`,
+    );
+  }
+
+  return raw;
+};
+
 const loadBaseEnv = (): BaseEnv => {
   const port = parsePort(readVar('PORT'));
   const dataDir = resolve(/*turbopackIgnore: true*/ readVar('BACKCHANNEL_DATA_DIR') ?? 'data');
@@ -311,6 +334,7 @@ const loadBaseEnv = (): BaseEnv => {
     allowHttpLoopbackCallbacks: parseBooleanSwitch('ALLOW_HTTP_LOOPBACK_CALLBACKS', readVar('ALLOW_HTTP_LOOPBACK_CALLBACKS')),
     cibaTestHooks: parseBooleanSwitch('CIBA_TEST_HOOKS', readVar('CIBA_TEST_HOOKS')),
     cibaTestHooksAcknowledged: parseBooleanSwitch('CIBA_TEST_HOOKS_I_KNOW', readVar('CIBA_TEST_HOOKS_I_KNOW')),
+    metricsToken: parseMetricsToken(readVar('METRICS_TOKEN')),
   };
 };
 

@@ -1,3 +1,4 @@
+import { getMetrics } from '@/lib/metrics/registry';
 import { agentRateLimited, tenantRateLimited, userRateLimited, type OAuthError } from '@/lib/oauth/errors';
 import type { AdmissionLimits, AdmissionOutcome, AdmissionState, AgentKey, ProtocolStore } from '@/lib/store/protocol-store';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
@@ -80,6 +81,8 @@ export const readRefusal = async (
   },
 ): Promise<OAuthError> => {
   const { outcome, tenantId, userId, agent, limits, now } = options;
+  // Counted by the limit reached (user_limit, agent_limit, tenant_limit: the tenant's rate or its cap of outstanding requests).
+  getMetrics().recordRateLimitRefusal(outcome);
   const state = await store.readAdmissionState({ tenantId, userId, agent });
 
   return refusalOf(outcome, { state, limits, now });

@@ -8,12 +8,14 @@ import { getBaseEnv, type HttpLimits, type TlsFiles, type TrustedProxy } from '@
 import { collectBody } from '@/lib/http/collect-body';
 import { readClientCertificate } from '@/lib/http/client-certificate';
 import { MAX_FORM_BODY_BYTES, type ProtocolRequest } from '@/lib/http/protocol-http';
-import { handleProtocolRequest, isProtocolPath } from '@/lib/http/protocol-router';
+import { METRICS_PATH, serveMetrics } from '@/lib/http/metrics-endpoint';
+import { handleProtocolRequest, protocolEndpointOf } from '@/lib/http/protocol-router';
 import { refuseConnect, SCREENS_OWN_METHODS } from '@/lib/http/refuse-unparseable-methods';
 import { resolveRequestId } from '@/lib/http/request-id';
 import { refusalResponse, screenRequest } from '@/lib/http/screen-request';
 import { nonPageSecurityHeaders, STRICT_TRANSPORT_SECURITY } from '@/lib/http/security-headers';
 import { log } from '@/lib/log';
+import { getMetrics, startProcessMetrics, type HttpEndpoint, type Metrics } from '@/lib/metrics/registry';
 
 export type { HttpLimits, TlsFiles };
 
@@ -73,17 +75,33 @@ const toProtocolRequest = async (
   };
 };
 
+/** Seconds since `startedAt` (a performance.now() reading). */
+const secondsSince = (startedAt: number): number => (performance.now() - startedAt) / 1000;
+
 const serveProtocol = async (
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
   trustedProxy: TrustedProxy | undefined,
+  measure: { metrics: Metrics; endpoint: HttpEndpoint; startedAt: number },
 ): Promise<void> => {
   const receivedAt = new Date();
   const result = await handleProtocolRequest(await toProtocolRequest(request, path, receivedAt, trustedProxy));
   if (response.destroyed) return;
   response.writeHead(result.status, { ...result.headers, 'Content-Length': Buffer.byteLength(result.body) });
   response.end(result.body);
+  // Recorded here rather than on 'finish': no listener or closure per request on the hot path.
+  measure.metrics.recordHttpRequest(measure.endpoint, result.status, secondsSince(measure.startedAt));
+};
+
+/** The metrics `endpoint` of a path the protocol router does not own: a kind, never the path. */
+const endpointKindOf = (path: string): HttpEndpoint => {
+  if (isApiPath(path)) return 'api';
+  if (path === METRICS_PATH) return 'metrics';
+  if (path === '/admin' || path.startsWith('/admin/')) return 'console';
+  if (path === '/healthz' || path === '/readyz') return 'health';
+
+  return 'other';
 };
 
 /** Headers one request may carry (Node's default is 2000); the rest are dropped. */
@@ -163,30 +181,43 @@ export const createHttpLayer = (options: {
   limits?: HttpLimits;
   /** Default: TRUSTED_PROXY_* in lib/env.ts. */
   trustedProxy?: TrustedProxy;
+  /** The Bearer token `GET /metrics` requires; undefined: /metrics is 404. Default: METRICS_TOKEN in lib/env.ts. */
+  metricsToken?: string;
 }): Server => {
   const { tls, limits = getBaseEnv().httpLimits } = options;
   const trustedProxy = 'trustedProxy' in options ? options.trustedProxy : getBaseEnv().trustedProxy;
+  const metricsToken = 'metricsToken' in options ? options.metricsToken : getBaseEnv().metricsToken;
+  const metrics = getMetrics();
+  if (metricsToken !== undefined) startProcessMetrics();
   const https = tls !== undefined;
   const ownHeaders = Object.entries(nonPageSecurityHeaders({ https }));
   const refused = new WeakSet<Socket>();
   const listener = (request: IncomingMessage, response: ServerResponse) => {
     if (refused.has(request.socket)) return;
+    const startedAt = performance.now();
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
-    const ownPath = isProtocolPath(path) || isApiPath(path);
+    const protocolEndpoint = protocolEndpointOf(path);
+    const ownPath = protocolEndpoint !== undefined || isApiPath(path) || path === METRICS_PATH;
     if (ownPath) for (const [name, value] of ownHeaders) response.setHeader(name, value);
     else if (https) response.setHeader('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
     const refusal = ownPath
       ? null
       : screenRequest({ method: request.method ?? 'GET', target: url, header: (name) => headerValue(request, name) });
+    if (protocolEndpoint === undefined) {
+      const endpoint = endpointKindOf(path);
+      response.once('finish', () => metrics.recordHttpRequest(endpoint, response.statusCode, secondsSince(startedAt)));
+    }
     const handled = refusal
       ? refuse(response, refusal, https)
-      : isProtocolPath(path)
-        ? serveProtocol(request, response, path, trustedProxy)
+      : protocolEndpoint !== undefined
+        ? serveProtocol(request, response, path, trustedProxy, { metrics, endpoint: protocolEndpoint, startedAt })
         : isApiPath(path)
           ? serveApiNodeRequest(request, response)
-          : options.fallback(request, response);
+          : path === METRICS_PATH
+            ? serveMetrics(request, response, metricsToken)
+            : options.fallback(request, response);
     handled.catch((error: unknown) => {
       if (request.destroyed || request.socket.destroyed) {
         // The client went away mid-request (its body cut short, the connection reset): nothing to
@@ -198,6 +229,7 @@ export const createHttpLayer = (options: {
       log.error({ err: error, method: request.method, path }, 'request failed');
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
       response.end('Internal Server Error');
+      if (protocolEndpoint !== undefined) metrics.recordHttpRequest(protocolEndpoint, 500, secondsSince(startedAt));
     });
   };
   const serverOptions = {

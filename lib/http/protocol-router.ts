@@ -13,6 +13,7 @@ import {
   type ProtocolResponse,
 } from '@/lib/http/protocol-http';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+import type { HttpEndpoint } from '@/lib/metrics/registry';
 import { buildDiscoveryDocument } from '@/lib/oauth/discovery';
 import { introspectToken } from '@/lib/oauth/introspection';
 import {
@@ -111,6 +112,21 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
   },
 };
 
+/** Each endpoint's name in metrics (the `endpoint` label of lib/metrics/registry.ts): a closed set, never a path. */
+const ENDPOINT_NAMES: Record<string, HttpEndpoint> = {
+  '.well-known/openid-configuration': 'discovery',
+  '.well-known/jwks.json': 'jwks',
+  'bc-authorize': 'bc-authorize',
+  [TOKEN_PATH]: 'token',
+  revoke: 'revocation',
+  introspect: 'introspection',
+  [TEST_HOOK_PATHS.approve]: 'test-hook',
+  [TEST_HOOK_PATHS.allow]: 'test-hook',
+  [TEST_HOOK_PATHS.deny]: 'test-hook',
+  register: 'registration',
+  userinfo: 'userinfo',
+};
+
 /** `register/<client_id>`: a client's configuration endpoint (RFC 7592 §2), the client_id from the path. */
 const CLIENT_CONFIGURATION_PATH = /^register\/([^/]+)$/;
 
@@ -123,13 +139,17 @@ const CLIENT_CONFIGURATION_ENDPOINT: Partial<Record<string, EndpointHandler>> = 
 /** The endpoint at a tenant-relative path, with its path parameter; undefined for none. */
 const endpointAt = (
   subpath: string,
-): { methods: Partial<Record<string, EndpointHandler>>; pathParameter?: string } | undefined => {
+): { methods: Partial<Record<string, EndpointHandler>>; name: HttpEndpoint; pathParameter?: string } | undefined => {
   const methods = ENDPOINTS[subpath];
-  if (methods) return { methods };
+  if (methods) return { methods, name: ENDPOINT_NAMES[subpath] ?? 'other' };
   const configuration = CLIENT_CONFIGURATION_PATH.exec(subpath);
   if (!configuration) return undefined;
   try {
-    return { methods: CLIENT_CONFIGURATION_ENDPOINT, pathParameter: decodeURIComponent(configuration[1]) };
+    return {
+      methods: CLIENT_CONFIGURATION_ENDPOINT,
+      name: 'client-configuration',
+      pathParameter: decodeURIComponent(configuration[1]),
+    };
   } catch {
     return undefined;
   }
@@ -157,12 +177,15 @@ const userInfoResponse = async (
 
 const TENANT_PATH = /^\/t\/([^/]+)\/(.+)$/;
 
-/** Whether a path is one of the protocol endpoints (the fast path serves these itself). */
-export const isProtocolPath = (path: string): boolean => {
+/** The protocol endpoint at a path, by its metrics name; undefined when the path is none (the fast path serves these itself). */
+export const protocolEndpointOf = (path: string): HttpEndpoint | undefined => {
   const match = TENANT_PATH.exec(path);
 
-  return match !== null && endpointAt(match[2]) !== undefined;
+  return match === null ? undefined : endpointAt(match[2])?.name;
 };
+
+/** Whether a path is one of the protocol endpoints (the fast path serves these itself). */
+export const isProtocolPath = (path: string): boolean => protocolEndpointOf(path) !== undefined;
 
 /** The response with the request's id echoed, when it has one. */
 const withRequestId = (response: ProtocolResponse, requestId: string | undefined): ProtocolResponse =>

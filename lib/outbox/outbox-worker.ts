@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { buildEvent } from '@/lib/events/build-event';
 import type { EventRecord } from '@/lib/events/event-types';
 import { log } from '@/lib/log';
+import { getMetrics } from '@/lib/metrics/registry';
 import type { OutboxHandler, DeliveryResult } from '@/lib/outbox/outbox-handler';
 import { openOutboxSecret } from '@/lib/outbox/outbox-secret';
 import type { ClaimedOutboxMessage, OutboxOutcome, OutboxSettlement, ProtocolStore } from '@/lib/store/protocol-store';
@@ -168,6 +169,8 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
       events.push(attemptEvent(handler?.events ?? 'notification', subject, { message, settlement, channel, revokesTokens }, now));
     }
     if (settlement.kind !== 'delivered') {
+      // By the handler's channel (email, ping, push, …): a new channel is counted without a change here.
+      getMetrics().recordDeliveryFailure(handler?.channel ?? message.type, settlement.kind === 'failed');
       log.warn(
         {
           outboxMessageId: message.id,

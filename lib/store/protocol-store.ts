@@ -8,6 +8,7 @@ import { minTimeOrderedId } from '@/lib/ids/time-ordered-id';
 import * as q from '@/lib/store/queries';
 import * as uc from '@/lib/store/user-code-queries';
 import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
+import type { PoolUsage } from '@/lib/metrics/registry';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
 import { UNFINISHED_STATUSES } from '@/lib/store/request-lifecycle';
 
@@ -359,6 +360,8 @@ export type ProtocolStore = {
    * that one otherwise: its attempt is recorded, its message left to the new owner).
    */
   settleOutbox(options: { owner: string; now: Date; outcomes: OutboxOutcome[] }): Promise<boolean[]>;
+  /** The database's connection pools as they are now (/metrics); empty on SQLite, which has none. */
+  poolUsage(): PoolUsage[];
   close(): Promise<void>;
 };
 
@@ -746,5 +749,6 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
       }),
     );
   },
+  poolUsage: () => engine.poolUsage?.() ?? [],
   close: () => engine.close(),
 });

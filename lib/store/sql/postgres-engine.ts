@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { log } from '@/lib/log';
+import type { PoolUsage } from '@/lib/metrics/registry';
 import { bindValues, type SqlQuery } from '@/lib/store/sql/define-query';
 import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
 
@@ -39,6 +40,14 @@ const createExecutor = (connection: Queryable): SqlExecutor => {
   };
 };
 
+const usageOf = (name: string, pool: pg.Pool): PoolUsage => ({
+  pool: name,
+  total: pool.totalCount,
+  idle: pool.idleCount,
+  waiting: pool.waitingCount,
+  max: pool.options.max,
+});
+
 /** PostgreSQL through `pg` directly: a pool, named statements, BEGIN … COMMIT per unit. */
 export const createPostgresEngine = (databaseUrl: string): SqlEngine => {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, types: typeParsers });
@@ -76,6 +85,7 @@ export const createPostgresEngine = (databaseUrl: string): SqlEngine => {
         client.release();
       }
     },
+    poolUsage: () => [usageOf('protocol', pool), usageOf('protocol_async_commit', asyncCommitPool)],
     close: async () => {
       await Promise.all([pool.end(), asyncCommitPool.end()]);
     },

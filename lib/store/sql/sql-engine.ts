@@ -1,3 +1,4 @@
+import type { PoolUsage } from '@/lib/metrics/registry';
 import type { SqlDialect, SqlQuery } from '@/lib/store/sql/define-query';
 
 /** Runs defined queries on one connection (or transaction). */
@@ -37,5 +38,7 @@ export type SqlEngine = Pick<SqlExecutor, 'all' | 'first'> & {
    * are group-committed); same as `executeReturning`.
    */
   executeReturningAsyncCommit: <P extends object, R>(query: SqlQuery<P, R>, params: P) => Promise<R[]>;
+  /** PostgreSQL: each connection pool's usage now (for /metrics); absent on SQLite (one connection, no pool). */
+  poolUsage?: () => PoolUsage[];
   close: () => Promise<void>;
 };
