@@ -9,7 +9,7 @@ import * as q from '@/lib/store/queries';
 import * as uc from '@/lib/store/user-code-queries';
 import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
-import { UNFINISHED_STATUSES } from '@/lib/store/request-lifecycle';
+import { isPollWellSpaced, isRequestExpired, UNFINISHED_STATUSES } from '@/lib/store/request-lifecycle';
 
 export type TenantRow = TenantRecord;
 export type UserRow = q.UserColumns;
@@ -210,6 +210,20 @@ export type ProtocolStore = {
     issuer: string,
   ): Promise<{ id: string; jwks: string | null; jwksUri: string | null } | null>;
   findRequestForPoll(authReqIdHash: string): Promise<PollRow | null>;
+  /**
+   * A token poll by an authenticated client (`clientId`: its internal id):
+   * the request the hash of its auth_req_id names (null if none) and whether
+   * this poll was counted — only a poll of the client's own pending,
+   * unexpired request, well spaced (isPollWellSpaced) on the latest poll
+   * time, is; of concurrent polls on any instances at most one. PostgreSQL:
+   * one statement (queries.selectAndCountPoll). SQLite: the read, then
+   * recordPoll when it applies. A poll not counted is the caller's to
+   * answer (slow_down when the request is pending).
+   */
+  pollRequest(options: { authReqIdHash: string; clientId: string; now: Date; graceMs: number }): Promise<{
+    request: PollRow | null;
+    counted: boolean;
+  }>;
   /**
    * Counts a well-spaced poll of a pending request, only if its last poll
    * time is still `previousPolledAt`; resolves false when another poll landed
@@ -518,6 +532,26 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   },
   findTrustedIssuer: async (tenantId, issuer) => (await engine.first(q.selectTrustedIssuer, { tenantId, issuer })) ?? null,
   findRequestForPoll: async (authReqIdHash) => (await engine.first(q.selectRequestForPoll, { authReqIdHash })) ?? null,
+  pollRequest: async ({ authReqIdHash, clientId, now, graceMs }) => {
+    if (engine.dialect === 'postgres') {
+      const [row] = await engine.executeReturning(q.selectAndCountPoll, { authReqIdHash, clientId, now, graceMs });
+      if (!row) return { request: null, counted: false };
+      const { counted, ...request } = row;
+
+      return { request, counted };
+    }
+    const request = (await engine.first(q.selectRequestForPoll, { authReqIdHash })) ?? null;
+    const counts =
+      request !== null &&
+      request.clientId === clientId &&
+      request.status === 'pending' &&
+      !isRequestExpired(request, now) &&
+      isPollWellSpaced(request, now, graceMs);
+    const counted =
+      counts && (await engine.execute(q.updatePoll, { id: request.id, previousPolledAt: request.lastPolledAt, now })) === 1;
+
+    return { request, counted };
+  },
   recordPoll: ({ request, previousPolledAt, now }) =>
     engine.execute(q.updatePoll, { id: request.id, previousPolledAt, now }).then((changes) => changes === 1),
   recordSlowDown: ({ request, now, increment }) =>
