@@ -43,6 +43,13 @@ export const followSettingsChanges = (): void => {
   cached.stopFollowing ??= followSettingsNotifications(cached.data.settings, getPostgresListener(databaseUrl));
 };
 
+/** Stops following settings notifications (tests): the cache reads the epoch at every request again. */
+export const unfollowSettingsChanges = (): void => {
+  const cached = globalForStore.backchannelProtocolData;
+  cached?.stopFollowing?.();
+  if (cached) cached.stopFollowing = null;
+};
+
 /**
  * Closes the store and the process's notification connection; the epoch
  * observed from its database is forgotten with it (another database has its own).

@@ -41,11 +41,8 @@ export const isRequestExpired = (request: { status: RequestStatus; expiresAt: Da
  * (or is the first), less `graceMs` of network jitter. Its SQL twin is in
  * queries.selectAndCountPoll (PostgreSQL's one-statement poll).
  */
-export const isPollWellSpaced = (
-  request: { lastPolledAt: Date | null; interval: number },
-  now: Date,
-  graceMs: number,
-): boolean => request.lastPolledAt === null || now.getTime() - request.lastPolledAt.getTime() + graceMs >= request.interval * 1000;
+export const isPollWellSpaced = (request: { lastPolledAt: Date | null; interval: number }, now: Date, graceMs: number): boolean =>
+  request.lastPolledAt === null || now.getTime() - request.lastPolledAt.getTime() + graceMs >= request.interval * 1000;
 
 type RequestExpressions = ExpressionBuilder<Database, 'BackchannelRequest'>;
 

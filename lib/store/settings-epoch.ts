@@ -22,7 +22,11 @@ export const SETTINGS_CHANNEL = 'backchannel_settings';
  * Resolves to the new epoch.
  */
 export const bumpSettingsEpoch = async (tx: Tx): Promise<number> => {
-  const { epoch } = await tx.settingsEpoch.update({ where: { id: 1 }, data: { epoch: { increment: 1 } }, select: { epoch: true } });
+  const { epoch } = await tx.settingsEpoch.update({
+    where: { id: 1 },
+    data: { epoch: { increment: 1 } },
+    select: { epoch: true },
+  });
   if (getEnv().databaseKind === 'postgres') {
     await tx.$executeRaw`SELECT pg_notify(${SETTINGS_CHANNEL}, ${String(epoch)})`;
     awaitLocalEpoch(epoch);

@@ -1,6 +1,7 @@
 import type { PostgresListener } from '@/lib/db/postgres-listener';
 import { log } from '@/lib/log';
 import { selectSettingsEpoch } from '@/lib/store/queries';
+import { bindValues } from '@/lib/store/sql/define-query';
 import type { SettingsCache } from '@/lib/store/settings-cache';
 import { SETTINGS_CHANNEL } from '@/lib/store/settings-epoch';
 
@@ -22,7 +23,11 @@ export const followSettingsNotifications = (cache: SettingsCache, listener: Post
     },
     onListening: (query) => {
       const token = cache.following.listening();
-      query<{ epoch: number }>(selectSettingsEpoch.postgres.sql).then(
+      const statement = selectSettingsEpoch.postgres;
+      query<{ epoch: number }>(
+        statement.sql,
+        bindValues(statement, {}, (value) => value),
+      ).then(
         ([row]) => {
           if (row) cache.following.resume(token, Number(row.epoch));
         },
