@@ -170,6 +170,14 @@ const admissionParams = (request: NewBackchannelRequest, limits: AdmissionLimits
   maxOutstanding: limits.maxOutstanding,
 });
 
+/**
+ * updatePoll, committed without waiting for the disk (SqlEngine.executeReturningAsyncCommit):
+ * a poll's time and count lost in a crash let one later poll pass as well
+ * spaced, nothing more. True when it matched (the poll time was still the one read).
+ */
+const countPoll = async (engine: SqlEngine, params: { id: string; previousPolledAt: Date | null; now: Date }) =>
+  (await engine.executeReturningAsyncCommit(q.updatePoll, params)).length === 1;
+
 /** Counts one finished (or deleted unfinished) request of the tenant, inside the unit that finished it. */
 const release = (tx: SqlExecutor, tenantId: string) => tx.run(q.upsertRelease, { tenantId, shard: releaseShard(), count: 1 });
 
@@ -547,13 +555,11 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
       request.status === 'pending' &&
       !isRequestExpired(request, now) &&
       isPollWellSpaced(request, now, graceMs);
-    const counted =
-      counts && (await engine.execute(q.updatePoll, { id: request.id, previousPolledAt: request.lastPolledAt, now })) === 1;
+    const counted = counts && (await countPoll(engine, { id: request.id, previousPolledAt: request.lastPolledAt, now }));
 
     return { request, counted };
   },
-  recordPoll: ({ request, previousPolledAt, now }) =>
-    engine.execute(q.updatePoll, { id: request.id, previousPolledAt, now }).then((changes) => changes === 1),
+  recordPoll: ({ request, previousPolledAt, now }) => countPoll(engine, { id: request.id, previousPolledAt, now }),
   recordSlowDown: ({ request, now, increment }) =>
     ringingAfter(
       engine.transaction(async (tx) => {

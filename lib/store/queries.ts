@@ -247,12 +247,15 @@ export const insertRequest = defineQuery<RequestInsert>('insert-request', (db, p
  * poll time is still the one read, so overlapping polls cannot both pass as
  * spaced (the one that loses is too fast: updateSlowDown).
  */
-export const updatePoll = defineQuery<{ id: string; previousPolledAt: Date | null; now: Date }>('record-poll', (db, p) =>
-  db
-    .updateTable('BackchannelRequest')
-    .set((eb) => ({ lastPolledAt: p('now'), pollCount: eb('pollCount', '+', 1) }))
-    .where('id', '=', p('id'))
-    .where('lastPolledAt', 'is not distinct from', p('previousPolledAt')),
+export const updatePoll = defineQuery<{ id: string; previousPolledAt: Date | null; now: Date }, { id: string }>(
+  'record-poll',
+  (db, p) =>
+    db
+      .updateTable('BackchannelRequest')
+      .set((eb) => ({ lastPolledAt: p('now'), pollCount: eb('pollCount', '+', 1) }))
+      .where('id', '=', p('id'))
+      .where('lastPolledAt', 'is not distinct from', p('previousPolledAt'))
+      .returning('id'),
 );
 
 /**
