@@ -81,8 +81,9 @@ export const observeSettingsEpoch = (epoch: number | undefined): void => {
 };
 
 /**
- * The settings epoch this process read last (at the start of its latest
- * protocol request), or undefined before the first. Costs no query: caches of
+ * The settings epoch this process's settings cache holds — read at the start
+ * of its latest protocol request, or (PostgreSQL, following notifications)
+ * the latest one notified — or undefined before the first. Costs no query: caches of
  * settings-derived data (signing keys) key on it and reload when it moves.
  */
 export const observedSettingsEpoch = (): number | undefined => globalForEpoch.backchannelObservedSettingsEpoch;
