@@ -5,7 +5,10 @@
 //   parent → { type: 'go' }        measured run starts
 //   child  → { type: 'result', ... } after the measured run
 // Request bodies are either one static body or a round-robin pool (a file
-// with one body per line) shared by all connections. Every response is
+// with one body per line) shared by all connections. With `urls` (several
+// instances, --instances), the connections are split evenly over them, one
+// autocannon per instance in this process, and the figures merged: requests
+// and rate summed, latency percentiles the worst instance's. Every response is
 // classified as "<status> <error code | ok>"; 200 bodies with auth_req_id can
 // be collected (the pending-poll pool is built from scenario (a)).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -60,12 +63,14 @@ const request = {
   onResponse: (status, body) => classify(status, body),
 };
 
-const run = (duration) =>
+const urls = config.urls ?? [config.url];
+
+const runOne = (url, connections, duration) =>
   new Promise((resolve, reject) => {
     autocannon(
       {
-        url: config.url,
-        connections: config.connections,
+        url,
+        connections,
         duration,
         requests: [request],
         timeout: 30,
@@ -73,6 +78,24 @@ const run = (duration) =>
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
+
+/** One autocannon per URL at once, the connections split over them; one merged result. */
+const run = async (duration) => {
+  const results = await Promise.all(
+    urls.map((url, index) =>
+      runOne(url, Math.floor(config.connections / urls.length) + (index < config.connections % urls.length ? 1 : 0), duration),
+    ),
+  );
+  if (results.length === 1) return results[0];
+  const worst = (key) => Math.max(...results.map((result) => result.latency[key]));
+
+  return {
+    duration: Math.max(...results.map((result) => result.duration)),
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+    timeouts: results.reduce((sum, result) => sum + result.timeouts, 0),
+    latency: { p50: worst('p50'), p90: worst('p90'), p99: worst('p99'), max: worst('max') },
+  };
+};
 
 if (config.warmupSec > 0) await run(config.warmupSec);
 counts = {};

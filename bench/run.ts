@@ -1,5 +1,5 @@
 // `npm run bench` — Backchannel vs node-oidc-provider (CIBA poll mode), one run.
-// See bench/README.md. Flags: --quick, --pg, --scale / --no-scale, --console / --no-console, --monitor / --no-monitor, --long-poll / --no-long-poll, --peer-sync=<LEVEL>, --keep.
+// See bench/README.md. Flags: --quick, --pg, --instances N, --scale / --no-scale, --console / --no-console, --monitor / --no-monitor, --long-poll / --no-long-poll, --peer-sync=<LEVEL>, --keep.
 import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import {
   commandLine,
   freePort,
   machineBusyMs,
+  namedProcessesCpuMs,
   hasTaskset,
   killAllChildrenNow,
   pinned,
@@ -42,6 +43,9 @@ if (flag('help')) {
   console.log(`npm run bench [-- --quick] [--pg] [--scale | --no-scale] [--console | --no-console] [--peer-sync=FULL|NORMAL] [--peer-notify=outbox|none] [--keep]
   --quick       1 s warm-up, 3 s measured per scenario (smoke test of the harness)
   --pg          Backchannel on PostgreSQL (127.0.0.1:5432, user postgres, a fresh database); the peer stays on SQLite
+  --instances N with --pg: (a) and (b) again on N Backchannel instances on the one database, the load
+                generator's connections split evenly over them (round-robin by connection), each
+                instance pinned to the servers' core; rate and CPU summed over the instances
   --scale       run the 1.1M-row scale check (Backchannel, SQLite) — default on, except with --quick or --pg
   --no-scale    skip it
   --console     the console figure (users page and API over 100,000 users) — default on, except with --quick
@@ -61,6 +65,18 @@ if (flag('help')) {
 }
 const QUICK = flag('quick');
 const PG = flag('pg');
+/** `--instances N` (PostgreSQL only): (a) and (b) again on N instances of Backchannel sharing the database. */
+const INSTANCES = Number(
+  option('instances') ?? (argv.includes('--instances') ? argv[argv.indexOf('--instances') + 1] : undefined) ?? 1,
+);
+if (argv.some((a) => a.startsWith('--instances')) && (!Number.isInteger(INSTANCES) || INSTANCES < 2 || INSTANCES > 8)) {
+  console.error('--instances takes a whole number from 2 to 8');
+  process.exit(1);
+}
+if (INSTANCES > 1 && !PG) {
+  console.error('--instances needs --pg: instances share state through PostgreSQL (SQLite is one server per file)');
+  process.exit(1);
+}
 const SCALE = flag('scale') || (!flag('no-scale') && !QUICK && !PG);
 /** The console figure (users page and API over 100,000 users): default on, except with --quick. */
 const CONSOLE = flag('console') || (!flag('no-console') && !QUICK);
@@ -142,6 +158,8 @@ const dropPgDatabase = async () => {
   if (!pgDatabase) return;
   const name = pgDatabase;
   pgDatabase = undefined;
+  await statsClient?.end().catch(() => undefined);
+  statsClient = undefined;
   const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -251,11 +269,18 @@ type FlowResult = {
  */
 const drive = async <R>(
   label: string,
-  serverPid: number,
+  serverPid: number | number[],
   script: string,
   config: Record<string, unknown>,
   env: NodeJS.ProcessEnv = driverEnv,
-): Promise<{ result: R; cpuMs: number; peakRssMb: number; rssAfterMb: number; foreignCpuPct: number }> => {
+): Promise<{
+  result: R;
+  cpuMs: number;
+  peakRssMb: number;
+  rssAfterMb: number;
+  foreignCpuPct: number;
+  database: DatabaseCost | undefined;
+}> => {
   const isTs = script.endsWith('.ts');
   const nodeArgs = isTs ? ['--import', 'tsx', script] : [script];
   const [command, args] = pinned(1, process.execPath, nodeArgs);
@@ -282,30 +307,79 @@ const drive = async <R>(
   child.send({ type: 'config', config });
   log(`${label}: warm-up ${String(config.warmupSec)} s…`);
   await next('measure-start');
-  resetPeakRss(serverPid);
-  const cpuBefore = treeCpuMs(serverPid);
+  const serverPids = Array.isArray(serverPid) ? serverPid : [serverPid];
+  const sum = (measure: (pid: number) => number) => serverPids.reduce((total, pid) => total + measure(pid), 0);
+  for (const pid of serverPids) resetPeakRss(pid);
+  const databaseBefore = await databaseCounters();
+  const cpuBefore = sum(treeCpuMs);
   const driverBefore = treeCpuMs(child.pid!);
   const machineBefore = machineBusyMs();
   const windowStart = Date.now();
   child.send({ type: 'go' });
   log(`${label}: measuring ${String(config.durationSec)} s…`);
   const { result } = await next('result');
-  const cpuMs = treeCpuMs(serverPid) - cpuBefore;
+  const cpuMs = sum(treeCpuMs) - cpuBefore;
   const driverMs = treeCpuMs(child.pid!) - driverBefore;
   // CPU used by anything else on the machine (other engineers' builds and
   // tests, PostgreSQL with --pg) during the window, in % of one core.
   const foreignCpuPct = (100 * (machineBusyMs() - machineBefore - cpuMs - driverMs)) / (Date.now() - windowStart);
-  const peakRssMb = treePeakRssMb(serverPid);
-  const rssAfterMb = treeRssMb(serverPid);
+  const databaseAfter = await databaseCounters();
+  const peakRssMb = sum(treePeakRssMb);
+  const rssAfterMb = sum(treeRssMb);
   await stopChild(child, 10_000);
   if (foreignCpuPct > 15)
     log(`${label}: note — ${foreignCpuPct.toFixed(0)} % of a core used by other processes during the window`);
-  return { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct };
+  const database =
+    databaseBefore && databaseAfter
+      ? {
+          cpuMs: databaseAfter.cpuMs - databaseBefore.cpuMs,
+          transactions: databaseAfter.transactions - databaseBefore.transactions,
+          rowsRead: databaseAfter.rowsRead - databaseBefore.rowsRead,
+          rowsWritten: databaseAfter.rowsWritten - databaseBefore.rowsWritten,
+        }
+      : undefined;
+  return { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct, database };
+};
+
+/**
+ * PostgreSQL's side of a window (--pg): its processes' CPU, and from pg_stat_database for the
+ * bench database the transactions (each autocommitted statement is one; BEGIN…COMMIT is one),
+ * rows read (returned + fetched) and rows written (inserted + updated + deleted). The statistics
+ * are flushed by each backend when idle (at least every second): read after a 1.5 s pause.
+ */
+type DatabaseCost = { cpuMs: number; transactions: number; rowsRead: number; rowsWritten: number };
+let statsClient: pg.Client | undefined;
+const databaseCounters = async (): Promise<DatabaseCost | undefined> => {
+  if (!pgDatabase) return undefined;
+  if (!statsClient) {
+    statsClient = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await statsClient.connect();
+  }
+  await sleep(1500);
+  const [row] = (
+    await statsClient.query<{ transactions: string; rows_read: string; rows_written: string }>(
+      `SELECT xact_commit + xact_rollback AS transactions, tup_returned + tup_fetched AS rows_read,
+              tup_inserted + tup_updated + tup_deleted AS rows_written
+         FROM pg_stat_database WHERE datname = $1`,
+      [pgDatabase],
+    )
+  ).rows;
+  return {
+    cpuMs: namedProcessesCpuMs('postgres'),
+    transactions: Number(row.transactions),
+    rowsRead: Number(row.rows_read),
+    rowsWritten: Number(row.rows_written),
+  };
 };
 
 type Target = {
-  name: 'backchannel' | 'peer' | 'floor';
+  /** 'backchannel', 'peer', 'floor', or `backchannel x<N>` for N instances. */
+  name: string;
   url: string;
+  /** Several instances (--instances): the load is split over these; `url` is the first. */
+  urls?: string[];
+  /** Every instance's pid, when several: CPU and RSS are summed over them. */
+  pids?: number[];
   authorizePath: string;
   tokenPath: string;
   basic: string;
@@ -327,17 +401,18 @@ const writeLines = (name: string, lines: string[]) => {
 };
 
 const scenarioAuthorize = async (target: Target): Promise<{ measured: Measured; ids: string[] }> => {
-  const collectFile = join(tmp, `${target.name}-auth-req-ids.txt`);
-  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<LoadResult>(
+  const collectFile = join(tmp, `${target.name.replace(/\W+/g, '_')}-auth-req-ids.txt`);
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct, database } = await drive<LoadResult>(
     `${target.name} (a) bc-authorize`,
-    target.pid,
+    target.pids ?? target.pid,
     'bench/load.mjs',
     {
       url: target.url,
+      urls: target.urls,
       path: target.authorizePath,
       headers: formHeaders(target),
       poolFile: writeLines(
-        `${target.name}-authorize-bodies.txt`,
+        `${target.name.replace(/\W+/g, '_')}-authorize-bodies.txt`,
         Array.from({ length: 1000 }, (_, i) => authorizeBody(i)),
       ),
       connections: CONNECTIONS,
@@ -365,7 +440,7 @@ const scenarioAuthorize = async (target: Target): Promise<{ measured: Measured; 
       rssAfterMb,
       foreignCpuPct,
       units: result.requests,
-      details: { counts: result.counts, errors: result.errors, timeouts: result.timeouts },
+      details: { counts: result.counts, errors: result.errors, timeouts: result.timeouts, database },
       valid: result.requests > 0 && ok / result.requests >= 0.99,
       note: ok === result.requests ? undefined : `${result.requests - ok} non-200`,
     },
@@ -401,15 +476,16 @@ const scenarioPoll = async (target: Target, ids: string[], label = '(b) pending 
     const j = Math.floor(Math.random() * (i + 1));
     [pool[i], pool[j]] = [pool[j], pool[i]];
   }
-  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<LoadResult>(
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct, database } = await drive<LoadResult>(
     `${target.name} ${label}`,
-    target.pid,
+    target.pids ?? target.pid,
     'bench/load.mjs',
     {
       url: target.url,
+      urls: target.urls,
       path: target.tokenPath,
       headers: formHeaders(target),
-      poolFile: writeLines(`${target.name}-poll-bodies.txt`, pool.map(pollBody)),
+      poolFile: writeLines(`${target.name.replace(/\W+/g, '_')}-poll-bodies.txt`, pool.map(pollBody)),
       connections: CONNECTIONS,
       warmupSec: WARMUP_SEC,
       durationSec: DURATION_SEC,
@@ -433,7 +509,14 @@ const scenarioPoll = async (target: Target, ids: string[], label = '(b) pending 
     rssAfterMb,
     foreignCpuPct,
     units: result.requests,
-    details: { counts: result.counts, poolSize: pool.length, spacingSec, errors: result.errors, timeouts: result.timeouts },
+    details: {
+      counts: result.counts,
+      poolSize: pool.length,
+      spacingSec,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      database,
+    },
     valid: result.requests > 0 && other / result.requests <= 0.01,
     note: other
       ? `${other} not authorization_pending (${Object.entries(result.counts)
@@ -450,7 +533,7 @@ const scenarioFlow = async (
   env: NodeJS.ProcessEnv,
   scenario = '(c) full flow',
 ): Promise<Measured> => {
-  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct } = await drive<FlowResult>(
+  const { result, cpuMs, peakRssMb, rssAfterMb, foreignCpuPct, database } = await drive<FlowResult>(
     `${target.name} ${scenario}`,
     target.pid,
     'bench/flow.ts',
@@ -489,6 +572,7 @@ const scenarioFlow = async (
       approveMsAvg: result.approveMsAvg,
       tokenP50: result.tokenP50,
       tokenP99: result.tokenP99,
+      database,
     },
     valid: result.flows > 0 && failed / (result.flows + failed) <= 0.01,
     note: failed
@@ -634,6 +718,7 @@ const meta: Record<string, unknown> = {
   startedAt: new Date(startedAt).toISOString(),
   quick: QUICK,
   database: PG ? 'postgresql' : 'sqlite',
+  instances: INSTANCES,
   warmupSec: WARMUP_SEC,
   durationSec: DURATION_SEC,
   connections: CONNECTIONS,
@@ -800,6 +885,39 @@ const main = async () => {
     log(
       `watch: the console's live stream carried ${watched.messages.toLocaleString('en')} messages (${fmt(watched.bytes / 1048576)} MB) during (a)–(c)`,
     );
+  }
+
+  if (INSTANCES > 1) {
+    // (a) and (b) on N instances of the same build on the one database, as behind a load balancer:
+    // the same issuer (APP_URL), data directory (hence secrets) and environment, each its own port.
+    await stopChild(bc.child, 15_000);
+    const ports = [bcPort, ...(await Promise.all(Array.from({ length: INSTANCES - 1 }, () => freePort())))];
+    const instances = [];
+    for (const [index, port] of ports.entries()) {
+      instances.push(
+        await startServer(
+          `backchannel-${index + 1}`,
+          bcScript,
+          { ...bcEnv, PORT: String(port) },
+          `http://127.0.0.1:${port}/t/bench/.well-known/openid-configuration`,
+        ),
+      );
+    }
+    const urls = ports.map((port) => `http://127.0.0.1:${port}`);
+    const multi: Target = {
+      ...bcTarget(instances[0].pid),
+      name: `backchannel x${INSTANCES}`,
+      urls,
+      pids: instances.map((instance) => instance.pid),
+    };
+    log(`${multi.name}: ${urls.join(', ')}; the load generator's ${CONNECTIONS} connections split evenly over them`);
+    const multiA = await scenarioAuthorize(multi);
+    results.push(multiA.measured);
+    await topUpPool(multi, multiA.ids, POLL_POOL_MIN);
+    results.push(await scenarioPoll(multi, multiA.ids));
+    for (const instance of instances) await stopChild(instance.child, 15_000);
+    bc = await startServer('backchannel', bcScript, bcEnv, bcReady);
+    target = bcTarget(bc.pid);
   }
 
   let scale: ScaleCheck | undefined;
@@ -1155,6 +1273,19 @@ const report = (scale: ScaleCheck | undefined, monitor: MonitorFigure | undefine
     console.log(
       `${result.scenario} ${result.server}: the token request that returned the tokens answered in p50 ${fmt(tokenP50 ?? NaN)} ms, p99 ${fmt(tokenP99 ?? NaN)} ms`,
     );
+  }
+  const withDatabase = results.filter((r) => (r.details as { database?: DatabaseCost }).database);
+  if (withDatabase.length > 0) {
+    console.log('');
+    console.log('PostgreSQL per unit (pg_stat_database of the bench database; CPU of every postgres process, others included):');
+    for (const r of withDatabase) {
+      const d = (r.details as { database: DatabaseCost }).database;
+      const per = (value: number) => fmt(value / Math.max(1, r.units), 2);
+      console.log(
+        `  ${r.scenario} ${r.server}: ${per(d.transactions)} transactions, ${per(d.rowsRead)} rows read, ${per(d.rowsWritten)} rows written, ` +
+          `${fmt(d.cpuMs / Math.max(1, r.units), 3)} ms PostgreSQL CPU per ${r.unit}`,
+      );
+    }
   }
   console.log('');
   console.log(`CPU ms/unit: server process CPU (utime+stime, /proc) during the measured window ÷ requests (or flows for (c)).`);

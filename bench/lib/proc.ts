@@ -125,6 +125,28 @@ const statusKb = (pid: number, key: string): number => {
   }
 };
 
+/**
+ * CPU (ms) of every running process named `name` (e.g. `postgres`: the
+ * server, its backends and background workers), whoever owns them. A backend
+ * that exits takes its CPU with it: read around a window in which the
+ * connections stay open (pools).
+ */
+export const namedProcessesCpuMs = (name: string): number => {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return (ticks * 1000) / CLK_TCK;
+};
+
 /** Peak RSS (VmHWM, MiB) summed over the tree. */
 export const treePeakRssMb = (root: number): number =>
   processTree(root).reduce((sum, pid) => sum + statusKb(pid, 'VmHWM'), 0) / 1024;

@@ -8,7 +8,7 @@ import { closeEventStream, startEventForwarding } from '@/lib/events/get-event-f
 import { log } from '@/lib/log';
 import { createOutboxWorker } from '@/lib/outbox/outbox-worker';
 import { setOutboxWaker } from '@/lib/outbox/wake-outbox';
-import { getProtocolData } from '@/lib/store/get-protocol-store';
+import { followSettingsChanges, getProtocolData } from '@/lib/store/get-protocol-store';
 import { EVENT_PRUNE_BATCH_LIMIT } from '@/lib/store/protocol-store';
 
 /** The outbox is polled this often (retries, leases of dead workers, other instances' messages); new messages wake it at once. */
@@ -115,7 +115,8 @@ const createBackgroundWork = (): BackgroundWork => {
  * Starts this process's background work — the outbox worker, the expiry
  * sweeper, the pruning of events past their retention, the sealing of the
  * overview's half-hours (and pruning of old ones) and (on PostgreSQL)
- * the forwarding of event commits to other instances — once per
+ * the forwarding of event commits to other instances and the following of
+ * settings notifications by the settings cache — once per
  * process, whichever server starts it (the lean HTTP layer or plain
  * `next start`, through instrumentation).
  */
@@ -125,6 +126,7 @@ export const startBackgroundWork = (): BackgroundWork => {
     globalForWork.backchannelBackgroundWork = work;
     setOutboxWaker(() => work.wake());
     startEventForwarding();
+    followSettingsChanges();
   }
 
   return globalForWork.backchannelBackgroundWork;

@@ -19,6 +19,7 @@ import { onEventBell } from '@/lib/events/event-bell';
 import { createEventFeed } from '@/lib/events/event-feed';
 import { closeEventStream, getDecisionWaiters, releaseHeldPolls } from '@/lib/events/get-event-feed';
 import { createPostgresEventChannel } from '@/lib/events/postgres-event-channel';
+import { createPostgresListener } from '@/lib/db/postgres-listener';
 import { createHttpLayer } from '@/lib/http/http-layer';
 import { oauthErrorResponse } from '@/lib/http/protocol-http';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
@@ -190,7 +191,7 @@ describe('long polling (CIBA §10.1) over the node:http layer', () => {
     expect(getDecisionWaiters().size).toBe(0);
   });
 
-  it('costs a client without long polling what a poll always cost: one read and one conditional write', async () => {
+  it('costs a client without long polling what a poll always cost: one read and one conditional write, in one store call', async () => {
     const { authReqId } = await start(plainPoller);
     const calls: string[] = [];
     const { store, settings } = getProtocolData();
@@ -231,8 +232,9 @@ describe('long polling (CIBA §10.1) over the node:http layer', () => {
       },
     ).catch((error: unknown) => oauthErrorResponse(error));
     expect(JSON.parse(answer.body).error).toBe('authorization_pending');
-    // Without the router's prefetch the request is read here; with it (every HTTP poll), only the write is left.
-    expect(calls).toEqual(['findRequestForPoll', 'recordPoll']);
+    // Without the router's prefetch the request is read and counted here, in one store call (one
+    // statement on PostgreSQL); with it (an HTTP poll reading the epoch), only the write is left.
+    expect(calls).toEqual(['pollRequest']);
   });
 
   it('still gives slow_down to a client that polls again within the interval of a held poll’s arrival', async () => {
@@ -314,8 +316,11 @@ describe.skipIf(!process.env.TEST_POSTGRES_URL)('long polling across two instanc
     const engine =
       databaseKind === 'sqlite' ? createSqliteEngine(sqliteFilePath(databaseUrl)) : createPostgresEngine(databaseUrl);
     const storeA = createProtocolStore(engine);
-    const channelA = createPostgresEventChannel(databaseUrl);
-    const channelB = createPostgresEventChannel(databaseUrl);
+    // Two instances: each its own notification connection.
+    const listenerA = createPostgresListener(databaseUrl);
+    const listenerB = createPostgresListener(databaseUrl);
+    const channelA = createPostgresEventChannel(listenerA);
+    const channelB = createPostgresEventChannel(listenerB);
     // Instance A hears only PostgreSQL (no in-process bell, no tick within the test); B forwards its commits.
     const waitersA = createDecisionWaiters({
       feed: createEventFeed({
@@ -364,6 +369,7 @@ describe.skipIf(!process.env.TEST_POSTGRES_URL)('long polling across two instanc
       stopForwarding();
       waitersA.close();
       await Promise.all([channelA.close(), channelB.close()]);
+      await Promise.all([listenerA.close(), listenerB.close()]);
       await storeA.close();
     }
   });

@@ -4,7 +4,7 @@ import { toClientRecord } from '@/lib/clients/client-record';
 import type { Db } from '@/lib/db/client';
 import { holdPendingPoll, type LongPollContext } from '@/lib/ciba/long-poll';
 import type { PollRow, ProtocolStore } from '@/lib/store/protocol-store';
-import { isRequestExpired } from '@/lib/store/request-lifecycle';
+import { isPollWellSpaced, isRequestExpired } from '@/lib/store/request-lifecycle';
 import { grantTypesOf, type ClientRecord } from '@/lib/oauth/client-auth';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown, unauthorizedClient } from '@/lib/oauth/errors';
@@ -32,17 +32,24 @@ export type CibaTokenResponse = TokenResponse & { id_token: string };
  * poll is one conditional write on the poll time we read, so two overlapping
  * polls cannot both pass as well-spaced: overlapping polls are forbidden
  * (CIBA §10.1), so the one that loses is slow_down too, and recorded as such.
+ * `counted`: the poll was already read and counted in one statement
+ * (store.pollRequest, PostgreSQL): true, it passed; false, it lost — too
+ * soon, or another poll came first — and is slow_down (a decision that came
+ * first is answered by the caller from a fresh read instead).
  *
  * The interval runs from each poll's arrival ("the polling interval is
  * measured from the instant when a polling request is sent", CIBA §10.1),
  * held or not: a long poll held for at least the interval may be followed by
  * the next one at once, as RFC 6202 §2.2 has clients do.
  */
-const countPendingPoll = async (store: ProtocolStore, pending: PollRow, now: Date): Promise<void> => {
-  const tooSoon =
-    pending.lastPolledAt !== null &&
-    now.getTime() - pending.lastPolledAt.getTime() + POLL_SPACING_GRACE_MS < pending.interval * 1000;
-  if (!tooSoon && (await store.recordPoll({ request: pending, previousPolledAt: pending.lastPolledAt, now }))) return;
+const countPendingPoll = async (store: ProtocolStore, pending: PollRow, now: Date, counted?: boolean): Promise<void> => {
+  if (counted === true) return;
+  if (
+    counted === undefined &&
+    isPollWellSpaced(pending, now, POLL_SPACING_GRACE_MS) &&
+    (await store.recordPoll({ request: pending, previousPolledAt: pending.lastPolledAt, now }))
+  )
+    return;
   const interval = await store.recordSlowDown({ request: pending, now, increment: SLOW_DOWN_INCREMENT_SECONDS });
   throw slowDown(interval ?? pending.interval + SLOW_DOWN_INCREMENT_SECONDS);
 };
@@ -180,14 +187,29 @@ export const redeemCibaGrant = async (
 ): Promise<CibaTokenResponse> => {
   const { client, now, prefetchedPoll } = options;
   const authReqIdHash = sha256Base64Url(options.authReqId);
-  const unsafeRequest =
-    prefetchedPoll?.authReqIdHash === authReqIdHash ? prefetchedPoll.request : await store.findRequestForPoll(authReqIdHash);
+  // Read ahead with the settings epoch (then counted below), or read and counted in one go: only
+  // the client's own pending request is counted, so nothing here acts before the ownership check.
+  const { request: unsafeRequest, counted } =
+    prefetchedPoll?.authReqIdHash === authReqIdHash
+      ? { request: prefetchedPoll.request, counted: undefined }
+      : await store.pollRequest({ authReqIdHash, clientId: client.id, now, graceMs: POLL_SPACING_GRACE_MS });
   if (!unsafeRequest) throw invalidGrant('unknown auth_req_id');
   if (unsafeRequest.clientId !== client.id) throw invalidGrant('auth_req_id was issued to another client');
   const request = unsafeRequest;
 
   return answerPoll({ db, store }, { ...options, request, authReqIdHash }, async (pending) => {
-    await countPendingPoll(store, pending, now);
+    if (counted === false && isPollWellSpaced(pending, now, POLL_SPACING_GRACE_MS)) {
+      // Read as pending and well spaced, yet not counted: the row changed under the statement — a
+      // decision, or another poll. A decided request is answered as it now stands (tokens,
+      // access_denied, ...); only a poll that lost to another poll is slow_down.
+      const current = await store.findRequestForPoll(authReqIdHash);
+      if (current && current.status !== 'pending') {
+        return answerPoll({ db, store }, { ...options, request: current, authReqIdHash }, () => {
+          throw authorizationPending();
+        });
+      }
+    }
+    await countPendingPoll(store, pending, now, counted);
     if (client.longPollTimeout === 0 || !longPoll) throw authorizationPending();
     const held = await holdPendingPoll(
       { store, longPoll },

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from '@/lib/admin/create-client';
 import { createTenant } from '@/lib/admin/create-tenant';
 import { createUser } from '@/lib/admin/create-user';
@@ -10,6 +10,7 @@ import { CLIENT_AUTHENTICATORS } from '@/lib/oauth/client-auth';
 import { expireDueRequests } from '@/lib/ciba/expire-due-requests';
 import type { Db } from '@/lib/db/client';
 import { sha256Base64Url } from '@/lib/oauth/crypto';
+import { followSettingsChanges, getProtocolData, unfollowSettingsChanges } from '@/lib/store/get-protocol-store';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { accessTokenHash } from '@/lib/oauth/tokens';
 import { call, credentialsOf, expectOAuthError, formRequest, type ClientCredentials } from '@/lib/testing/protocol-client';
@@ -85,100 +86,168 @@ const poll = (authReqId: string, options: { by?: ClientCredentials; at?: Date; p
 
 const seconds = (base: Date, offset: number) => new Date(base.getTime() + offset * 1000);
 
-describe('token endpoint: polling a pending request (CIBA §11)', () => {
-  it('authorization_pending while pending, when polls respect the interval', async () => {
-    const t0 = new Date();
-    const { authReqId } = await start({ at: t0 });
-    expectOAuthError(await poll(authReqId, { at: seconds(t0, 1) }), 400, 'authorization_pending');
-    expectOAuthError(await poll(authReqId, { at: seconds(t0, 6) }), 400, 'authorization_pending');
-    expectOAuthError(await poll(authReqId, { at: seconds(t0, 11) }), 400, 'authorization_pending');
-  });
+const onSqlite = !process.env.TEST_POSTGRES_URL;
 
-  it('slow_down when polled faster than the interval, raising it by 5 s each time, persisted', async () => {
-    const t0 = new Date();
-    const { authReqId, requestId } = await start({ at: t0 });
-    expectOAuthError(await poll(authReqId, { at: seconds(t0, 1) }), 400, 'authorization_pending');
-    const first = await poll(authReqId, { at: seconds(t0, 2) });
-    expectOAuthError(first, 400, 'slow_down');
-    expect(first.json.interval).toBe(10);
-    expect(first.headers['Retry-After']).toBe('10');
-    // 6 s later is enough for the old 5 s interval but not the new 10 s one.
-    const second = await poll(authReqId, { at: seconds(t0, 8) });
-    expectOAuthError(second, 400, 'slow_down');
-    expect(second.json.interval).toBe(15);
-    expect((await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId } })).interval).toBe(15);
-    expectOAuthError(await poll(authReqId, { at: seconds(t0, 24) }), 400, 'authorization_pending');
-  });
-
-  it('expired_token after expiry (not access_denied), also once approved', async () => {
-    const t0 = new Date();
-    const { authReqId } = await start({ at: t0, params: { requested_expiry: '30' } });
-    expectOAuthError(await poll(authReqId, { at: seconds(t0, 31) }), 400, 'expired_token');
-    const approved = await start({ params: { requested_expiry: '1' } });
-    expect(
-      await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: approved.requestId, decision: 'approve' }),
-    ).toEqual({ ok: true, status: 'approved' });
-    expectOAuthError(await poll(approved.authReqId, { at: seconds(new Date(), 5) }), 400, 'expired_token');
-  });
-
-  it('access_denied after the user denies', async () => {
-    const { authReqId, requestId } = await start();
-    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'deny' });
-    expectOAuthError(await poll(authReqId), 400, 'access_denied');
-  });
-
-  it('expired_token once the sweeper has marked the request expired, pending or approved', async () => {
-    const t0 = new Date();
-    const pending = await start({ at: t0, params: { requested_expiry: '30' } });
-    const approved = await start({ at: t0, params: { requested_expiry: '30' } });
-    await completeBackchannelRequest(testStore(), {
-      actor: TEST_ACTOR,
-      requestId: approved.requestId,
-      decision: 'approve',
-      now: t0,
-    });
-    expect(await expireDueRequests(testStore(), seconds(t0, 31))).toBeGreaterThanOrEqual(2);
-    for (const { authReqId, requestId } of [pending, approved]) {
-      expect((await testStore().findRequestState(requestId))?.status).toBe('expired');
-      expectOAuthError(await poll(authReqId, { at: seconds(t0, 32) }), 400, 'expired_token');
-    }
-  });
-
-  it('access_denied after an administrator cancels, pending or approved, and no tokens are issued', async () => {
-    const pending = await start();
-    const approved = await start();
-    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: approved.requestId, decision: 'approve' });
-    for (const { authReqId, requestId } of [pending, approved]) {
-      expect(
-        await completeBackchannelRequest(testStore(), { actor: { kind: 'admin', id: 'ops' }, requestId, decision: 'cancel' }),
-      ).toEqual({ ok: true, status: 'cancelled' });
-      expectOAuthError(await poll(authReqId, { at: seconds(new Date(), 6) }), 400, 'access_denied');
-      expect(
-        await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId }, select: { accessTokenJti: true } }),
-      ).toEqual({
-        accessTokenJti: null,
+// Twice on PostgreSQL: with the settings epoch read at every request (the poll's request read with
+// it, then counted by a second statement), and with the settings cache following notifications
+// (as a server does: no epoch read, the poll read and counted in one statement).
+for (const following of [false, true])
+  describe.skipIf(following && onSqlite)(
+    `token endpoint: polling a pending request (CIBA §11)${following ? ', settings followed by NOTIFY' : ''}`,
+    () => {
+      beforeAll(async () => {
+        if (!following) return;
+        followSettingsChanges();
+        await vi.waitFor(() => expect(getProtocolData().settings.followsNotifications()).toBe(true), { timeout: 5_000 });
       });
-    }
-  });
 
-  it('invalid_grant for an unknown auth_req_id', async () => {
-    expectOAuthError(await poll('no-such-request-id-at-all-0000000000000000'), 400, 'invalid_grant');
-  });
+      afterAll(() => {
+        if (following) unfollowSettingsChanges();
+      });
 
-  it('invalid_grant for an auth_req_id issued to another client of the same tenant', async () => {
-    const { authReqId } = await start();
-    expectOAuthError(await poll(authReqId, { by: secondClient }), 400, 'invalid_grant');
-  });
+      it('reads the settings epoch per request only when not following notifications', async () => {
+        const { store } = getProtocolData();
+        const reads = vi.spyOn(store, 'readSettingsEpochAndPoll');
+        const counted = vi.spyOn(store, 'pollRequest');
+        try {
+          const { authReqId } = await start();
+          expectOAuthError(await poll(authReqId, { at: seconds(new Date(), 1) }), 400, 'authorization_pending');
+          expect(reads).toHaveBeenCalledTimes(following ? 0 : 1);
+          expect(counted).toHaveBeenCalledTimes(following ? 1 : 0);
+        } finally {
+          reads.mockRestore();
+          counted.mockRestore();
+        }
+      });
 
-  it("tenant isolation: another tenant's client cannot redeem, at either tenant's endpoint", async () => {
-    const { authReqId, requestId } = await start();
-    await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve' });
-    expectOAuthError(await poll(authReqId, { by: globexClient }), 401, 'invalid_client');
-    expectOAuthError(await poll(authReqId, { by: globexClient, path: '/t/globex/oauth/token' }), 400, 'invalid_grant');
-    expectOAuthError(await poll(authReqId, { path: '/t/globex/oauth/token' }), 401, 'invalid_client');
-    expect((await poll(authReqId)).status).toBe(200);
-  });
-});
+      it('two polls at once: exactly one authorization_pending and one slow_down, counted once each', async () => {
+        const t0 = new Date();
+        const { authReqId, requestId } = await start({ at: t0 });
+        const answers = await Promise.all([poll(authReqId, { at: seconds(t0, 6) }), poll(authReqId, { at: seconds(t0, 6) })]);
+        expect(answers.map((answer) => answer.json.error).sort()).toEqual(['authorization_pending', 'slow_down']);
+        expect(
+          await db.backchannelRequest.findUniqueOrThrow({
+            where: { id: requestId },
+            select: { pollCount: true, slowDownCount: true, interval: true },
+          }),
+        ).toEqual({ pollCount: 2, slowDownCount: 1, interval: 10 });
+      });
+
+      it("another client's poll is invalid_grant and is not counted: the owner's next poll is on time", async () => {
+        const t0 = new Date();
+        const { authReqId } = await start({ at: t0 });
+        expectOAuthError(await poll(authReqId, { at: seconds(t0, 5), by: secondClient }), 400, 'invalid_grant');
+        expectOAuthError(await poll(authReqId, { at: seconds(t0, 5) }), 400, 'authorization_pending');
+      });
+
+      it('the interval boundary: 250 ms of grace, not more', async () => {
+        const t0 = new Date();
+        const { authReqId } = await start({ at: t0 });
+        expectOAuthError(await poll(authReqId, { at: t0 }), 400, 'authorization_pending');
+        expectOAuthError(await poll(authReqId, { at: new Date(t0.getTime() + 4_750) }), 400, 'authorization_pending');
+        const early = await poll(authReqId, { at: new Date(t0.getTime() + 4_750 + 4_749) });
+        expectOAuthError(early, 400, 'slow_down');
+        expect(early.json.interval).toBe(10);
+      });
+
+      it('authorization_pending while pending, when polls respect the interval', async () => {
+        const t0 = new Date();
+        const { authReqId } = await start({ at: t0 });
+        expectOAuthError(await poll(authReqId, { at: seconds(t0, 1) }), 400, 'authorization_pending');
+        expectOAuthError(await poll(authReqId, { at: seconds(t0, 6) }), 400, 'authorization_pending');
+        expectOAuthError(await poll(authReqId, { at: seconds(t0, 11) }), 400, 'authorization_pending');
+      });
+
+      it('slow_down when polled faster than the interval, raising it by 5 s each time, persisted', async () => {
+        const t0 = new Date();
+        const { authReqId, requestId } = await start({ at: t0 });
+        expectOAuthError(await poll(authReqId, { at: seconds(t0, 1) }), 400, 'authorization_pending');
+        const first = await poll(authReqId, { at: seconds(t0, 2) });
+        expectOAuthError(first, 400, 'slow_down');
+        expect(first.json.interval).toBe(10);
+        expect(first.headers['Retry-After']).toBe('10');
+        // 6 s later is enough for the old 5 s interval but not the new 10 s one.
+        const second = await poll(authReqId, { at: seconds(t0, 8) });
+        expectOAuthError(second, 400, 'slow_down');
+        expect(second.json.interval).toBe(15);
+        expect((await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId } })).interval).toBe(15);
+        expectOAuthError(await poll(authReqId, { at: seconds(t0, 24) }), 400, 'authorization_pending');
+      });
+
+      it('expired_token after expiry (not access_denied), also once approved', async () => {
+        const t0 = new Date();
+        const { authReqId } = await start({ at: t0, params: { requested_expiry: '30' } });
+        expectOAuthError(await poll(authReqId, { at: seconds(t0, 31) }), 400, 'expired_token');
+        const approved = await start({ params: { requested_expiry: '1' } });
+        expect(
+          await completeBackchannelRequest(testStore(), {
+            actor: TEST_ACTOR,
+            requestId: approved.requestId,
+            decision: 'approve',
+          }),
+        ).toEqual({ ok: true, status: 'approved' });
+        expectOAuthError(await poll(approved.authReqId, { at: seconds(new Date(), 5) }), 400, 'expired_token');
+      });
+
+      it('access_denied after the user denies', async () => {
+        const { authReqId, requestId } = await start();
+        await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'deny' });
+        expectOAuthError(await poll(authReqId), 400, 'access_denied');
+      });
+
+      it('expired_token once the sweeper has marked the request expired, pending or approved', async () => {
+        const t0 = new Date();
+        const pending = await start({ at: t0, params: { requested_expiry: '30' } });
+        const approved = await start({ at: t0, params: { requested_expiry: '30' } });
+        await completeBackchannelRequest(testStore(), {
+          actor: TEST_ACTOR,
+          requestId: approved.requestId,
+          decision: 'approve',
+          now: t0,
+        });
+        expect(await expireDueRequests(testStore(), seconds(t0, 31))).toBeGreaterThanOrEqual(2);
+        for (const { authReqId, requestId } of [pending, approved]) {
+          expect((await testStore().findRequestState(requestId))?.status).toBe('expired');
+          expectOAuthError(await poll(authReqId, { at: seconds(t0, 32) }), 400, 'expired_token');
+        }
+      });
+
+      it('access_denied after an administrator cancels, pending or approved, and no tokens are issued', async () => {
+        const pending = await start();
+        const approved = await start();
+        await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId: approved.requestId, decision: 'approve' });
+        for (const { authReqId, requestId } of [pending, approved]) {
+          expect(
+            await completeBackchannelRequest(testStore(), { actor: { kind: 'admin', id: 'ops' }, requestId, decision: 'cancel' }),
+          ).toEqual({ ok: true, status: 'cancelled' });
+          expectOAuthError(await poll(authReqId, { at: seconds(new Date(), 6) }), 400, 'access_denied');
+          expect(
+            await db.backchannelRequest.findUniqueOrThrow({ where: { id: requestId }, select: { accessTokenJti: true } }),
+          ).toEqual({
+            accessTokenJti: null,
+          });
+        }
+      });
+
+      it('invalid_grant for an unknown auth_req_id', async () => {
+        expectOAuthError(await poll('no-such-request-id-at-all-0000000000000000'), 400, 'invalid_grant');
+      });
+
+      it('invalid_grant for an auth_req_id issued to another client of the same tenant', async () => {
+        const { authReqId } = await start();
+        expectOAuthError(await poll(authReqId, { by: secondClient }), 400, 'invalid_grant');
+      });
+
+      it("tenant isolation: another tenant's client cannot redeem, at either tenant's endpoint", async () => {
+        const { authReqId, requestId } = await start();
+        await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve' });
+        expectOAuthError(await poll(authReqId, { by: globexClient }), 401, 'invalid_client');
+        expectOAuthError(await poll(authReqId, { by: globexClient, path: '/t/globex/oauth/token' }), 400, 'invalid_grant');
+        expectOAuthError(await poll(authReqId, { path: '/t/globex/oauth/token' }), 401, 'invalid_client');
+        expect((await poll(authReqId)).status).toBe(200);
+      });
+    },
+  );
 
 describe('token endpoint: redemption (CIBA §10.1.1)', () => {
   it('issues a verifiable ID token and RFC 9068 access token once', async () => {

@@ -1,3 +1,4 @@
+import { getPostgresListener } from '@/lib/db/postgres-listener';
 import { getEnv } from '@/lib/env';
 import { createDecisionWaiters, type DecisionWaiters } from '@/lib/events/decision-waiters';
 import { onEventBell } from '@/lib/events/event-bell';
@@ -27,7 +28,7 @@ const streamFor = (): EventStream => {
   const { databaseUrl, databaseKind } = getEnv();
   const cached = globalForEvents.backchannelEventStream;
   if (cached && cached.url === databaseUrl) return cached;
-  const channel = databaseKind === 'postgres' ? createPostgresEventChannel(databaseUrl) : null;
+  const channel = databaseKind === 'postgres' ? createPostgresEventChannel(getPostgresListener(databaseUrl)) : null;
   const wakers: EventWaker[] = [onEventBell, ...(channel ? [channel.listen] : [])];
   // The store is looked up at each read: it outlives no closeProtocolData.
   const feed = createEventFeed({ read: (after, limit) => getProtocolData().store.listEventsAfter(after, limit), wakers });
@@ -85,7 +86,10 @@ export const startEventForwarding = (): void => {
   stream.stopForwarding = onEventBell(() => channel.notify());
 };
 
-/** Stops the feed and the forwarding, and closes the notification connection. */
+/**
+ * Stops the feed and the forwarding, and this stream's use of the notification
+ * connection (closed with the protocol data: closeProtocolData).
+ */
 export const closeEventStream = async (): Promise<void> => {
   const stream = globalForEvents.backchannelEventStream;
   globalForEvents.backchannelEventStream = undefined;

@@ -228,9 +228,13 @@ const serve = async (
     const handler = methods[request.method];
     if (!handler) throw methodNotAllowed(Object.keys(methods));
     const data = getProtocolData();
-    // Every request starts by validating the settings cache against the epoch. A CIBA token poll
-    // reads the request it names in the same statement: one round trip fewer on the hot path.
-    const pollHash = match[2] === TOKEN_PATH && request.method === 'POST' ? cibaPollHashOf(request) : undefined;
+    // Every request starts by making the settings cache current. While it follows notifications
+    // (PostgreSQL, lib/store/settings-invalidation.ts) that reads nothing; otherwise it reads the
+    // epoch, and a CIBA token poll reads the request it names in the same statement.
+    const pollHash =
+      match[2] === TOKEN_PATH && request.method === 'POST' && !data.settings.followsNotifications()
+        ? cibaPollHashOf(request)
+        : undefined;
     let prefetchedPoll: PrefetchedPoll | undefined;
     if (pollHash === undefined) await data.settings.validate();
     else prefetchedPoll = { authReqIdHash: pollHash, request: await data.settings.validateForPoll(pollHash) };

@@ -64,4 +64,20 @@ describe('GroupCommitter', () => {
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(ids()).toEqual([1, 4, 5]);
   });
+
+  it('commits a batch of only non-durable units without a sync (synchronous = NORMAL), any other batch as configured', async () => {
+    db.pragma('synchronous = FULL');
+    const level = () => db.pragma('synchronous', { simple: true });
+    const seen: unknown[] = [];
+    const unit = (id: number) => async () => {
+      seen.push(level());
+      insert(id);
+    };
+    await Promise.all([committer.enqueue(unit(1), { durable: false }), committer.enqueue(unit(2), { durable: false })]);
+    // One durable unit in the batch makes the whole batch durable.
+    await Promise.all([committer.enqueue(unit(3), { durable: false }), committer.enqueue(unit(4))]);
+    expect(seen).toEqual([1, 1, 2, 2]);
+    expect(level()).toBe(2);
+    expect(ids()).toEqual([1, 2, 3, 4]);
+  });
 });

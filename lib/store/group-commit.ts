@@ -1,9 +1,12 @@
+import { SQLITE_SYNCHRONOUS } from '@/lib/db/sqlite-durability';
 import type { Database } from 'better-sqlite3';
 
 type QueuedUnit = {
   run: () => Promise<unknown>;
   /** A single statement is atomic by itself (SQLite undoes a failed statement whole): no savepoint needed. */
   singleStatement: boolean;
+  /** False: its loss in a crash is harmless, its commit need not wait for the disk (see enqueue). */
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 };
@@ -37,7 +40,10 @@ export class GroupCommitter {
   #queue: QueuedUnit[] = [];
   #scheduled = false;
   readonly #db: Database;
-  readonly #control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', () => void>;
+  readonly #control: Record<
+    'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'noSync' | 'fullSync',
+    () => void
+  >;
 
   constructor(db: Database) {
     this.#db = db;
@@ -55,15 +61,25 @@ export class GroupCommitter {
       savepoint: statement('SAVEPOINT unit'),
       release: statement('RELEASE unit'),
       rollbackTo: statement('ROLLBACK TO unit'),
+      noSync: () => db.pragma('synchronous = NORMAL'),
+      fullSync: () => db.pragma(`synchronous = ${SQLITE_SYNCHRONOUS}`),
     };
   }
 
-  /** Queues a unit; `singleStatement` when it runs exactly one statement (it then needs no savepoint of its own). */
-  enqueue<T>(run: () => Promise<T>, options: { singleStatement?: boolean } = {}): Promise<T> {
+  /**
+   * Queues a unit; `singleStatement` when it runs exactly one statement (it
+   * then needs no savepoint of its own). `durable: false` for a write whose
+   * loss in a crash is harmless (a token poll's time and count): a batch made
+   * only of such units commits with `synchronous = NORMAL` — in WAL mode, no
+   * fsync — and the next durable commit makes it durable anyway (the WAL is
+   * synced in order). A batch with any durable unit is committed as always.
+   */
+  enqueue<T>(run: () => Promise<T>, options: { singleStatement?: boolean; durable?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({
         run,
         singleStatement: options.singleStatement ?? false,
+        durable: options.durable ?? true,
         resolve: resolve as (value: unknown) => void,
         reject,
       });
@@ -78,9 +94,12 @@ export class GroupCommitter {
     const batch = this.#queue;
     this.#queue = [];
     const control = this.#control;
+    const volatile = batch.every((unit) => !unit.durable);
     try {
+      if (volatile) control.noSync();
       control.begin();
     } catch (error) {
+      if (volatile) control.fullSync();
       if (isBusy(error) && Date.now() - firstAttemptAt < BUSY_GIVE_UP_MS) {
         this.#queue = batch.concat(this.#queue);
         setTimeout(() => void this.#flush(firstAttemptAt), BUSY_RETRY_MS);
@@ -116,11 +135,13 @@ export class GroupCommitter {
       control.commit();
     } catch (error) {
       if (this.#db.inTransaction) control.rollback();
+      if (volatile) control.fullSync();
       for (const unit of batch) unit.reject(error);
       this.#afterFlush();
 
       return;
     }
+    if (volatile) control.fullSync();
     batch.forEach((unit, index) => {
       const outcome = outcomes[index];
       if (outcome.ok) unit.resolve(outcome.value);

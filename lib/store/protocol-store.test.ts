@@ -23,6 +23,7 @@ import {
 import { createSettingsCache } from '@/lib/store/settings-cache';
 import { bumpSettingsEpoch } from '@/lib/store/settings-epoch';
 import { createPostgresEngine } from '@/lib/store/sql/postgres-engine';
+import { createSqliteEngine } from '@/lib/store/sql/sqlite-engine';
 import { TEST_ACTOR } from '@/lib/testing/outbox';
 import { useTestDatabase } from '@/lib/testing/test-database';
 import { CLI_PRINCIPAL } from '@/lib/auth/principal';
@@ -327,6 +328,50 @@ describe(`request store (${onSqlite ? 'SQLite' : 'PostgreSQL'})`, () => {
     await store.pruneExpiredTokens({ now, limit: 100 });
     expect(await db.jwtIdUse.count({ where: { jti: stale.jti } })).toBe(0);
     expect(await db.jwtIdUse.count({ where: { jti: use.jti } })).toBe(3);
+  });
+
+  it("pollRequest: counts only the owner's well-spaced poll of a pending, unexpired request; of two instances polling at once, exactly one", async () => {
+    const { databaseUrl, databaseKind } = getEnv();
+    // A second instance: its own engine (pool or connections) on the same database.
+    const other = createProtocolStore(
+      databaseKind === 'sqlite' ? createSqliteEngine(sqliteFilePath(databaseUrl)) : createPostgresEngine(databaseUrl),
+    );
+    try {
+      const t0 = new Date(Date.now() + 60_000);
+      const request = newRequest({ createdAt: new Date(t0.getTime() - 60_000), expiresAt: new Date(t0.getTime() + 60_000) });
+      await store.createRequest(request);
+      const poll = (on: ProtocolStore, now: Date, by = clientRowId) =>
+        on.pollRequest({ authReqIdHash: request.authReqIdHash, clientId: by, now, graceMs: 250 });
+      const pollCount = async () => (await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id } })).pollCount;
+
+      // Another client: the request comes back (for its invalid_grant), nothing is counted.
+      expect(await poll(store, t0, 'another-client')).toMatchObject({ counted: false, request: { id: request.id } });
+      expect(await pollCount()).toBe(0);
+      // Two instances at once: one counted, the other not (its caller answers slow_down).
+      const both = await Promise.all([poll(store, t0), poll(other, t0)]);
+      expect(both.map(({ counted }) => counted).sort()).toEqual([false, true]);
+      expect(both.every(({ request: read }) => read?.id === request.id && read.status === 'pending')).toBe(true);
+      expect(await pollCount()).toBe(1);
+      // The interval (5 s) less 250 ms of grace, to the millisecond.
+      expect((await poll(other, new Date(t0.getTime() + 4_749))).counted).toBe(false);
+      const onTime = await poll(other, new Date(t0.getTime() + 4_750));
+      expect(onTime.counted).toBe(true);
+      expect(onTime.request?.lastPolledAt?.toISOString()).toBe(t0.toISOString());
+      expect(await pollCount()).toBe(2);
+      // Expired (at expiresAt): read, not counted.
+      expect((await poll(store, request.expiresAt)).counted).toBe(false);
+      // Decided: read, not counted.
+      await completeBackchannelRequest(store, { actor: TEST_ACTOR, requestId: request.id, decision: 'deny' });
+      expect(await poll(store, new Date(t0.getTime() + 20_000))).toMatchObject({ counted: false, request: { status: 'denied' } });
+      expect(await pollCount()).toBe(2);
+      expect(await store.pollRequest({ authReqIdHash: 'no-such-hash', clientId: clientRowId, now: t0, graceMs: 250 })).toEqual({
+        request: null,
+        counted: false,
+      });
+      expect(await eventTypes(request.id)).toEqual(['ciba_denied']);
+    } finally {
+      await other.close();
+    }
   });
 
   it('settings cache: serves cached clients until the epoch moves, then reloads', async () => {

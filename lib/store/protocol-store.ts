@@ -10,7 +10,7 @@ import * as uc from '@/lib/store/user-code-queries';
 import type { SqlEngine, SqlExecutor } from '@/lib/store/sql/sql-engine';
 import type { PoolUsage } from '@/lib/metrics/registry';
 import type { TenantRecord } from '@/lib/tenants/find-tenant';
-import { UNFINISHED_STATUSES } from '@/lib/store/request-lifecycle';
+import { isPollWellSpaced, isRequestExpired, UNFINISHED_STATUSES } from '@/lib/store/request-lifecycle';
 
 export type TenantRow = TenantRecord;
 export type UserRow = q.UserColumns;
@@ -171,6 +171,14 @@ const admissionParams = (request: NewBackchannelRequest, limits: AdmissionLimits
   maxOutstanding: limits.maxOutstanding,
 });
 
+/**
+ * updatePoll, committed without waiting for the disk (SqlEngine.executeReturningAsyncCommit):
+ * a poll's time and count lost in a crash let one later poll pass as well
+ * spaced, nothing more. True when it matched (the poll time was still the one read).
+ */
+const countPoll = async (engine: SqlEngine, params: { id: string; previousPolledAt: Date | null; now: Date }) =>
+  (await engine.executeReturningAsyncCommit(q.updatePoll, params)).length === 1;
+
 /** Counts one finished (or deleted unfinished) request of the tenant, inside the unit that finished it. */
 const release = (tx: SqlExecutor, tenantId: string) => tx.run(q.upsertRelease, { tenantId, shard: releaseShard(), count: 1 });
 
@@ -211,6 +219,20 @@ export type ProtocolStore = {
     issuer: string,
   ): Promise<{ id: string; jwks: string | null; jwksUri: string | null } | null>;
   findRequestForPoll(authReqIdHash: string): Promise<PollRow | null>;
+  /**
+   * A token poll by an authenticated client (`clientId`: its internal id):
+   * the request the hash of its auth_req_id names (null if none) and whether
+   * this poll was counted — only a poll of the client's own pending,
+   * unexpired request, well spaced (isPollWellSpaced) on the latest poll
+   * time, is; of concurrent polls on any instances at most one. PostgreSQL:
+   * one statement (queries.selectAndCountPoll). SQLite: the read, then
+   * recordPoll when it applies. A poll not counted is the caller's to
+   * answer (slow_down when the request is pending).
+   */
+  pollRequest(options: { authReqIdHash: string; clientId: string; now: Date; graceMs: number }): Promise<{
+    request: PollRow | null;
+    counted: boolean;
+  }>;
   /**
    * Counts a well-spaced poll of a pending request, only if its last poll
    * time is still `previousPolledAt`; resolves false when another poll landed
@@ -526,8 +548,26 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   },
   findTrustedIssuer: async (tenantId, issuer) => (await engine.first(q.selectTrustedIssuer, { tenantId, issuer })) ?? null,
   findRequestForPoll: async (authReqIdHash) => (await engine.first(q.selectRequestForPoll, { authReqIdHash })) ?? null,
-  recordPoll: ({ request, previousPolledAt, now }) =>
-    engine.execute(q.updatePoll, { id: request.id, previousPolledAt, now }).then((changes) => changes === 1),
+  pollRequest: async ({ authReqIdHash, clientId, now, graceMs }) => {
+    if (engine.dialect === 'postgres') {
+      const [row] = await engine.executeReturning(q.selectAndCountPoll, { authReqIdHash, clientId, now, graceMs });
+      if (!row) return { request: null, counted: false };
+      const { counted, ...request } = row;
+
+      return { request, counted };
+    }
+    const request = (await engine.first(q.selectRequestForPoll, { authReqIdHash })) ?? null;
+    const counts =
+      request !== null &&
+      request.clientId === clientId &&
+      request.status === 'pending' &&
+      !isRequestExpired(request, now) &&
+      isPollWellSpaced(request, now, graceMs);
+    const counted = counts && (await countPoll(engine, { id: request.id, previousPolledAt: request.lastPolledAt, now }));
+
+    return { request, counted };
+  },
+  recordPoll: ({ request, previousPolledAt, now }) => countPoll(engine, { id: request.id, previousPolledAt, now }),
   recordSlowDown: ({ request, now, increment }) =>
     ringingAfter(
       engine.transaction(async (tx) => {

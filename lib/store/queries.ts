@@ -133,6 +133,51 @@ export const selectEpochAndRequestForPoll = defineQuery<{ authReqIdHash: string 
       .where('e.id', '=', 1),
 );
 
+/** The parameters of selectAndCountPoll. */
+export type CountPollParams = { authReqIdHash: string; clientId: string; now: Date; graceMs: number };
+
+/**
+ * PostgreSQL only: a token poll in ONE statement (one round trip, no
+ * BEGIN/COMMIT): reads what selectRequestForPoll reads and, when the request
+ * is the client's (`clientId`, its internal id), pending and unexpired, and
+ * the poll is well spaced (CIBA §11: at least `interval` seconds after the
+ * last one, less `graceMs` of jitter), counts it as updatePoll does.
+ * `counted` says whether it did. The read is the statement's snapshot; the
+ * update's conditions are checked on the row's latest version under its
+ * lock, so of two concurrent polls on any instances at most one is counted
+ * (the other's update finds the first's poll time and matches nothing).
+ * SQLite has no DML in CTEs: there the store runs selectEpochAndRequestForPoll
+ * then updatePoll. Never prepared on SQLite.
+ */
+export const selectAndCountPoll = defineQuery<CountPollParams, PollColumns & { counted: boolean }>(
+  'select-and-count-poll',
+  (db, p) => ({
+    compile: () =>
+      sql<PollColumns & { counted: boolean }>`
+        WITH "counted" AS (
+          UPDATE "BackchannelRequest" AS "t"
+          SET "lastPolledAt" = ${p('now')}, "pollCount" = "t"."pollCount" + 1
+          WHERE "t"."authReqIdHash" = ${p('authReqIdHash')}
+            AND "t"."clientId" = ${p('clientId')}
+            AND "t"."status" = 'pending'
+            AND "t"."expiresAt" > ${p('now')}
+            AND ("t"."lastPolledAt" IS NULL
+              OR "t"."lastPolledAt" <= CAST(${p('now')} AS timestamp(3)) + (${p('graceMs')} - "t"."interval" * 1000) * interval '1 millisecond')
+          RETURNING "t"."id"
+        )
+        SELECT ${sql.join(
+          POLL_SELECTION.map((column) => {
+            const [qualified, alias] = column.split(' as ');
+            const [table, name] = qualified.split('.');
+
+            return sql`${sql.ref(`${table}.${name}`)} AS ${sql.ref(alias ?? name)}`;
+          }),
+        )}, EXISTS (SELECT 1 FROM "counted") AS "counted"
+        FROM "BackchannelRequest" AS "r" INNER JOIN "User" AS "u" ON "u"."id" = "r"."userId"
+        WHERE "r"."authReqIdHash" = ${p('authReqIdHash')}`.compile(db),
+  }),
+);
+
 export const selectRequestState = defineQuery<{ id: string }, Pick<Row<'BackchannelRequest'>, 'status' | 'expiresAt' | 'acr'>>(
   'request-state',
   (db, p) => db.selectFrom('BackchannelRequest').select(['status', 'expiresAt', 'acr']).where('id', '=', p('id')),
@@ -204,12 +249,15 @@ export const insertRequest = defineQuery<RequestInsert>('insert-request', (db, p
  * poll time is still the one read, so overlapping polls cannot both pass as
  * spaced (the one that loses is too fast: updateSlowDown).
  */
-export const updatePoll = defineQuery<{ id: string; previousPolledAt: Date | null; now: Date }>('record-poll', (db, p) =>
-  db
-    .updateTable('BackchannelRequest')
-    .set((eb) => ({ lastPolledAt: p('now'), pollCount: eb('pollCount', '+', 1) }))
-    .where('id', '=', p('id'))
-    .where('lastPolledAt', 'is not distinct from', p('previousPolledAt')),
+export const updatePoll = defineQuery<{ id: string; previousPolledAt: Date | null; now: Date }, { id: string }>(
+  'record-poll',
+  (db, p) =>
+    db
+      .updateTable('BackchannelRequest')
+      .set((eb) => ({ lastPolledAt: p('now'), pollCount: eb('pollCount', '+', 1) }))
+      .where('id', '=', p('id'))
+      .where('lastPolledAt', 'is not distinct from', p('previousPolledAt'))
+      .returning('id'),
 );
 
 /**

@@ -35,6 +35,15 @@ export const isUnfinished = (status: RequestStatus): boolean =>
 export const isRequestExpired = (request: { status: RequestStatus; expiresAt: Date }, now: Date): boolean =>
   request.status === 'expired' || (isUnfinished(request.status) && request.expiresAt.getTime() <= now.getTime());
 
+/**
+ * THE poll-spacing rule (CIBA §11 slow_down): a poll is well spaced when it
+ * comes at least the request's `interval` seconds after the last counted one
+ * (or is the first), less `graceMs` of network jitter. Its SQL twin is in
+ * queries.selectAndCountPoll (PostgreSQL's one-statement poll).
+ */
+export const isPollWellSpaced = (request: { lastPolledAt: Date | null; interval: number }, now: Date, graceMs: number): boolean =>
+  request.lastPolledAt === null || now.getTime() - request.lastPolledAt.getTime() + graceMs >= request.interval * 1000;
+
 type RequestExpressions = ExpressionBuilder<Database, 'BackchannelRequest'>;
 
 /** SQL for "unfinished and not yet past expiresAt" at `now` (a parameter): the complement of isRequestExpired for unfinished requests. */

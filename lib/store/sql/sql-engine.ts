@@ -34,8 +34,10 @@ export type SqlEngine = Pick<SqlExecutor, 'all' | 'first'> & {
    * (WAL is flushed in order): bc-authorize's admission counters, whose
    * request insert follows. The rows stay locked for the statement only, not
    * for a disk flush (milliseconds on some disks), so concurrent callers
-   * queue on a hot counter row for microseconds. SQLite: not used (its units
-   * are group-committed); same as `executeReturning`.
+   * queue on a hot counter row for microseconds. Also a token poll's time
+   * and count (ProtocolStore.recordPoll): a lost one lets one later poll pass
+   * as well spaced, nothing more. SQLite: a group-committed unit that does not
+   * make its batch durable (GroupCommitter.enqueue's `durable: false`).
    */
   executeReturningAsyncCommit: <P extends object, R>(query: SqlQuery<P, R>, params: P) => Promise<R[]>;
   /** PostgreSQL: each connection pool's usage now (for /metrics); absent on SQLite (one connection, no pool). */

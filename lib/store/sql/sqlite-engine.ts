@@ -131,7 +131,8 @@ export const createSqliteEngine = (filePath: string): SqlEngine => {
     transaction: (unit) => committer.enqueue(() => unit(writes)),
     execute: (query, params) => committer.enqueue(() => writes.run(query, params), { singleStatement: true }),
     executeReturning: (query, params) => committer.enqueue(() => writes.all(query, params), { singleStatement: true }),
-    executeReturningAsyncCommit: (query, params) => committer.enqueue(() => writes.all(query, params), { singleStatement: true }),
+    executeReturningAsyncCommit: (query, params) =>
+      committer.enqueue(() => writes.all(query, params), { singleStatement: true, durable: false }),
     close: async () => {
       reader.close();
       writer.close();
