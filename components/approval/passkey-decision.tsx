@@ -125,7 +125,7 @@ export function PasskeyDecision(props: PasskeyDecisionProps) {
           icon={<Fingerprint />}
           onClick={(event) => void approve(event)}
         >
-          Approve with passkey
+          Approve<span className="sr-only"> with passkey</span>
         </Button>
       </div>
     </>
