@@ -79,7 +79,8 @@ const enrolPasskey = async (page: Page, email: string): Promise<void> => {
   await page.goto('/t/acme/approve/done?outcome=used');
   const response = await page.evaluate(
     async ({ challenge, rpId, email }) => {
-      const fromB64u = (value: string) => Uint8Array.from(atob(value.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+      const fromB64u = (value: string) =>
+        Uint8Array.from(atob(value.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
       const toB64u = (buffer: ArrayBuffer) =>
         btoa(String.fromCharCode(...new Uint8Array(buffer)))
           .replace(/\+/g, '-')

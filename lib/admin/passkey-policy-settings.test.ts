@@ -40,7 +40,8 @@ const cli = async (args: string[]) => {
 };
 
 const tenantPolicy = async () =>
-  (await db.tenant.findUniqueOrThrow({ where: { slug: 'acme' }, select: { requirePasskeyApproval: true } })).requirePasskeyApproval;
+  (await db.tenant.findUniqueOrThrow({ where: { slug: 'acme' }, select: { requirePasskeyApproval: true } }))
+    .requirePasskeyApproval;
 
 describe('the tenant policy (require_passkey_approval)', () => {
   it('updateTenant sets it, audited; a non-boolean is invalid_input on that field and changes nothing', async () => {
@@ -75,7 +76,6 @@ describe('the tenant policy (require_passkey_approval)', () => {
     const off = await call('PATCH', '/tenants/acme', { key: keys.byTenant.acme, body: { require_passkey_approval: false } });
     expect(off.json.require_passkey_approval).toBe(false);
   });
-
 });
 
 describe('the client policy (client metadata require_passkey_approval)', () => {
@@ -121,7 +121,10 @@ describe('the policies through the CLI', () => {
     expect(JSON.parse(plain.stdout).require_passkey_approval).toBe(false);
     const strict = await cli(['client', 'create', '--tenant', 'acme', '--name', 'Strict', '--require-passkey', 'on', '--json']);
     expect(strict.code, strict.stderr).toBe(0);
-    const { client_id, require_passkey_approval } = JSON.parse(strict.stdout) as { client_id: string; require_passkey_approval: boolean };
+    const { client_id, require_passkey_approval } = JSON.parse(strict.stdout) as {
+      client_id: string;
+      require_passkey_approval: boolean;
+    };
     expect(require_passkey_approval).toBe(true);
     expect((await db.client.findUniqueOrThrow({ where: { clientId: client_id } })).requirePasskeyApproval).toBe(true);
 
@@ -129,7 +132,17 @@ describe('the policies through the CLI', () => {
     expect(bad).toMatchObject({ code: 2, stdout: '' });
     expect(bad.stderr).toMatch(/--require-passkey is "on" or "off", not "1"/);
 
-    const off = await cli(['client', 'update', '--tenant', 'acme', '--client-id', client_id, '--require-passkey', 'off', '--json']);
+    const off = await cli([
+      'client',
+      'update',
+      '--tenant',
+      'acme',
+      '--client-id',
+      client_id,
+      '--require-passkey',
+      'off',
+      '--json',
+    ]);
     expect(JSON.parse(off.stdout).require_passkey_approval).toBe(false);
   });
 });

@@ -65,7 +65,10 @@ const seed = (options: { acr?: string | null; forUser?: User; forClient?: Client
   });
 
 /** The challenge the page computes for approving `request` (no items). */
-const approvalChallenge = (request: { id: string; bindingMessage: string | null; authorizationDetails: string | null }, grantedItems: number[] | null = null) =>
+const approvalChallenge = (
+  request: { id: string; bindingMessage: string | null; authorizationDetails: string | null },
+  grantedItems: number[] | null = null,
+) =>
   decisionChallenge({
     requestId: request.id,
     decision: 'approve',
@@ -192,7 +195,10 @@ describe('decideApproval at the passkey level (acr ACR_PASSKEY)', () => {
     await db.authorizationType.create({
       data: { id: randomUUID(), tenantId: tenant.id, type: 'account_information', schema: '{}', partialApproval: true },
     });
-    const details = JSON.stringify([{ type: 'account_information', n: 1 }, { type: 'account_information', n: 2 }]);
+    const details = JSON.stringify([
+      { type: 'account_information', n: 1 },
+      { type: 'account_information', n: 2 },
+    ]);
     const { request, link, approvalToken } = await seed({ authorizationDetails: details });
     const forFirstOnly = passkey.assert({ challenge: approvalChallenge(request, [0]), ...RP });
 

@@ -61,7 +61,9 @@ export type DecideApprovalResult =
   | { outcome: 'passkey_failed'; passkeyFailure: PasskeyFailure };
 
 /** Verifies a decision's assertion (verifyDecisionAssertion on the process's database, unless a test gives another). */
-export type VerifyPasskey = (options: Omit<Parameters<typeof verifyDecisionAssertion>[1], 'now'> & { now: Date }) => Promise<DecisionAssertionResult>;
+export type VerifyPasskey = (
+  options: Omit<Parameters<typeof verifyDecisionAssertion>[1], 'now'> & { now: Date },
+) => Promise<DecisionAssertionResult>;
 
 const verifyWithDatabase: VerifyPasskey = (options) => verifyDecisionAssertion(getDb(), options);
 

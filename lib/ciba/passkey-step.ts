@@ -14,7 +14,8 @@ export type PasskeyReason = 'acr' | 'tenant_policy' | 'client_policy';
  * step is needed even when no device is left (revoked since bc-authorize):
  * the request can then only be denied.
  */
-export type PasskeyStep = { required: false } | { required: true; reason: PasskeyReason; credentials: AuthenticatorCredentialRow[] };
+export type PasskeyStep =
+  { required: false } | { required: true; reason: PasskeyReason; credentials: AuthenticatorCredentialRow[] };
 
 /**
  * Whether approving on the emailed page needs a passkey assertion

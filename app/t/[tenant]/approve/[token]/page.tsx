@@ -81,7 +81,9 @@ const toAllowedCredential = (row: AuthenticatorCredentialRow): { id: string; tra
   return {
     id: row.credentialId,
     transports: Array.isArray(transports)
-      ? transports.filter((value): value is AuthenticatorTransportFuture => TRANSPORTS.includes(value as AuthenticatorTransportFuture))
+      ? transports.filter((value): value is AuthenticatorTransportFuture =>
+          TRANSPORTS.includes(value as AuthenticatorTransportFuture),
+        )
       : [],
   };
 };
@@ -100,8 +102,8 @@ function PasskeyNotice({ reason }: { reason: string }) {
         </p>
         <p className="mt-1">{reason}</p>
         <p className="mt-1 text-slate-600 dark:text-slate-400">
-          Your device will ask for your fingerprint, face or PIN. This proves it is you approving, not just someone who can
-          open your email or a program using your browser. You can deny without it.
+          Your device will ask for your fingerprint, face or PIN. This proves it is you approving, not just someone who can open
+          your email or a program using your browser. You can deny without it.
         </p>
       </div>
     </div>
