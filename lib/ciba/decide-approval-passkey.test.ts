@@ -174,6 +174,21 @@ describe('decideApproval at the passkey level (acr ACR_PASSKEY)', () => {
     expect(await stateOf(request.id, link.id)).toEqual(UNCHANGED);
   });
 
+  it('refuses a passkey enrolled in another tenant, even for the same email address (unknown_device)', async () => {
+    const globex = await seedTenant(db, { slug: 'globex' });
+    const twin = await seedUser(db, globex, { email: 'ada@example.com', sub: 'ada' });
+    const globexPasskey = createSoftwarePasskey();
+    await enrollSoftwarePasskey(db, { id: 'device-globex-ada', tenantId: globex.id, userId: twin.id, passkey: globexPasskey });
+    const { request, link, approvalToken } = await seed();
+    const assertion = globexPasskey.assert({ challenge: approvalChallenge(request), ...RP });
+
+    expect(await decide(approvalToken, { passkeyAssertion: JSON.stringify(assertion) })).toEqual({
+      outcome: 'passkey_failed',
+      passkeyFailure: 'unknown_device',
+    });
+    expect(await stateOf(request.id, link.id)).toEqual(UNCHANGED);
+  });
+
   it('a replayed assertion finds the request decided (the first decision wins)', async () => {
     const { request, approvalToken } = await seed();
     const assertion = JSON.stringify(passkey.assert({ challenge: approvalChallenge(request), ...RP }));
