@@ -90,6 +90,7 @@ describe('backchannel CLI', () => {
       email_channel_enabled: true,
       push_channel_enabled: false,
       dynamic_registration: false,
+      require_passkey_approval: false,
       default_requested_expiry: 300,
       max_requested_expiry: 259_200,
       backchannel_poll_interval: 5,
@@ -130,6 +131,7 @@ describe('backchannel CLI', () => {
       backchannel_user_code_parameter: false,
       fapi_ciba: false,
       id_token_hint_grace_period: 0,
+      require_passkey_approval: false,
     });
 
     // prettier-ignore
@@ -315,6 +317,7 @@ describe('backchannel CLI', () => {
       email_channel_enabled: true,
       push_channel_enabled: false,
       dynamic_registration: false,
+      require_passkey_approval: false,
       default_requested_expiry: 300,
       max_requested_expiry: 259_200,
       backchannel_poll_interval: 5,

@@ -235,6 +235,17 @@ const CLIENT_SETTING_OPTIONS: Record<string, ClientSettingOption> = {
     description: `Seconds past its exp an id_token_hint is still accepted, ${idTokenHintGracePeriod.min}–${idTokenHintGracePeriod.max} (id_token_hint_grace_period; default 0).`,
     parse: parseSecondsOption('id-token-hint-grace'),
   },
+  'require-passkey': {
+    field: 'require_passkey_approval',
+    value: 'on|off',
+    description:
+      "Approval of its requests on the emailed page also needs the user's passkey whenever they enrolled an authenticator (require_passkey_approval; default off).",
+    parse: (raw) => {
+      if (raw === 'on') return true;
+      if (raw === 'off') return false;
+      throw new UsageError(`--require-passkey is "on" or "off", not ${JSON.stringify(raw)}.`);
+    },
+  },
   fapi: {
     field: 'fapi_ciba',
     value: '',
@@ -359,6 +370,13 @@ const TENANT_SETTING_OPTIONS: Record<string, TenantSettingOption> = {
     value: 'on|off',
     description: 'Dynamic client registration (RFC 7591) at <issuer>/register, with an initial access token (default off).',
     parse: onOffOption('dynamic-registration'),
+  },
+  'require-passkey': {
+    field: 'require_passkey_approval',
+    value: 'on|off',
+    description:
+      "Approval on the emailed page also needs the user's passkey whenever they enrolled an authenticator (require_passkey_approval; default off).",
+    parse: onOffOption('require-passkey'),
   },
   'push-channel': {
     field: 'push_channel_enabled',

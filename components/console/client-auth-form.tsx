@@ -32,6 +32,7 @@ const SHOWN_FIELDS = [
   'backchannel_user_code_parameter',
   'fapi_ciba',
   'id_token_hint_grace_period',
+  'require_passkey_approval',
 ];
 
 /** A switch with its refusal under it (Switch has no Field of its own). */
@@ -162,6 +163,13 @@ function ClientAuthFields({
           defaultChecked={client.backchannel_user_code_parameter}
         />
         <SwitchError errors={errors} name="backchannel_user_code_parameter" />
+        <Switch
+          name="require_passkey_approval"
+          label="Require the passkey to approve by email"
+          description="Users who enrolled an authenticator also confirm this application's requests with their passkey on the emailed approval page."
+          defaultChecked={client.require_passkey_approval}
+        />
+        <SwitchError errors={errors} name="require_passkey_approval" />
         <Switch
           name="fapi_ciba"
           label={

@@ -19,6 +19,7 @@ const SETTING_NAMES: Record<string, string> = {
   backchannel_user_code_parameter: 'User code',
   fapi_ciba: 'FAPI-CIBA',
   id_token_hint_grace_period: 'ID token hint grace period',
+  require_passkey_approval: 'Require the passkey',
 };
 
 export function OtherFieldErrors({ errors, shown, where }: { errors: FieldErrors; shown: readonly string[]; where: string }) {

@@ -21,6 +21,7 @@ export type TenantSettingsFormProps = {
     email_channel_enabled: boolean;
     push_channel_enabled: boolean;
     dynamic_registration: boolean;
+    require_passkey_approval: boolean;
     default_requested_expiry: number;
     max_requested_expiry: number;
     backchannel_poll_interval: number;
@@ -160,6 +161,12 @@ export function TenantSettingsForm({
                 </>
               }
               defaultChecked={tenant.dynamic_registration}
+            />
+            <Switch
+              name="require_passkey_approval"
+              label="Require the passkey to approve by email"
+              description="Users who enrolled an authenticator also confirm with their passkey on the emailed approval page, so a link alone (or a program driving their browser) cannot approve."
+              defaultChecked={tenant.require_passkey_approval}
             />
             {errors.email_channel_enabled ? (
               <p className="text-sm text-red-700 dark:text-red-400">{errors.email_channel_enabled.join(' ')}</p>

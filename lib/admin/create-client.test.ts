@@ -72,6 +72,7 @@ describe('createClient', () => {
       backchannel_user_code_parameter: false,
       fapi_ciba: false,
       id_token_hint_grace_period: 0,
+      require_passkey_approval: false,
     });
     expect(Math.abs(client.client_id_issued_at - Date.now() / 1000)).toBeLessThan(60);
   });

@@ -27,6 +27,8 @@ export type TenantView = {
   push_channel_enabled: boolean;
   /** Dynamic client registration (RFC 7591) at `<issuer>/register`, with an initial access token; off by default. */
   dynamic_registration: boolean;
+  /** The emailed approval page needs the user's passkey whenever they enrolled one; off by default. */
+  require_passkey_approval: boolean;
   created_at: string;
 } & TenantApplicationSettings;
 
@@ -35,6 +37,7 @@ export const TENANT_VIEW_COLUMNS = {
   ...TENANT_RECORD_COLUMNS,
   emailChannelEnabled: true,
   pushChannelEnabled: true,
+  requirePasskeyApproval: true,
   createdAt: true,
   ...TENANT_APPLICATION_SETTINGS_COLUMNS,
 } as const;
@@ -42,6 +45,7 @@ export const TENANT_VIEW_COLUMNS = {
 export type TenantViewRow = TenantRecord & {
   emailChannelEnabled: boolean;
   pushChannelEnabled: boolean;
+  requirePasskeyApproval: boolean;
   createdAt: Date;
 } & Parameters<typeof toTenantApplicationSettings>[0];
 
@@ -57,6 +61,7 @@ export const toTenantView = (row: TenantViewRow): TenantView => ({
   email_channel_enabled: row.emailChannelEnabled,
   push_channel_enabled: row.pushChannelEnabled,
   dynamic_registration: row.dynamicRegistration,
+  require_passkey_approval: row.requirePasskeyApproval,
   ...toTenantApplicationSettings(row),
   created_at: row.createdAt.toISOString(),
 });

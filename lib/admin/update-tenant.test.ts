@@ -39,6 +39,7 @@ describe('updateTenant', () => {
       email_channel_enabled: true,
       push_channel_enabled: false,
       dynamic_registration: false,
+      require_passkey_approval: false,
       default_requested_expiry: 300,
       max_requested_expiry: 259_200,
       backchannel_poll_interval: 5,

@@ -40,6 +40,11 @@ export const ZTenantUpdateSchema = z
     }),
     /** Dynamic client registration (RFC 7591) at `<issuer>/register`, for holders of an initial access token. */
     dynamic_registration: z.boolean({ error: 'must be true or false' }),
+    /**
+     * Approval on the emailed page also needs the user's passkey (a WebAuthn
+     * assertion bound to the request) whenever the user has enrolled an authenticator.
+     */
+    require_passkey_approval: z.boolean({ error: 'must be true or false' }),
     /** Defaults of new applications; max_requested_expiry also caps every application's. */
     ...TENANT_APPLICATION_SETTINGS_SHAPE,
   })
@@ -100,6 +105,7 @@ export const updateTenant = async (db: Db, principal: Principal, options: Update
           emailChannelEnabled: changes.email_channel_enabled,
           pushChannelEnabled: changes.push_channel_enabled,
           dynamicRegistration: changes.dynamic_registration,
+          requirePasskeyApproval: changes.require_passkey_approval,
           defaultRequestedExpiry: changes.default_requested_expiry,
           maxRequestedExpiry: changes.max_requested_expiry,
           pollInterval: changes.backchannel_poll_interval,

@@ -68,6 +68,10 @@ export const ZTenantViewSchema = z
     dynamic_registration: z.boolean().meta({
       description: 'Dynamic client registration (RFC 7591) at `<issuer>/register`, with an initial access token.',
     }),
+    require_passkey_approval: z.boolean().meta({
+      description:
+        'Approval on the emailed page also needs the user’s passkey (a WebAuthn assertion bound to the request) whenever the user has enrolled an authenticator.',
+    }),
     default_requested_expiry: z.int().meta({ description: 'Seconds: the default_requested_expiry of new applications.' }),
     max_requested_expiry: z.int().meta({
       description: 'Seconds: the max_requested_expiry of new applications, and the ceiling of every application’s.',

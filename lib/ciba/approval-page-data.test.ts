@@ -49,6 +49,8 @@ describe('findApprovalByToken', () => {
         bindingMessage: 'CODE-42',
         expiresAt: request.expiresAt,
         createdAt: request.createdAt,
+        acr: null,
+        storedAuthorizationDetails: null,
       },
       client: { id: client.id, name: 'Shop App' },
       tenant: { id: tenant.id, slug: 'acme', name: 'Acme' },
@@ -62,6 +64,7 @@ describe('findApprovalByToken', () => {
       ],
       items: [],
       authorizationDetails: [],
+      passkeyPolicy: { tenant: false, client: false },
     });
   });
 

@@ -52,6 +52,10 @@ export type ApprovalPageRequest = {
   bindingMessage: string | null;
   expiresAt: Date;
   createdAt: Date;
+  /** The level selected at bc-authorize (ACR_PASSKEY: only a passkey approval satisfies it), or null. */
+  acr: string | null;
+  /** The authorization_details as stored (a JSON array), or null: part of a passkey decision's challenge. */
+  storedAuthorizationDetails: string | null;
 };
 
 export type ApprovalLookup =
@@ -71,6 +75,8 @@ export type ApprovalLookup =
       items: ApprovalItem[];
       /** The same items as requested (the JSON objects), for the grant. */
       authorizationDetails: AuthorizationDetail[];
+      /** The passkey policy (Tenant/Client.requirePasskeyApproval; lib/ciba/passkey-step.ts). */
+      passkeyPolicy: { tenant: boolean; client: boolean };
     }
   | { state: 'unknown' }
   | { state: 'used' }
@@ -121,6 +127,8 @@ export const findApprovalByToken = async (
       bindingMessage: approval.bindingMessage,
       expiresAt: approval.expiresAt,
       createdAt: approval.createdAt,
+      acr: approval.acr,
+      storedAuthorizationDetails: approval.authorizationDetails,
     },
     client: { id: approval.clientId, name: approval.clientName },
     tenant: { id: approval.tenantId, slug: approval.tenantSlug, name: approval.tenantName },
@@ -130,6 +138,7 @@ export const findApprovalByToken = async (
     scopes: describeScopes(approval.scope),
     items,
     authorizationDetails,
+    passkeyPolicy: { tenant: approval.tenantRequiresPasskey, client: approval.clientRequiresPasskey },
   };
 };
 

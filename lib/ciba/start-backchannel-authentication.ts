@@ -162,6 +162,10 @@ const startForClient = async (
   options.hinted.userId = user.id;
   // CIBA §7.1.2: the hinted user's user_code, for clients registered for it (a no-op for the others).
   await checkUserCode(store, { client, userId: user.id, userCode: params.get('user_code'), now: request.receivedAt });
+  // CIBA §7.1 acr_values for this user: the passkey level needs an enrolled device (read only if asked for).
+  const acr = await selectAcr(acrValues, {
+    hasAuthenticatorDevice: () => store.hasAuthenticatorDevice(tenant.id, user.id),
+  });
 
   const authReqId = randomToken(AUTH_REQ_ID_BYTES);
   const approval = issueApprovalLinkToken();
@@ -193,7 +197,7 @@ const startForClient = async (
     bindingMessage,
     authorizationDetails: authorizationDetails === null ? null : JSON.stringify(authorizationDetails),
     acrValues,
-    acr: selectAcr(acrValues ?? undefined),
+    acr,
     interval: client.pollInterval,
     expiresAt,
     createdAt: now,

@@ -295,6 +295,12 @@ const CLIENT_METADATA_SHAPE = {
   fapi_ciba: z.boolean({ error: (issue) => `must be true or false (got ${show(issue.input)})` }),
   /** Seconds past its `exp` an id_token_hint is still accepted (CIBA §7.1); 0 = only unexpired ones. */
   id_token_hint_grace_period: wholeNumber(CLIENT_SETTING_BOUNDS.idTokenHintGracePeriod, 'seconds'),
+  /**
+   * Approval of this client's requests on the emailed page also needs the
+   * user's passkey whenever the user has enrolled an authenticator (as the
+   * tenant's require_passkey_approval, for this client only; lib/ciba/passkey-step.ts).
+   */
+  require_passkey_approval: z.boolean({ error: (issue) => `must be true or false (got ${show(issue.input)})` }),
 };
 
 /**
@@ -496,6 +502,7 @@ export const CLIENT_METADATA_DEFAULTS = {
   backchannel_user_code_parameter: false,
   fapi_ciba: false,
   id_token_hint_grace_period: 0,
+  require_passkey_approval: false,
 } as const satisfies Omit<ClientMetadata, 'client_name'>;
 
 /**

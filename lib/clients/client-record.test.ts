@@ -39,6 +39,7 @@ const row = (overrides: Partial<ClientRow> = {}): ClientRow & { createdAt: Date 
   userCodeParameter: false,
   fapiCiba: false,
   idTokenHintGracePeriod: 0,
+  requirePasskeyApproval: false,
   createdAt: new Date(0),
   ...overrides,
 });

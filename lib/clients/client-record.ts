@@ -61,6 +61,8 @@ export type ClientRecord = {
   fapiCiba: boolean;
   /** Seconds past its exp an id_token_hint is still accepted. */
   idTokenHintGracePeriod: number;
+  /** require_passkey_approval: approving on the emailed page needs the user's passkey when they enrolled one. */
+  requirePasskeyApproval: boolean;
 };
 
 /** A Client row as the store reads it: identity, secret hash and settings columns (extra columns are ignored). */

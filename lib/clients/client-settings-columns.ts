@@ -30,6 +30,7 @@ export type ClientSettingColumns = Pick<
   | 'userCodeParameter'
   | 'fapiCiba'
   | 'idTokenHintGracePeriod'
+  | 'requirePasskeyApproval'
 >;
 
 /** Prisma `select` of exactly the settings columns (never the secret hash). */
@@ -60,6 +61,7 @@ export const CLIENT_SETTING_COLUMNS = {
   userCodeParameter: true,
   fapiCiba: true,
   idTokenHintGracePeriod: true,
+  requirePasskeyApproval: true,
 } as const satisfies Record<keyof ClientSettingColumns, true>;
 
 /** Settings as columns: what a row stores for `metadata` (grant types space-separated). */
@@ -90,6 +92,7 @@ export const toClientSettingColumns = (metadata: ClientMetadata) => ({
   userCodeParameter: metadata.backchannel_user_code_parameter,
   fapiCiba: metadata.fapi_ciba,
   idTokenHintGracePeriod: metadata.id_token_hint_grace_period,
+  requirePasskeyApproval: metadata.require_passkey_approval,
 });
 
 /** A stored JSON column: its value, or the text itself when it is not JSON (the schema then refuses it). */
@@ -133,4 +136,5 @@ export const toUncheckedClientMetadata = (columns: ClientSettingColumns): Record
   backchannel_user_code_parameter: columns.userCodeParameter,
   fapi_ciba: columns.fapiCiba,
   id_token_hint_grace_period: columns.idTokenHintGracePeriod,
+  require_passkey_approval: columns.requirePasskeyApproval,
 });

@@ -42,7 +42,7 @@ export const buildDiscoveryDocument = (
     grant_types_supported: [...SUPPORTED_GRANT_TYPES],
     response_types_supported: [],
     scopes_supported: [...SUPPORTED_SCOPES],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'name', 'email', 'email_verified'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'name', 'email', 'email_verified'],
     acr_values_supported: [...SUPPORTED_ACR_VALUES],
     subject_types_supported: ['public'],
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],

@@ -107,6 +107,18 @@ export const unsupportedGrantType = (grantType: string) =>
 /** 400: the end-user denied the request (CIBA §11). */
 export const accessDenied = () => new OAuthError('access_denied', 400, 'The end-user denied the authorization request.');
 
+/**
+ * 403 at bc-authorize (CIBA §13 `access_denied`: the OP refuses before any
+ * user interaction): the client's acr_values name only the passkey level
+ * and the hinted user has no enrolled authenticator (lib/ciba/select-acr.ts).
+ */
+export const passkeyLevelUnavailable = () =>
+  new OAuthError(
+    'access_denied',
+    403,
+    'The requested acr_values cannot be satisfied for this user: the passkey level needs an enrolled authenticator.',
+  );
+
 /** 400: keep polling (CIBA §11). */
 export const authorizationPending = () =>
   new OAuthError('authorization_pending', 400, 'The end-user has not yet approved or denied the request.');

@@ -19,6 +19,7 @@ export type UserCodeLinkRow = uc.UserCodeLinkView;
 export type PollRow = q.PollColumns;
 export type ApprovalRow = q.ApprovalColumns;
 export type GrantRow = q.GrantColumns;
+export type AuthenticatorCredentialRow = { credentialId: string; transports: string | null };
 export type RefreshTokenRow = q.RefreshTokenColumns;
 export type NewRefreshToken = q.RefreshTokenInsert;
 export type ClaimedOutboxMessage = q.ClaimedColumns;
@@ -348,6 +349,10 @@ export type ProtocolStore = {
   /** The approvals of these links, in no particular order; unknown ids are left out. */
   findApprovalsByLinkIds(linkIds: readonly string[]): Promise<ApprovalRow[]>;
   findGrantByAccessTokenJti(jti: string): Promise<GrantRow | null>;
+  /** Whether the user has at least one enrolled authenticator device (a passkey). */
+  hasAuthenticatorDevice(tenantId: string, userId: string): Promise<boolean>;
+  /** The user's enrolled passkeys: credential ids (base64url) and transports (a JSON array, or null). */
+  listAuthenticatorCredentials(tenantId: string, userId: string): Promise<AuthenticatorCredentialRow[]>;
 
   /** Records an event that accompanies no state change (a link opened). */
   recordEvent(event: EventRecord): Promise<void>;
@@ -716,6 +721,9 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   findApprovalsByLinkIds: async (linkIds) =>
     linkIds.length === 0 ? [] : engine.all(q.selectApprovalsByLinkIds, { linkIds: JSON.stringify(linkIds) }),
   findGrantByAccessTokenJti: async (jti) => (await engine.first(q.selectGrantByAccessTokenJti, { jti })) ?? null,
+  hasAuthenticatorDevice: async (tenantId, userId) =>
+    (await engine.first(q.selectHasAuthenticatorDevice, { tenantId, userId })) !== undefined,
+  listAuthenticatorCredentials: (tenantId, userId) => engine.all(q.selectAuthenticatorCredentials, { tenantId, userId }),
 
   recordEvent: async (event) => {
     await ringingAfter(engine.execute(q.insertEvent, event));

@@ -876,6 +876,11 @@ export type ApprovalColumns = {
   actorSub: string | null;
   actorName: string | null;
   actorFor: string | null;
+  /** The authentication level selected at bc-authorize (ACR_PASSKEY: only a passkey approval satisfies it). */
+  acr: string | null;
+  /** Tenant.requirePasskeyApproval and Client.requirePasskeyApproval: the passkey policy of the emailed page. */
+  tenantRequiresPasskey: boolean;
+  clientRequiresPasskey: boolean;
 };
 
 /** An approval link with its request, tenant, client and user: what the approval page and email show. */
@@ -908,6 +913,9 @@ const selectApprovalView = (db: Kysely<Database>) =>
       'r.actorSub',
       'r.actorName',
       'r.actorFor',
+      'r.acr',
+      't.requirePasskeyApproval as tenantRequiresPasskey',
+      'c.requirePasskeyApproval as clientRequiresPasskey',
     ]);
 
 export const selectApprovalByTokenHash = defineQuery<{ tokenHash: string }, ApprovalColumns>('approval-by-token-hash', (db, p) =>
@@ -928,6 +936,33 @@ export const selectApprovalsByLinkIds = defineQuery<{ linkIds: string }, Approva
           : sql`select jsonb_array_elements_text(${p('linkIds')}::jsonb)`
       })`,
     ),
+);
+
+// ── Authenticator devices (passkeys) ──────────────────────────────────────────
+
+/** Whether the user has at least one enrolled authenticator (bc-authorize's passkey level; one index probe). */
+export const selectHasAuthenticatorDevice = defineQuery<{ tenantId: string; userId: string }, { id: string }>(
+  'user-has-authenticator-device',
+  (db, p) =>
+    db
+      .selectFrom('AuthenticatorDevice')
+      .select('id')
+      .where('userId', '=', p('userId'))
+      .where('tenantId', '=', p('tenantId'))
+      .limit(1),
+);
+
+/** The user's enrolled passkeys (WebAuthn allowCredentials), oldest first. */
+export const selectAuthenticatorCredentials = defineQuery<
+  { tenantId: string; userId: string },
+  Pick<Row<'AuthenticatorDevice'>, 'credentialId' | 'transports'>
+>('user-authenticator-credentials', (db, p) =>
+  db
+    .selectFrom('AuthenticatorDevice')
+    .select(['credentialId', 'transports'])
+    .where('userId', '=', p('userId'))
+    .where('tenantId', '=', p('tenantId'))
+    .orderBy('createdAt'),
 );
 
 // ── Events ────────────────────────────────────────────────────────────────────

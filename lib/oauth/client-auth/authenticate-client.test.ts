@@ -38,6 +38,7 @@ const record = (overrides: Partial<ClientRecord> = {}): ClientRecord => ({
   userCodeParameter: false,
   fapiCiba: false,
   idTokenHintGracePeriod: 0,
+  requirePasskeyApproval: false,
   ...overrides,
 });
 

@@ -1,6 +1,7 @@
 import type {
   AgentUsage,
   ApprovalLink,
+  AuthenticatorDevice,
   AuthorizationType,
   BackchannelRequest,
   Client,
@@ -33,6 +34,7 @@ export type Database = {
   BackchannelRequest: BackchannelRequest;
   ApprovalLink: ApprovalLink;
   AuthorizationType: AuthorizationType;
+  AuthenticatorDevice: AuthenticatorDevice;
   OutboxMessage: OutboxMessage;
   OutboxAttempt: OutboxAttempt;
   Event: EventRow;

@@ -20,6 +20,7 @@ export async function updateTenantAction(_previous: ActionResult | null, form: F
         rate_limit_per_agent: numberOf(form, 'rate_limit_per_agent'),
         email_channel_enabled: switchOf(form, 'email_channel_enabled'),
         dynamic_registration: switchOf(form, 'dynamic_registration'),
+        require_passkey_approval: switchOf(form, 'require_passkey_approval'),
         default_requested_expiry: numberOf(form, 'default_requested_expiry'),
         max_requested_expiry: numberOf(form, 'max_requested_expiry'),
         backchannel_poll_interval: numberOf(form, 'backchannel_poll_interval'),

@@ -1,6 +1,7 @@
 // GET /t/<tenant>/approve/<token> – the authentication device page of the email channel (CIBA §8)
 // Pure read: an email scanner following the link changes nothing. The decision is a POST to ./decision.
-import { Bot, Check, Clock, Info, Link2Off, type LucideIcon, MailCheck, ShieldAlert, TimerOff } from 'lucide-react';
+import type { AuthenticatorTransportFuture } from '@simplewebauthn/types';
+import { Bot, Check, Clock, Fingerprint, Info, Link2Off, type LucideIcon, MailCheck, ShieldAlert, TimerOff } from 'lucide-react';
 import type { Metadata } from 'next';
 import {
   describeAgent,
@@ -9,7 +10,11 @@ import {
   type ApprovalAgent,
   type ApprovalLookup,
 } from '@/lib/ciba/approval-page-data';
-import { APPROVAL_CSRF_PURPOSE } from '@/lib/ciba/decide-approval';
+import { APPROVAL_CSRF_PURPOSE, PASSKEY_FAILURES, type PasskeyFailure } from '@/lib/ciba/decide-approval';
+import { passkeyStepOfApproval, type PasskeyReason } from '@/lib/ciba/passkey-step';
+import { relyingParty } from '@/lib/authenticator/relying-party';
+import type { AuthenticatorCredentialRow } from '@/lib/store/protocol-store';
+import { PasskeyDecision } from '@/components/approval/passkey-decision';
 import { csrfTokenFor } from '@/lib/security/csrf';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
 import { AuthorizationItems } from '@/components/approval/authorization-items';
@@ -27,7 +32,83 @@ export const metadata: Metadata = {
   robots: { index: false, follow: false, nocache: true },
 };
 
-type PageProps = { params: Promise<{ tenant: string; token: string }> };
+type PageProps = {
+  params: Promise<{ tenant: string; token: string }>;
+  /** `passkey`: why the last approval's passkey step failed (set by ./decision); display only. */
+  searchParams?: Promise<{ passkey?: string | string[] }>;
+};
+
+/** Why the page asks for the passkey (the reason of lib/ciba/passkey-step.ts), in the user's words. */
+const passkeyReasonCopy = (reason: PasskeyReason, names: { client: string; tenant: string }): string => {
+  switch (reason) {
+    case 'acr':
+      return `${names.client} asked for sign-in with your passkey, so the link in this email is not enough on its own.`;
+    case 'tenant_policy':
+      return `${names.tenant} asks for your passkey to approve sign-ins, because you have enrolled an authenticator.`;
+    case 'client_policy':
+      return `${names.client} asks for your passkey to approve sign-ins, because you have enrolled an authenticator.`;
+  }
+};
+
+/** What went wrong with the last passkey attempt; nothing was approved and the link still works. */
+const PASSKEY_FAILURE_COPY: Record<PasskeyFailure, string> = {
+  missing:
+    'Approving needs your passkey, and none was received. Your browser must allow JavaScript for this page; then choose Approve with passkey again.',
+  unknown_device:
+    'That passkey is not one enrolled for your account, or it was removed. Use the passkey of your enrolled authenticator and try again.',
+  invalid_assertion:
+    'Your passkey’s answer did not match this request, so nothing was approved. It may have been made for another request or another choice. Try again.',
+  counter_mismatch:
+    'Your passkey’s answer was refused because its use counter did not move forward, which can mean the passkey was copied. Nothing was approved. Try again, and tell your administrator if this keeps happening.',
+  no_device:
+    'This request can only be approved with a passkey, and your account has no enrolled authenticator any more. You can deny it, or ask your administrator to enrol a new one.',
+};
+
+const readPasskeyFailure = (value: string | string[] | undefined): PasskeyFailure | null =>
+  typeof value === 'string' && (PASSKEY_FAILURES as readonly string[]).includes(value) ? (value as PasskeyFailure) : null;
+
+const TRANSPORTS: readonly AuthenticatorTransportFuture[] = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'];
+
+/** A stored credential as allowCredentials wants it (transports: the known hints of its JSON array). */
+const toAllowedCredential = (row: AuthenticatorCredentialRow): { id: string; transports: AuthenticatorTransportFuture[] } => {
+  let transports: unknown = null;
+  try {
+    transports = row.transports === null ? null : JSON.parse(row.transports);
+  } catch {
+    transports = null;
+  }
+
+  return {
+    id: row.credentialId,
+    transports: Array.isArray(transports)
+      ? transports.filter((value): value is AuthenticatorTransportFuture =>
+          TRANSPORTS.includes(value as AuthenticatorTransportFuture),
+        )
+      : [],
+  };
+};
+
+function PasskeyNotice({ reason }: { reason: string }) {
+  return (
+    <div
+      role="note"
+      aria-labelledby="passkey-notice-title"
+      className="mt-6 flex gap-3 rounded-xl bg-indigo-50 px-4 py-3 text-sm text-slate-800 ring-1 ring-indigo-200 ring-inset dark:bg-indigo-400/10 dark:text-slate-200 dark:ring-indigo-400/30"
+    >
+      <Fingerprint className="mt-0.5 size-5 shrink-0 text-indigo-600 dark:text-indigo-400" />
+      <div>
+        <p id="passkey-notice-title" className="font-semibold text-slate-900 dark:text-white">
+          Approve with your passkey
+        </p>
+        <p className="mt-1">{reason}</p>
+        <p className="mt-1 text-slate-600 dark:text-slate-400">
+          Your device will ask for your fingerprint, face or PIN. This proves it is you approving, not just someone who can open
+          your email or a program using your browser. You can deny without it.
+        </p>
+      </div>
+    </div>
+  );
+}
 
 type InvalidState = Exclude<ApprovalLookup['state'], 'valid'>;
 
@@ -126,8 +207,9 @@ function AgentNotice({ agent, clientName }: { agent: ApprovalAgent; clientName: 
   );
 }
 
-export default async function ApprovePage({ params }: PageProps) {
+export default async function ApprovePage({ params, searchParams }: PageProps) {
   const { tenant: tenantSlug, token } = await params;
+  const passkeyFailure = readPasskeyFailure((await searchParams)?.passkey);
   const { store } = getProtocolData();
   const now = new Date();
   const approval = await findApprovalByToken(store, tenantSlug, token, now);
@@ -136,6 +218,7 @@ export default async function ApprovePage({ params }: PageProps) {
 
   const { client, tenant, user, request, link, scopes, secondsLeft, items, agent } = approval;
   const csrfToken = csrfTokenFor(APPROVAL_CSRF_PURPOSE, link.tokenHash);
+  const passkeyStep = await passkeyStepOfApproval(store, approval);
   const action = `/t/${encodeURIComponent(tenant.slug)}/approve/${encodeURIComponent(token)}/decision`;
 
   return (
@@ -223,14 +306,37 @@ export default async function ApprovePage({ params }: PageProps) {
               </div>
             </div>
 
-            <div className="mt-7 grid grid-cols-2 gap-3">
-              <Button type="submit" name="decision" value="deny" variant="secondary" size="lg">
-                Deny
-              </Button>
-              <Button type="submit" name="decision" value="approve" variant="primary" size="lg">
-                Approve
-              </Button>
-            </div>
+            {passkeyStep.required ? (
+              <>
+                <PasskeyNotice reason={passkeyReasonCopy(passkeyStep.reason, { client: client.name, tenant: tenant.name })} />
+                <PasskeyDecision
+                  requestId={request.id}
+                  bindingMessage={request.bindingMessage}
+                  storedAuthorizationDetails={request.storedAuthorizationDetails}
+                  hasItems={items.length > 0}
+                  requiredItems={items.filter((item) => !item.optional).map((item) => item.index)}
+                  credentials={passkeyStep.credentials.map(toAllowedCredential)}
+                  rpId={relyingParty().rpId}
+                  canApprove={passkeyStep.credentials.length > 0}
+                  initialError={
+                    passkeyStep.credentials.length === 0
+                      ? PASSKEY_FAILURE_COPY.no_device
+                      : passkeyFailure === null
+                        ? null
+                        : PASSKEY_FAILURE_COPY[passkeyFailure]
+                  }
+                />
+              </>
+            ) : (
+              <div className="mt-7 grid grid-cols-2 gap-3">
+                <Button type="submit" name="decision" value="deny" variant="secondary" size="lg">
+                  Deny
+                </Button>
+                <Button type="submit" name="decision" value="approve" variant="primary" size="lg">
+                  Approve
+                </Button>
+              </div>
+            )}
           </form>
         </div>
       </section>

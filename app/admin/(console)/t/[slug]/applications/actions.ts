@@ -102,6 +102,7 @@ export async function updateApplicationAuthAction(
         backchannel_authentication_request_signing_alg:
           optionalTextOf(form, 'backchannel_authentication_request_signing_alg') ?? null,
         backchannel_user_code_parameter: switchOf(form, 'backchannel_user_code_parameter'),
+        require_passkey_approval: switchOf(form, 'require_passkey_approval'),
         fapi_ciba: switchOf(form, 'fapi_ciba'),
         id_token_hint_grace_period: numberOf(form, 'id_token_hint_grace_period'),
       },

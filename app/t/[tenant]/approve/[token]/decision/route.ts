@@ -1,5 +1,5 @@
 // POST /t/<tenant>/approve/<token>/decision – the approval form's target (CIBA §8: the user's consent)
-import { decideApproval, type ApprovalOutcome } from '@/lib/ciba/decide-approval';
+import { decideApproval, type ApprovalOutcome, type PasskeyFailure } from '@/lib/ciba/decide-approval';
 import { log } from '@/lib/log';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
 import { collectBody } from '@/lib/http/collect-body';
@@ -8,8 +8,12 @@ import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
 
 export const dynamic = 'force-dynamic';
 
-/** The form carries two short fields; anything bigger is not ours. */
-const MAX_BODY_BYTES = 4096;
+/**
+ * The form carries a few short fields and, when the approval needs the
+ * passkey, one WebAuthn assertion (about 1–2 KiB form-encoded); anything
+ * bigger is not ours.
+ */
+const MAX_BODY_BYTES = 16 * 1024;
 
 type RouteContext = { params: Promise<{ tenant: string; token: string }> };
 
@@ -30,6 +34,19 @@ const redirectToDone = (tenantSlug: string, outcome: DoneOutcome): Response =>
     headers: { ...NO_STORE, Location: `/t/${tenantSlug}/approve/done?outcome=${outcome}` },
   });
 
+/**
+ * 303 back to the approval page, which says why the passkey step failed
+ * (`?passkey=<failure>`): nothing was decided, the link still works.
+ */
+const redirectToPasskeyStep = (tenantSlug: string, token: string, failure: PasskeyFailure): Response =>
+  new Response(null, {
+    status: 303,
+    headers: {
+      ...NO_STORE,
+      Location: `/t/${tenantSlug}/approve/${encodeURIComponent(token)}?passkey=${failure}`,
+    },
+  });
+
 const badRequest = (message: string, status = 400): Response =>
   new Response(`${message}\n`, { status, headers: { ...NO_STORE, 'Content-Type': 'text/plain; charset=utf-8' } });
 
@@ -43,17 +60,23 @@ export async function POST(request: Request, { params }: RouteContext): Promise<
     const form = await readFormPost(request, body);
     if (form === null) return redirectToDone(tenant, 'invalid');
 
-    const { outcome, detail } = await decideApproval(getProtocolData().store, {
+    const result = await decideApproval(getProtocolData().store, {
       tenantSlug: tenant,
       token,
       decision: single(form, 'decision'),
       csrfToken: single(form, 'csrf_token'),
       items: form.getAll('item'),
+      passkeyAssertion: single(form, 'passkey_assertion'),
       headers: request.headers,
     });
-    if (detail) log.warn({ tenant, detail }, 'approval decision refused');
+    if (result.outcome === 'passkey_failed') {
+      log.warn({ tenant, passkey: result.passkeyFailure }, 'approval refused: passkey step failed');
 
-    return redirectToDone(tenant, outcome);
+      return redirectToPasskeyStep(tenant, token, result.passkeyFailure);
+    }
+    if (result.detail) log.warn({ tenant, detail: result.detail }, 'approval decision refused');
+
+    return redirectToDone(tenant, result.outcome);
   } catch (error) {
     log.error({ err: error, tenant }, 'approval decision failed');
 
