@@ -14,6 +14,7 @@ import {
 } from '@/lib/http/protocol-http';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { buildDiscoveryDocument } from '@/lib/oauth/discovery';
+import { enabledNotificationChannels } from '@/lib/ciba/notification-channels';
 import { introspectToken } from '@/lib/oauth/introspection';
 import {
   deleteRegisteredClient,
@@ -63,6 +64,7 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
         200,
         buildDiscoveryDocument(tenant.slug, [...(await data.settings.findAuthorizationTypes(tenant.id)).keys()], {
           dynamicRegistration: tenant.dynamicRegistration,
+          notificationChannels: enabledNotificationChannels(tenant),
         }),
         {
           headers: PUBLIC_METADATA_HEADERS,

@@ -1,6 +1,7 @@
 import type {
   AgentUsage,
   ApprovalLink,
+  AuthenticatorDevice,
   AuthorizationType,
   BackchannelRequest,
   Client,
@@ -46,4 +47,5 @@ export type Database = {
   RevokedAccessToken: RevokedAccessToken;
   JwtIdUse: JwtIdUse;
   UserCodeLink: UserCodeLink;
+  AuthenticatorDevice: AuthenticatorDevice;
 };
