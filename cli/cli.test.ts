@@ -89,6 +89,7 @@ describe('backchannel CLI', () => {
       rate_limit_per_agent: 20,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      email_fallback_seconds: 30,
       dynamic_registration: false,
       default_requested_expiry: 300,
       max_requested_expiry: 259_200,

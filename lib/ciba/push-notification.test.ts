@@ -42,7 +42,7 @@ const clients: Record<string, ClientCredentials> = {};
 const FALLBACK_SECONDS = 20;
 
 /** An enrolled device with a push subscription, seeded as enrolment stores it (keys sealed). */
-const seedDevice = async (slug: string, email: string, subscriber: TestSubscriber, name = randomUUID()) => {
+const seedDevice = async (slug: string, email: string, subscriber: TestSubscriber, name: string = randomUUID()) => {
   const user = await db.user.findFirstOrThrow({ where: { email, tenant: { slug } } });
   const id = randomUUID();
 
@@ -146,7 +146,10 @@ const start = async (slug: string, params: Record<string, string>, receivedAt = 
 const pushesTo = (name: string): ReceivedPush[] => push.received.filter((received) => received.path === `/push/${name}`);
 
 const eventsOf = async (requestId: string) =>
-  (await testStore().listRequestEvents(requestId)).map((event) => ({ type: event.type, detail: JSON.parse(event.detail) }));
+  (await testStore().listRequestEvents(requestId)).map((event) => ({
+    type: event.type,
+    detail: JSON.parse(event.detail ?? '{}') as Record<string, unknown>,
+  }));
 
 describe('Web Push delivery (RFC 8030, RFC 8291, RFC 8292)', () => {
   it('pushes each subscribed device an encrypted, VAPID-signed notification with nothing personal beyond the app and binding message', async () => {
