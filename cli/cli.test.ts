@@ -89,6 +89,7 @@ describe('backchannel CLI', () => {
       rate_limit_per_agent: 20,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      email_fallback_seconds: 30,
       dynamic_registration: false,
       require_passkey_approval: false,
       default_requested_expiry: 300,
@@ -316,6 +317,7 @@ describe('backchannel CLI', () => {
       rate_limit_per_agent: 20,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      email_fallback_seconds: 30,
       dynamic_registration: false,
       require_passkey_approval: false,
       default_requested_expiry: 300,
@@ -341,7 +343,9 @@ describe('backchannel CLI', () => {
         '--email-channel',
         'off',
         '--push-channel',
-        'off',
+        'on',
+        '--email-fallback-delay',
+        '45',
         '--default-expiry',
         '60',
         '--max-expiry',
@@ -357,15 +361,23 @@ describe('backchannel CLI', () => {
       max_pending_requests: 10,
       rate_limit_per_agent: 7,
       email_channel_enabled: false,
+      push_channel_enabled: true,
+      email_fallback_seconds: 45,
       default_requested_expiry: 60,
       max_requested_expiry: 600,
       backchannel_poll_interval: 2,
       binding_message_policy: 'required',
     });
+    // Push only: push off would leave no channel; the refusal names the flag.
     await expectFailure(
-      ['tenant', 'update', '--slug', 'renamed', '--push-channel', 'on', '--json'],
+      ['tenant', 'update', '--slug', 'renamed', '--push-channel', 'off', '--json'],
       1,
-      /--push-channel: .*not built/,
+      /^backchannel: --push-channel: cannot be off while the other notification channel is off too/,
+    );
+    await expectFailure(
+      ['tenant', 'update', '--slug', 'renamed', '--email-fallback-delay', '3601'],
+      1,
+      /^backchannel: --email-fallback-delay: must be a whole number of seconds from 0 \(email at once\) to 3600 \(got 3601\)/,
     );
   });
 
@@ -579,6 +591,8 @@ describe('backchannel CLI', () => {
     [['client', 'rotate-secret', '--tenant', 'acme', '--client-id', 'x', '--name', 'X'], /Unknown option '--name'/],
     [['tenant', 'update', '--slug', 'acme', '--rate-limit-per-user', 'five'], /--rate-limit-per-user needs a whole number/],
     [['tenant', 'update', '--slug', 'acme', '--email-channel', 'yes'], /--email-channel is "on" or "off"/],
+    [['tenant', 'update', '--slug', 'acme', '--push-channel', 'true'], /--push-channel is "on" or "off"/],
+    [['tenant', 'update', '--slug', 'acme', '--email-fallback-delay', '1m'], /--email-fallback-delay needs a whole number/],
     [['client', 'create', '--tenant', 'acme', '--name', 'J', '--jwks', '{"keys":'], /--jwks needs a JWKS document as JSON/],
     [['client', 'update', '--tenant', 'acme', '--client-id', 'x', '--user-code', 'yes'], /--user-code is "on" or "off"/],
     [

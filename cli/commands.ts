@@ -381,8 +381,16 @@ const TENANT_SETTING_OPTIONS: Record<string, TenantSettingOption> = {
   'push-channel': {
     field: 'push_channel_enabled',
     value: 'on|off',
-    description: 'Push to an enrolled authenticator (not built yet: only off is accepted).',
+    description:
+      "Web Push to the users' enrolled authenticators: pushed first, the approval email after --email-fallback-delay (default off).",
     parse: onOffOption('push-channel'),
+  },
+  'email-fallback-delay': {
+    field: 'email_fallback_seconds',
+    value: '<seconds>',
+    description:
+      'With both channels on, the approval email follows a push this many seconds later if the request is still pending, 0–3600 (default 30; 0 = at once).',
+    parse: wholeNumberOption('email-fallback-delay'),
   },
   'default-expiry': {
     field: 'default_requested_expiry',
@@ -568,6 +576,7 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       examples: [
         'backchannel tenant update --slug acme --name "Acme Corporation"',
         'backchannel tenant update --slug acme --rate-limit-per-user 10 --max-pending 0 --email-channel on',
+        'backchannel tenant update --slug acme --push-channel on --email-fallback-delay 60',
       ],
       run: (db, values) =>
         updateTenant(db, CLI_PRINCIPAL, { slug: required(values, 'slug'), settings: tenantSettingsFrom(values) }),

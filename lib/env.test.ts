@@ -42,6 +42,22 @@ describe('getBaseEnv', () => {
     expect(env).toMatchObject({ port: 3000, host: '0.0.0.0', tls: undefined, debug: false, projectRoot: process.cwd() });
   });
 
+  it('takes the VAPID subject from WEB_PUSH_SUBJECT, else an https APP_URL, else EMAIL_FROM as mailto:', () => {
+    expect(baseEnvWith({ WEB_PUSH_SUBJECT: 'mailto:ops@acme.example' }).webPushSubject).toBe('mailto:ops@acme.example');
+    expect(baseEnvWith({ WEB_PUSH_SUBJECT: 'https://acme.example/contact' }).webPushSubject).toBe('https://acme.example/contact');
+    expect(baseEnvWith({ WEB_PUSH_SUBJECT: '', APP_URL: 'https://login.acme.example' }).webPushSubject).toBe(
+      'https://login.acme.example',
+    );
+    expect(
+      baseEnvWith({ WEB_PUSH_SUBJECT: '', APP_URL: 'http://localhost:3000', EMAIL_FROM: 'Acme <login@acme.example>' })
+        .webPushSubject,
+    ).toBe('mailto:login@acme.example');
+    expect(() => baseEnvWith({ WEB_PUSH_SUBJECT: 'http://acme.example' })).toThrow(
+      'WEB_PUSH_SUBJECT must be a mailto: address or an https: URL (RFC 8292 §2.1), not "http://acme.example".',
+    );
+    expect(() => baseEnvWith({ WEB_PUSH_SUBJECT: 'ops@acme.example' })).toThrow(/WEB_PUSH_SUBJECT must be/);
+  });
+
   it('is silent under vitest unless LOG_LEVEL says otherwise', () => {
     expect(baseEnvWith({ LOG_LEVEL: '' }).logLevel).toBe('silent');
     expect(baseEnvWith({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');

@@ -56,6 +56,12 @@ export type BaseEnv = {
   resendApiKey: string | undefined;
   resendBaseUrl: string | undefined;
   emailFrom: string;
+  /**
+   * The VAPID `sub` of every Web Push (RFC 8292 §2.1): how a push service
+   * reaches the operator. WEB_PUSH_SUBJECT (a mailto: or https: URL), else
+   * APP_URL when it is https, else `mailto:` EMAIL_FROM's address.
+   */
+  webPushSubject: string;
   /** TLS_CERT_FILE and TLS_KEY_FILE (both or neither), TLS_CA_FILE optional: `npm start` serves HTTPS. */
   tls: TlsFiles | undefined;
   /** TRUSTED_PROXY_CERT_HEADER with TRUSTED_PROXY_ADDRESSES (both or neither); `npm start` only. */
@@ -276,6 +282,19 @@ const parseHttpLimits = (): HttpLimits => {
   return { headersTimeoutMs, requestTimeoutMs, maxConnectionsPerAddress };
 };
 
+/** WEB_PUSH_SUBJECT, or the default described at BaseEnv.webPushSubject. */
+const parseWebPushSubject = (raw: string | undefined, appUrl: string, emailFrom: string): string => {
+  if (raw !== undefined) {
+    if (/^mailto:[^\s@]+@[^\s@]+$/.test(raw)) return raw;
+    if (/^https:\/\/[^\s/]+/.test(raw) && URL.canParse(raw)) return raw;
+    throw new Error(`WEB_PUSH_SUBJECT must be a mailto: address or an https: URL (RFC 8292 §2.1), not "${raw}".`);
+  }
+  if (appUrl.startsWith('https://')) return appUrl;
+  const address = /<([^<>\s]+@[^<>\s]+)>/.exec(emailFrom)?.[1] ?? emailFrom.trim();
+
+  return `mailto:${address}`;
+};
+
 const isFlagSet = (raw: string | undefined): boolean =>
   raw !== undefined && !['0', 'false', 'no', 'off'].includes(raw.toLowerCase());
 
@@ -309,9 +328,11 @@ const loadBaseEnv = (): BaseEnv => {
   const port = parsePort(readVar('PORT'));
   const dataDir = resolve(/*turbopackIgnore: true*/ readVar('BACKCHANNEL_DATA_DIR') ?? 'data');
   const databaseUrl = readVar('DATABASE_URL') ?? `file:${join(dataDir, 'backchannel.db')}`;
+  const appUrl = parseAppUrl(readVar('APP_URL'), port);
+  const emailFrom = readVar('EMAIL_FROM') ?? 'Backchannel <no-reply@backchannel.localhost>';
 
   return {
-    appUrl: parseAppUrl(readVar('APP_URL'), port),
+    appUrl,
     port,
     host: readVar('HOST') ?? '0.0.0.0',
     projectRoot: resolve(/*turbopackIgnore: true*/ readVar('BACKCHANNEL_ROOT') ?? process.cwd()),
@@ -320,7 +341,8 @@ const loadBaseEnv = (): BaseEnv => {
     databaseKind: databaseKindOf(databaseUrl),
     resendApiKey: readVar('RESEND_API_KEY'),
     resendBaseUrl: readVar('RESEND_BASE_URL'),
-    emailFrom: readVar('EMAIL_FROM') ?? 'Backchannel <no-reply@backchannel.localhost>',
+    emailFrom,
+    webPushSubject: parseWebPushSubject(readVar('WEB_PUSH_SUBJECT'), appUrl, emailFrom),
     tls: parseTls(),
     trustedProxy: parseTrustedProxy(),
     logLevel: parseLogLevel(readVar('LOG_LEVEL')),

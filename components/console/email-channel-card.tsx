@@ -5,7 +5,6 @@ import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { SubmitButton } from '@/components/ui/submit-button';
-import { Switch } from '@/components/ui/switch';
 import { useConsoleAction, type ConsoleAction } from './use-console-action';
 
 export type EmailChannelCardProps = {
@@ -16,7 +15,6 @@ export type EmailChannelCardProps = {
   providerUrl: string | null;
   from: string;
   adminEmail: string;
-  updateAction: ConsoleAction;
   testAction: ConsoleAction;
 };
 
@@ -30,13 +28,12 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export function EmailChannelCard(props: EmailChannelCardProps) {
-  const update = useConsoleAction(props.updateAction);
   const test = useConsoleAction(props.testAction);
 
   return (
     <Card
-      title="Email"
-      description="Each request emails the user a single-use approval link."
+      title="Email delivery"
+      description="How approval emails are sent; the email channel itself is switched in Notification channels above."
       footer={
         <form onSubmit={test.onSubmit} className="flex flex-wrap items-center gap-3">
           <input type="hidden" name="tenantSlug" value={props.tenantSlug} />
@@ -47,20 +44,18 @@ export function EmailChannelCard(props: EmailChannelCardProps) {
         </form>
       }
     >
-      <form onSubmit={update.onSubmit} className="flex flex-wrap items-end justify-between gap-4">
-        <input type="hidden" name="tenantSlug" value={props.tenantSlug} />
-        <Switch
-          name="email_channel_enabled"
-          label="Email channel on"
-          description="Whether this tenant's users are sent approval links by email."
-          defaultChecked={props.enabled}
-          className="min-w-72 flex-1"
-        />
-        <SubmitButton size="sm" pending={update.isPending} pendingLabel="Saving…">
-          Save
-        </SubmitButton>
-      </form>
-      <dl className="mt-5 divide-y divide-slate-200 border-t border-slate-200 dark:divide-white/10 dark:border-white/10">
+      <p className="text-sm">
+        {props.enabled ? (
+          <Badge tone="green" dot>
+            Email channel on
+          </Badge>
+        ) : (
+          <Badge tone="neutral" dot>
+            Email channel off
+          </Badge>
+        )}
+      </p>
+      <dl className="mt-4 divide-y divide-slate-200 border-t border-slate-200 dark:divide-white/10 dark:border-white/10">
         <Fact label="Provider">
           {props.provider === 'resend' ? (
             <Badge tone="green" dot>

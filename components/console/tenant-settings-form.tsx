@@ -4,7 +4,6 @@ import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { Select, type SelectOption } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
-import { NotBuiltNote } from './not-built-note';
 import { NumberField } from './number-field';
 import { SettingsCard } from './settings-card';
 import type { ConsoleAction } from './use-console-action';
@@ -18,8 +17,6 @@ export type TenantSettingsFormProps = {
     rate_limit_per_agent: number;
     rate_limit_per_tenant: number;
     max_pending_requests: number;
-    email_channel_enabled: boolean;
-    push_channel_enabled: boolean;
     dynamic_registration: boolean;
     require_passkey_approval: boolean;
     default_requested_expiry: number;
@@ -136,18 +133,6 @@ export function TenantSettingsForm({
           </fieldset>
           <div className="space-y-4 border-t border-slate-200 pt-5 dark:border-white/10">
             <Switch
-              name="email_channel_enabled"
-              label="Email channel"
-              description="Users approve requests through a link sent by email."
-              defaultChecked={tenant.email_channel_enabled}
-            />
-            <Switch
-              label="Push channel"
-              description={<NotBuiltNote>The push authenticator is not built yet.</NotBuiltNote>}
-              defaultChecked={tenant.push_channel_enabled}
-              disabled
-            />
-            <Switch
               name="dynamic_registration"
               label="Dynamic client registration"
               description={
@@ -168,9 +153,13 @@ export function TenantSettingsForm({
               description="Users who enrolled an authenticator also confirm with their passkey on the emailed approval page, so a link alone (or a program driving their browser) cannot approve."
               defaultChecked={tenant.require_passkey_approval}
             />
-            {errors.email_channel_enabled ? (
-              <p className="text-sm text-red-700 dark:text-red-400">{errors.email_channel_enabled.join(' ')}</p>
-            ) : null}
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              Email and push, and the delay between them:{' '}
+              <a className="underline" href={`/admin/t/${encodeURIComponent(tenant.slug)}/channels`}>
+                Channels
+              </a>
+              .
+            </p>
           </div>
         </>
       )}

@@ -51,8 +51,10 @@ test('tenant settings: refused values are shown next to their field, then saved'
   await expect(page.getByText('Settings of Northwind Traders saved.')).toBeVisible();
   await page.reload();
   await expect(page.getByLabel('Requests per user')).toHaveValue('10');
-  await expect(page.getByRole('switch', { name: 'Push channel' })).toBeDisabled();
-  await expect(page.getByText('The push authenticator is not built yet.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Channels', exact: true }).last()).toHaveAttribute(
+    'href',
+    `/admin/t/${slug}/channels`,
+  );
 
   // Defaults for new applications: a default above the maximum is refused next to the field, then saved.
   await page.getByLabel('Maximum expiry (seconds)').fill('100');

@@ -206,7 +206,6 @@ test('channels: provider status, sender, and a test email to the signed-in admin
   // Emails go to Resend in this run: no development outbox viewer (it is covered by lib/admin/list-development-emails.test.ts).
   await expect(page.getByRole('heading', { name: 'Development outbox' })).toHaveCount(0);
   await expect(page.getByText(ctx.emailFrom)).toBeVisible();
-  await expect(page.getByRole('switch', { name: 'Push channel on' })).toBeDisabled();
   const before = (await emailsTo(ctx.consoleOwnerEmail)).length;
   await page.getByRole('button', { name: 'Send test email' }).click();
   await expect(page.getByText(`Test email sent to ${ctx.consoleOwnerEmail} through Resend.`)).toBeVisible();
@@ -214,6 +213,47 @@ test('channels: provider status, sender, and a test email to the signed-in admin
   expect((await emailsTo(ctx.consoleOwnerEmail)).at(-1)!.subject).toBe('Backchannel test email for Acme Corp');
   await expectAccessible(page);
   await screenshot(page, 'channels');
+});
+
+test('channels: the notification channels card saves push, email and the fallback delay, refusing each bad value by its field', async ({
+  page,
+}) => {
+  await page.goto(`${acme}/channels`);
+  const card = page.locator('form').filter({ has: page.getByRole('heading', { name: 'Notification channels' }) });
+  const email = card.getByRole('switch', { name: 'Email', exact: true });
+  const push = card.getByRole('switch', { name: 'Push', exact: true });
+  const delay = card.getByLabel('Email after a push (seconds)');
+  await expect(email).toBeChecked();
+  await expect(push).not.toBeChecked();
+  // Both off: refused next to the email switch (the one that moved), nothing saved.
+  await email.click();
+  await card.getByRole('button', { name: 'Save changes' }).click();
+  await expect(card.getByText(/Cannot be off while the other notification channel is off too/i)).toBeVisible();
+  await email.click();
+  await push.click();
+  await delay.fill('4000');
+  await card.getByRole('button', { name: 'Save changes' }).click();
+  await expect(card.getByText(/from 0 \(email at once\) to 3600 \(got 4000\)/i)).toBeVisible();
+  await expect(delay).toHaveAttribute('aria-invalid', 'true');
+  await expectAccessible(page);
+  await screenshot(page, 'channels-error');
+  await delay.fill('15');
+  await card.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Notification channels saved: push then email.')).toBeVisible();
+  await page.reload();
+  await expect(card.getByRole('switch', { name: 'Push', exact: true })).toBeChecked();
+  await expect(card.getByLabel('Email after a push (seconds)')).toHaveValue('15');
+  await screenshot(page, 'channels-push');
+  // Discovery now offers both channels for notification_channel.
+  const discovery = (await (await page.request.get('/t/acme/.well-known/openid-configuration')).json()) as Record<
+    string,
+    unknown
+  >;
+  expect(discovery.backchannel_notification_channels_supported).toEqual(['push', 'email']);
+  // Back to email only, for the other tests of this tenant.
+  await card.getByRole('switch', { name: 'Push', exact: true }).click();
+  await card.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Notification channels saved: email.')).toBeVisible();
 });
 
 test('events and audit logs: per tenant and global, searchable', async ({ page }) => {

@@ -34,6 +34,7 @@ describe('createTenant', () => {
       rate_limit_per_agent: 20,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      email_fallback_seconds: 30,
       dynamic_registration: false,
       require_passkey_approval: false,
       default_requested_expiry: 300,

@@ -25,6 +25,8 @@ export type TenantView = {
   rate_limit_per_agent: number;
   email_channel_enabled: boolean;
   push_channel_enabled: boolean;
+  /** Push first: the approval email follows this many seconds later if the request is still pending (0 = at once). */
+  email_fallback_seconds: number;
   /** Dynamic client registration (RFC 7591) at `<issuer>/register`, with an initial access token; off by default. */
   dynamic_registration: boolean;
   /** The emailed approval page needs the user's passkey whenever they enrolled one; off by default. */
@@ -35,16 +37,12 @@ export type TenantView = {
 /** Prisma `select` of what a TenantView needs. */
 export const TENANT_VIEW_COLUMNS = {
   ...TENANT_RECORD_COLUMNS,
-  emailChannelEnabled: true,
-  pushChannelEnabled: true,
   requirePasskeyApproval: true,
   createdAt: true,
   ...TENANT_APPLICATION_SETTINGS_COLUMNS,
 } as const;
 
 export type TenantViewRow = TenantRecord & {
-  emailChannelEnabled: boolean;
-  pushChannelEnabled: boolean;
   requirePasskeyApproval: boolean;
   createdAt: Date;
 } & Parameters<typeof toTenantApplicationSettings>[0];
@@ -60,6 +58,7 @@ export const toTenantView = (row: TenantViewRow): TenantView => ({
   rate_limit_per_agent: row.rateLimitPerAgent,
   email_channel_enabled: row.emailChannelEnabled,
   push_channel_enabled: row.pushChannelEnabled,
+  email_fallback_seconds: row.emailFallbackSeconds,
   dynamic_registration: row.dynamicRegistration,
   require_passkey_approval: row.requirePasskeyApproval,
   ...toTenantApplicationSettings(row),

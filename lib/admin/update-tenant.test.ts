@@ -38,6 +38,7 @@ describe('updateTenant', () => {
       rate_limit_per_agent: 20,
       email_channel_enabled: true,
       push_channel_enabled: false,
+      email_fallback_seconds: 30,
       dynamic_registration: false,
       require_passkey_approval: false,
       default_requested_expiry: 300,
@@ -59,6 +60,8 @@ describe('updateTenant', () => {
         max_pending_requests: 10,
         rate_limit_per_agent: 3,
         email_channel_enabled: false,
+        push_channel_enabled: true,
+        email_fallback_seconds: 0,
       },
     });
     expect(tenant).toMatchObject({
@@ -67,15 +70,34 @@ describe('updateTenant', () => {
       rate_limit_per_tenant: 1000,
       max_pending_requests: 10,
       email_channel_enabled: false,
-      push_channel_enabled: false,
+      push_channel_enabled: true,
+      email_fallback_seconds: 0,
     });
     const [audit] = await db.event.findMany({ where: { tenantId: tenant.id, type: 'tenant_updated' }, orderBy: { id: 'desc' } });
     expect(audit.actor).toBe('cli');
     expect(JSON.parse(audit.detail!)).toMatchObject({
       target: 'globex',
-      before: { rate_limit_per_user: 5, rate_limit_per_agent: 20, email_channel_enabled: true },
-      after: { rate_limit_per_user: 0, rate_limit_per_agent: 3, email_channel_enabled: false },
+      before: { rate_limit_per_user: 5, rate_limit_per_agent: 20, email_channel_enabled: true, push_channel_enabled: false },
+      after: { rate_limit_per_user: 0, rate_limit_per_agent: 3, email_channel_enabled: false, push_channel_enabled: true },
     });
+  });
+
+  it('refuses to turn off the last notification channel, naming the switch that moved', async () => {
+    // globex is push only now (above): push off would leave no channel.
+    const error = await updateTenant(db, CLI_PRINCIPAL, { slug: 'globex', settings: { push_channel_enabled: false } }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({
+      code: 'invalid_input',
+      fields: [{ path: 'push_channel_enabled', message: expect.stringMatching(/other notification channel is off too/) }],
+    });
+    // Both switched in one change: email on, push off is fine.
+    expect(
+      await updateTenant(db, CLI_PRINCIPAL, {
+        slug: 'globex',
+        settings: { push_channel_enabled: false, email_channel_enabled: true },
+      }),
+    ).toMatchObject({ push_channel_enabled: false, email_channel_enabled: true });
   });
 
   it('refuses a tenant admin of another tenant (forbidden) and changes nothing', async () => {
@@ -101,7 +123,11 @@ describe('updateTenant', () => {
     [{ max_pending_requests: 1.5 }, 'max_pending_requests', /whole number/],
     [{ rate_limit_per_agent: -1 }, 'rate_limit_per_agent', /from 0 \(no limit\) to 10000/],
     [{ email_channel_enabled: 'yes' }, 'email_channel_enabled', /true or false/],
-    [{ push_channel_enabled: true }, 'push_channel_enabled', /push authenticator is not built/],
+    [{ push_channel_enabled: 'on' }, 'push_channel_enabled', /true or false/],
+    [{ email_channel_enabled: false }, 'email_channel_enabled', /cannot be off while the other notification channel is off too/],
+    [{ email_fallback_seconds: 3601 }, 'email_fallback_seconds', /from 0 \(email at once\) to 3600 \(got 3601\)/],
+    [{ email_fallback_seconds: -1 }, 'email_fallback_seconds', /from 0 \(email at once\) to 3600 \(got -1\)/],
+    [{ email_fallback_seconds: 2.5 }, 'email_fallback_seconds', /whole number of seconds/],
     [{ issuer: 'x' }, 'issuer', /not a setting/],
     [{ max_requested_expiry: 0 }, 'max_requested_expiry', /from 1 to 259200/],
     [{ backchannel_poll_interval: 301 }, 'backchannel_poll_interval', /from 1 to 300/],

@@ -25,6 +25,12 @@ const limit = (max: number, unit: string) => {
   return z.int({ error: message }).min(0, { error: message }).max(max, { error: message });
 };
 
+/** The longest wait between the push and the approval email: an hour. */
+export const EMAIL_FALLBACK_MAX_SECONDS = 3600;
+
+const fallbackMessage = (issue: { input?: unknown }) =>
+  `must be a whole number of seconds from 0 (email at once) to ${EMAIL_FALLBACK_MAX_SECONDS} (got ${JSON.stringify(issue.input) ?? typeof issue.input})`;
+
 /** A change to a tenant's settings: any subset. The slug (part of the issuer) never changes. */
 export const ZTenantUpdateSchema = z
   .strictObject({
@@ -34,10 +40,13 @@ export const ZTenantUpdateSchema = z
     max_pending_requests: limit(TENANT_LIMIT_BOUNDS.max_pending_requests, 'requests'),
     rate_limit_per_agent: limit(TENANT_LIMIT_BOUNDS.rate_limit_per_agent, 'requests per minute'),
     email_channel_enabled: z.boolean({ error: 'must be true or false' }),
-    /** The push authenticator is not built yet: it cannot be turned on. */
-    push_channel_enabled: z.literal(false, {
-      error: 'cannot be turned on yet: the push authenticator is not built (only false is accepted)',
-    }),
+    /** Web Push to the users' enrolled authenticators (lib/ciba/notification-channels.ts). */
+    push_channel_enabled: z.boolean({ error: 'must be true or false' }),
+    /** Push first, the approval email this many seconds later while the request is still pending (0 = at once). */
+    email_fallback_seconds: z
+      .int({ error: fallbackMessage })
+      .min(0, { error: fallbackMessage })
+      .max(EMAIL_FALLBACK_MAX_SECONDS, { error: fallbackMessage }),
     /** Dynamic client registration (RFC 7591) at `<issuer>/register`, for holders of an initial access token. */
     dynamic_registration: z.boolean({ error: 'must be true or false' }),
     /**
@@ -67,7 +76,9 @@ export type { TenantView };
  * in the same transaction (each audited as a client_updated), so no
  * application outlives the tenant's ceiling.
  *
- * @throws AdminError `invalid_input` (one field error per refused setting, or a default above the maximum); `not_found` for an unknown tenant; `forbidden` for one out of the principal's reach.
+ * Both notification channels off is refused (no user could be asked).
+ *
+ * @throws AdminError `invalid_input` (one field error per refused setting, a default above the maximum, or both channels off); `not_found` for an unknown tenant; `forbidden` for one out of the principal's reach.
  */
 export const updateTenant = async (db: Db, principal: Principal, options: UpdateTenantOptions): Promise<TenantView> => {
   const changes = parseInputOrThrow(ZTenantUpdateSchema, options.settings);
@@ -76,6 +87,19 @@ export const updateTenant = async (db: Db, principal: Principal, options: Update
   return db.$transaction(async (tx) => {
     await bumpSettingsEpoch(tx);
     const before = toTenantView(await tx.tenant.findUniqueOrThrow({ where: { id: tenant.id }, select: TENANT_VIEW_COLUMNS }));
+    if (
+      !(changes.email_channel_enabled ?? before.email_channel_enabled) &&
+      !(changes.push_channel_enabled ?? before.push_channel_enabled)
+    ) {
+      // No channel would reach the users: every request would be refused. Blame the switch that moved.
+      const pushMoved = changes.push_channel_enabled === false && before.push_channel_enabled;
+      throw invalidInput([
+        {
+          path: pushMoved || changes.email_channel_enabled === undefined ? 'push_channel_enabled' : 'email_channel_enabled',
+          message: 'cannot be off while the other notification channel is off too: users could not be asked to approve',
+        },
+      ]);
+    }
     const defaultExpiry = changes.default_requested_expiry ?? before.default_requested_expiry;
     const maxExpiry = changes.max_requested_expiry ?? before.max_requested_expiry;
     if (defaultExpiry > maxExpiry) {
@@ -104,6 +128,7 @@ export const updateTenant = async (db: Db, principal: Principal, options: Update
           rateLimitPerAgent: changes.rate_limit_per_agent,
           emailChannelEnabled: changes.email_channel_enabled,
           pushChannelEnabled: changes.push_channel_enabled,
+          emailFallbackSeconds: changes.email_fallback_seconds,
           dynamicRegistration: changes.dynamic_registration,
           requirePasskeyApproval: changes.require_passkey_approval,
           defaultRequestedExpiry: changes.default_requested_expiry,

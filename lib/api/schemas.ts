@@ -63,8 +63,14 @@ export const ZTenantViewSchema = z
     rate_limit_per_agent: z
       .int()
       .meta({ description: 'bc-authorize requests per minute per agent (actor_token issuer and sub); 0 = no limit.' }),
-    email_channel_enabled: z.boolean(),
-    push_channel_enabled: z.boolean(),
+    email_channel_enabled: z.boolean().meta({ description: 'Approval links are emailed to the users.' }),
+    push_channel_enabled: z.boolean().meta({
+      description: 'Users with an enrolled authenticator that subscribed to Web Push are notified by push first.',
+    }),
+    email_fallback_seconds: z.int().meta({
+      description:
+        'Seconds: with both channels on and a push sent, the approval email follows this much later if the request is still pending (0 = at once).',
+    }),
     dynamic_registration: z.boolean().meta({
       description: 'Dynamic client registration (RFC 7591) at `<issuer>/register`, with an initial access token.',
     }),

@@ -205,6 +205,18 @@ describe('signed authentication requests: success (CIBA §7.1.1)', () => {
     expect((await signed({ request_context: { geolocation: 'x' } })).status).toBe(200);
   });
 
+  it('takes notification_channel from the JWT like the other parameters, never beside it in the form', async () => {
+    expect((await signed({ notification_channel: 'email' })).status).toBe(200);
+    // acme has no push channel: refused as for a form parameter.
+    await expectRefused(signed({ notification_channel: 'push' }), 'invalid_request', /push notification channel is off/);
+    await expectRefused(signed({ notification_channel: 7 }), 'invalid_request', /notification_channel claim must be a string/);
+    await expectRefused(
+      authorize({ request: await requestObject(open), notification_channel: 'email' }),
+      'invalid_request',
+      /notification_channel/,
+    );
+  });
+
   it('records a refused signed request as ciba_start_failed', async () => {
     const before = await db.event.count({ where: { type: 'ciba_start_failed' } });
     await expectRefused(signed({ aud: 'https://elsewhere.example' }), 'invalid_request');

@@ -7,7 +7,12 @@ import { isCallbackDeliveryMode } from '@/lib/clients/client-metadata';
 import { authorizationDetailsTypesOf, hasCertificateBoundTokens } from '@/lib/clients/client-record';
 import { parseAuthorizationDetails } from '@/lib/oauth/authorization-details/parse-authorization-details';
 import { AUTH_REQ_ID_BYTES, CIBA_GRANT_TYPE } from '@/lib/ciba/constants';
-import { queueApprovalEmail } from '@/lib/ciba/approval-email';
+import {
+  NOTIFICATION_CHANNEL_PARAMETER,
+  parseNotificationChannel,
+  planNotifications,
+  queueNotifications,
+} from '@/lib/ciba/notification-channels';
 import { parseRequestedScope } from '@/lib/ciba/parse-scope';
 import { recordStartFailure } from '@/lib/ciba/record-start-failure';
 import { resolveExpiresIn } from '@/lib/ciba/resolve-expires-in';
@@ -50,9 +55,11 @@ export type BackchannelAuthenticationResponse = { auth_req_id: string; expires_i
  * (CIBA §7). Validates in the order of §7.2: client authentication, then a
  * signed request object (§7.1.1, lib/ciba/verify-request-object.ts), then the
  * parameters, then the hint. On success the request, its approval link, the
- * approval email's outbox message and the `ciba_start_succeeded` event are
- * stored in one unit; the outbox worker sends the email after the commit
- * (the client is not kept waiting for the provider), and the
+ * outbox messages of the tenant's channel order (lib/ciba/notification-channels.ts:
+ * a Web Push per subscribed device, the approval email at once or after the
+ * fallback delay) and the `ciba_start_succeeded` event are stored in one
+ * unit; the outbox worker sends them after the commit (the client is not
+ * kept waiting for a provider), and the
  * client receives `auth_req_id`, `expires_in` and — unless it is a push
  * client, which never polls — `interval` (§7.3). A ping or push client must
  * send `client_notification_token` (§7.1); it is sealed with the auth_req_id
@@ -149,6 +156,8 @@ const startForClient = async (
     : null;
   const expiresIn = resolveExpiresIn(params.get('requested_expiry'), client);
   const acrValues = params.get('acr_values') ?? null;
+  // Our extension (lib/ciba/notification-channels.ts): the client asks for one channel; it must be on.
+  const requestedChannel = parseNotificationChannel(params.get(NOTIFICATION_CHANNEL_PARAMETER) ?? null, tenant);
   // actor_token (RFC 8693 §2.1): a parameter, checked with the others before the hint (CIBA §7.2 steps 3–4).
   const actor = await verifyActorToken((tenantId, iss) => store.findTrustedIssuer(tenantId, iss), {
     params,
@@ -166,6 +175,12 @@ const startForClient = async (
   const acr = await selectAcr(acrValues, {
     hasAuthenticatorDevice: () => store.hasAuthenticatorDevice(tenant.id, user.id),
   });
+  // The tenant's channel order: push first to the user's subscribed devices, the email after the fallback delay.
+  const plan = await planNotifications((userId) => store.listPushDeviceIds(userId), {
+    tenant,
+    userId: user.id,
+    requested: requestedChannel,
+  });
 
   const authReqId = randomToken(AUTH_REQ_ID_BYTES);
   const approval = issueApprovalLinkToken();
@@ -181,7 +196,10 @@ const startForClient = async (
       : { authorization_details_types: [...new Set(authorizationDetails.map((item) => item.type))] }),
     binding_message: bindingMessage,
     expires_in: expiresIn,
-    channel: 'email',
+    channel: plan.pushDeviceIds.length > 0 ? 'push' : 'email',
+    ...(plan.pushDeviceIds.length > 0
+      ? { push_devices: plan.pushDeviceIds.length, email_after_seconds: plan.emailAfterSeconds }
+      : {}),
   };
   if (options.inProcess !== undefined) started.started_by = options.inProcess.vouchedBy;
   if (agent) started.agent = agent;
@@ -207,18 +225,15 @@ const startForClient = async (
       ? { certificateThumbprint: certificateThumbprint(request.clientCertificate) }
       : {}),
     approvalLink: { id: linkId, tokenHash: approval.tokenHash, channel: 'email' },
-    outbox: [
-      queueApprovalEmail({
-        id: timeOrderedId(now),
-        tenantId: tenant.id,
-        requestId: subject.id,
-        clientId: client.id,
-        userId: user.id,
-        linkId,
-        approvalToken: approval.token,
-        now,
-      }),
-    ],
+    outbox: queueNotifications(plan, {
+      tenantId: tenant.id,
+      requestId: subject.id,
+      clientId: client.id,
+      userId: user.id,
+      linkId,
+      approvalToken: approval.token,
+      now,
+    }),
     events: [buildEvent('ciba_start_succeeded', requestEventSubject(subject), started, now)],
     admission: limits,
   });

@@ -28,6 +28,7 @@ export const AUTHENTICATION_REQUEST_PARAMETERS = [
   'authorization_details',
   'actor_token',
   'actor_token_type',
+  'notification_channel',
 ] as const;
 
 /** The parameters that are strings inside the JWT as in the form. */
@@ -42,6 +43,7 @@ const STRING_CLAIMS = [
   'user_code',
   'actor_token',
   'actor_token_type',
+  'notification_channel',
 ] as const satisfies readonly (typeof AUTHENTICATION_REQUEST_PARAMETERS)[number][];
 
 /** Leeway for `exp`, `nbf` and `iat` between the client's clock and ours. */

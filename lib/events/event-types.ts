@@ -36,7 +36,10 @@ export type EventDetails = {
     scope: string;
     binding_message: string | null;
     expires_in: number;
-    channel: 'email';
+    /** The first channel: push (to `push_devices` devices, the email `email_after_seconds` later, null: none) or email. */
+    channel: 'email' | 'push';
+    push_devices?: number;
+    email_after_seconds?: number | null;
     started_by?: Actor;
     /** RFC 9396: the types of the authorization_details requested, when there were any (never their values). */
     authorization_details_types?: string[];

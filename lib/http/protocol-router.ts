@@ -15,6 +15,7 @@ import {
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import type { HttpEndpoint } from '@/lib/metrics/registry';
 import { buildDiscoveryDocument } from '@/lib/oauth/discovery';
+import { enabledNotificationChannels } from '@/lib/ciba/notification-channels';
 import { introspectToken } from '@/lib/oauth/introspection';
 import {
   deleteRegisteredClient,
@@ -64,6 +65,7 @@ const ENDPOINTS: Record<string, Partial<Record<string, EndpointHandler>>> = {
         200,
         buildDiscoveryDocument(tenant.slug, [...(await data.settings.findAuthorizationTypes(tenant.id)).keys()], {
           dynamicRegistration: tenant.dynamicRegistration,
+          notificationChannels: enabledNotificationChannels(tenant),
         }),
         {
           headers: PUBLIC_METADATA_HEADERS,

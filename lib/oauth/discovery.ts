@@ -1,4 +1,5 @@
 import { SUPPORTED_ACR_VALUES, SUPPORTED_SCOPES } from '@/lib/ciba/constants';
+import type { NotificationChannel } from '@/lib/ciba/notification-channels';
 import { CLIENT_SIGNING_ALGS, SUPPORTED_DELIVERY_MODES, SUPPORTED_GRANT_TYPES } from '@/lib/clients/client-metadata';
 import { CLIENT_AUTHENTICATORS } from '@/lib/oauth/client-auth';
 import { SIGNING_ALGS } from '@/lib/oauth/signing-keys';
@@ -13,11 +14,13 @@ import { endpointsFor } from '@/lib/tenants/issuer';
  * token, revocation and introspection endpoints (and bc-authorize), so each
  * lists the same methods and algorithms.
  * `registration_endpoint` only while the tenant's dynamic registration is on.
+ * `backchannel_notification_channels_supported` (our extension): the values
+ * of bc-authorize's `notification_channel` the tenant accepts (its channels that are on).
  */
 export const buildDiscoveryDocument = (
   tenantSlug: string,
   authorizationDetailsTypes: readonly string[] = [],
-  options: { dynamicRegistration?: boolean } = {},
+  options: { dynamicRegistration?: boolean; notificationChannels?: readonly NotificationChannel[] } = {},
 ) => {
   const endpoints = endpointsFor(tenantSlug);
   const CLIENT_AUTH_METHODS = Object.keys(CLIENT_AUTHENTICATORS);
@@ -58,6 +61,8 @@ export const buildDiscoveryDocument = (
     tls_client_certificate_bound_access_tokens: true,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
+    // Our extension: bc-authorize's notification_channel values (lib/ciba/notification-channels.ts).
+    backchannel_notification_channels_supported: [...(options.notificationChannels ?? ['email'])],
     // RFC 9396 §10: the tenant's authorization-details types.
     authorization_details_types_supported: [...authorizationDetailsTypes].sort(),
     // RFC 8414 §2 / RFC 7591 §3: only while the tenant's dynamic_registration is on (the tenant comes from the

@@ -104,6 +104,19 @@ export const unauthorizedClient = (description: string) => new OAuthError('unaut
 export const unsupportedGrantType = (grantType: string) =>
   new OAuthError('unsupported_grant_type', 400, `The grant type "${truncate(grantType)}" is not supported.`);
 
+/**
+ * bc-authorize: no notification channel of the tenant can reach the hinted
+ * user (push only, and no device of theirs subscribed to Web Push). CIBA §13:
+ * 403 access_denied, the OP's policy decision before any user interaction.
+ */
+export const noNotificationChannel = (detail: string) =>
+  new OAuthError(
+    'access_denied',
+    403,
+    'The end-user cannot be asked to approve: none of the notification channels this provider uses reaches them.',
+    { detail },
+  );
+
 /** 400: the end-user denied the request (CIBA §11). */
 export const accessDenied = () => new OAuthError('access_denied', 400, 'The end-user denied the authorization request.');
 

@@ -1,16 +1,18 @@
 import type { DeliveryResult as EmailDeliveryResult } from '@/lib/email/deliver-email';
-import type { ClaimedOutboxMessage } from '@/lib/store/protocol-store';
+import type { ClaimedOutboxMessage, PushSubscriptionRef } from '@/lib/store/protocol-store';
 
 /**
  * One attempt's result. After a failure, `sealedSecret` is the message's
  * secret as the attempt left it (a push that minted its tokens), kept for the
- * retry instead of the one claimed.
+ * retry instead of the one claimed; `removePushSubscription`: the Web Push
+ * subscription the push service said is gone (404/410), removed in the unit
+ * that records the outcome.
  */
-export type DeliveryResult = EmailDeliveryResult & { sealedSecret?: string };
+export type DeliveryResult = EmailDeliveryResult & { sealedSecret?: string; removePushSubscription?: PushSubscriptionRef };
 
 /**
  * How one type of outbox message is delivered (the channel interface): the
- * approval email now; ping/push callbacks and Web Push next. `deliver` makes
+ * approval email, ping/push callbacks and Web Push notifications. `deliver` makes
  * one attempt and never throws for a delivery failure; it must be idempotent
  * under retry — the message id is the provider's idempotency key (and the
  * id in callbacks), so an attempt repeated after a crash is delivered once.

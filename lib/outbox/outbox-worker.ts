@@ -182,7 +182,13 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
         'outbox delivery failed',
       );
     }
-    return { message, settlement, events, revokeRequestTokens: settlement.kind === 'failed' && revokesTokens };
+    return {
+      message,
+      settlement,
+      events,
+      revokeRequestTokens: settlement.kind === 'failed' && revokesTokens,
+      removePushSubscription: result.ok ? null : (result.removePushSubscription ?? null),
+    };
   };
 
   /** Messages of dead workers are looked for at most this often (and at a worker's first drain). */

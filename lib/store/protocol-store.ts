@@ -122,14 +122,20 @@ export type ClaimOptions = { owner: string; now: Date; leaseMs: number; limit: n
 /**
  * One delivered (or failed) attempt, to be recorded. `revokeRequestTokens`:
  * the message's request's tokens are revoked in the same unit (a push that
- * finally failed).
+ * finally failed). `removePushSubscription`: the device's Web Push
+ * subscription is removed in the same unit, if it is still this endpoint's
+ * (its push service answered 404/410, RFC 8030 §7.3).
  */
 export type OutboxOutcome = {
   message: ClaimedOutboxMessage;
   settlement: OutboxSettlement;
   events: EventRecord[];
   revokeRequestTokens?: boolean;
+  removePushSubscription?: PushSubscriptionRef | null;
 };
+
+/** A device's Web Push subscription, as one delivery pushed to it. */
+export type PushSubscriptionRef = { deviceId: string; endpoint: string };
 
 export type OutboxSettlement =
   /** `keepSecret`: the development outbox keeps the (still sealed) secret for the console's viewer. */
@@ -199,6 +205,8 @@ export type ProtocolStore = {
   findClientByClientId(clientId: string): Promise<ClientRow | null>;
   findUserBySub(tenantId: string, sub: string): Promise<UserRow | null>;
   findUserByEmail(tenantId: string, email: string): Promise<UserRow | null>;
+  /** The ids of a user's devices with a Web Push subscription (bc-authorize, push channel on), oldest first. */
+  listPushDeviceIds(userId: string): Promise<string[]>;
   /** A tenant's authorization-details types (RFC 9396), as stored. */
   listAuthorizationTypes(tenantId: string): Promise<AuthorizationTypeRow[]>;
 
@@ -398,7 +406,11 @@ const insertOutbox = async (tx: SqlExecutor, messages: NewOutboxMessage[]) => {
 };
 
 /** The rows an outcome writes: the attempt's record, the message's settlement, its events. */
-const settlementRows = (owner: string, now: Date, { message, settlement, events, revokeRequestTokens }: OutboxOutcome) => ({
+const settlementRows = (
+  owner: string,
+  now: Date,
+  { message, settlement, events, revokeRequestTokens, removePushSubscription }: OutboxOutcome,
+) => ({
   attempt: {
     messageId: message.id,
     attempt: message.attempts,
@@ -425,6 +437,7 @@ const settlementRows = (owner: string, now: Date, { message, settlement, events,
   } satisfies q.SettleParams,
   events,
   revokeRequestId: revokeRequestTokens === true ? message.requestId : null,
+  unsubscribe: removePushSubscription ?? null,
 });
 
 /** `unit`'s value, once it has committed events: rings the event bell first (this process's event feed reads them at once). */
@@ -450,6 +463,7 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
   findClientByClientId: async (clientId) => (await engine.first(q.selectClientByClientId, { clientId })) ?? null,
   findUserBySub: async (tenantId, sub) => (await engine.first(q.selectUserBySub, { tenantId, sub })) ?? null,
   findUserByEmail: async (tenantId, email) => (await engine.first(q.selectUserByEmail, { tenantId, email })) ?? null,
+  listPushDeviceIds: async (userId) => (await engine.all(q.selectPushDeviceIds, { userId })).map((row) => row.id),
   listAuthorizationTypes: (tenantId) => engine.all(q.selectAuthorizationTypes, { tenantId }),
 
   createRequest: async (request) => {
@@ -761,9 +775,11 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
             engine.executeReturning(q.settleOutboxBatch, {
               owner,
               settlements: JSON.stringify(
-                rows.map(({ attempt, settle, revokeRequestId }) => ({
+                rows.map(({ attempt, settle, revokeRequestId, unsubscribe }) => ({
                   ...attempt,
                   revokeRequestId,
+                  unsubscribeDeviceId: unsubscribe?.deviceId ?? null,
+                  unsubscribeEndpoint: unsubscribe?.endpoint ?? null,
                   status: settle.status,
                   availableAt: settle.availableAt,
                   messageFinishedAt: settle.finishedAt,
@@ -784,13 +800,16 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
     return ringingAfter(
       engine.transaction(async (tx) => {
         const settled: boolean[] = [];
-        for (const { attempt, settle, events, revokeRequestId } of rows) {
+        for (const { attempt, settle, events, revokeRequestId, unsubscribe } of rows) {
           await tx.run(q.upsertOutboxAttempt, attempt);
           const changed = await tx.run(q.updateSettleOutbox, settle);
           settled.push(changed === 1);
           if (changed !== 1) continue;
           for (const event of events) await tx.run(q.insertEvent, event);
           if (revokeRequestId !== null) await tx.run(q.updateRevokeTokens, { id: revokeRequestId, now });
+          if (unsubscribe !== null) {
+            await tx.run(q.updateClearPushSubscription, { id: unsubscribe.deviceId, endpoint: unsubscribe.endpoint });
+          }
         }
 
         return settled;

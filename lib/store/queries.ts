@@ -27,11 +27,44 @@ const TENANT_COLUMNS = [
   'maxPendingRequests',
   'rateLimitPerAgent',
   'dynamicRegistration',
+  'emailChannelEnabled',
+  'pushChannelEnabled',
+  'emailFallbackSeconds',
 ] as const;
 
 export const selectTenantBySlug = defineQuery<{ slug: string }, Pick<Row<'Tenant'>, (typeof TENANT_COLUMNS)[number]>>(
   'tenant-by-slug',
   (db, p) => db.selectFrom('Tenant').select(TENANT_COLUMNS).where('slug', '=', p('slug')),
+);
+
+/**
+ * bc-authorize with the tenant's push channel on: the user's devices that can
+ * be pushed to (a Web Push subscription stored). One read on the
+ * (userId, createdAt) index.
+ */
+export const selectPushDeviceIds = defineQuery<{ userId: string }, { id: string }>('push-devices-of-user', (db, p) =>
+  db
+    .selectFrom('AuthenticatorDevice')
+    .select('id')
+    .where('userId', '=', p('userId'))
+    .where('pushEndpoint', 'is not', null)
+    .where('pushKeys', 'is not', null)
+    .orderBy('createdAt'),
+);
+
+/**
+ * Removes a device's Web Push subscription after its push service answered
+ * 404/410 (RFC 8030 §7.3: the subscription is gone) — only if it is still the
+ * subscription that was pushed to (the device may have subscribed again).
+ */
+export const updateClearPushSubscription = defineQuery<{ id: string; endpoint: string }>(
+  'clear-push-subscription',
+  (db, p) =>
+    db
+      .updateTable('AuthenticatorDevice')
+      .set({ pushEndpoint: null, pushKeys: null })
+      .where('id', '=', p('id'))
+      .where('pushEndpoint', '=', p('endpoint')),
 );
 
 export const selectClientByClientId = defineQuery<{ clientId: string }, Row<'Client'>>('client-by-client-id', (db, p) =>
@@ -1218,7 +1251,8 @@ export const updateSettleOutbox = defineQuery<SettleParams>('settle-outbox', (db
  * trip and one commit (one WAL flush) settle every message of a claim. Each
  * attempt is recorded; each message settles only while `owner` still holds
  * its lease, and only a settled message's events are written (and its
- * request's tokens revoked, when `revokeRequestId` asks: a push that finally failed). `settlements`
+ * request's tokens revoked, when `revokeRequestId` asks: a push that finally failed;
+ * and a device's Web Push subscription removed, when `unsubscribeDeviceId` asks). `settlements`
  * and `events` are JSON arrays (SettlementRecord, EventRecord plus the
  * `messageId` it belongs to); resolves to the ids that settled. Timestamps
  * travel as ISO-8601 in UTC, stored as their UTC wall time like every other.
@@ -1232,7 +1266,8 @@ export const settleOutboxBatch = defineQuery<{ owner: string; settlements: strin
           SELECT * FROM jsonb_to_recordset(${p('settlements')}::jsonb) AS input(
             "messageId" text, "attempt" int, "startedAt" timestamp(3), "finishedAt" timestamp(3), "outcome" text,
             "providerMessageId" text, "error" text, "status" text, "availableAt" timestamp(3),
-            "messageFinishedAt" timestamp(3), "encryptedSecret" text, "revokeRequestId" text)
+            "messageFinishedAt" timestamp(3), "encryptedSecret" text, "revokeRequestId" text,
+            "unsubscribeDeviceId" text, "unsubscribeEndpoint" text)
         ),
         attempts AS (
           INSERT INTO "OutboxAttempt" ("messageId", "attempt", "startedAt", "finishedAt", "outcome", "providerMessageId", "error")
@@ -1264,6 +1299,12 @@ export const settleOutboxBatch = defineQuery<{ owner: string; settlements: strin
           FROM input
           WHERE request."id" = input."revokeRequestId" AND input."messageId" IN (SELECT "id" FROM settled)
             AND request."status" = 'redeemed' AND request."tokensRevokedAt" IS NULL
+        ),
+        unsubscribed AS (
+          UPDATE "AuthenticatorDevice" AS device SET "pushEndpoint" = NULL, "pushKeys" = NULL
+          FROM input
+          WHERE device."id" = input."unsubscribeDeviceId" AND device."pushEndpoint" = input."unsubscribeEndpoint"
+            AND input."messageId" IN (SELECT "id" FROM settled)
         )
         SELECT "id" FROM settled`.compile(db),
   }),

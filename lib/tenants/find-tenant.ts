@@ -2,8 +2,9 @@ import type { Db } from '@/lib/db/client';
 import { TENANT_SLUG_PATTERN } from '@/lib/tenants/issuer';
 
 /**
- * A tenant as the protocol endpoints see it: identity, and bc-authorize's
- * abuse limits (lib/ciba/admission.ts; each 0 for none).
+ * A tenant as the protocol endpoints see it: identity, bc-authorize's
+ * abuse limits (lib/ciba/admission.ts; each 0 for none) and its
+ * notification channels (lib/ciba/notification-channels.ts).
  */
 export type TenantRecord = {
   id: string;
@@ -16,6 +17,12 @@ export type TenantRecord = {
   rateLimitPerAgent: number;
   /** Dynamic client registration (RFC 7591) is open, to holders of an initial access token. */
   dynamicRegistration: boolean;
+  /** The approval email channel is on. */
+  emailChannelEnabled: boolean;
+  /** The Web Push channel (the enrolled authenticator) is on. */
+  pushChannelEnabled: boolean;
+  /** Push first, the approval email this many seconds later while still pending (0 = both at once). */
+  emailFallbackSeconds: number;
 };
 
 /** Prisma `select` of a TenantRecord. */
@@ -28,6 +35,9 @@ export const TENANT_RECORD_COLUMNS = {
   maxPendingRequests: true,
   rateLimitPerAgent: true,
   dynamicRegistration: true,
+  emailChannelEnabled: true,
+  pushChannelEnabled: true,
+  emailFallbackSeconds: true,
 } as const;
 
 /** The tenant with this slug, or null (also for anything that cannot be a slug). */

@@ -168,11 +168,33 @@ describe('PATCH /tenants/{slug}', () => {
   it('refuses bad settings with a field error each and changes nothing', async () => {
     const reply = await call('PATCH', '/tenants/acme', {
       key: keys.all,
-      body: { rate_limit_per_user: -1, push_channel_enabled: true, slug: 'renamed' },
+      body: { rate_limit_per_user: -1, push_channel_enabled: 'yes', email_fallback_seconds: 3601, slug: 'renamed' },
     });
     expect(reply.status).toBe(400);
-    expect(fieldPaths(reply.json)?.sort()).toEqual(['push_channel_enabled', 'rate_limit_per_user', 'slug']);
+    expect(fieldPaths(reply.json)?.sort()).toEqual([
+      'email_fallback_seconds',
+      'push_channel_enabled',
+      'rate_limit_per_user',
+      'slug',
+    ]);
     expect((await db.tenant.findUniqueOrThrow({ where: { slug: 'acme' } })).rateLimitPerUser).toBe(10);
+  });
+
+  it('sets the notification channels and the email fallback delay; refuses both channels off', async () => {
+    const reply = await call('PATCH', '/tenants/acme', {
+      key: keys.byTenant.acme,
+      body: { push_channel_enabled: true, email_fallback_seconds: 10 },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.json).toMatchObject({ email_channel_enabled: true, push_channel_enabled: true, email_fallback_seconds: 10 });
+    const refused = await call('PATCH', '/tenants/acme', {
+      key: keys.byTenant.acme,
+      body: { push_channel_enabled: false, email_channel_enabled: false },
+    });
+    expect(refused.status).toBe(400);
+    expect(fieldPaths(refused.json)).toEqual(['push_channel_enabled']);
+    const back = await call('PATCH', '/tenants/acme', { key: keys.byTenant.acme, body: { push_channel_enabled: false } });
+    expect(back.json).toMatchObject({ email_channel_enabled: true, push_channel_enabled: false });
   });
 
   it('answers 403 for another tenant and 404 for an unknown one', async () => {

@@ -18,7 +18,6 @@ export async function updateTenantAction(_previous: ActionResult | null, form: F
         rate_limit_per_tenant: numberOf(form, 'rate_limit_per_tenant'),
         max_pending_requests: numberOf(form, 'max_pending_requests'),
         rate_limit_per_agent: numberOf(form, 'rate_limit_per_agent'),
-        email_channel_enabled: switchOf(form, 'email_channel_enabled'),
         dynamic_registration: switchOf(form, 'dynamic_registration'),
         require_passkey_approval: switchOf(form, 'require_passkey_approval'),
         default_requested_expiry: numberOf(form, 'default_requested_expiry'),

@@ -1,17 +1,16 @@
 import type { Metadata } from 'next';
 import { DevelopmentOutboxCard } from '@/components/console/development-outbox-card';
 import { EmailChannelCard } from '@/components/console/email-channel-card';
-import { NotBuiltNote } from '@/components/console/not-built-note';
+import { NotificationChannelsCard } from '@/components/console/notification-channels-card';
 import { orNotFound } from '@/components/console/or-not-found';
-import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { Switch } from '@/components/ui/switch';
 import { getTenant } from '@/lib/admin/get-tenant';
 import { listDevelopmentEmails } from '@/lib/admin/list-development-emails';
 import { requireAdminPrincipal } from '@/lib/auth/require-admin';
 import { getDb } from '@/lib/db/client';
+import { EMAIL_FALLBACK_MAX_SECONDS } from '@/lib/admin/update-tenant';
 import { getEnv } from '@/lib/env';
-import { sendTestEmailAction, updateEmailChannelAction } from './actions';
+import { sendTestEmailAction, updateNotificationChannelsAction } from './actions';
 
 type Params = { params: Promise<{ slug: string }> };
 
@@ -34,6 +33,14 @@ export default async function ChannelsPage({ params }: Params) {
     <>
       <PageHeader title="Channels" description={`How ${tenant.name}'s users are asked to approve a request.`} />
       <div className="space-y-6">
+        <NotificationChannelsCard
+          tenantSlug={tenant.slug}
+          emailEnabled={tenant.email_channel_enabled}
+          pushEnabled={tenant.push_channel_enabled}
+          emailFallbackSeconds={tenant.email_fallback_seconds}
+          fallbackBounds={{ min: 0, max: EMAIL_FALLBACK_MAX_SECONDS }}
+          action={updateNotificationChannelsAction}
+        />
         <EmailChannelCard
           tenantSlug={tenant.slug}
           enabled={tenant.email_channel_enabled}
@@ -41,18 +48,9 @@ export default async function ChannelsPage({ params }: Params) {
           providerUrl={resendApiKey ? (resendBaseUrl ?? 'https://api.resend.com') : null}
           from={emailFrom}
           adminEmail={principal.email}
-          updateAction={updateEmailChannelAction}
           testAction={sendTestEmailAction}
         />
         {developmentEmails ? <DevelopmentOutboxCard tenantSlug={tenant.slug} emails={developmentEmails} /> : null}
-        <Card title="Push" description="Approval in the Backchannel authenticator app, by push notification.">
-          <Switch
-            label="Push channel on"
-            description={<NotBuiltNote>The push authenticator is not built yet.</NotBuiltNote>}
-            defaultChecked={tenant.push_channel_enabled}
-            disabled
-          />
-        </Card>
       </div>
     </>
   );
