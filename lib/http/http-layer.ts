@@ -7,6 +7,7 @@ import { isApiPath, serveApiNodeRequest } from '@/lib/api/node-adapter';
 import { getBaseEnv, type HttpLimits, type TlsFiles, type TrustedProxy } from '@/lib/env';
 import { collectBody } from '@/lib/http/collect-body';
 import { readClientCertificate } from '@/lib/http/client-certificate';
+import { isHealthPath, serveHealthRequest } from '@/lib/http/health-endpoints';
 import { MAX_FORM_BODY_BYTES, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { handleProtocolRequest, isProtocolPath } from '@/lib/http/protocol-router';
 import { refuseConnect, SCREENS_OWN_METHODS } from '@/lib/http/refuse-unparseable-methods';
@@ -86,6 +87,14 @@ const serveProtocol = async (
   response.end(result.body);
 };
 
+/** /healthz and /readyz (lib/http/health-endpoints.ts): answered before the body is read; HEAD gets no body. */
+const serveHealth = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
+  const result = await serveHealthRequest(request.method ?? 'GET', path);
+  if (response.destroyed) return;
+  response.writeHead(result.status, { ...result.headers, 'Content-Length': Buffer.byteLength(result.body) });
+  response.end(request.method === 'HEAD' ? undefined : result.body);
+};
+
 /** Headers one request may carry (Node's default is 2000); the rest are dropped. */
 export const MAX_HEADERS_COUNT = 100;
 
@@ -143,8 +152,8 @@ const capConnectionsPerAddress = (
 };
 
 /**
- * The lean HTTP(S) layer in front of Next.js: protocol endpoints and the
- * Management API (/api/v1) are answered straight from their
+ * The lean HTTP(S) layer in front of Next.js: the health probes (/healthz,
+ * /readyz), protocol endpoints and the Management API (/api/v1) are answered straight from their
  * framework-independent routers, every other path goes to `fallback` once
  * lib/http/screen-request.ts has let it through. With TLS files it terminates
  * HTTPS itself and requests (without requiring) a client certificate, so
@@ -174,7 +183,7 @@ export const createHttpLayer = (options: {
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
-    const ownPath = isProtocolPath(path) || isApiPath(path);
+    const ownPath = isProtocolPath(path) || isApiPath(path) || isHealthPath(path);
     if (ownPath) for (const [name, value] of ownHeaders) response.setHeader(name, value);
     else if (https) response.setHeader('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
     const refusal = ownPath
@@ -182,11 +191,13 @@ export const createHttpLayer = (options: {
       : screenRequest({ method: request.method ?? 'GET', target: url, header: (name) => headerValue(request, name) });
     const handled = refusal
       ? refuse(response, refusal, https)
-      : isProtocolPath(path)
-        ? serveProtocol(request, response, path, trustedProxy)
-        : isApiPath(path)
-          ? serveApiNodeRequest(request, response)
-          : options.fallback(request, response);
+      : isHealthPath(path)
+        ? serveHealth(request, response, path)
+        : isProtocolPath(path)
+          ? serveProtocol(request, response, path, trustedProxy)
+          : isApiPath(path)
+            ? serveApiNodeRequest(request, response)
+            : options.fallback(request, response);
     handled.catch((error: unknown) => {
       if (request.destroyed || request.socket.destroyed) {
         // The client went away mid-request (its body cut short, the connection reset): nothing to
