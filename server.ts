@@ -8,7 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import next from 'next';
 import { startBackgroundWork, stopBackgroundWork } from '@/lib/background/background-work';
-import { disconnectDb } from '@/lib/db/client';
+import { disconnectDb, getDb } from '@/lib/db/client';
 import { releaseHeldPolls } from '@/lib/events/get-event-feed';
 import { createServerDrainer } from '@/lib/http/drain-server';
 import { createHttpLayer, type TlsFiles } from '@/lib/http/http-layer';
@@ -26,7 +26,9 @@ export type ServerOptions = {
 /** Starts the server; resolves once it listens. */
 export const startServer = async (options: ServerOptions) => {
   const app = next({ dev: false, dir: process.cwd(), hostname: options.hostname, port: options.port });
-  await app.prepare();
+  // Prisma loads its query compiler at the first query (1–2 s on a busy machine): paid here,
+  // before listening, rather than by the first readiness probe or console page.
+  await Promise.all([app.prepare(), getDb().$queryRawUnsafe('SELECT 1')]);
   const server = createHttpLayer({ fallback: app.getRequestHandler(), tls: options.tls });
   const drainer = createServerDrainer(server);
   await new Promise<void>((resolve, reject) => {
