@@ -63,11 +63,21 @@ export const startCallbackReceiver = async (initialHoldMs: number) => {
         arrivedAt: Date.now(),
       };
       callbacks.push(callback);
-      response.once('close', () => {
-        if (callback.outcome === 'held') callback.outcome = response.writableFinished ? 'answered' : 'cut';
-      });
+      // The sender's end of the connection closing (FIN: a killed process's sockets are closed by
+      // its kernel) before we answer: it never learns the outcome. (An HTTP server keeps a
+      // half-closed connection, so the response itself would still "finish".)
+      const { socket } = request;
+      const cut = () => {
+        if (callback.outcome === 'held') callback.outcome = 'cut';
+      };
+      socket.once('end', cut);
+      socket.once('close', cut);
       setTimeout(() => {
-        if (!response.destroyed) response.writeHead(204).end();
+        socket.off('end', cut);
+        socket.off('close', cut);
+        if (callback.outcome !== 'held' || response.destroyed) return;
+        callback.outcome = 'answered';
+        response.writeHead(204).end();
       }, holdMs);
     });
   });
@@ -116,7 +126,7 @@ defaults
   timeout client 60s
   timeout server 60s
   timeout http-keep-alive 5s
-  timeout check 2s
+  timeout check 3s
   # A request that reaches an instance as it dies, or a connection it refuses because it is
   # draining, is sent again to the other one (L7 retries keep a copy of the request).
   retries 3
@@ -132,7 +142,7 @@ backend instances
   option httpchk
   http-check send meth GET uri /readyz
   http-check expect status 200
-  default-server inter 500ms fall 1 rise 2
+  default-server inter 500ms fall 2 rise 2
   # Which instance answered (the test's own header; the product names no instance).
   http-response set-header X-Backend-Server %s
   server a 127.0.0.1:${ports.a} check
