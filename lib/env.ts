@@ -113,8 +113,8 @@ export type BaseEnv = {
   /**
    * SHUTDOWN_TIMEOUT_SECONDS (1–3600, default 25): after SIGTERM, in-flight
    * requests and outbox deliveries get this long before the process exits
-   * anyway (keep it below the orchestrator's kill timeout, e.g. Docker's and
-   * Kubernetes' 30 s).
+   * anyway (keep it below the orchestrator's kill timeout: Kubernetes' 30 s
+   * by default, `docker stop`'s 10 s unless told more).
    */
   shutdownTimeoutMs: number;
   /**
