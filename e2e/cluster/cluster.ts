@@ -126,7 +126,7 @@ defaults
   timeout client 60s
   timeout server 60s
   timeout http-keep-alive 5s
-  timeout check 3s
+  timeout check 5s
   # A request that reaches an instance as it dies, or a connection it refuses because it is
   # draining, is sent again to the other one (L7 retries keep a copy of the request).
   retries 3
@@ -142,7 +142,7 @@ backend instances
   option httpchk
   http-check send meth GET uri /readyz
   http-check expect status 200
-  default-server inter 500ms fall 2 rise 2
+  default-server inter 500ms fall 3 rise 2
   # Which instance answered (the test's own header; the product names no instance).
   http-response set-header X-Backend-Server %s
   server a 127.0.0.1:${ports.a} check
