@@ -8,9 +8,12 @@
 import type { AddressInfo } from 'node:net';
 import next from 'next';
 import { startBackgroundWork, stopBackgroundWork } from '@/lib/background/background-work';
-import { disconnectDb } from '@/lib/db/client';
+import { disconnectDb, getDb } from '@/lib/db/client';
 import { releaseHeldPolls } from '@/lib/events/get-event-feed';
+import { createServerDrainer } from '@/lib/http/drain-server';
 import { createHttpLayer, type TlsFiles } from '@/lib/http/http-layer';
+import { beginShutdown } from '@/lib/lifecycle/shutdown-state';
+import { log } from '@/lib/log';
 import { closeProtocolData } from '@/lib/store/get-protocol-store';
 
 export type ServerOptions = {
@@ -23,19 +26,34 @@ export type ServerOptions = {
 /** Starts the server; resolves once it listens. */
 export const startServer = async (options: ServerOptions) => {
   const app = next({ dev: false, dir: process.cwd(), hostname: options.hostname, port: options.port });
-  await app.prepare();
+  // Prisma loads its query compiler at the first query (1–2 s on a busy machine): paid here,
+  // before listening, rather than by the first readiness probe or console page.
+  await Promise.all([app.prepare(), getDb().$queryRawUnsafe('SELECT 1')]);
   const server = createHttpLayer({ fallback: app.getRequestHandler(), tls: options.tls });
+  const drainer = createServerDrainer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.hostname, () => resolve());
   });
   startBackgroundWork();
 
-  const close = async () => {
-    // Held long polls answer authorization_pending now (CIBA §10.1), so closing does not wait for them.
+  /**
+   * Graceful shutdown, within `deadline` (ms since the epoch): /readyz turns
+   * 503 and live streams end (their browsers reconnect elsewhere); held long
+   * polls answer authorization_pending now (CIBA §10.1); the server stops
+   * accepting connections and finishes the requests in flight while the
+   * outbox worker finishes its deliveries — both cut at the deadline, the
+   * unfinished deliveries' leases released to other instances — then the
+   * pools and the LISTEN connection close.
+   */
+  const close = async ({ deadline = Number.POSITIVE_INFINITY }: { deadline?: number } = {}) => {
+    beginShutdown();
     releaseHeldPolls();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await stopBackgroundWork();
+    const [{ cut }] = await Promise.all([
+      drainer.drain(deadline),
+      stopBackgroundWork(Number.isFinite(deadline) ? { deadline } : {}),
+    ]);
+    if (cut > 0) log.warn({ cut }, 'shutdown deadline: connections still busy were closed');
     await closeProtocolData();
     await disconnectDb();
   };

@@ -188,3 +188,59 @@ describe('getBaseEnv', () => {
     expect(() => baseEnvWith(vars)).toThrow(message);
   });
 });
+
+describe('several instances: pools, shutdown, outbox lease', () => {
+  const unset = {
+    DATABASE_DIRECT_URL: '',
+    DATABASE_POOL_SIZE: '',
+    DATABASE_PREPARED_STATEMENTS: '',
+    SHUTDOWN_TIMEOUT_SECONDS: '',
+    OUTBOX_LEASE_SECONDS: '',
+  };
+
+  it('defaults: pools of 10 with named statements, 25 s to shut down, 60 s leases, no direct URL', () => {
+    expect(baseEnvWith({ ...unset, DATABASE_URL: 'postgresql://app@db/backchannel' })).toMatchObject({
+      databaseDirectUrl: undefined,
+      databasePoolSize: 10,
+      databasePreparedStatements: true,
+      shutdownTimeoutMs: 25_000,
+      outboxLeaseMs: 60_000,
+    });
+  });
+
+  it('reads them', () => {
+    expect(
+      baseEnvWith({
+        DATABASE_URL: 'postgresql://app@pgbouncer:6432/backchannel',
+        DATABASE_DIRECT_URL: 'postgresql://app@db:5432/backchannel',
+        DATABASE_POOL_SIZE: '4',
+        DATABASE_PREPARED_STATEMENTS: 'false',
+        SHUTDOWN_TIMEOUT_SECONDS: '10',
+        OUTBOX_LEASE_SECONDS: '10',
+      }),
+    ).toMatchObject({
+      databaseDirectUrl: 'postgresql://app@db:5432/backchannel',
+      databasePoolSize: 4,
+      databasePreparedStatements: false,
+      shutdownTimeoutMs: 10_000,
+      outboxLeaseMs: 10_000,
+    });
+  });
+
+  it.each([
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be a whole number from 1 to 1000, not "0".'],
+    [{ DATABASE_PREPARED_STATEMENTS: 'no' }, 'DATABASE_PREPARED_STATEMENTS must be true or false, not "no".'],
+    [{ SHUTDOWN_TIMEOUT_SECONDS: '0' }, 'SHUTDOWN_TIMEOUT_SECONDS must be a whole number from 1 to 3600, not "0".'],
+    [{ OUTBOX_LEASE_SECONDS: '9' }, 'OUTBOX_LEASE_SECONDS must be a whole number from 10 to 3600, not "9".'],
+    [
+      { DATABASE_URL: 'file:./x.db', DATABASE_DIRECT_URL: 'postgresql://db/x' },
+      'DATABASE_DIRECT_URL is for PostgreSQL: set it only when DATABASE_URL is postgresql://….',
+    ],
+    [
+      { DATABASE_URL: 'postgresql://db/x', DATABASE_DIRECT_URL: 'mysql://user:secret@db/x' },
+      'DATABASE_DIRECT_URL must start with postgres:// or postgresql://.',
+    ],
+  ])('refuses %j (without echoing a connection string)', (vars, message) => {
+    expect(() => baseEnvWith({ ...unset, ...vars })).toThrow(message);
+  });
+});

@@ -106,6 +106,36 @@ export type BaseEnv = {
    * At least 16 characters of RFC 6750's b64token alphabet.
    */
   metricsToken: string | undefined;
+  /**
+   * DATABASE_DIRECT_URL (PostgreSQL): a direct connection (or a session-mode
+   * pool) for what needs a session of its own — the migrations' advisory lock
+   * and the LISTEN connection — when DATABASE_URL goes through PgBouncer in
+   * transaction mode. Unset: DATABASE_URL serves for both.
+   */
+  databaseDirectUrl: string | undefined;
+  /** DATABASE_POOL_SIZE (1–1000, default 10): connections of each PostgreSQL pool (the protocol store's, Prisma's). */
+  databasePoolSize: number;
+  /**
+   * DATABASE_PREPARED_STATEMENTS (PostgreSQL, default true): the protocol store
+   * names its statements so each connection parses them once. `false` for a
+   * pooler that cannot track named statements per server connection (PgBouncer
+   * in transaction mode before 1.21, or without max_prepared_statements).
+   */
+  databasePreparedStatements: boolean;
+  /**
+   * SHUTDOWN_TIMEOUT_SECONDS (1–3600, default 25): after SIGTERM, in-flight
+   * requests and outbox deliveries get this long before the process exits
+   * anyway (keep it below the orchestrator's kill timeout: Kubernetes' 30 s
+   * by default, `docker stop`'s 10 s unless told more).
+   */
+  shutdownTimeoutMs: number;
+  /**
+   * OUTBOX_LEASE_SECONDS (10–3600, default 60): how long an outbox worker holds
+   * the messages it is delivering; another instance takes them over once the
+   * lease lapses (a crashed instance). Longer than any one delivery (callbacks
+   * give up after 8 s).
+   */
+  outboxLeaseMs: number;
 };
 
 /**
@@ -324,6 +354,21 @@ const parseMetricsToken = (raw: string | undefined): string | undefined => {
   return raw;
 };
 
+/** `true` or `false`, or `fallback` when unset. */
+const parseSwitch = (name: string, raw: string | undefined, fallback: boolean): boolean =>
+  raw === undefined ? fallback : parseBooleanSwitch(name, raw);
+
+/** DATABASE_DIRECT_URL: only beside a PostgreSQL DATABASE_URL, and itself PostgreSQL. */
+const parseDatabaseDirectUrl = (raw: string | undefined, databaseUrl: string): string | undefined => {
+  if (raw === undefined) return undefined;
+  if (databaseKindOf(databaseUrl) !== 'postgres') {
+    throw new Error('DATABASE_DIRECT_URL is for PostgreSQL: set it only when DATABASE_URL is postgresql://….');
+  }
+  if (!/^postgres(ql)?:\/\//i.test(raw)) throw new Error('DATABASE_DIRECT_URL must start with postgres:// or postgresql://.');
+
+  return raw;
+};
+
 const loadBaseEnv = (): BaseEnv => {
   const port = parsePort(readVar('PORT'));
   const dataDir = resolve(/*turbopackIgnore: true*/ readVar('BACKCHANNEL_DATA_DIR') ?? 'data');
@@ -357,6 +402,11 @@ const loadBaseEnv = (): BaseEnv => {
     cibaTestHooks: parseBooleanSwitch('CIBA_TEST_HOOKS', readVar('CIBA_TEST_HOOKS')),
     cibaTestHooksAcknowledged: parseBooleanSwitch('CIBA_TEST_HOOKS_I_KNOW', readVar('CIBA_TEST_HOOKS_I_KNOW')),
     metricsToken: parseMetricsToken(readVar('METRICS_TOKEN')),
+    databaseDirectUrl: parseDatabaseDirectUrl(readVar('DATABASE_DIRECT_URL'), databaseUrl),
+    databasePoolSize: parseWholeNumber('DATABASE_POOL_SIZE', readVar('DATABASE_POOL_SIZE'), 10, 1, 1_000),
+    databasePreparedStatements: parseSwitch('DATABASE_PREPARED_STATEMENTS', readVar('DATABASE_PREPARED_STATEMENTS'), true),
+    shutdownTimeoutMs: parseWholeNumber('SHUTDOWN_TIMEOUT_SECONDS', readVar('SHUTDOWN_TIMEOUT_SECONDS'), 25, 1, 3_600) * 1_000,
+    outboxLeaseMs: parseWholeNumber('OUTBOX_LEASE_SECONDS', readVar('OUTBOX_LEASE_SECONDS'), 60, 10, 3_600) * 1_000,
   };
 };
 

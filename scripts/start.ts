@@ -39,16 +39,42 @@ export const main = async () => {
       ? 'Email: sending through Resend.'
       : 'Email: no RESEND_API_KEY, so approval emails go to the development outbox (printed here).',
   );
-  const shutdown = (signal: string) => {
-    log.info(`${signal}: finishing in-flight work and stopping.`);
-    close().then(
-      () => process.exit(0),
+  stopOnSignals({ close, timeoutMs: env.shutdownTimeoutMs });
+};
+
+/** After the deadline, closing the pools gets this long before the process exits regardless. */
+const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * SIGTERM or SIGINT: a graceful shutdown within `timeoutMs`
+ * (SHUTDOWN_TIMEOUT_SECONDS; server.ts `close`), then exit 0; a second
+ * signal exits at once (1).
+ */
+const stopOnSignals = ({ close, timeoutMs }: { close: (options: { deadline: number }) => Promise<void>; timeoutMs: number }) => {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting now.`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal}: not ready any more; finishing in-flight requests (at most ${timeoutMs / 1000} s), then stopping.`);
+    const started = Date.now();
+    setTimeout(() => {
+      log.error('stopping took too long: exiting.');
+      process.exit(1);
+    }, timeoutMs + CLOSE_GRACE_MS).unref();
+    close({ deadline: started + timeoutMs }).then(
+      () => {
+        log.info(`Stopped in ${Date.now() - started} ms.`);
+        process.exit(0);
+      },
       (error: unknown) => {
         log.error({ err: error }, 'stopping failed');
         process.exit(1);
       },
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 };

@@ -12,7 +12,8 @@
 //   5. a production build (rebuilt on CI, when missing, or when app/, lib/, components/ changed)
 //   6. Playwright e2e on SQLite, fast server; beside it, one after another: vitest on PostgreSQL
 //      (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres), Playwright on
-//      PostgreSQL (fast server) for the specs vitest cannot stand in for (POSTGRES_E2E_SPECS), and
+//      PostgreSQL (fast server) for the specs vitest cannot stand in for (POSTGRES_E2E_SPECS, the
+//      two-instance HAProxy spec among them), and
 //      Playwright on SQLite under plain `next start` (protocol and hardening specs)
 //   7. the beside lane's output and counts: `next start`, then PostgreSQL
 //      BACKCHANNEL_SKIP_POSTGRES=1 skips the PostgreSQL suites.
@@ -356,9 +357,15 @@ import('@/scripts/migrations/migrate')
  * included); the page tour and the overview only read through them. They run on SQLite only, which
  * keeps the whole suite under 15 minutes on two cores.
  */
-const POSTGRES_E2E_SPECS = ['e2e/ciba-flow.spec.ts', 'e2e/console/tenant-isolation.spec.ts', 'e2e/live/live-monitor.spec.ts'];
-/** Of those, the specs the SQLite run leaves to PostgreSQL's when PostgreSQL is there. */
-const POSTGRES_ONLY_E2E_SPECS = ['e2e/console/tenant-isolation.spec.ts'];
+const POSTGRES_E2E_SPECS = [
+  'e2e/ciba-flow.spec.ts',
+  'e2e/console/tenant-isolation.spec.ts',
+  'e2e/live/live-monitor.spec.ts',
+  // Two instances behind HAProxy on a database of its own (skips, visibly, without /usr/sbin/haproxy).
+  'e2e/cluster/two-instances.spec.ts',
+];
+/** Of those, the specs the SQLite run leaves to PostgreSQL's when PostgreSQL is there (without it, the cluster spec skips visibly there). */
+const POSTGRES_ONLY_E2E_SPECS = ['e2e/console/tenant-isolation.spec.ts', 'e2e/cluster/two-instances.spec.ts'];
 
 /** Every Playwright spec file under e2e/, as `e2e/…` paths. */
 const listSpecs = () => {

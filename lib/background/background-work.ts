@@ -31,17 +31,30 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export type BackgroundWork = {
   /** Runs the outbox now (after a commit that queued a message). */
   wake(): void;
-  /** Stops after the work in progress; resolves when it is done. */
-  stop(): Promise<void>;
+  /**
+   * Stops after the work in progress; resolves when it is done, or at
+   * `deadline` (ms since the epoch), when the outbox's unfinished deliveries
+   * are released to other instances instead of waited for.
+   */
+  stop(options?: { deadline?: number }): Promise<void>;
+  /** For /readyz: whether it runs, and since when its current cycle has been running (null between cycles). */
+  status(): BackgroundWorkStatus;
 };
+
+export type BackgroundWorkStatus = { running: boolean; cycleStartedAt: number | null };
 
 const globalForWork = globalThis as unknown as { backchannelBackgroundWork?: BackgroundWork };
 
 const createBackgroundWork = (): BackgroundWork => {
   const { store } = getProtocolData();
   const retentionMs = getBaseEnv().eventRetentionDays * DAY_MS;
-  const worker = createOutboxWorker({ store, handlers: createOutboxHandlers({ db: getDb(), store }) });
+  const worker = createOutboxWorker({
+    store,
+    handlers: createOutboxHandlers({ db: getDb(), store }),
+    leaseMs: getBaseEnv().outboxLeaseMs,
+  });
   let timer: NodeJS.Timeout | undefined;
+  let cycleStartedAt: number | null = null;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -76,10 +89,12 @@ const createBackgroundWork = (): BackgroundWork => {
       return;
     }
     clearTimeout(timer);
+    cycleStartedAt = Date.now();
     running = cycle()
       .catch((error: unknown) => log.error({ err: error }, 'background work failed'))
       .finally(() => {
         running = null;
+        cycleStartedAt = null;
         if (!stopped) timer = setTimeout(run, TICK_MS);
       });
   };
@@ -102,12 +117,34 @@ const createBackgroundWork = (): BackgroundWork => {
     wake: () => {
       if (!stopped) run();
     },
-    stop: async () => {
+    stop: async ({ deadline } = {}) => {
       stopped = true;
+      worker.stop();
       clearTimeout(timer);
       clearTimeout(sealTimer);
-      await Promise.all([running, sealing]);
+      const finished = Promise.all([running, sealing]).then(() => true);
+      if (deadline === undefined) {
+        await finished;
+
+        return;
+      }
+      let deadlineTimer: NodeJS.Timeout | undefined;
+      const inTime = await Promise.race([
+        finished,
+        new Promise<false>((resolve) => {
+          deadlineTimer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+        }),
+      ]);
+      clearTimeout(deadlineTimer);
+      if (inTime) return;
+      const released = await worker.release().catch((error: unknown) => {
+        log.error({ err: error }, 'releasing the outbox leases failed; other instances take them over when they lapse');
+
+        return 0;
+      });
+      log.warn({ released }, 'shutdown deadline: outbox deliveries still running were released to other instances');
     },
+    status: () => ({ running: !stopped, cycleStartedAt }),
   };
 };
 
@@ -132,11 +169,19 @@ export const startBackgroundWork = (): BackgroundWork => {
   return globalForWork.backchannelBackgroundWork;
 };
 
-/** Stops this process's background work, if any. */
-export const stopBackgroundWork = async (): Promise<void> => {
+/** This process's background work: not started, or running (and how long its current cycle has run), or stopped. */
+export const getBackgroundWorkStatus = (): BackgroundWorkStatus | null =>
+  globalForWork.backchannelBackgroundWork?.status() ?? null;
+
+/**
+ * Stops this process's background work, if any: after the work in progress,
+ * or at `deadline` (ms since the epoch) with the outbox's unfinished
+ * deliveries released to other instances.
+ */
+export const stopBackgroundWork = async (options: { deadline?: number } = {}): Promise<void> => {
   const work = globalForWork.backchannelBackgroundWork;
   globalForWork.backchannelBackgroundWork = undefined;
   setOutboxWaker(null);
-  await work?.stop();
+  await work?.stop(options);
   await closeEventStream();
 };

@@ -18,7 +18,8 @@ const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 const createDb = (databaseUrl: string): Db => {
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
+    // Prisma's pg adapter sends unnamed statements and keeps no session state: fine behind PgBouncer in transaction mode.
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: getEnv().databasePoolSize });
 
     return new PostgresPrismaClient({ adapter }) as unknown as Db;
   }

@@ -1,5 +1,5 @@
 import { getPostgresListener } from '@/lib/db/postgres-listener';
-import { getEnv } from '@/lib/env';
+import { getBaseEnv, getEnv } from '@/lib/env';
 import { createDecisionWaiters, type DecisionWaiters } from '@/lib/events/decision-waiters';
 import { onEventBell } from '@/lib/events/event-bell';
 import { createEventFeed, type EventFeed, type EventWaker } from '@/lib/events/event-feed';
@@ -28,7 +28,11 @@ const streamFor = (): EventStream => {
   const { databaseUrl, databaseKind } = getEnv();
   const cached = globalForEvents.backchannelEventStream;
   if (cached && cached.url === databaseUrl) return cached;
-  const channel = databaseKind === 'postgres' ? createPostgresEventChannel(getPostgresListener(databaseUrl)) : null;
+  // LISTEN needs a session of its own: DATABASE_DIRECT_URL when DATABASE_URL is a transaction-mode pooler.
+  const channel =
+    databaseKind === 'postgres'
+      ? createPostgresEventChannel(getPostgresListener(getBaseEnv().databaseDirectUrl ?? databaseUrl))
+      : null;
   const wakers: EventWaker[] = [onEventBell, ...(channel ? [channel.listen] : [])];
   // The store is looked up at each read: it outlives no closeProtocolData.
   const feed = createEventFeed({ read: (after, limit) => getProtocolData().store.listEventsAfter(after, limit), wakers });

@@ -7,6 +7,7 @@ import { isApiPath, serveApiNodeRequest } from '@/lib/api/node-adapter';
 import { getBaseEnv, type HttpLimits, type TlsFiles, type TrustedProxy } from '@/lib/env';
 import { collectBody } from '@/lib/http/collect-body';
 import { readClientCertificate } from '@/lib/http/client-certificate';
+import { isHealthPath, serveHealthRequest } from '@/lib/http/health-endpoints';
 import { MAX_FORM_BODY_BYTES, type ProtocolRequest } from '@/lib/http/protocol-http';
 import { METRICS_PATH, serveMetrics } from '@/lib/http/metrics-endpoint';
 import { handleProtocolRequest, protocolEndpointOf } from '@/lib/http/protocol-router';
@@ -104,6 +105,14 @@ const endpointKindOf = (path: string): HttpEndpoint => {
   return 'other';
 };
 
+/** /healthz and /readyz (lib/http/health-endpoints.ts): answered before the body is read; HEAD gets no body. */
+const serveHealth = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
+  const result = await serveHealthRequest(request.method ?? 'GET', path);
+  if (response.destroyed) return;
+  response.writeHead(result.status, { ...result.headers, 'Content-Length': Buffer.byteLength(result.body) });
+  response.end(request.method === 'HEAD' ? undefined : result.body);
+};
+
 /** Headers one request may carry (Node's default is 2000); the rest are dropped. */
 export const MAX_HEADERS_COUNT = 100;
 
@@ -161,8 +170,8 @@ const capConnectionsPerAddress = (
 };
 
 /**
- * The lean HTTP(S) layer in front of Next.js: protocol endpoints and the
- * Management API (/api/v1) are answered straight from their
+ * The lean HTTP(S) layer in front of Next.js: the health probes (/healthz,
+ * /readyz), protocol endpoints and the Management API (/api/v1) are answered straight from their
  * framework-independent routers, every other path goes to `fallback` once
  * lib/http/screen-request.ts has let it through. With TLS files it terminates
  * HTTPS itself and requests (without requiring) a client certificate, so
@@ -199,7 +208,7 @@ export const createHttpLayer = (options: {
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const protocolEndpoint = protocolEndpointOf(path);
-    const ownPath = protocolEndpoint !== undefined || isApiPath(path) || path === METRICS_PATH;
+    const ownPath = protocolEndpoint !== undefined || isApiPath(path) || path === METRICS_PATH || isHealthPath(path);
     if (ownPath) for (const [name, value] of ownHeaders) response.setHeader(name, value);
     else if (https) response.setHeader('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
     const refusal = ownPath
@@ -211,13 +220,15 @@ export const createHttpLayer = (options: {
     }
     const handled = refusal
       ? refuse(response, refusal, https)
-      : protocolEndpoint !== undefined
-        ? serveProtocol(request, response, path, trustedProxy, { metrics, endpoint: protocolEndpoint, startedAt })
-        : isApiPath(path)
-          ? serveApiNodeRequest(request, response)
-          : path === METRICS_PATH
-            ? serveMetrics(request, response, metricsToken)
-            : options.fallback(request, response);
+      : isHealthPath(path)
+        ? serveHealth(request, response, path)
+        : protocolEndpoint !== undefined
+          ? serveProtocol(request, response, path, trustedProxy, { metrics, endpoint: protocolEndpoint, startedAt })
+          : isApiPath(path)
+            ? serveApiNodeRequest(request, response)
+            : path === METRICS_PATH
+              ? serveMetrics(request, response, metricsToken)
+              : options.fallback(request, response);
     handled.catch((error: unknown) => {
       if (request.destroyed || request.socket.destroyed) {
         // The client went away mid-request (its body cut short, the connection reset): nothing to

@@ -1,3 +1,5 @@
+import { onShutdown } from '@/lib/lifecycle/shutdown-state';
+
 /**
  * A `text/event-stream` response (HTML Living Standard §9.2, server-sent
  * events) fed by a subscription. Each message is one JSON `data` line; a
@@ -6,7 +8,10 @@
  * `heartbeatMs` keeps proxies from closing an idle stream. When the client
  * stops reading and more than `maxBufferedBytes` wait, the stream is closed:
  * the client reconnects and resumes from its last event id, so a slow
- * reader costs itself a reconnect, never the server its memory.
+ * reader costs itself a reconnect, never the server its memory. When the
+ * server shuts down (SIGTERM) the stream ends, so the browser reconnects —
+ * through the load balancer, to another instance — instead of holding the
+ * drain open until its deadline.
  */
 export type ServerSentMessage = { id?: string; data: unknown };
 
@@ -43,11 +48,13 @@ export const eventStreamResponse = async ({
   let closed = false;
   const timers: NodeJS.Timeout[] = [];
   let stop: (() => void) | null = null;
+  let forgetShutdown: (() => void) | null = null;
 
   const close = () => {
     if (closed) return;
     closed = true;
     for (const timer of timers) clearInterval(timer);
+    forgetShutdown?.();
     stop?.();
     try {
       controller?.close();
@@ -78,6 +85,7 @@ export const eventStreamResponse = async ({
   stop = await subscribe((messages) => write(messages.map(formatServerSentMessage).join('')));
   if (signal.aborted) close();
   signal.addEventListener('abort', close, { once: true });
+  if (!closed) forgetShutdown = onShutdown(close);
   timers.push(setInterval(() => write(': keep-alive\n\n'), heartbeatMs));
   if (stillAllowed) {
     timers.push(

@@ -21,8 +21,16 @@ const MAX_RETRY_MS = 10 * 60_000;
 export const outboxRetryDelayMs = (attempt: number): number => Math.min(FIRST_RETRY_MS * 2 ** (attempt - 1), MAX_RETRY_MS);
 
 export type OutboxWorker = {
-  /** Claims and delivers due messages until none is left; resolves to how many were attempted. */
+  /** Claims and delivers due messages until none is left (or the worker stops); resolves to how many were attempted. */
   drain(): Promise<number>;
+  /** Claims nothing more: a drain in progress ends after the batch it is delivering. */
+  stop(): void;
+  /**
+   * Gives up this worker's leases on messages whose delivery has not been
+   * recorded (a shutdown that cannot wait for them): another instance takes
+   * them over at its next claim instead of after the lease. Resolves to how many.
+   */
+  release(): Promise<number>;
 };
 
 export type OutboxWorkerOptions = {
@@ -192,11 +200,13 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
   };
 
   /** Messages of dead workers are looked for at most this often (and at a worker's first drain). */
-  const reclaimEveryMs = Math.min(leaseMs, RECLAIM_EVERY_MS);
+  const reclaimEveryMs = Math.min(Math.ceil(leaseMs / 4), RECLAIM_EVERY_MS);
   let lastReclaimAt = Number.NEGATIVE_INFINITY;
+  let stopped = false;
 
   /** One batch: claim, attempt every message, then record every outcome in one unit. */
   const drainOnce = async (claim: ProtocolStore['claimOutbox']): Promise<number> => {
+    if (stopped) return 0;
     const claimed = await claim({ owner, now: clock(), leaseMs, limit: BATCH_SIZE });
     if (claimed.length === 0) return 0;
     const outcomes = await Promise.all(claimed.map(deliver));
@@ -226,5 +236,9 @@ export const createOutboxWorker = (options: OutboxWorkerOptions): OutboxWorker =
         if (count < BATCH_SIZE) return total;
       }
     },
+    stop: () => {
+      stopped = true;
+    },
+    release: () => store.releaseOutboxLeases({ owner, now: clock() }),
   };
 };

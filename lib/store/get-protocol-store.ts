@@ -1,5 +1,5 @@
 import { closePostgresListener, getPostgresListener } from '@/lib/db/postgres-listener';
-import { getEnv, sqliteFilePath } from '@/lib/env';
+import { getBaseEnv, getEnv, sqliteFilePath } from '@/lib/env';
 import { createProtocolStore, type ProtocolStore } from '@/lib/store/protocol-store';
 import { createSettingsCache, type SettingsCache } from '@/lib/store/settings-cache';
 import { observeSettingsEpoch } from '@/lib/store/settings-epoch';
@@ -40,7 +40,10 @@ export const followSettingsChanges = (): void => {
   const { databaseUrl, databaseKind } = getEnv();
   if (databaseKind !== 'postgres') return;
   const cached = current();
-  cached.stopFollowing ??= followSettingsNotifications(cached.data.settings, getPostgresListener(databaseUrl));
+  cached.stopFollowing ??= followSettingsNotifications(
+    cached.data.settings,
+    getPostgresListener(getBaseEnv().databaseDirectUrl ?? databaseUrl),
+  );
 };
 
 /** Stops following settings notifications (tests): the cache reads the epoch at every request again. */

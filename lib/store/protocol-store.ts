@@ -390,6 +390,12 @@ export type ProtocolStore = {
    */
   reclaimLapsedOutbox(options: ClaimOptions): Promise<ClaimedOutboxMessage[]>;
   /**
+   * Releases `owner`'s leases (a worker stopping before its deliveries
+   * finished): each unfinished attempt is recorded as interrupted and its
+   * message is claimable by another worker at once. Resolves to how many.
+   */
+  releaseOutboxLeases(options: { owner: string; now: Date }): Promise<number>;
+  /**
    * Records attempts' outcomes and settles their messages, with their events,
    * in one unit — each only while `owner` still holds its lease (false for
    * that one otherwise: its attempt is recorded, its message left to the new owner).
@@ -764,6 +770,12 @@ export const createProtocolStore = (engine: SqlEngine): ProtocolStore => ({
       await tx.run(q.insertInterruptedAttempts, { now });
 
       return tx.all(q.updateReclaimOutbox, { owner, now, leaseExpiresAt: new Date(now.getTime() + leaseMs), limit });
+    }),
+  releaseOutboxLeases: ({ owner, now }) =>
+    engine.transaction(async (tx) => {
+      await tx.run(q.insertReleasedAttempts, { owner, now });
+
+      return tx.run(q.updateReleaseOutbox, { owner });
     }),
   settleOutbox: async ({ owner, now, outcomes }) => {
     const rows = outcomes.map((outcome) => settlementRows(owner, now, outcome));

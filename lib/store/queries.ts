@@ -1183,6 +1183,44 @@ export const insertInterruptedAttempts = defineQuery<{ now: Date }>('record-inte
     .onConflict((conflict) => conflict.columns(['messageId', 'attempt']).doNothing()),
 );
 
+/**
+ * Records, as interrupted, the attempt of every pending message `owner`
+ * still leases: the first half of releasing them (a worker that stops
+ * mid-delivery, lib/outbox/outbox-worker.ts `release`).
+ */
+export const insertReleasedAttempts = defineQuery<{ owner: string; now: Date }>('record-released-outbox-attempts', (db, p) =>
+  db
+    .insertInto('OutboxAttempt')
+    .columns(['messageId', 'attempt', 'startedAt', 'finishedAt', 'outcome'])
+    .expression((eb) =>
+      eb
+        .selectFrom('OutboxMessage')
+        .select((select) => [
+          'id',
+          'attempts',
+          select.fn.coalesce('leasedAt', 'createdAt').as('startedAt'),
+          select.val(p('now')).as('finishedAt'),
+          select.val('interrupted').as('outcome'),
+        ])
+        .where('status', '=', 'pending')
+        .where('leaseOwner', '=', p('owner')),
+    )
+    .onConflict((conflict) => conflict.columns(['messageId', 'attempt']).doNothing()),
+);
+
+/**
+ * Gives up `owner`'s leases on its pending messages: they are claimable at
+ * once by any worker's usual claim (their next attempt counts on from the
+ * interrupted one), instead of after the lease would have lapsed.
+ */
+export const updateReleaseOutbox = defineQuery<{ owner: string }>('release-outbox-leases', (db, p) =>
+  db
+    .updateTable('OutboxMessage')
+    .set({ leaseOwner: null, leaseExpiresAt: null })
+    .where('status', '=', 'pending')
+    .where('leaseOwner', '=', p('owner')),
+);
+
 export type AttemptRow = Row<'OutboxAttempt'>;
 
 /**

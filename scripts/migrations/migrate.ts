@@ -542,14 +542,16 @@ const shadowOnlyTarget = (kind: DatabaseKind, shadowAdminUrl: string): EngineTar
 
 /**
  * Applies the pending migrations for the database at `databaseUrl` (default:
- * DATABASE_URL), exactly like `prisma migrate deploy`: records them in
+ * DATABASE_DIRECT_URL, else DATABASE_URL), exactly like `prisma migrate deploy`: records them in
  * `_prisma_migrations`, refuses to run while a failed migration is recorded,
  * and serialises concurrent deploys (advisory lock on PostgreSQL). Returns
  * the names of the migrations applied by this call (empty when none was
  * pending). Closes every connection it opened before returning.
  */
 export const applyMigrations = async (options: MigrateOptions = {}): Promise<{ applied: string[] }> => {
-  const databaseUrl = options.databaseUrl ?? getBaseEnv().databaseUrl;
+  // DATABASE_DIRECT_URL when set: the engine's advisory lock is session-level, which a
+  // transaction-mode pooler (PgBouncer) would take on one server connection and release on another.
+  const databaseUrl = options.databaseUrl ?? getBaseEnv().databaseDirectUrl ?? getBaseEnv().databaseUrl;
   const kind = databaseKindOf(databaseUrl);
   const migrationsList = readMigrationList(kind);
   const names = migrationsList.migrationDirectories.map((directory) => directory.path);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { getBaseEnv } from '@/lib/env';
 import { log } from '@/lib/log';
 import type { PoolUsage } from '@/lib/metrics/registry';
 import { bindValues, type SqlQuery } from '@/lib/store/sql/define-query';
@@ -23,11 +24,16 @@ const encode = (value: unknown): unknown => (value instanceof Date ? value.toISO
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
-/** Named (server-side prepared) statements: parsed once per connection. */
-const createExecutor = (connection: Queryable): SqlExecutor => {
+/**
+ * Named (server-side prepared) statements, parsed once per connection, when
+ * `named`; unnamed otherwise (parsed per execution), for a pooler that hands
+ * each transaction a different server connection and cannot track them
+ * (PgBouncer in transaction mode before 1.21 or without max_prepared_statements).
+ */
+const createExecutor = (connection: Queryable, named: boolean): SqlExecutor => {
   const rows = async <R>(query: SqlQuery<object, R>, params: object): Promise<pg.QueryResult<R & pg.QueryResultRow>> =>
     connection.query<R & pg.QueryResultRow>({
-      name: query.name,
+      name: named ? query.name : undefined,
       text: query.postgres.sql,
       values: bindValues(query.postgres, params, encode),
     });
@@ -48,11 +54,25 @@ const usageOf = (name: string, pool: pg.Pool): PoolUsage => ({
   max: pool.options.max,
 });
 
-/** PostgreSQL through `pg` directly: a pool, named statements, BEGIN … COMMIT per unit. */
-export const createPostgresEngine = (databaseUrl: string): SqlEngine => {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, types: typeParsers });
+export type PostgresEngineOptions = {
+  /** Connections of the main pool (default DATABASE_POOL_SIZE). */
+  poolSize?: number;
+  /** Named statements (default DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements?: boolean;
+};
+
+/**
+ * PostgreSQL through `pg` directly: a pool, named statements, BEGIN … COMMIT
+ * per unit. No session state: nothing is SET on a pooled connection outside
+ * a transaction, no advisory lock, no LISTEN, so it works behind PgBouncer in
+ * transaction mode (README, "Operations: several instances").
+ */
+export const createPostgresEngine = (databaseUrl: string, options: PostgresEngineOptions = {}): SqlEngine => {
+  const { poolSize = getBaseEnv().databasePoolSize, preparedStatements: named = getBaseEnv().databasePreparedStatements } =
+    options;
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, types: typeParsers });
   pool.on('error', (error) => log.error({ err: error }, 'idle PostgreSQL connection failed'));
-  const direct = createExecutor(pool);
+  const direct = createExecutor(pool, named);
   // Statements committed without waiting for the WAL flush (executeReturningAsyncCommit).
   const asyncCommitPool = new pg.Pool({
     connectionString: databaseUrl,
@@ -61,7 +81,7 @@ export const createPostgresEngine = (databaseUrl: string): SqlEngine => {
     options: '-c synchronous_commit=off',
   });
   asyncCommitPool.on('error', (error) => log.error({ err: error }, 'idle PostgreSQL connection failed'));
-  const asyncCommit = createExecutor(asyncCommitPool);
+  const asyncCommit = createExecutor(asyncCommitPool, named);
 
   return {
     dialect: 'postgres',
@@ -74,7 +94,7 @@ export const createPostgresEngine = (databaseUrl: string): SqlEngine => {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const value = await unit(createExecutor(client));
+        const value = await unit(createExecutor(client, named));
         await client.query('COMMIT');
 
         return value;

@@ -1,0 +1,9 @@
+// GET /readyz — this instance should get traffic (database, migrations, outbox worker; not while
+// shutting down). Under `npm start` the lean HTTP layer answers it before Next.js; this adapter
+// serves plain `next start` the same way (lib/http/health-endpoints.ts).
+import { serveHealthFetchRequest } from '@/lib/http/health-endpoints';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+export { serveHealthFetchRequest as GET, serveHealthFetchRequest as HEAD };
