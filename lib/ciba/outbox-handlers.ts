@@ -1,3 +1,4 @@
+import { createEnrollmentEmailHandler } from '@/lib/authenticator/enrollment-email';
 import { createApprovalEmailHandler } from '@/lib/ciba/approval-email';
 import { createPingCallbackHandler, createPushCallbackHandler } from '@/lib/ciba/client-callback-handler';
 import { createUserCodeEmailHandler } from '@/lib/ciba/user-code-email';
@@ -7,7 +8,7 @@ import type { ProtocolStore } from '@/lib/store/protocol-store';
 
 /**
  * Every kind of message the outbox delivers: the approval email and the
- * self-service user-code link email (to the user) and the ping and push callbacks (to the client, CIBA §10.2, §10.3).
+ * self-service user-code link and authenticator enrolment emails (to the user) and the ping and push callbacks (to the client, CIBA §10.2, §10.3).
  * `clock`: tests that move time through retries.
  */
 export const createOutboxHandlers = ({ db, store }: { db: Db; store: ProtocolStore }, clock?: () => Date): OutboxHandler[] => [
@@ -15,4 +16,5 @@ export const createOutboxHandlers = ({ db, store }: { db: Db; store: ProtocolSto
   createPingCallbackHandler(db, clock),
   createPushCallbackHandler({ db, store }, clock),
   createUserCodeEmailHandler(store, clock),
+  createEnrollmentEmailHandler(db, clock),
 ];
