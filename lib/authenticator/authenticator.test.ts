@@ -7,6 +7,13 @@ import {
 import { expectAdminError } from '@/lib/admin/test-helpers';
 import { decisionChallenge } from '@/lib/authenticator/decision-challenge';
 import { ENROLLMENT_TTL_MS, findEnrollment } from '@/lib/authenticator/enrollment';
+import {
+  acceptEnrollmentOffer,
+  ENROLLMENT_OFFER_CSRF_PURPOSE,
+  ENROLLMENT_OFFER_TTL_MS,
+  enrollmentOfferTicket,
+} from '@/lib/authenticator/enrollment-offer';
+import { csrfTokenFor } from '@/lib/security/csrf';
 import { AuthenticatorError, type AuthenticatorErrorCode } from '@/lib/authenticator/errors';
 import { listOwnDevices, revokeOwnDevice, storePushSubscription } from '@/lib/authenticator/own-devices';
 import { unsealPushSubscriptionKeys } from '@/lib/authenticator/push-subscription-keys';
@@ -311,5 +318,48 @@ describe('devices', () => {
     expect(await listOwnDevices(db, session)).toEqual([expect.objectContaining({ id: deviceId, current: true })]);
     await expectAuthenticatorError(revokeOwnDevice(db, session, 'someone-else'), 'not_found', 404);
     await expectAdminError(revokeAuthenticatorDevice(db, CLI_PRINCIPAL, { tenantSlug: otherTenant.slug, email: user.email, deviceId }), 'not_found');
+  });
+});
+
+describe('"approve faster next time" (the offer after an emailed decision)', () => {
+  const sameOrigin = new Headers({ origin: ORIGIN });
+
+  const decidedLink = async (used = true) => {
+    const { link } = await seedPendingRequest(db, { tenant, client, user });
+    if (used) await db.approvalLink.update({ where: { id: link.id }, data: { usedAt: new Date() } });
+
+    return enrollmentOfferTicket(link.tokenHash);
+  };
+  const accept = (ticket: string, options: { csrf?: string; headers?: Headers; tenantSlug?: string; now?: Date } = {}) =>
+    acceptEnrollmentOffer(db, {
+      tenantSlug: options.tenantSlug ?? tenant.slug,
+      ticket,
+      csrfToken: options.csrf ?? csrfTokenFor(ENROLLMENT_OFFER_CSRF_PURPOSE, ticket),
+      headers: options.headers ?? sameOrigin,
+      now: options.now,
+    });
+
+  it('emails an enrolment link (the mailbox is still what enrols) for a decided link of a user without a device', async () => {
+    const ticket = await decidedLink();
+    expect(await accept(ticket)).toEqual({ outcome: 'enrol_sent' });
+    await deliverOutbox();
+    expect(resend.received.at(-1)!.body.to).toEqual([user.email]);
+    expect(await db.event.findFirstOrThrow({ where: { type: 'authenticator_enrollment_sent', userId: user.id } })).toMatchObject({
+      actor: `user:${user.id}`,
+    });
+  });
+
+  it('is refused cross-origin, with a bad CSRF token, a forged or stale ticket, an undecided link, another tenant, or a user with a device', async () => {
+    const ticket = await decidedLink();
+    expect((await accept(ticket, { headers: new Headers({ origin: 'https://evil.example' }) })).outcome).toBe('invalid');
+    expect((await accept(ticket, { csrf: 'nope' })).outcome).toBe('invalid');
+    const forged = `${ticket.slice(0, -4)}AAAA`;
+    expect((await accept(forged)).outcome).toBe('invalid');
+    expect((await accept(ticket, { now: new Date(Date.now() + ENROLLMENT_OFFER_TTL_MS + 1000) })).outcome).toBe('invalid');
+    expect((await accept(ticket, { tenantSlug: otherTenant.slug })).outcome).toBe('invalid');
+    expect((await accept(await decidedLink(false))).outcome).toBe('invalid');
+    expect(await db.authenticatorEnrollment.count({ where: { userId: user.id } })).toBe(0);
+    await enrolAndSignIn();
+    expect((await accept(await decidedLink())).outcome).toBe('invalid');
   });
 });

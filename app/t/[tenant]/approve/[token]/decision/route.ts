@@ -1,5 +1,7 @@
 // POST /t/<tenant>/approve/<token>/decision – the approval form's target (CIBA §8: the user's consent)
+import { enrollmentOfferTicket } from '@/lib/authenticator/enrollment-offer';
 import { decideApproval, type ApprovalOutcome } from '@/lib/ciba/decide-approval';
+import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { log } from '@/lib/log';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
 import { collectBody } from '@/lib/http/collect-body';
@@ -24,10 +26,13 @@ const NO_STORE = { 'Cache-Control': 'no-store' } as const;
  * goes, so an absolute APP_URL would block the answer on any other name the
  * server is reached by — another instance's address, an internal host name).
  */
-const redirectToDone = (tenantSlug: string, outcome: DoneOutcome): Response =>
+const redirectToDone = (tenantSlug: string, outcome: DoneOutcome, offer?: string): Response =>
   new Response(null, {
     status: 303,
-    headers: { ...NO_STORE, Location: `/t/${tenantSlug}/approve/done?outcome=${outcome}` },
+    headers: {
+      ...NO_STORE,
+      Location: `/t/${tenantSlug}/approve/done?outcome=${outcome}${offer ? `&offer=${encodeURIComponent(offer)}` : ''}`,
+    },
   });
 
 const badRequest = (message: string, status = 400): Response =>
@@ -53,7 +58,10 @@ export async function POST(request: Request, { params }: RouteContext): Promise<
     });
     if (detail) log.warn({ tenant, detail }, 'approval decision refused');
 
-    return redirectToDone(tenant, outcome);
+    // After a decision, the done page may offer the authenticator app (lib/authenticator/enrollment-offer.ts).
+    const decided = outcome === 'approved' || outcome === 'denied';
+
+    return redirectToDone(tenant, outcome, decided ? enrollmentOfferTicket(sha256Base64Url(token)) : undefined);
   } catch (error) {
     log.error({ err: error, tenant }, 'approval decision failed');
 
