@@ -131,12 +131,12 @@ test('enrol from the emailed link, approve and deny in the app, refuse replays, 
   expect(pending.ok ? 'tokens' : pending.error).toBe('authorization_pending');
 });
 
-test('the app is installable: manifest and a service worker scoped to /authenticator/', async ({ page }) => {
+test('the app is installable: manifest and a service worker scoped to /authenticator', async ({ page }) => {
   const manifest = await (await page.request.get('/authenticator/manifest.webmanifest')).json();
-  expect(manifest).toMatchObject({ scope: '/authenticator/', start_url: '/authenticator/', display: 'standalone' });
+  expect(manifest).toMatchObject({ scope: '/authenticator', start_url: '/authenticator', display: 'standalone' });
   await page.goto('/authenticator');
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
-  expect(scope).toBe(`${ctx.appUrl}/authenticator/`);
+  expect(scope).toBe(`${ctx.appUrl}/authenticator`);
   await page.goto('/authenticator/offline');
   await expect(page.getByRole('heading', { name: 'You are offline' })).toBeVisible();
   await expectAccessible(page);

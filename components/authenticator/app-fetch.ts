@@ -38,9 +38,22 @@ export const base64UrlToBytes = (value: string): Uint8Array<ArrayBuffer> => {
   return bytes;
 };
 
-/** Registers the app's service worker (scope /authenticator/); resolves to its registration, or null without support. */
+/**
+ * Registers the app's service worker (scope /authenticator, so the home page without a trailing slash is
+ * controlled too; the script's Service-Worker-Allowed header permits it) and resolves once it is active;
+ * null without support.
+ */
 export const registerServiceWorker = async (): Promise<ServiceWorkerRegistration | null> => {
   if (!('serviceWorker' in navigator)) return null;
+  const registration = await navigator.serviceWorker.register('/authenticator/sw.js', { scope: '/authenticator' });
+  const pending = registration.installing ?? registration.waiting;
+  if (!registration.active && pending) {
+    await new Promise<void>((resolve) => {
+      pending.addEventListener('statechange', () => {
+        if (pending.state === 'activated' || pending.state === 'redundant') resolve();
+      });
+    });
+  }
 
-  return navigator.serviceWorker.register('/authenticator/sw.js', { scope: '/authenticator/' });
+  return registration;
 };

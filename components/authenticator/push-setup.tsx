@@ -40,8 +40,8 @@ export function PushSetup({ vapidPublicKey, subscribed }: { vapidPublicKey: stri
 
         return;
       }
-      const registration = (await registerServiceWorker()) ?? (await navigator.serviceWorker.ready);
-      await navigator.serviceWorker.ready;
+      const registration = await registerServiceWorker();
+      if (!registration) throw new Error('no service worker');
       const subscription =
         (await registration.pushManager.getSubscription()) ??
         (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(vapidPublicKey) }));

@@ -1,4 +1,4 @@
-// GET /authenticator/sw.js – the app's service worker (scope /authenticator/): notifications and the offline shell
+// GET /authenticator/sw.js – the app's service worker (scope /authenticator: the home has no trailing slash): notifications and the offline shell
 export const dynamic = 'force-static';
 
 /**
@@ -71,7 +71,8 @@ self.addEventListener('notificationclick', (event) => {
         if (client.url === target && 'focus' in client) return client.focus();
       }
       for (const client of windows) {
-        if (new URL(client.url).pathname.startsWith(APP_PREFIX) && 'navigate' in client) {
+        const path = new URL(client.url).pathname;
+        if ((path === '/authenticator' || path.startsWith(APP_PREFIX)) && 'navigate' in client) {
           return client.navigate(target).then((navigated) => (navigated ? navigated.focus() : self.clients.openWindow(target)));
         }
       }
@@ -87,7 +88,7 @@ export function GET(): Response {
       'Content-Type': 'text/javascript; charset=utf-8',
       // Browsers check for a new worker at least daily; never cache it longer.
       'Cache-Control': 'no-cache',
-      'Service-Worker-Allowed': '/authenticator/',
+      'Service-Worker-Allowed': '/authenticator',
     },
   });
 }
