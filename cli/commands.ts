@@ -23,6 +23,11 @@ import { PAGE_LIMIT } from '@/lib/admin/page-cursor';
 import type { UserView } from '@/lib/admin/user-view';
 import { rotateClientSecret } from '@/lib/admin/rotate-client-secret';
 import { setUserBlocked } from '@/lib/admin/set-user-blocked';
+import {
+  listAuthenticatorDevices,
+  revokeAuthenticatorDevice,
+  sendAuthenticatorEnrollment,
+} from '@/lib/admin/authenticator-devices';
 import { setUserCode } from '@/lib/admin/set-user-code';
 import { updateClient } from '@/lib/admin/update-client';
 import { updateTenant } from '@/lib/admin/update-tenant';
@@ -744,6 +749,49 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
           blocked: false,
         }),
       formatHuman: (result: Awaited<ReturnType<typeof setUserBlocked>>) => `Unblocked user ${result.id}.`,
+    },
+    'enrol-authenticator': {
+      summary:
+        'Email the user a single-use link (24 hours) that enrols the authenticator app on the device it is opened on (passkey + Web Push). Sent through the outbox by the running server.',
+      options: { tenant: TENANT_OPTION, email: { value: '<email>', description: 'The user (by email).', required: true } },
+      examples: ['backchannel user enrol-authenticator --tenant acme --email alice@example.com'],
+      run: (db, values) =>
+        sendAuthenticatorEnrollment(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant'), email: required(values, 'email') }),
+      formatHuman: (result: Awaited<ReturnType<typeof sendAuthenticatorEnrollment>>) =>
+        `Queued an authenticator enrolment link for ${result.email} (expires ${result.expires_at}).`,
+    },
+    authenticators: {
+      summary: "List a user's enrolled authenticators.",
+      options: { tenant: TENANT_OPTION, email: { value: '<email>', description: 'The user (by email).', required: true } },
+      examples: ['backchannel user authenticators --tenant acme --email alice@example.com'],
+      run: (db, values) =>
+        listAuthenticatorDevices(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant'), email: required(values, 'email') }),
+      formatHuman: (devices: Awaited<ReturnType<typeof listAuthenticatorDevices>>) =>
+        formatTable(
+          ['ID', 'NAME', 'ENROLLED', 'LAST USED', 'PUSH'],
+          devices.map((device) => [device.id, device.name, device.created_at, device.last_used_at, device.push ? 'on' : 'off']),
+          'No authenticators enrolled.',
+        ),
+    },
+    'revoke-authenticator': {
+      summary: "Revoke one of a user's authenticators: its passkey can no longer sign in or approve, its sessions end.",
+      options: {
+        tenant: TENANT_OPTION,
+        email: { value: '<email>', description: 'The user (by email).', required: true },
+        device: { value: '<id>', description: 'The device id (see `user authenticators`).', required: true },
+      },
+      examples: ['backchannel user revoke-authenticator --tenant acme --email alice@example.com --device <id>'],
+      run: async (db, values) => {
+        const deviceId = required(values, 'device');
+        await revokeAuthenticatorDevice(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          email: required(values, 'email'),
+          deviceId,
+        });
+
+        return { id: deviceId, revoked: true };
+      },
+      formatHuman: (result: { id: string }) => `Revoked authenticator ${result.id}.`,
     },
   },
   'login-hint-issuer': {

@@ -1,3 +1,4 @@
+import { authenticatorRequestPath, type AuthenticatorPushPayload } from '@/lib/authenticator/app-paths';
 import { createHash } from 'node:crypto';
 import type { Agent } from 'node:https';
 import webPush, { WebPushError } from 'web-push';
@@ -14,9 +15,6 @@ export const PUSH_NOTIFICATION_TYPE = 'push_notification';
 /** How long we wait for a push service (RFC 8030 §5) before counting the attempt as failed (and retrying). */
 export const PUSH_SEND_TIMEOUT_MS = 10_000;
 
-/** The authenticator's screen for one request (the PWA under /authenticator): where a notification leads. */
-export const authenticatorRequestPath = (requestId: string): string => `/authenticator/requests/${encodeURIComponent(requestId)}`;
-
 /**
  * What a notification shows — on a lock screen, so nothing personal beyond
  * the application's name and the binding message (issue 13): no user name,
@@ -24,7 +22,7 @@ export const authenticatorRequestPath = (requestId: string): string => `/authent
  * (`url`, same origin as the service worker) shows the request in full after
  * sign-in.
  */
-export type PushNotificationPayload = { title: string; body: string; url: string; request_id: string };
+export type PushNotificationPayload = AuthenticatorPushPayload;
 
 export const buildPushNotificationPayload = (input: {
   requestId: string;

@@ -152,6 +152,10 @@ export const ADMIN_EVENT_TYPES = [
   'email_test_sent',
   'trusted_issuer_added',
   'trusted_issuer_removed',
+  // Authenticator app (lib/authenticator): written with Event.userId; actor an admin's label or `user:<id>` for the user themself.
+  'authenticator_enrollment_sent',
+  'authenticator_enrolled',
+  'authenticator_revoked',
 ] as const;
 export type AdminEventType = (typeof ADMIN_EVENT_TYPES)[number];
 

@@ -83,11 +83,16 @@ export const nonPageSecurityHeaders = ({ https }: { https: boolean }): Record<st
 
 /**
  * Pages that show a request's or a tenant's data: the approval pages
- * (`/t/<tenant>/approve/…`) and the console (`/admin/…`). Their responses
+ * (`/t/<tenant>/approve/…`), the console (`/admin/…`) and the
+ * authenticator app (`/authenticator…`). Their responses
  * must never be stored by a browser or a shared cache.
  */
 export const showsPrivateData = (path: string): boolean =>
-  path === '/admin' || path.startsWith('/admin/') || /^\/t\/[^/]+\/approve(\/|$)/.test(path);
+  path === '/admin' ||
+  path.startsWith('/admin/') ||
+  path === '/authenticator' ||
+  path.startsWith('/authenticator/') ||
+  /^\/t\/[^/]+\/approve(\/|$)/.test(path);
 
 /** The request header proxy.ts passes the response's CSP nonce in (to the root layout's inline script). */
 export const NONCE_REQUEST_HEADER = 'x-nonce';

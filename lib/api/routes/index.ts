@@ -7,6 +7,7 @@
  */
 import type { ApiRoute } from '@/lib/api/route';
 import { API_KEY_ROUTES } from '@/lib/api/routes/api-keys';
+import { AUTHENTICATOR_ROUTES } from '@/lib/api/routes/authenticators';
 import { AUTHORIZATION_TYPE_ROUTES } from '@/lib/api/routes/authorization-types';
 import { CLIENT_ROUTES } from '@/lib/api/routes/clients';
 import { EVENT_ROUTES } from '@/lib/api/routes/events';
@@ -24,6 +25,7 @@ export const API_ROUTE_GROUPS: readonly (readonly ApiRoute[])[] = [
   API_KEY_ROUTES,
   INITIAL_ACCESS_TOKEN_ROUTES,
   USER_ROUTES,
+  AUTHENTICATOR_ROUTES,
   REQUEST_ROUTES,
   EVENT_ROUTES,
   KEY_ROUTES,

@@ -1,13 +1,20 @@
 // GET /t/<tenant>/approve/done?outcome=… – where the approval form's POST redirects (303)
-import { CircleCheck, CircleX, type LucideIcon, TriangleAlert } from 'lucide-react';
+import { CircleCheck, CircleX, type LucideIcon, Smartphone, TriangleAlert } from 'lucide-react';
 import type { Metadata } from 'next';
+import { Button } from '@/components/ui/button';
 import { PublicShell } from '@/components/ui/public-shell';
+import { ENROLLMENT_OFFER_CSRF_PURPOSE, findEnrollmentOffer } from '@/lib/authenticator/enrollment-offer';
+import { getDb } from '@/lib/db/client';
+import { csrfTokenFor } from '@/lib/security/csrf';
 
 export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = { title: 'Sign-in request', robots: { index: false, follow: false } };
 
-type PageProps = { searchParams: Promise<{ outcome?: string | string[] }> };
+type PageProps = {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<{ outcome?: string | string[]; offer?: string | string[] }>;
+};
 
 type Tone = 'success' | 'neutral' | 'problem';
 
@@ -42,6 +49,11 @@ const OUTCOMES = {
     title: 'Nothing was approved',
     body: 'You did not select anything to approve, so nothing was changed. Go back to the request to select at least one item, or deny it.',
   },
+  enrol_sent: {
+    tone: 'success',
+    title: 'Check your email',
+    body: 'We sent you a link to set up the authenticator app on your phone. It works once, for 24 hours. Next time, approve with a tap and your screen lock.',
+  },
   error: {
     tone: 'problem',
     title: 'The request could not be completed',
@@ -68,8 +80,32 @@ const TONE_BADGE: Record<Tone, { className: string; Icon: LucideIcon }> = {
 const isKnownOutcome = (value: unknown): value is keyof typeof OUTCOMES =>
   typeof value === 'string' && Object.hasOwn(OUTCOMES, value);
 
-export default async function ApprovalDonePage({ searchParams }: PageProps) {
-  const { outcome } = await searchParams;
+/** "Approve faster next time": for a user without an authenticator, after a decision (a POST that emails an enrolment link). */
+async function EnrollmentOffer({ tenantSlug, ticket }: { tenantSlug: string; ticket: string }) {
+  const offer = await findEnrollmentOffer(getDb(), { tenantSlug, ticket, now: new Date() });
+  if (!offer) return null;
+
+  return (
+    <form
+      method="post"
+      action={`/t/${encodeURIComponent(tenantSlug)}/approve/enrol-offer`}
+      className="mt-6 rounded-xl bg-indigo-50 px-4 py-4 text-left text-sm ring-1 ring-indigo-200 ring-inset dark:bg-indigo-400/10 dark:ring-indigo-400/30"
+    >
+      <input type="hidden" name="ticket" value={ticket} />
+      <input type="hidden" name="csrf_token" value={csrfTokenFor(ENROLLMENT_OFFER_CSRF_PURPOSE, ticket)} />
+      <p className="font-semibold text-slate-900 dark:text-white">Approve faster next time</p>
+      <p className="mt-1 text-slate-700 dark:text-slate-300">
+        Get requests as a notification on your phone and approve with your screen lock. We will email you a setup link.
+      </p>
+      <Button type="submit" variant="primary" className="mt-3" icon={<Smartphone />}>
+        Email me a setup link
+      </Button>
+    </form>
+  );
+}
+
+export default async function ApprovalDonePage({ params, searchParams }: PageProps) {
+  const [{ tenant }, { outcome, offer }] = await Promise.all([params, searchParams]);
   const copy = OUTCOMES[isKnownOutcome(outcome) ? outcome : 'invalid'];
   const badge = TONE_BADGE[copy.tone];
 
@@ -86,6 +122,9 @@ export default async function ApprovalDonePage({ searchParams }: PageProps) {
           {copy.title}
         </h1>
         <p className="mt-3 text-pretty text-slate-600 dark:text-slate-400">{copy.body}</p>
+        {typeof offer === 'string' && (outcome === 'approved' || outcome === 'denied') ? (
+          <EnrollmentOffer tenantSlug={tenant} ticket={offer} />
+        ) : null}
         <p className="mt-6 border-t border-slate-200 pt-5 text-sm text-slate-600 dark:border-white/10 dark:text-slate-400">
           You can close this page.
         </p>

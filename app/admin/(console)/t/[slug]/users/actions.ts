@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { optionalTextOf, switchOf, textOf } from '@/components/console/form-values';
 import { runAdminAction } from '@/components/console/run-admin-action';
 import { actionFailure, actionSuccess, type ActionResult } from '@/components/ui/action-result';
+import { revokeAuthenticatorDevice, sendAuthenticatorEnrollment } from '@/lib/admin/authenticator-devices';
 import { createUser } from '@/lib/admin/create-user';
 import { deleteUser } from '@/lib/admin/delete-user';
 import { importUsers, type ImportUsersReport } from '@/lib/admin/import-users';
@@ -115,5 +116,23 @@ export async function deleteUserAction(tenantSlug: string, id: string): Promise<
     revalidatePath(usersPath(tenantSlug));
 
     return actionSuccess('User deleted.');
+  });
+}
+
+export async function sendAuthenticatorLinkAction(tenantSlug: string, id: string): Promise<ActionResult> {
+  return runAdminAction(async (principal) => {
+    const sent = await sendAuthenticatorEnrollment(getDb(), principal, { tenantSlug, id });
+    revalidatePath(usersPath(tenantSlug), 'layout');
+
+    return actionSuccess(`Authenticator link emailed to ${sent.email}; it works once, for 24 hours.`);
+  });
+}
+
+export async function revokeAuthenticatorAction(tenantSlug: string, id: string, deviceId: string): Promise<ActionResult> {
+  return runAdminAction(async (principal) => {
+    await revokeAuthenticatorDevice(getDb(), principal, { tenantSlug, id, deviceId });
+    revalidatePath(usersPath(tenantSlug), 'layout');
+
+    return actionSuccess('Authenticator revoked.');
   });
 }

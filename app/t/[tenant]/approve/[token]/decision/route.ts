@@ -1,5 +1,7 @@
 // POST /t/<tenant>/approve/<token>/decision – the approval form's target (CIBA §8: the user's consent)
+import { enrollmentOfferTicket } from '@/lib/authenticator/enrollment-offer';
 import { decideApproval, type ApprovalOutcome, type PasskeyFailure } from '@/lib/ciba/decide-approval';
+import { sha256Base64Url } from '@/lib/oauth/crypto';
 import { log } from '@/lib/log';
 import { getProtocolData } from '@/lib/store/get-protocol-store';
 import { collectBody } from '@/lib/http/collect-body';
@@ -28,10 +30,13 @@ const NO_STORE = { 'Cache-Control': 'no-store' } as const;
  * goes, so an absolute APP_URL would block the answer on any other name the
  * server is reached by — another instance's address, an internal host name).
  */
-const redirectToDone = (tenantSlug: string, outcome: DoneOutcome): Response =>
+const redirectToDone = (tenantSlug: string, outcome: DoneOutcome, offer?: string): Response =>
   new Response(null, {
     status: 303,
-    headers: { ...NO_STORE, Location: `/t/${tenantSlug}/approve/done?outcome=${outcome}` },
+    headers: {
+      ...NO_STORE,
+      Location: `/t/${tenantSlug}/approve/done?outcome=${outcome}${offer ? `&offer=${encodeURIComponent(offer)}` : ''}`,
+    },
   });
 
 /**
@@ -74,9 +79,12 @@ export async function POST(request: Request, { params }: RouteContext): Promise<
 
       return redirectToPasskeyStep(tenant, token, result.passkeyFailure);
     }
+    const { outcome } = result;
     if (result.detail) log.warn({ tenant, detail: result.detail }, 'approval decision refused');
+    // After a decision, the done page may offer the authenticator app (lib/authenticator/enrollment-offer.ts).
+    const decided = outcome === 'approved' || outcome === 'denied';
 
-    return redirectToDone(tenant, result.outcome);
+    return redirectToDone(tenant, outcome, decided ? enrollmentOfferTicket(sha256Base64Url(token)) : undefined);
   } catch (error) {
     log.error({ err: error, tenant }, 'approval decision failed');
 

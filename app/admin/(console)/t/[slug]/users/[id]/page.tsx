@@ -1,4 +1,4 @@
-import { Inbox, ShieldBan, ShieldCheck, Trash2 } from 'lucide-react';
+import { Inbox, Send, ShieldBan, ShieldCheck, Smartphone, Trash2 } from 'lucide-react';
 import type { Metadata } from 'next';
 import { ConfirmActionButton } from '@/components/console/confirm-action-button';
 import { formatDate, formatDateTime } from '@/components/console/format';
@@ -12,11 +12,20 @@ import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { listAuthenticatorDevices, type AuthenticatorDeviceView } from '@/lib/admin/authenticator-devices';
 import { getTenant } from '@/lib/admin/get-tenant';
 import { getUser, type UserRecentRequest } from '@/lib/admin/get-user';
 import { requireAdminPrincipal } from '@/lib/auth/require-admin';
 import { getDb } from '@/lib/db/client';
-import { clearUserCodeAction, deleteUserAction, setUserBlockedAction, setUserCodeAction, updateUserAction } from '../actions';
+import {
+  clearUserCodeAction,
+  deleteUserAction,
+  revokeAuthenticatorAction,
+  sendAuthenticatorLinkAction,
+  setUserBlockedAction,
+  setUserCodeAction,
+  updateUserAction,
+} from '../actions';
 
 type Params = { params: Promise<{ slug: string; id: string }> };
 
@@ -32,6 +41,7 @@ export default async function UserPage({ params }: Params) {
   const db = getDb();
   const tenant = await orNotFound(getTenant(db, principal, { slug }));
   const user = await orNotFound(getUser(db, principal, { tenantSlug: slug, id: decodeURIComponent(id) }));
+  const devices = await listAuthenticatorDevices(db, principal, { tenantSlug: tenant.slug, id: user.id });
   const base = `/admin/t/${encodeURIComponent(tenant.slug)}`;
 
   return (
@@ -97,6 +107,65 @@ export default async function UserPage({ params }: Params) {
             />
           }
         />
+        <Card
+          title="Authenticators"
+          description="Devices enrolled in the authenticator app: their passkey approves requests, push notifications reach them."
+          actions={
+            user.blocked ? null : (
+              <ConfirmActionButton
+                trigger={{ label: 'Send authenticator link', icon: <Send />, variant: 'secondary', size: 'sm' }}
+                title={`Email ${user.email} an authenticator link?`}
+                description="The link works once, for 24 hours, and enrols the authenticator app on the device it is opened on. Opening it proves the user controls this mailbox."
+                confirmLabel="Send link"
+                tone="primary"
+                action={sendAuthenticatorLinkAction.bind(null, tenant.slug, user.id)}
+              />
+            )
+          }
+          flush
+        >
+          <DataTable
+            embedded
+            caption={`Authenticators of ${user.email}`}
+            rows={devices}
+            rowKey={(device) => device.id}
+            columns={[
+              { key: 'name', header: 'Device', cell: (device: AuthenticatorDeviceView) => device.name },
+              { key: 'enrolled', header: 'Enrolled', cell: (device) => formatDateTime(device.created_at) },
+              {
+                key: 'used',
+                header: 'Last used',
+                hideBelow: 'md',
+                cell: (device) => (device.last_used_at ? formatDateTime(device.last_used_at) : <span className="text-slate-500">never</span>),
+              },
+              {
+                key: 'push',
+                header: 'Push',
+                cell: (device) => <Badge tone={device.push ? 'green' : 'neutral'}>{device.push ? 'On' : 'Off'}</Badge>,
+              },
+              {
+                key: 'revoke',
+                header: <span className="sr-only">Actions</span>,
+                cell: (device) => (
+                  <ConfirmActionButton
+                    trigger={{ label: 'Revoke', icon: <Trash2 />, variant: 'ghost', size: 'sm' }}
+                    title={`Revoke ${device.name}?`}
+                    description="Its passkey can no longer sign in to the app or approve requests, and its sessions end at once."
+                    confirmLabel="Revoke"
+                    action={revokeAuthenticatorAction.bind(null, tenant.slug, user.id, device.id)}
+                  />
+                ),
+              },
+            ]}
+            empty={
+              <EmptyState
+                icon={<Smartphone />}
+                title="No authenticator enrolled"
+                description="Send an authenticator link: the user enrols the app on their phone with a passkey."
+              />
+            }
+          />
+        </Card>
         <Card title="Recent requests" description="The latest backchannel authentication requests for this user." flush>
           <DataTable
             embedded
