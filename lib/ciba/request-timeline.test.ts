@@ -149,7 +149,11 @@ const decide = async (token: string, decision: 'approve' | 'deny', time: Date) =
     ),
   );
   expect(response.status).toBe(303);
-  expect(response.headers.get('location')).toBe(`/t/acme/approve/done?outcome=${decision === 'approve' ? 'approved' : 'denied'}`);
+  // The done page, with the signed ticket of its "approve faster next time" offer (lib/authenticator/enrollment-offer.ts).
+  const location = new URL(response.headers.get('location') ?? '', APP_URL);
+  expect(location.pathname).toBe('/t/acme/approve/done');
+  expect(location.searchParams.get('outcome')).toBe(decision === 'approve' ? 'approved' : 'denied');
+  expect(location.searchParams.get('offer')).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 };
 
 type TimelineEntry = { type: string; time: string; detail: Record<string, unknown> | null };

@@ -120,6 +120,35 @@ for (const following of [false, true])
         }
       });
 
+      it.skipIf(!following)(
+        'a decision committed under a well-spaced poll (read pending, not counted) is answered as it stands: tokens, not slow_down',
+        async () => {
+          const t0 = new Date();
+          const { authReqId, requestId } = await start({ at: t0 });
+          const { store } = getProtocolData();
+          const racing = vi.spyOn(store, 'pollRequest').mockImplementationOnce(async (options) => {
+            // The statement's snapshot saw the request pending; the approval commits before its update runs.
+            const seen = await store.findRequestForPoll(options.authReqIdHash);
+            await completeBackchannelRequest(testStore(), { actor: TEST_ACTOR, requestId, decision: 'approve' });
+
+            return { request: seen, counted: false };
+          });
+          try {
+            const answer = await poll(authReqId, { at: seconds(t0, 6) });
+            expect(answer.status).toBe(200);
+            expect(answer.json).toMatchObject({ token_type: 'Bearer', id_token: expect.any(String) });
+            expect(
+              await db.backchannelRequest.findUniqueOrThrow({
+                where: { id: requestId },
+                select: { status: true, slowDownCount: true },
+              }),
+            ).toEqual({ status: 'redeemed', slowDownCount: 0 });
+          } finally {
+            racing.mockRestore();
+          }
+        },
+      );
+
       it('two polls at once: exactly one authorization_pending and one slow_down, counted once each', async () => {
         const t0 = new Date();
         const { authReqId, requestId } = await start({ at: t0 });
