@@ -290,7 +290,7 @@ describe('POST …/decision with the passkey step', () => {
       passkey_assertion: JSON.stringify(assertion),
     });
     expect(approved.status).toBe(303);
-    expect(approved.headers.get('location')).toBe('/t/acme/approve/done?outcome=approved');
+    expect(approved.headers.get('location')).toMatch(/^\/t\/acme\/approve\/done\?outcome=approved&offer=[\w.-]+$/);
   });
 
   it('keeps the CSRF check before the passkey: a bad CSRF token is invalid even with a valid assertion', async () => {

@@ -115,7 +115,14 @@ describe('POST /t/<tenant>/approve/<token>/decision', () => {
   });
   const expectRedirect = (response: Response, outcome: string) => {
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe(`/t/acme/approve/done?outcome=${outcome}`);
+    const location = new URL(response.headers.get('location') ?? '', APP_URL);
+    expect(`${location.pathname}?outcome=${location.searchParams.get('outcome')}`).toBe(
+      `/t/acme/approve/done?outcome=${outcome}`,
+    );
+    // Only a decision carries the signed ticket of the done page's enrolment offer (lib/authenticator/enrollment-offer.ts).
+    if (outcome === 'approved' || outcome === 'denied')
+      expect(location.searchParams.get('offer')).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    else expect(location.searchParams.has('offer')).toBe(false);
     expect(response.headers.get('cache-control')).toBe('no-store');
   };
 
