@@ -64,7 +64,10 @@ const decideByHttp = async (link: string, decision: 'approve' | 'deny') => {
     headers: { origin: ctx.appUrl },
   });
   expect(response.status).toBe(303);
-  expect(response.headers.get('location')).toBe(`/t/acme/approve/done?outcome=${decision === 'approve' ? 'approved' : 'denied'}`);
+  // The done page, with the signed ticket of its "approve faster next time" offer.
+  expect(response.headers.get('location')).toMatch(
+    new RegExp(`^/t/acme/approve/done\\?outcome=${decision === 'approve' ? 'approved' : 'denied'}&offer=[\\w.-]+$`),
+  );
 };
 
 let acme: RelyingParty;
@@ -132,7 +135,7 @@ test('happy path: email, approval in the browser, polling, verified ID token, us
   expect(await page.title()).not.toContain('Request approved');
   await page.screenshot({ path: 'reports/screenshots/approval-done.png', fullPage: true });
   expect(await axeViolations(page)).toEqual([]);
-  expect(page.url()).toBe(`${ctx.appUrl}/t/acme/approve/done?outcome=approved`);
+  expect(page.url()).toMatch(new RegExp(`^${ctx.appUrl}/t/acme/approve/done\\?outcome=approved&offer=[\\w.-]+$`));
 
   // The last poll was just now: a well-behaved client waits `interval` first.
   const result = await pollUntilDone(acme, started.auth_req_id, { interval: started.interval ?? 5, waitFirst: true });
