@@ -756,7 +756,10 @@ export const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       options: { tenant: TENANT_OPTION, email: { value: '<email>', description: 'The user (by email).', required: true } },
       examples: ['backchannel user enrol-authenticator --tenant acme --email alice@example.com'],
       run: (db, values) =>
-        sendAuthenticatorEnrollment(db, CLI_PRINCIPAL, { tenantSlug: required(values, 'tenant'), email: required(values, 'email') }),
+        sendAuthenticatorEnrollment(db, CLI_PRINCIPAL, {
+          tenantSlug: required(values, 'tenant'),
+          email: required(values, 'email'),
+        }),
       formatHuman: (result: Awaited<ReturnType<typeof sendAuthenticatorEnrollment>>) =>
         `Queued an authenticator enrolment link for ${result.email} (expires ${result.expires_at}).`,
     },

@@ -38,8 +38,7 @@ const addVirtualAuthenticator = async (page: Page) => {
   });
 };
 
-const start = (binding: string) =>
-  startRequest(rp, { scope: 'openid email', login_hint: EMAIL, binding_message: binding });
+const start = (binding: string) => startRequest(rp, { scope: 'openid email', login_hint: EMAIL, binding_message: binding });
 
 /** The id of the pending request shown with this binding message on the app's home. */
 const openPending = async (page: Page, binding: string): Promise<string> => {
@@ -57,12 +56,20 @@ test('enrol from the emailed link, approve and deny in the app, refuse replays, 
   await addVirtualAuthenticator(page);
   const decisions: { url: string; body: string }[] = [];
   page.on('request', (request) => {
-    if (request.method() === 'POST' && request.url().endsWith('/decision')) decisions.push({ url: request.url(), body: request.postData() ?? '' });
+    if (request.method() === 'POST' && request.url().endsWith('/decision'))
+      decisions.push({ url: request.url(), body: request.postData() ?? '' });
   });
   page.on('dialog', (dialog) => void dialog.accept());
 
   // Enrolment: the admin sends a link (CLI), the outbox emails it, the user opens it on the phone.
-  const sent = await cli<{ email: string; expires_at: string }>(['user', 'enrol-authenticator', '--tenant', 'acme', '--email', EMAIL]);
+  const sent = await cli<{ email: string; expires_at: string }>([
+    'user',
+    'enrol-authenticator',
+    '--tenant',
+    'acme',
+    '--email',
+    EMAIL,
+  ]);
   expect(sent.email).toBe(EMAIL);
   const email = await waitForEmail({ to: EMAIL, containing: '/authenticator/enrol?token=', timeoutMs: 30_000 });
   const link = /(https?:\/\/\S+\/authenticator\/enrol\?token=[A-Za-z0-9_-]+)/.exec(email.text)![1];
@@ -124,7 +131,10 @@ test('enrol from the emailed link, approve and deny in the app, refuse replays, 
   await expect(page.getByRole('heading', { name: 'Sign in to your authenticator' })).toBeVisible();
   await expectAccessible(page);
   const afterRevoke = await post(approval.url, approval.body);
-  expect({ status: afterRevoke.status(), error: (await afterRevoke.json()).error }).toEqual({ status: 401, error: 'unauthenticated' });
+  expect({ status: afterRevoke.status(), error: (await afterRevoke.json()).error }).toEqual({
+    status: 401,
+    error: 'unauthenticated',
+  });
   await page.getByRole('button', { name: 'Sign in with your passkey' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'This passkey is not enrolled.' })).toBeVisible();
   const pending = await pollUntilDone(rp, third.auth_req_id, { interval: third.interval ?? 5, timeoutMs: 1 });

@@ -26,7 +26,10 @@ export default async function AuthenticatorHome() {
           <div className="mt-6">
             <SignInButton />
           </div>
-          <p className="mt-5 text-sm">Not enrolled yet? Ask your administrator for an enrolment link, or use the “approve faster” offer after approving a request by email.</p>
+          <p className="mt-5 text-sm">
+            Not enrolled yet? Ask your administrator for an enrolment link, or use the “approve faster” offer after approving a
+            request by email.
+          </p>
         </MessageCard>
       </AppFrame>
     );
@@ -50,7 +53,9 @@ export default async function AuthenticatorHome() {
           <h2 id="empty-title" className="mt-3 font-semibold text-slate-900 dark:text-white">
             No pending requests
           </h2>
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">When an application asks you to sign in, the request shows up here.</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            When an application asks you to sign in, the request shows up here.
+          </p>
         </section>
       ) : (
         <section aria-labelledby="pending-title" className="mt-5">
@@ -70,7 +75,9 @@ export default async function AuthenticatorHome() {
                     <p className="text-sm text-slate-600 dark:text-slate-400">
                       {request.bindingMessage ? (
                         <>
-                          Code <span className="font-mono font-semibold text-slate-900 dark:text-white">{request.bindingMessage}</span> ·{' '}
+                          Code{' '}
+                          <span className="font-mono font-semibold text-slate-900 dark:text-white">{request.bindingMessage}</span>{' '}
+                          ·{' '}
                         </>
                       ) : null}
                       expires in {describeTimeLeft(Math.floor((request.expiresAt.getTime() - now.getTime()) / 1000))}

@@ -22,7 +22,8 @@ export const postJson = async (path: string, body: unknown = {}): Promise<AppRep
 
 /** What to tell the user when an endpoint refused (its error_description), or a WebAuthn prompt was dismissed. */
 export const describeFailure = (reply: AppReply | null, error?: unknown): string => {
-  if (error instanceof Error && error.name === 'NotAllowedError') return 'The passkey prompt was dismissed or timed out. Try again.';
+  if (error instanceof Error && error.name === 'NotAllowedError')
+    return 'The passkey prompt was dismissed or timed out. Try again.';
   if (reply && typeof reply.json.error_description === 'string') return reply.json.error_description;
 
   return 'Something went wrong. Check your connection and try again.';
@@ -30,7 +31,10 @@ export const describeFailure = (reply: AppReply | null, error?: unknown): string
 
 /** base64url → the Uint8Array PushManager.subscribe wants as applicationServerKey. */
 export const base64UrlToBytes = (value: string): Uint8Array<ArrayBuffer> => {
-  const base64 = value.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(value.length / 4) * 4, '=');
+  const base64 = value
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(value.length / 4) * 4, '=');
   const binary = atob(base64);
   const bytes = new Uint8Array(new ArrayBuffer(binary.length));
   for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);

@@ -25,14 +25,24 @@ export function AppFrame({
 }) {
   return (
     <div className="relative isolate flex min-h-dvh flex-col">
-      <div aria-hidden="true" className="pointer-events-none absolute inset-x-0 top-0 -z-10 h-64 bg-linear-to-b from-indigo-50 to-transparent dark:from-indigo-950/40" />
+      <div
+        aria-hidden="true"
+        className="pointer-events-none absolute inset-x-0 top-0 -z-10 h-64 bg-linear-to-b from-indigo-50 to-transparent dark:from-indigo-950/40"
+      />
       <header className="mx-auto flex w-full max-w-lg items-center gap-3 px-4 pt-5">
-        <span aria-hidden="true" className="flex size-9 shrink-0 items-center justify-center rounded-xl bg-indigo-600 text-sm font-semibold text-white uppercase dark:bg-indigo-500">
+        <span
+          aria-hidden="true"
+          className="flex size-9 shrink-0 items-center justify-center rounded-xl bg-indigo-600 text-sm font-semibold text-white uppercase dark:bg-indigo-500"
+        >
           {(session?.tenantName ?? 'B').trim().charAt(0)}
         </span>
         <div className="min-w-0 flex-1 text-sm">
-          <p className="truncate font-semibold text-slate-900 dark:text-white">{session?.tenantName ?? 'Backchannel'} Authenticator</p>
-          <p className="truncate text-slate-600 dark:text-slate-400">{session ? session.userEmail : 'Approve sign-ins with your passkey'}</p>
+          <p className="truncate font-semibold text-slate-900 dark:text-white">
+            {session?.tenantName ?? 'Backchannel'} Authenticator
+          </p>
+          <p className="truncate text-slate-600 dark:text-slate-400">
+            {session ? session.userEmail : 'Approve sign-ins with your passkey'}
+          </p>
         </div>
         {session ? <SignOutButton /> : null}
       </header>

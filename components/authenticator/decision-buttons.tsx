@@ -20,8 +20,7 @@ export function DecisionButtons({ requestId, formId }: { requestId: string; form
     setPending(decision);
     setError(null);
     const form = document.getElementById(formId);
-    const items =
-      form instanceof HTMLFormElement ? new FormData(form).getAll('item').map((value) => Number(value)) : [];
+    const items = form instanceof HTMLFormElement ? new FormData(form).getAll('item').map((value) => Number(value)) : [];
     const base = `/authenticator/api/requests/${encodeURIComponent(requestId)}`;
     let reply: AppReply | null = null;
     try {
@@ -54,10 +53,23 @@ export function DecisionButtons({ requestId, formId }: { requestId: string; form
   return (
     <div className="mt-7">
       <div className="grid grid-cols-2 gap-3">
-        <Button variant="secondary" size="lg" icon={<CircleX />} pending={pending === 'deny'} disabled={pending !== null} onClick={() => void decide('deny')}>
+        <Button
+          variant="secondary"
+          size="lg"
+          icon={<CircleX />}
+          pending={pending === 'deny'}
+          disabled={pending !== null}
+          onClick={() => void decide('deny')}
+        >
           Deny
         </Button>
-        <Button size="lg" icon={<CircleCheck />} pending={pending === 'approve'} disabled={pending !== null} onClick={() => void decide('approve')}>
+        <Button
+          size="lg"
+          icon={<CircleCheck />}
+          pending={pending === 'approve'}
+          disabled={pending !== null}
+          onClick={() => void decide('approve')}
+        >
           Approve
         </Button>
       </div>

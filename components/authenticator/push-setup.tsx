@@ -44,23 +44,34 @@ export function PushSetup({ vapidPublicKey, subscribed }: { vapidPublicKey: stri
       if (!registration) throw new Error('no service worker');
       const subscription =
         (await registration.pushManager.getSubscription()) ??
-        (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(vapidPublicKey) }));
+        (await registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: base64UrlToBytes(vapidPublicKey),
+        }));
       const reply = await postJson('/authenticator/api/push-subscription', { subscription: subscription.toJSON() });
       if (!reply.ok) throw new Error(typeof reply.json.error_description === 'string' ? reply.json.error_description : 'refused');
       setState('on');
     } catch (error) {
       setState('off');
-      setMessage(error instanceof Error && error.message ? `Notifications could not be turned on: ${error.message}` : 'Notifications could not be turned on.');
+      setMessage(
+        error instanceof Error && error.message
+          ? `Notifications could not be turned on: ${error.message}`
+          : 'Notifications could not be turned on.',
+      );
     }
   };
 
   if (state === 'unknown') return null;
 
   return (
-    <div className="rounded-xl bg-slate-50 px-4 py-3 text-sm ring-1 ring-slate-200 ring-inset dark:bg-white/5 dark:ring-white/10" data-testid="push-setup">
+    <div
+      className="rounded-xl bg-slate-50 px-4 py-3 text-sm ring-1 ring-slate-200 ring-inset dark:bg-white/5 dark:ring-white/10"
+      data-testid="push-setup"
+    >
       {state === 'on' ? (
         <p className="flex items-center gap-2 text-slate-700 dark:text-slate-300">
-          <Check aria-hidden="true" className="size-4 text-emerald-600 dark:text-emerald-400" /> Notifications are on for this device.
+          <Check aria-hidden="true" className="size-4 text-emerald-600 dark:text-emerald-400" /> Notifications are on for this
+          device.
         </p>
       ) : state === 'unsupported' || state === 'denied' ? (
         <p className="flex items-start gap-2 text-slate-700 dark:text-slate-300">

@@ -5,7 +5,15 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { describeFailure, postJson } from './app-fetch';
 
-export function RevokeDeviceButton({ deviceId, deviceName, current }: { deviceId: string; deviceName: string; current: boolean }) {
+export function RevokeDeviceButton({
+  deviceId,
+  deviceName,
+  current,
+}: {
+  deviceId: string;
+  deviceName: string;
+  current: boolean;
+}) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -30,7 +38,14 @@ export function RevokeDeviceButton({ deviceId, deviceName, current }: { deviceId
 
   return (
     <div>
-      <Button variant="danger" size="sm" icon={<Trash2 />} pending={pending} onClick={() => void revoke()} aria-label={`Revoke ${deviceName}`}>
+      <Button
+        variant="danger"
+        size="sm"
+        icon={<Trash2 />}
+        pending={pending}
+        onClick={() => void revoke()}
+        aria-label={`Revoke ${deviceName}`}
+      >
         Revoke
       </Button>
       {error ? (

@@ -54,7 +54,8 @@ export const sendAuthenticatorEnrollment = async (
   const { tenantSlug, ...reference } = options;
   const tenant = await requireTenantAccess(db, principal, tenantSlug);
   const user = await findTenantUser(db, tenant, reference);
-  if (user.blocked) throw new AdminError('conflict', `User ${user.email} is blocked: unblock them before sending an enrolment link.`);
+  if (user.blocked)
+    throw new AdminError('conflict', `User ${user.email} is blocked: unblock them before sending an enrolment link.`);
   const queued = await db.$transaction(async (tx) => {
     if (await enrollmentSentRecently(tx, user.id, now)) {
       throw new AdminError('conflict', `An enrolment link was emailed to ${user.email} less than a minute ago.`);

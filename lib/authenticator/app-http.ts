@@ -84,7 +84,8 @@ const readJsonObject = async (request: Request): Promise<Record<string, unknown>
  */
 export const appPost = async (request: Request, handler: (context: AppPostContext) => Promise<Response>): Promise<Response> => {
   try {
-    if (!isSameOriginPost(request.headers, getEnv().appUrl)) throw new AuthenticatorError('forbidden', 'Cross-origin requests are refused.');
+    if (!isSameOriginPost(request.headers, getEnv().appUrl))
+      throw new AuthenticatorError('forbidden', 'Cross-origin requests are refused.');
     const body = await readJsonObject(request);
 
     return await handler({ db: getDb(), body, request });

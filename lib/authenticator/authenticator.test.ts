@@ -93,11 +93,19 @@ const emailedEnrollmentToken = async (principal: Principal = CLI_PRINCIPAL, now 
 };
 
 /** Enrols a software authenticator for `user` and signs it in. */
-const enrolAndSignIn = async (): Promise<{ authenticator: SoftwareAuthenticator; session: AuthenticatorSession; deviceId: string }> => {
+const enrolAndSignIn = async (): Promise<{
+  authenticator: SoftwareAuthenticator;
+  session: AuthenticatorSession;
+  deviceId: string;
+}> => {
   const token = await emailedEnrollmentToken();
   const authenticator = createSoftwareAuthenticator({ origin: ORIGIN, rpId: RP_ID });
   const options = await enrollmentRegistrationOptions(db, token);
-  const { deviceId } = await completeEnrollment(db, { token, response: authenticator.register(options.challenge), deviceName: 'Test phone' });
+  const { deviceId } = await completeEnrollment(db, {
+    token,
+    response: authenticator.register(options.challenge),
+    deviceName: 'Test phone',
+  });
   const challenge = issueSignInChallenge();
   const { token: sessionToken } = await signInWithPasskey(db, { challenge, response: authenticator.assert(challenge) });
   const session = (await findAuthenticatorSession(db, sessionToken))!;
@@ -116,19 +124,39 @@ describe('enrolment links', () => {
     const event = await db.event.findFirstOrThrow({ where: { type: 'authenticator_enrollment_sent', userId: user.id } });
     expect(event).toMatchObject({ tenantId: tenant.id, actor: 'cli' });
     // The outbox message holds the token only sealed.
-    const message = await db.outboxMessage.findFirstOrThrow({ where: { type: 'authenticator_enrollment_email', tenantId: tenant.id }, orderBy: { id: 'desc' } });
+    const message = await db.outboxMessage.findFirstOrThrow({
+      where: { type: 'authenticator_enrollment_email', tenantId: tenant.id },
+      orderBy: { id: 'desc' },
+    });
     expect(message.payload).not.toContain(token);
   });
 
-  it('refuses a second link within a minute (conflict), a blocked user (conflict), and another tenant\'s admin (forbidden)', async () => {
+  it("refuses a second link within a minute (conflict), a blocked user (conflict), and another tenant's admin (forbidden)", async () => {
     await emailedEnrollmentToken();
-    await expectAdminError(sendAuthenticatorEnrollment(db, CLI_PRINCIPAL, { tenantSlug: tenant.slug, id: user.id }), 'conflict', /less than a minute/);
+    await expectAdminError(
+      sendAuthenticatorEnrollment(db, CLI_PRINCIPAL, { tenantSlug: tenant.slug, id: user.id }),
+      'conflict',
+      /less than a minute/,
+    );
     const blocked = await seedUser(db, tenant, { blocked: true });
-    await expectAdminError(sendAuthenticatorEnrollment(db, CLI_PRINCIPAL, { tenantSlug: tenant.slug, id: blocked.id }), 'conflict', /blocked/);
-    const outsider: Principal = { kind: 'admin', id: 'a1', email: 'a@x.test', role: 'tenant-admin', tenantIds: new Set([otherTenant.id]) };
+    await expectAdminError(
+      sendAuthenticatorEnrollment(db, CLI_PRINCIPAL, { tenantSlug: tenant.slug, id: blocked.id }),
+      'conflict',
+      /blocked/,
+    );
+    const outsider: Principal = {
+      kind: 'admin',
+      id: 'a1',
+      email: 'a@x.test',
+      role: 'tenant-admin',
+      tenantIds: new Set([otherTenant.id]),
+    };
     await expectAdminError(sendAuthenticatorEnrollment(db, outsider, { tenantSlug: tenant.slug, id: user.id }), 'forbidden');
     // A user of another tenant is not found through this tenant.
-    await expectAdminError(sendAuthenticatorEnrollment(db, CLI_PRINCIPAL, { tenantSlug: otherTenant.slug, id: user.id }), 'not_found');
+    await expectAdminError(
+      sendAuthenticatorEnrollment(db, CLI_PRINCIPAL, { tenantSlug: otherTenant.slug, id: user.id }),
+      'not_found',
+    );
   });
 });
 
@@ -141,10 +169,19 @@ describe('enrolment (passkey registration)', () => {
     expect(options.rp.id).toBe(RP_ID);
     const authenticator = createSoftwareAuthenticator({ origin: ORIGIN, rpId: RP_ID });
 
-    const { deviceId } = await completeEnrollment(db, { token, response: authenticator.register(options.challenge), deviceName: 'Pixel' });
+    const { deviceId } = await completeEnrollment(db, {
+      token,
+      response: authenticator.register(options.challenge),
+      deviceName: 'Pixel',
+    });
 
     const device = await db.authenticatorDevice.findUniqueOrThrow({ where: { id: deviceId } });
-    expect(device).toMatchObject({ userId: user.id, tenantId: tenant.id, name: 'Pixel', credentialId: authenticator.credentialId });
+    expect(device).toMatchObject({
+      userId: user.id,
+      tenantId: tenant.id,
+      name: 'Pixel',
+      credentialId: authenticator.credentialId,
+    });
     expect((await findEnrollment(db, token, new Date())).state).toBe('used');
     expect(await db.event.count({ where: { type: 'authenticator_enrolled', userId: user.id } })).toBe(1);
   });
@@ -154,7 +191,11 @@ describe('enrolment (passkey registration)', () => {
     const authenticator = createSoftwareAuthenticator({ origin: ORIGIN, rpId: RP_ID });
     await completeEnrollment(db, { token, response: authenticator.register(enrollmentChallenge(token)) });
     const again = createSoftwareAuthenticator({ origin: ORIGIN, rpId: RP_ID });
-    await expectAuthenticatorError(completeEnrollment(db, { token, response: again.register(enrollmentChallenge(token)) }), 'enrollment_used', 410);
+    await expectAuthenticatorError(
+      completeEnrollment(db, { token, response: again.register(enrollmentChallenge(token)) }),
+      'enrollment_used',
+      410,
+    );
     await expectAuthenticatorError(enrollmentRegistrationOptions(db, 'x'.repeat(43)), 'not_found', 404);
 
     user = await seedUser(db, tenant);
@@ -184,11 +225,22 @@ describe('enrolment (passkey registration)', () => {
 });
 
 describe('verifyDecisionAssertion', () => {
-  const challenge = decisionChallenge({ requestId: 'r1', decision: 'approve', bindingMessage: 'A1B2', authorizationDetails: null, grantedItems: null });
+  const challenge = decisionChallenge({
+    requestId: 'r1',
+    decision: 'approve',
+    bindingMessage: 'A1B2',
+    authorizationDetails: null,
+    grantedItems: null,
+  });
 
   it('accepts a user-verified assertion over the challenge and moves the counter', async () => {
     const { authenticator, deviceId } = await enrolAndSignIn();
-    const result = await verifyDecisionAssertion(db, { tenantId: tenant.id, userId: user.id, response: authenticator.assert(challenge), expectedChallenge: challenge });
+    const result = await verifyDecisionAssertion(db, {
+      tenantId: tenant.id,
+      userId: user.id,
+      response: authenticator.assert(challenge),
+      expectedChallenge: challenge,
+    });
     expect(result).toEqual({ ok: true, deviceId });
     expect((await db.authenticatorDevice.findUniqueOrThrow({ where: { id: deviceId } })).signCount).toBe(authenticator.counter);
   });
@@ -197,17 +249,34 @@ describe('verifyDecisionAssertion', () => {
     const { authenticator } = await enrolAndSignIn();
     const verify = (response: ReturnType<SoftwareAuthenticator['assert']>, userId = user.id) =>
       verifyDecisionAssertion(db, { tenantId: tenant.id, userId, response, expectedChallenge: challenge });
-    const other = decisionChallenge({ requestId: 'r1', decision: 'deny', bindingMessage: 'A1B2', authorizationDetails: null, grantedItems: null });
+    const other = decisionChallenge({
+      requestId: 'r1',
+      decision: 'deny',
+      bindingMessage: 'A1B2',
+      authorizationDetails: null,
+      grantedItems: null,
+    });
     expect(await verify(authenticator.assert(other))).toEqual({ ok: false, reason: 'invalid_assertion' });
-    expect(await verify(authenticator.assert(challenge, { userVerified: false }))).toEqual({ ok: false, reason: 'invalid_assertion' });
-    expect(await verify(authenticator.assert(challenge, { origin: 'https://evil.example' }))).toEqual({ ok: false, reason: 'invalid_assertion' });
+    expect(await verify(authenticator.assert(challenge, { userVerified: false }))).toEqual({
+      ok: false,
+      reason: 'invalid_assertion',
+    });
+    expect(await verify(authenticator.assert(challenge, { origin: 'https://evil.example' }))).toEqual({
+      ok: false,
+      reason: 'invalid_assertion',
+    });
     const good = authenticator.assert(challenge);
     expect((await verify(good)).ok).toBe(true);
     expect(await verify(good)).toEqual({ ok: false, reason: 'counter_mismatch' });
     const stranger = await seedUser(db, tenant);
     expect(await verify(authenticator.assert(challenge), stranger.id)).toEqual({ ok: false, reason: 'unknown_device' });
     expect(
-      await verifyDecisionAssertion(db, { tenantId: otherTenant.id, userId: user.id, response: authenticator.assert(challenge), expectedChallenge: challenge }),
+      await verifyDecisionAssertion(db, {
+        tenantId: otherTenant.id,
+        userId: user.id,
+        response: authenticator.assert(challenge),
+        expectedChallenge: challenge,
+      }),
     ).toEqual({ ok: false, reason: 'unknown_device' });
   });
 });
@@ -219,16 +288,32 @@ describe('sign-in sessions', () => {
 
     const challenge = issueSignInChallenge();
     const first = await signInWithPasskey(db, { challenge, response: authenticator.assert(challenge) });
-    await expectAuthenticatorError(signInWithPasskey(db, { challenge, response: authenticator.assert(challenge) }), 'invalid_request', 400);
+    await expectAuthenticatorError(
+      signInWithPasskey(db, { challenge, response: authenticator.assert(challenge) }),
+      'invalid_request',
+      400,
+    );
     const old = issueSignInChallenge(new Date(Date.now() - SIGN_IN_CHALLENGE_TTL_MS - 1000));
-    await expectAuthenticatorError(signInWithPasskey(db, { challenge: old, response: authenticator.assert(old) }), 'invalid_request', 400);
+    await expectAuthenticatorError(
+      signInWithPasskey(db, { challenge: old, response: authenticator.assert(old) }),
+      'invalid_request',
+      400,
+    );
     const forged = `${challenge.slice(0, 40)}${'A'.repeat(35)}`;
-    await expectAuthenticatorError(signInWithPasskey(db, { challenge: forged, response: authenticator.assert(forged) }), 'invalid_request', 400);
+    await expectAuthenticatorError(
+      signInWithPasskey(db, { challenge: forged, response: authenticator.assert(forged) }),
+      'invalid_request',
+      400,
+    );
 
     await revokeAuthenticatorDevice(db, CLI_PRINCIPAL, { tenantSlug: tenant.slug, id: user.id, deviceId });
     expect(await findAuthenticatorSession(db, first.token)).toBeNull();
     const after = issueSignInChallenge();
-    await expectAuthenticatorError(signInWithPasskey(db, { challenge: after, response: authenticator.assert(after) }), 'unknown_device', 401);
+    await expectAuthenticatorError(
+      signInWithPasskey(db, { challenge: after, response: authenticator.assert(after) }),
+      'unknown_device',
+      401,
+    );
     expect(await db.event.count({ where: { type: 'authenticator_revoked', userId: user.id, actor: 'cli' } })).toBe(1);
   });
 });
@@ -242,13 +327,22 @@ describe('decisions in the app', () => {
     const options = await decisionOptions(db, testStore(), session, { requestId: request.id, decision: 'approve' });
     expect(options.allowCredentials).toEqual([expect.objectContaining({ id: authenticator.credentialId })]);
     const response = authenticator.assert(options.challenge);
-    expect(await decideInApp(db, testStore(), session, { requestId: request.id, decision: 'approve', response })).toEqual({ status: 'approved' });
+    expect(await decideInApp(db, testStore(), session, { requestId: request.id, decision: 'approve', response })).toEqual({
+      status: 'approved',
+    });
 
     const stored = await db.backchannelRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(stored).toMatchObject({ status: 'approved', amr: PASSKEY_AMR.join(' ') });
     const event = await db.event.findFirstOrThrow({ where: { requestId: request.id, type: 'ciba_approved' } });
-    expect(JSON.parse(event.detail!)).toMatchObject({ by: { kind: 'user', channel: 'authenticator' }, passkey_device_id: deviceId });
-    await expectAuthenticatorError(decideInApp(db, testStore(), session, { requestId: request.id, decision: 'approve', response }), 'already_decided', 409);
+    expect(JSON.parse(event.detail!)).toMatchObject({
+      by: { kind: 'user', channel: 'authenticator' },
+      passkey_device_id: deviceId,
+    });
+    await expectAuthenticatorError(
+      decideInApp(db, testStore(), session, { requestId: request.id, decision: 'approve', response }),
+      'already_decided',
+      409,
+    );
   });
 
   it('refuses an assertion made for another request or the other decision (invalid_assertion 401); denies with its own', async () => {
@@ -257,29 +351,53 @@ describe('decisions in the app', () => {
     const { request: second } = await seedPendingRequest(db, { tenant, client, user });
     const forFirst = await decisionOptions(db, testStore(), session, { requestId: first.id, decision: 'approve' });
     await expectAuthenticatorError(
-      decideInApp(db, testStore(), session, { requestId: second.id, decision: 'approve', response: authenticator.assert(forFirst.challenge) }),
+      decideInApp(db, testStore(), session, {
+        requestId: second.id,
+        decision: 'approve',
+        response: authenticator.assert(forFirst.challenge),
+      }),
       'invalid_assertion',
       401,
     );
     await expectAuthenticatorError(
-      decideInApp(db, testStore(), session, { requestId: first.id, decision: 'deny', response: authenticator.assert(forFirst.challenge) }),
+      decideInApp(db, testStore(), session, {
+        requestId: first.id,
+        decision: 'deny',
+        response: authenticator.assert(forFirst.challenge),
+      }),
       'invalid_assertion',
       401,
     );
     expect((await db.backchannelRequest.findUniqueOrThrow({ where: { id: second.id } })).status).toBe('pending');
     const deny = await decisionOptions(db, testStore(), session, { requestId: second.id, decision: 'deny' });
-    expect(await decideInApp(db, testStore(), session, { requestId: second.id, decision: 'deny', response: authenticator.assert(deny.challenge) })).toEqual({
+    expect(
+      await decideInApp(db, testStore(), session, {
+        requestId: second.id,
+        decision: 'deny',
+        response: authenticator.assert(deny.challenge),
+      }),
+    ).toEqual({
       status: 'denied',
     });
   });
 
-  it('another user\'s request is not_found (404) and stays pending', async () => {
+  it("another user's request is not_found (404) and stays pending", async () => {
     const { authenticator, session } = await enrolAndSignIn();
     const stranger = await seedUser(db, tenant);
     const { request } = await seedPendingRequest(db, { tenant, client, user: stranger });
-    const challenge = decisionChallenge({ requestId: request.id, decision: 'approve', bindingMessage: 'A1B2', authorizationDetails: null, grantedItems: null });
+    const challenge = decisionChallenge({
+      requestId: request.id,
+      decision: 'approve',
+      bindingMessage: 'A1B2',
+      authorizationDetails: null,
+      grantedItems: null,
+    });
     await expectAuthenticatorError(
-      decideInApp(db, testStore(), session, { requestId: request.id, decision: 'approve', response: authenticator.assert(challenge) }),
+      decideInApp(db, testStore(), session, {
+        requestId: request.id,
+        decision: 'approve',
+        response: authenticator.assert(challenge),
+      }),
       'not_found',
       404,
     );
@@ -292,7 +410,11 @@ describe('decisions in the app', () => {
     const options = await decisionOptions(db, testStore(), session, { requestId: request.id, decision: 'approve' });
     await revokeOwnDevice(db, session, deviceId);
     await expectAuthenticatorError(
-      decideInApp(db, testStore(), session, { requestId: request.id, decision: 'approve', response: authenticator.assert(options.challenge) }),
+      decideInApp(db, testStore(), session, {
+        requestId: request.id,
+        decision: 'approve',
+        response: authenticator.assert(options.challenge),
+      }),
       'unknown_device',
       401,
     );
@@ -304,9 +426,21 @@ describe('devices', () => {
   it('lists devices for admins and the user; push subscriptions are validated and their keys sealed', async () => {
     const { session, deviceId } = await enrolAndSignIn();
     const keys = { p256dh: Buffer.alloc(65, 4).toString('base64url'), auth: Buffer.alloc(16, 1).toString('base64url') };
-    await expectAuthenticatorError(storePushSubscription(db, session, { endpoint: 'http://push.example/x', keys }), 'invalid_request', 400);
-    await expectAuthenticatorError(storePushSubscription(db, session, { endpoint: `https://push.example/${'a'.repeat(1100)}`, keys }), 'invalid_request', 400);
-    await expectAuthenticatorError(storePushSubscription(db, session, { endpoint: 'https://push.example/x', keys: { ...keys, auth: 'short' } }), 'invalid_request', 400);
+    await expectAuthenticatorError(
+      storePushSubscription(db, session, { endpoint: 'http://push.example/x', keys }),
+      'invalid_request',
+      400,
+    );
+    await expectAuthenticatorError(
+      storePushSubscription(db, session, { endpoint: `https://push.example/${'a'.repeat(1100)}`, keys }),
+      'invalid_request',
+      400,
+    );
+    await expectAuthenticatorError(
+      storePushSubscription(db, session, { endpoint: 'https://push.example/x', keys: { ...keys, auth: 'short' } }),
+      'invalid_request',
+      400,
+    );
     await storePushSubscription(db, session, { endpoint: 'https://push.example/x', keys });
     const device = await db.authenticatorDevice.findUniqueOrThrow({ where: { id: deviceId } });
     expect(device.pushKeys).not.toContain(keys.auth);
@@ -317,7 +451,10 @@ describe('devices', () => {
     ]);
     expect(await listOwnDevices(db, session)).toEqual([expect.objectContaining({ id: deviceId, current: true })]);
     await expectAuthenticatorError(revokeOwnDevice(db, session, 'someone-else'), 'not_found', 404);
-    await expectAdminError(revokeAuthenticatorDevice(db, CLI_PRINCIPAL, { tenantSlug: otherTenant.slug, email: user.email, deviceId }), 'not_found');
+    await expectAdminError(
+      revokeAuthenticatorDevice(db, CLI_PRINCIPAL, { tenantSlug: otherTenant.slug, email: user.email, deviceId }),
+      'not_found',
+    );
   });
 });
 

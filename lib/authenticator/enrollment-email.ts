@@ -1,8 +1,4 @@
-import {
-  AUTHENTICATOR_ENROLLMENT_EMAIL_TYPE,
-  enrollmentUrl,
-  type EnrollmentEmailPayload,
-} from '@/lib/authenticator/enrollment';
+import { AUTHENTICATOR_ENROLLMENT_EMAIL_TYPE, enrollmentUrl, type EnrollmentEmailPayload } from '@/lib/authenticator/enrollment';
 import { escapeHtml, formatUtc } from '@/lib/ciba/approval-email';
 import type { Db } from '@/lib/db/client';
 import { deliverEmail } from '@/lib/email/deliver-email';

@@ -53,7 +53,11 @@ export const findEnrollmentOffer = async (
     where: { tokenHash },
     select: {
       usedAt: true,
-      request: { select: { user: { select: { id: true, email: true, blocked: true, tenantId: true, tenant: { select: { slug: true } } } } } },
+      request: {
+        select: {
+          user: { select: { id: true, email: true, blocked: true, tenantId: true, tenant: { select: { slug: true } } } },
+        },
+      },
     },
   });
   const user = link?.request.user;

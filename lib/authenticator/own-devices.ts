@@ -26,7 +26,12 @@ export const listOwnDevices = async (
  *
  * @throws AuthenticatorError not_found for a device that is not the user's.
  */
-export const revokeOwnDevice = async (db: Db, session: AuthenticatorSession, deviceId: unknown, now = new Date()): Promise<void> => {
+export const revokeOwnDevice = async (
+  db: Db,
+  session: AuthenticatorSession,
+  deviceId: unknown,
+  now = new Date(),
+): Promise<void> => {
   const deleted =
     typeof deviceId === 'string' &&
     deviceId.length <= 200 &&
@@ -92,7 +97,7 @@ export const storePushSubscription = async (db: Db, session: AuthenticatorSessio
     Buffer.from(p256dh, 'base64url').length !== 65 ||
     Buffer.from(auth, 'base64url').length !== 16
   ) {
-    throw new AuthenticatorError('invalid_request', 'keys must hold the subscription\'s p256dh and auth keys.');
+    throw new AuthenticatorError('invalid_request', "keys must hold the subscription's p256dh and auth keys.");
   }
   await db.authenticatorDevice.update({
     where: { id: session.deviceId },

@@ -5,7 +5,12 @@ import { relyingParty } from '@/lib/authenticator/relying-party';
 import type { AuthenticatorSession } from '@/lib/authenticator/session';
 import { verifyDecisionAssertion } from '@/lib/authenticator/verify-decision-assertion';
 import { agentOf, describeScopes, type ApprovalAgent, type ScopeDescription } from '@/lib/ciba/approval-page-data';
-import { describeApprovalItems, parseStoredAuthorizationDetails, selectGrantedItems, type ApprovalItem } from '@/lib/ciba/approval-items';
+import {
+  describeApprovalItems,
+  parseStoredAuthorizationDetails,
+  selectGrantedItems,
+  type ApprovalItem,
+} from '@/lib/ciba/approval-items';
 import { completeBackchannelRequest } from '@/lib/ciba/complete-backchannel-request';
 import type { Db } from '@/lib/db/client';
 import { toAuthorizationTypeSet } from '@/lib/oauth/authorization-details/authorization-type-record';
@@ -29,7 +34,11 @@ export type PendingRequestSummary = {
 };
 
 /** The user's pending, unexpired requests, newest first (at most 50). */
-export const listPendingRequests = async (db: Db, session: AuthenticatorSession, now = new Date()): Promise<PendingRequestSummary[]> => {
+export const listPendingRequests = async (
+  db: Db,
+  session: AuthenticatorSession,
+  now = new Date(),
+): Promise<PendingRequestSummary[]> => {
   const rows = await db.backchannelRequest.findMany({
     where: { tenantId: session.tenantId, userId: session.userId, status: 'pending', expiresAt: { gt: now } },
     select: { id: true, bindingMessage: true, createdAt: true, expiresAt: true, client: { select: { name: true } } },
@@ -95,7 +104,9 @@ export const getAppRequest = async (
   if (row.status !== 'pending') throw new AuthenticatorError('already_decided', 'The request was already answered.');
   const details = parseStoredAuthorizationDetails(row.authorizationDetails);
   const items =
-    details.length === 0 ? [] : describeApprovalItems(details, toAuthorizationTypeSet(await store.listAuthorizationTypes(session.tenantId)));
+    details.length === 0
+      ? []
+      : describeApprovalItems(details, toAuthorizationTypeSet(await store.listAuthorizationTypes(session.tenantId)));
 
   return {
     id: row.id,

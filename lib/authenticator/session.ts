@@ -126,7 +126,11 @@ export const signInWithPasskey = async (
  * there is none, it expired, its device was revoked (the row is gone), or the
  * user is blocked. Checked on every use.
  */
-export const findAuthenticatorSession = async (db: Db, token: unknown, now = new Date()): Promise<AuthenticatorSession | null> => {
+export const findAuthenticatorSession = async (
+  db: Db,
+  token: unknown,
+  now = new Date(),
+): Promise<AuthenticatorSession | null> => {
   if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const row = await db.authenticatorSession.findUnique({
     where: { tokenHash: sha256Base64Url(token) },

@@ -57,14 +57,12 @@ export const selectPushDeviceIds = defineQuery<{ userId: string }, { id: string 
  * 404/410 (RFC 8030 §7.3: the subscription is gone) — only if it is still the
  * subscription that was pushed to (the device may have subscribed again).
  */
-export const updateClearPushSubscription = defineQuery<{ id: string; endpoint: string }>(
-  'clear-push-subscription',
-  (db, p) =>
-    db
-      .updateTable('AuthenticatorDevice')
-      .set({ pushEndpoint: null, pushKeys: null })
-      .where('id', '=', p('id'))
-      .where('pushEndpoint', '=', p('endpoint')),
+export const updateClearPushSubscription = defineQuery<{ id: string; endpoint: string }>('clear-push-subscription', (db, p) =>
+  db
+    .updateTable('AuthenticatorDevice')
+    .set({ pushEndpoint: null, pushKeys: null })
+    .where('id', '=', p('id'))
+    .where('pushEndpoint', '=', p('endpoint')),
 );
 
 export const selectClientByClientId = defineQuery<{ clientId: string }, Row<'Client'>>('client-by-client-id', (db, p) =>

@@ -12,7 +12,10 @@ export type SoftwareAuthenticator = {
   credentialId: string;
   counter: number;
   register(challenge: string, options?: { userVerified?: boolean; origin?: string }): RegistrationResponseJSON;
-  assert(challenge: string, options?: { userVerified?: boolean; counter?: number; origin?: string; userHandle?: string }): AuthenticationResponseJSON;
+  assert(
+    challenge: string,
+    options?: { userVerified?: boolean; counter?: number; origin?: string; userHandle?: string },
+  ): AuthenticationResponseJSON;
 };
 
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');

@@ -50,7 +50,7 @@ const seedDevice = async (name: string, push = false) => {
 };
 
 describe('Management API', () => {
-  it('POST …/authenticator-enrollments answers 202 and queues the email; again within a minute 409; another tenant\'s key 403', async () => {
+  it("POST …/authenticator-enrollments answers 202 and queues the email; again within a minute 409; another tenant's key 403", async () => {
     const sent = await call('POST', `/tenants/acme/users/${userId}/authenticator-enrollments`, { key: keys.byTenant.acme });
     expect(sent.status).toBe(202);
     expect(ZAuthenticatorEnrollmentSchema.parse(sent.json)).toMatchObject({ user_id: userId, email: 'alice@acme.test' });
@@ -63,7 +63,7 @@ describe('Management API', () => {
     expect({ status: unknown.status, error: unknown.json.error }).toEqual({ status: 404, error: 'not_found' });
   });
 
-  it('lists the user\'s devices and revokes one (204, then 404); events name the key', async () => {
+  it("lists the user's devices and revokes one (204, then 404); events name the key", async () => {
     await seedDevice('phone', true);
     await seedDevice('laptop');
     const listed = await call('GET', `/tenants/acme/users/${userId}/authenticators`, { key: keys.byTenant.acme });
@@ -103,14 +103,39 @@ describe('backchannel user … (CLI)', () => {
     expect(JSON.parse(sent.stdout)).toMatchObject({ user_id: bob.id, email: 'bob@acme.test' });
 
     await db.authenticatorDevice.create({
-      data: { id: 'dev-bob', tenantId: (await db.tenant.findUniqueOrThrow({ where: { slug: 'acme' } })).id, userId: bob.id, name: 'Bob phone', credentialId: 'cred-bob', publicKey: 'AA' },
+      data: {
+        id: 'dev-bob',
+        tenantId: (await db.tenant.findUniqueOrThrow({ where: { slug: 'acme' } })).id,
+        userId: bob.id,
+        name: 'Bob phone',
+        credentialId: 'cred-bob',
+        publicKey: 'AA',
+      },
     });
     const listed = await runCli(['user', 'authenticators', '--tenant', 'acme', '--email', 'bob@acme.test']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain('Bob phone');
-    const revoked = await runCli(['user', 'revoke-authenticator', '--tenant', 'acme', '--email', 'bob@acme.test', '--device', 'dev-bob']);
+    const revoked = await runCli([
+      'user',
+      'revoke-authenticator',
+      '--tenant',
+      'acme',
+      '--email',
+      'bob@acme.test',
+      '--device',
+      'dev-bob',
+    ]);
     expect(revoked.code, revoked.stderr).toBe(0);
-    const again = await runCli(['user', 'revoke-authenticator', '--tenant', 'acme', '--email', 'bob@acme.test', '--device', 'dev-bob']);
+    const again = await runCli([
+      'user',
+      'revoke-authenticator',
+      '--tenant',
+      'acme',
+      '--email',
+      'bob@acme.test',
+      '--device',
+      'dev-bob',
+    ]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/No authenticator/);
   });

@@ -62,7 +62,10 @@ export const AUTHENTICATOR_ROUTES: readonly ApiRoute[] = [
     description: 'Oldest first. Never the passkey’s key or the push endpoint.',
     tags: TAGS,
     responses: {
-      200: { description: 'The user’s devices.', schema: z.object({ data: z.array(ZAuthenticatorDeviceSchema) }).meta({ title: 'AuthenticatorDeviceList' }) },
+      200: {
+        description: 'The user’s devices.',
+        schema: z.object({ data: z.array(ZAuthenticatorDeviceSchema) }).meta({ title: 'AuthenticatorDeviceList' }),
+      },
     },
     handler: async ({ db, principal, params }) => ({
       status: 200,

@@ -28,7 +28,10 @@ function RequestScreen({ request }: { request: AppRequest }) {
         <span className="break-words">{request.clientName}</span> wants you to sign in
       </h1>
       {request.agent ? (
-        <p role="note" className="mt-4 flex gap-2.5 rounded-xl bg-indigo-50 px-4 py-3 text-sm text-slate-800 ring-1 ring-indigo-200 ring-inset dark:bg-indigo-400/10 dark:text-slate-200 dark:ring-indigo-400/30">
+        <p
+          role="note"
+          className="mt-4 flex gap-2.5 rounded-xl bg-indigo-50 px-4 py-3 text-sm text-slate-800 ring-1 ring-indigo-200 ring-inset dark:bg-indigo-400/10 dark:text-slate-200 dark:ring-indigo-400/30"
+        >
           <Bot aria-hidden="true" className="mt-0.5 size-5 shrink-0 text-indigo-600 dark:text-indigo-400" />
           <span>
             Requested by an agent: <span className="font-medium">{describeAgent(request.agent)}</span>
@@ -39,7 +42,9 @@ function RequestScreen({ request }: { request: AppRequest }) {
       <div className="mt-5">
         {request.bindingMessage ? (
           <>
-            <p className="text-sm font-medium text-slate-700 dark:text-slate-300">Check that this code matches the other device</p>
+            <p className="text-sm font-medium text-slate-700 dark:text-slate-300">
+              Check that this code matches the other device
+            </p>
             <p
               className="mt-2 rounded-xl bg-indigo-50 px-5 py-4 text-center font-mono text-3xl font-semibold tracking-wider break-all text-slate-900 ring-1 ring-indigo-200 ring-inset dark:bg-indigo-400/10 dark:text-white dark:ring-indigo-400/30"
               aria-label={`Binding code: ${request.bindingMessage}`}
@@ -74,7 +79,8 @@ function RequestScreen({ request }: { request: AppRequest }) {
       <p className="mt-5 flex gap-2.5 text-sm text-slate-600 dark:text-slate-400">
         <Clock aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-slate-500 dark:text-slate-400" />
         <span>
-          Expires in <strong className="font-semibold text-slate-900 dark:text-white">{describeTimeLeft(request.secondsLeft)}</strong>.
+          Expires in{' '}
+          <strong className="font-semibold text-slate-900 dark:text-white">{describeTimeLeft(request.secondsLeft)}</strong>.
         </span>
       </p>
 
@@ -83,7 +89,9 @@ function RequestScreen({ request }: { request: AppRequest }) {
         className="mt-5 flex gap-3 rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-950 ring-1 ring-amber-300 ring-inset dark:bg-amber-400/10 dark:text-amber-100 dark:ring-amber-400/30"
       >
         <ShieldAlert aria-hidden="true" className="mt-0.5 size-5 shrink-0 text-amber-600 dark:text-amber-400" />
-        <p>Only approve if you started this and the code matches. Otherwise deny: someone may be trying to get into your account.</p>
+        <p>
+          Only approve if you started this and the code matches. Otherwise deny: someone may be trying to get into your account.
+        </p>
       </div>
 
       <DecisionButtons requestId={request.id} formId={FORM_ID} />
@@ -112,9 +120,17 @@ export default async function AuthenticatorRequestPage({ params }: PageProps) {
     if (!isAuthenticatorError(error)) throw error;
     const copy =
       error.code === 'expired'
-        ? { title: 'This request has expired', body: 'Nothing was approved. Start again on the other device.', icon: <TimerOff /> }
+        ? {
+            title: 'This request has expired',
+            body: 'Nothing was approved. Start again on the other device.',
+            icon: <TimerOff />,
+          }
         : error.code === 'already_decided'
-          ? { title: 'This request was already answered', body: 'It was approved, denied or cancelled before.', icon: <MailCheck /> }
+          ? {
+              title: 'This request was already answered',
+              body: 'It was approved, denied or cancelled before.',
+              icon: <MailCheck />,
+            }
           : { title: 'Request not found', body: 'There is no such request for you.', icon: <Info /> };
 
     return (

@@ -13,7 +13,10 @@ const MAX_BODY_BYTES = 4096;
 type RouteContext = { params: Promise<{ tenant: string }> };
 
 const redirectToDone = (tenantSlug: string, outcome: 'enrol_sent' | 'invalid' | 'error'): Response =>
-  new Response(null, { status: 303, headers: { 'Cache-Control': 'no-store', Location: `/t/${tenantSlug}/approve/done?outcome=${outcome}` } });
+  new Response(null, {
+    status: 303,
+    headers: { 'Cache-Control': 'no-store', Location: `/t/${tenantSlug}/approve/done?outcome=${outcome}` },
+  });
 
 export async function POST(request: Request, { params }: RouteContext): Promise<Response> {
   const { tenant } = await params;

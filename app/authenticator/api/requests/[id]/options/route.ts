@@ -11,6 +11,9 @@ export async function POST(request: Request, { params }: RouteContext): Promise<
   const { id } = await params;
 
   return appSessionPost(request, async ({ db, session, body }) =>
-    jsonResponse(200, await decisionOptions(db, getProtocolData().store, session, { requestId: id, decision: body.decision, items: body.items })),
+    jsonResponse(
+      200,
+      await decisionOptions(db, getProtocolData().store, session, { requestId: id, decision: body.decision, items: body.items }),
+    ),
   );
 }

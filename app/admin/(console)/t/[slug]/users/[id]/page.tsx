@@ -136,7 +136,8 @@ export default async function UserPage({ params }: Params) {
                 key: 'used',
                 header: 'Last used',
                 hideBelow: 'md',
-                cell: (device) => (device.last_used_at ? formatDateTime(device.last_used_at) : <span className="text-slate-500">never</span>),
+                cell: (device) =>
+                  device.last_used_at ? formatDateTime(device.last_used_at) : <span className="text-slate-500">never</span>,
               },
               {
                 key: 'push',
