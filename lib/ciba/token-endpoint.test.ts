@@ -98,7 +98,7 @@ for (const following of [false, true])
       beforeAll(async () => {
         if (!following) return;
         followSettingsChanges();
-        await vi.waitFor(() => expect(getProtocolData().settings.followsNotifications()).toBe(true), { timeout: 5_000 });
+        await vi.waitFor(() => expect(getProtocolData().settings.followsNotifications()).toBe(true), { timeout: 15_000 });
       });
 
       afterAll(() => {

@@ -48,7 +48,7 @@ describe.skipIf(!onPostgres)('settings cache following NOTIFY (PostgreSQL)', () 
       await listener.close();
       await store.close();
     });
-    await vi.waitFor(() => expect(settings.followsNotifications()).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(settings.followsNotifications()).toBe(true), { timeout: 15_000 });
 
     return { store, settings, listener, epochReads };
   };
@@ -118,7 +118,7 @@ describe.skipIf(!onPostgres)('settings cache following NOTIFY (PostgreSQL)', () 
     expect(epochReads).toHaveBeenCalledTimes(1);
     expect((await settings.findClientByClientId(clientId))?.name).toBe('Changed while down');
     // Reconnected within RECONNECT_MS: following again, and everything cached before was dropped.
-    await vi.waitFor(() => expect(settings.followsNotifications()).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(settings.followsNotifications()).toBe(true), { timeout: 15_000 });
     loads.mockClear();
     epochReads.mockClear();
     await settings.validate();
@@ -133,7 +133,7 @@ describe.skipIf(!onPostgres)('settings cache following NOTIFY (PostgreSQL)', () 
     await settings.findClientByClientId(clientId);
     listener.dropConnection();
     await changeElsewhere('Missed notification', { notify: false });
-    await vi.waitFor(() => expect(settings.followsNotifications()).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(settings.followsNotifications()).toBe(true), { timeout: 15_000 });
     await settings.validate();
     expect((await settings.findClientByClientId(clientId))?.name).toBe('Missed notification');
   });
